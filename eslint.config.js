@@ -1,0 +1,19 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules', 'web/dist', 'infra', 'reports', '.stryker-tmp', 'coverage'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      'no-console': ['error', { allow: [] }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // CLIs and scripts talk to a terminal; everything else logs through pino.
+    files: ['scripts/**', 'bench/**', '**/cli.ts', 'migrations/run.ts', 'test/**'],
+    rules: { 'no-console': 'off' },
+  },
+);

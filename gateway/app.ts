@@ -1,0 +1,55 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from './config';
+import { problemPlugin } from './plugins/problem';
+import { infraPlugin } from './plugins/infra';
+import { healthPlugin } from './plugins/health';
+import { modules as defaultModules } from './modules';
+import type { FigModule } from '../modules/core/module';
+
+export interface BuildOptions {
+  /** Override the hosted modules (tests register deliberately slow or failing ones). */
+  modules?: FigModule[];
+  /** Pino logger options; false for silence in tests. */
+  logger?: boolean | object;
+}
+
+const REQUEST_ID_RE = /^[A-Za-z0-9._:\-]{1,128}$/;
+
+/** Build the fig Fastify app: plugins, modules, route table dispatch and the legacy proxy. */
+export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger:
+      opts.logger === false
+        ? false
+        : {
+            level: config.LOG_LEVEL,
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+            ...(typeof opts.logger === 'object' ? opts.logger : {}),
+          },
+    // Keep a client's X-Request-Id; otherwise mint one.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
+    },
+    requestIdLogLabel: 'request_id',
+    bodyLimit: 50 * 1024 * 1024,
+    trustProxy: true,
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(problemPlugin);
+  await app.register(infraPlugin, { config });
+  await app.register(healthPlugin);
+
+  const hosted = opts.modules ?? defaultModules;
+  for (const mod of hosted) {
+    if (mod.plugin) await app.register(mod.plugin, { config });
+  }
+
+  return app;
+}

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable fig reads, validated once at start.
+ * Nothing else in the codebase reads process.env.
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+export const ConfigSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  LEGACY_URL: z.url().default('http://127.0.0.1:8000'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .default('postgres://postgres@127.0.0.1:5432/fig'),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .default('redis://127.0.0.1:6379'),
+  /** Prefix of every Redis key and channel, so several installs (and test runs) can share a Redis. */
+  REDIS_PREFIX: z.string().default('fig:'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Bearer token for automation on /_fig routes. Unset: only signed-in ops users may use them. */
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  PROXY_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
+  PROXY_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1).default(5_000),
+  PROXY_CONNECTIONS: z.coerce.number().int().min(1).default(128),
+  ROUTE_RELOAD_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
+  SHADOW_BODY_CAP_BYTES: z.coerce.number().int().min(0).default(1_048_576),
+  SHADOW_CONCURRENCY: z.coerce.number().int().min(1).default(4),
+  SHADOW_QUEUE_MAX: z.coerce.number().int().min(1).default(1_000),
+  /** Comma-separated list of HMAC secrets for access tokens; the first signs, all verify. Format kid:secret. */
+  JWT_KEYS: z.string().optional(),
+  ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(30).default(600),
+  REFRESH_TOKEN_TTL_S: z.coerce.number().int().min(60).default(30 * 24 * 3600),
+  COOKIE_SECURE: bool.default(true),
+  RATE_LIMIT_AUTH_PER_MIN: z.coerce.number().int().min(1).default(20),
+  RATE_LIMIT_WRITES_PER_MIN: z.coerce.number().int().min(1).default(300),
+  STORAGE_DIR: z.string().default('.fig/storage'),
+  S3_ENDPOINT: z.url().optional(),
+  S3_BUCKET: z.string().optional(),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  WEB_DIST_DIR: z.string().default('web/dist'),
+  METRICS_ENABLED: bool.default(true),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parse and validate config from an environment map; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const picked: Record<string, string> = {};
+  for (const key of Object.keys(ConfigSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  const parsed = ConfigSchema.safeParse(picked);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(picked[String(i.path[0])])})`),
+    );
+  }
+  return parsed.data;
+}

@@ -1,0 +1,7 @@
+import type { FigModule } from '../modules/core/module';
+
+/**
+ * Every module the gateway hosts. A module is added here and nowhere else; the route table
+ * learns which legacy routes it can answer from `serves`.
+ */
+export const modules: FigModule[] = [];

@@ -1,0 +1,33 @@
+import fp from 'fastify-plugin';
+import { sql } from 'kysely';
+
+/** /healthz: the process is up. /readyz: every dependency answers, with detail per dependency. */
+export const healthPlugin = fp(
+  async (app) => {
+    app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+
+    app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+      const check = async (fn: () => Promise<unknown>) => {
+        const started = performance.now();
+        try {
+          await fn();
+          return { ok: true, ms: Math.round(performance.now() - started) };
+        } catch (err) {
+          return { ok: false, ms: Math.round(performance.now() - started), error: (err as Error).message };
+        }
+      };
+      const [postgres, redis, legacy] = await Promise.all([
+        check(() => sql`select 1`.execute(app.db)),
+        check(() => app.redis.ping()),
+        check(async () => {
+          const res = await fetch(new URL('/health', app.config.LEGACY_URL), { signal: AbortSignal.timeout(2000) });
+          if (!res.ok) throw new Error(`legacy /health answered ${res.status}`);
+          await res.arrayBuffer();
+        }),
+      ]);
+      const ready = postgres.ok && redis.ok && legacy.ok;
+      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: { postgres, redis, legacy } });
+    });
+  },
+  { name: 'health' },
+);

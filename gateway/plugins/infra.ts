@@ -1,0 +1,30 @@
+import fp from 'fastify-plugin';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config';
+import { createDb, type Db } from '../../modules/core/db';
+import { createRedis } from '../../modules/core/redis';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    db: Db;
+    redis: Redis;
+  }
+}
+
+/** Decorates the app with config, the Kysely db and a Redis client; closes them with the app. */
+export const infraPlugin = fp<{ config: Config }>(
+  async (app, { config }) => {
+    const db = createDb(config.DATABASE_URL, { max: config.DB_POOL_MAX });
+    const redis = createRedis(config.REDIS_URL);
+    redis.on('error', (err) => app.log.warn({ err: err.message }, 'redis error'));
+    app.decorate('config', config);
+    app.decorate('db', db);
+    app.decorate('redis', redis);
+    app.addHook('onClose', async () => {
+      await db.destroy();
+      redis.disconnect();
+    });
+  },
+  { name: 'infra' },
+);

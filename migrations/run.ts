@@ -1,0 +1,11 @@
+import { loadConfig, ConfigError } from '../gateway/config';
+import { migrateToLatest } from './migrator';
+
+try {
+  const config = loadConfig();
+  const applied = await migrateToLatest(config.DATABASE_URL);
+  console.log(applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')}` : 'database is up to date');
+} catch (err) {
+  console.error(err instanceof ConfigError ? err.message : `migrate failed: ${(err as Error).message}`);
+  process.exit(1);
+}

@@ -1,0 +1,43 @@
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { Database } from './database';
+
+export type Db = Kysely<Database>;
+export type Trx = Transaction<Database>;
+
+/** The role every tenant-scoped transaction switches to. It has no BYPASSRLS (see migrations/0001). */
+export const APP_ROLE = 'fig_app';
+
+// numeric and bigint come back as strings (never JS numbers: money is decimal).
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => v);
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
+
+/** Build a Kysely instance on a pg pool. The caller owns it and must `destroy()` it. */
+export function createDb(databaseUrl: string, opts: { max?: number } = {}): Db {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.max ?? 10 });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Run `fn` in one transaction scoped to a tenant: the transaction switches to the app role
+ * (subject to RLS) and sets `app.tenant_id` transaction-locally. Everything `fn` does commits
+ * or rolls back together, including its audit events.
+ */
+export async function withTenant<T>(db: Db, tenantId: string, fn: (trx: Trx) => Promise<T>): Promise<T> {
+  if (!UUID_RE.test(tenantId)) throw new Error(`withTenant: not a tenant id: ${JSON.stringify(tenantId)}`);
+  return db.transaction().execute(async (trx) => {
+    await sql`select set_config('app.tenant_id', ${tenantId}, true)`.execute(trx);
+    await sql.raw(`set local role ${APP_ROLE}`).execute(trx);
+    return fn(trx);
+  });
+}
+
+/** Run `fn` in one transaction as the app role with no tenant set: RLS shows no tenant rows. */
+export async function withoutTenant<T>(db: Db, fn: (trx: Trx) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await sql.raw(`set local role ${APP_ROLE}`).execute(trx);
+    return fn(trx);
+  });
+}

@@ -1,0 +1,5 @@
+export * from './db';
+export * from './errors';
+export * from './pagination';
+export * from './redis';
+export type { Database } from './database';

@@ -1,0 +1,45 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Config } from '../../gateway/config';
+
+/**
+ * A legacy route as a module answers it: a plain function of the request copy, so the same
+ * handler serves `new` mode (its answer goes to the client) and `shadow` mode (its answer is
+ * only diffed against legacy's, off the request path).
+ */
+export interface ModuleRequest {
+  method: string;
+  /** Route key this request matched, e.g. 'GET /api/v1/admin/revenue-bands'. */
+  routeKey: string;
+  /** Path as received, with query string. */
+  url: string;
+  params: Record<string, string>;
+  query: Record<string, string | string[]>;
+  headers: Record<string, string | string[] | undefined>;
+  /** Raw body bytes (undefined for no body). */
+  body?: Buffer;
+  requestId: string;
+  /** Tenant resolved for the request, when one is known (JWT, or a legacy session mapping). */
+  tenantId?: string;
+  /** Aborted when the caller gives up (shadow queue timeout, client gone). */
+  signal?: AbortSignal;
+  /** For write policy `dry-run`: the module must not commit anything. */
+  dryRun?: boolean;
+}
+
+export interface ModuleResponse {
+  status: number;
+  headers?: Record<string, string | string[]>;
+  /** Serialised as JSON unless it is a Buffer or string. */
+  body?: unknown;
+}
+
+export type LegacyRouteHandler = (req: ModuleRequest) => Promise<ModuleResponse>;
+
+/** What every module's index.ts exports for the gateway (see gateway/modules.ts). */
+export interface FigModule {
+  name: string;
+  /** Registers the module's own routes (new APIs that legacy never had), under its prefix. */
+  plugin?: FastifyPluginAsync<{ config: Config }>;
+  /** Legacy route keys this module can answer, for the route table's `shadow`/`canary`/`new` modes. */
+  serves?: Record<string, LegacyRouteHandler>;
+}
