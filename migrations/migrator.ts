@@ -1,10 +1,20 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FileMigrationProvider, Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, type Migration, type MigrationProvider } from 'kysely';
 import pg from 'pg';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** Every `NNNN_verb_noun.ts` beside this file, imported by our own code (so tsx and vitest both load TypeScript). */
+class FolderProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const files = (await fs.readdir(here)).filter((f) => /^\d{4}_[a-z0-9_]+\.ts$/.test(f)).sort();
+    const out: Record<string, Migration> = {};
+    for (const f of files) out[f.replace(/\.ts$/, '')] = (await import(path.join(here, f))) as Migration;
+    return out;
+  }
+}
 
 /** Create the database named in `databaseUrl` if it does not exist (connects to `postgres`). */
 export async function ensureDatabase(databaseUrl: string): Promise<void> {
@@ -31,7 +41,7 @@ export async function migrateToLatest(databaseUrl: string): Promise<string[]> {
     await sql`select pg_advisory_lock(7261001)`.execute(db);
     const migrator = new Migrator({
       db,
-      provider: new FileMigrationProvider({ fs, path, migrationFolder: here }),
+      provider: new FolderProvider(),
       allowUnorderedMigrations: true,
     });
     const { error, results } = await migrator.migrateToLatest();

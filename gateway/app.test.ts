@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildTestApp } from '../test/helpers';
+import { ConfigError, loadConfig } from './config';
+
+describe('config', () => {
+  it('applies the documented defaults on a developer machine', () => {
+    const c = loadConfig({});
+    expect(c.PORT).toBe(8080);
+    expect(c.LEGACY_URL).toBe('http://127.0.0.1:8000');
+    expect(c.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/fig');
+    expect(c.REDIS_URL).toBe('redis://127.0.0.1:6379');
+  });
+
+  it('names every bad variable in one error', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', LEGACY_URL: 'not a url', DATABASE_URL: 'mysql://x', ADMIN_TOKEN: 'short' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['ADMIN_TOKEN', 'DATABASE_URL', 'LEGACY_URL', 'PORT']);
+    expect((error as ConfigError).message).toContain('PORT');
+  });
+});
+
+describe('health', () => {
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    ({ app } = await buildTestApp());
+  });
+  afterAll(() => app.close());
+
+  it('answers /healthz while the process is up', async () => {
+    const res = await app.inject('/healthz');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('reports every dependency on /readyz', async () => {
+    const res = await app.inject('/readyz');
+    const body = res.json();
+    expect(Object.keys(body.checks).sort()).toEqual(['legacy', 'postgres', 'redis']);
+    expect(body.checks.postgres.ok).toBe(true);
+    expect(body.checks.redis.ok).toBe(true);
+  });
+
+  it('reports readyz failure with detail when legacy is unreachable', async () => {
+    const { app: broken } = await buildTestApp({ LEGACY_URL: 'http://127.0.0.1:9' });
+    try {
+      const res = await broken.inject('/readyz');
+      expect(res.statusCode).toBe(503);
+      expect(res.json().checks.legacy.ok).toBe(false);
+      expect(res.json().status).toBe('not ready');
+    } finally {
+      await broken.close();
+    }
+  });
+});
