@@ -3,3 +3,4 @@ export * from './errors';
 export * from './pagination';
 export * from './redis';
 export type { Database } from './database';
+export * from './auth-context';

@@ -1,0 +1,44 @@
+import type { FastifyRequest } from 'fastify';
+import { AppError, unauthorized } from './errors';
+
+/**
+ * Who is calling, as established by gateway/plugins/auth.ts from a verified access token
+ * (or the ADMIN_TOKEN for automation). Handlers read it; they never parse tokens themselves.
+ */
+export interface AuthContext {
+  kind: 'user' | 'admin-token';
+  /** User id (uuid) or 'admin-token'. */
+  userId: string;
+  /** Display name for audit trails ("ops@acme.test", "admin-token"). */
+  actor: string;
+  /** Tenant of this session; undefined only for the admin token. */
+  tenantId?: string;
+  roles: string[];
+  permissions: ReadonlySet<string>;
+  portal: 'internal' | 'client';
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth?: AuthContext;
+  }
+  interface FastifyContextConfig {
+    /** Permission key the route requires (e.g. 'plans.write'); checked before the handler. */
+    permission?: string;
+    /** Route is open to anonymous callers (login, refresh, health). */
+    public?: boolean;
+  }
+}
+
+/** The caller's auth context, or a 401 problem. */
+export function requireAuth(request: FastifyRequest): AuthContext {
+  if (!request.auth) throw unauthorized();
+  return request.auth;
+}
+
+/** The caller's tenant id, or a 401/400 problem when the caller has none. */
+export function requireTenant(request: FastifyRequest): string {
+  const auth = requireAuth(request);
+  if (!auth.tenantId) throw new AppError('FIG_TENANT_REQUIRED', 400, 'This action needs a tenant: sign in as a user of an organisation');
+  return auth.tenantId;
+}
