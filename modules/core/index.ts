@@ -4,3 +4,4 @@ export * from './pagination';
 export * from './redis';
 export type { Database } from './database';
 export * from './auth-context';
+export * from './jobs';

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../../gateway/config';
+import type { JobDefinition } from './jobs';
 
 /**
  * A legacy route as a module answers it: a plain function of the request copy, so the same
@@ -42,4 +43,6 @@ export interface FigModule {
   plugin?: FastifyPluginAsync<{ config: Config }>;
   /** Legacy route keys this module can answer, for the route table's `shadow`/`canary`/`new` modes. */
   serves?: Record<string, LegacyRouteHandler>;
+  /** Background jobs this module defines; gateway/worker.ts runs them. */
+  jobs?: JobDefinition[];
 }

@@ -1,0 +1,60 @@
+import closeWithGrace from 'close-with-grace';
+import { Worker } from 'bullmq';
+import pino from 'pino';
+import { ConfigError, loadConfig } from './config';
+import { modules } from './modules';
+import { createDb } from '../modules/core/db';
+import { createRedis } from '../modules/core/redis';
+import { queueName, type JobContext } from '../modules/core/jobs';
+
+let config;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+  throw err;
+}
+
+const log = pino({ level: config.LOG_LEVEL, base: { service: 'fig-worker' } });
+const db = createDb(config.DATABASE_URL, { max: config.DB_POOL_MAX });
+const redis = createRedis(config.REDIS_URL);
+const abort = new AbortController();
+const ctx: JobContext = { config, db, redis, log, signal: abort.signal };
+const connection = { url: config.REDIS_URL, maxRetriesPerRequest: null };
+const prefix = `${config.REDIS_PREFIX}bull`;
+
+const workers: Worker[] = [];
+for (const mod of modules) {
+  for (const def of mod.jobs ?? []) {
+    const name = queueName(def);
+    const worker = new Worker(
+      name,
+      async (job) => {
+        const payload = def.payload.parse(job.data);
+        return def.handler(payload, { ...ctx, log: log.child({ job: name, jobId: job.id }) });
+      },
+      { connection, prefix, concurrency: def.concurrency ?? 1 },
+    );
+    worker.on('failed', (job, err) => log.warn({ job: name, jobId: job?.id, err: err.message }, 'job failed'));
+    workers.push(worker);
+  }
+}
+
+// A heartbeat other processes (readyz, the console) can read to tell the worker is alive.
+const beat = async () => redis.set(`${config.REDIS_PREFIX}worker:heartbeat`, new Date().toISOString(), 'EX', 30);
+await beat();
+const timer = setInterval(() => void beat().catch(() => undefined), 10_000);
+log.info({ queues: workers.map((w) => w.name) }, 'worker started');
+
+closeWithGrace({ delay: 15_000 }, async ({ signal, err }) => {
+  if (err) log.error({ err }, 'fatal error, shutting down');
+  else log.info({ signal }, 'worker shutting down');
+  clearInterval(timer);
+  abort.abort();
+  await Promise.all(workers.map((w) => w.close()));
+  await db.destroy();
+  redis.disconnect();
+});

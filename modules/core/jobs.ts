@@ -1,0 +1,31 @@
+import type { z } from 'zod';
+import type { Logger } from 'pino';
+import type { Redis } from 'ioredis';
+import type { Config } from '../../gateway/config';
+import type { Db } from './db';
+
+/** What a job handler gets: shared infrastructure, never a module's internals. */
+export interface JobContext {
+  config: Config;
+  db: Db;
+  redis: Redis;
+  log: Logger;
+  /** Aborted when the worker shuts down. */
+  signal: AbortSignal;
+}
+
+/**
+ * A job is a definition (documenso style): a name, a version, a zod payload and a handler.
+ * The worker runs every definition a hosted module exports; producers enqueue through `enqueue`.
+ */
+export interface JobDefinition<P extends z.ZodType = z.ZodType, R = unknown> {
+  name: string;
+  version: number;
+  payload: P;
+  /** Concurrency of this job's worker (default 1). */
+  concurrency?: number;
+  handler: (payload: z.infer<P>, ctx: JobContext) => Promise<R>;
+}
+
+/** Queue name for a job definition; versioned so a payload change never meets an old handler. */
+export const queueName = (def: Pick<JobDefinition, 'name' | 'version'>) => `${def.name}.v${def.version}`;
