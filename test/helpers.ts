@@ -40,6 +40,8 @@ export async function testConfig(overrides: Record<string, string> = {}): Promis
     DATABASE_URL: databaseUrl,
     REDIS_PREFIX: `test:${randomBytes(6).toString('hex')}:`,
     LEGACY_URL: legacyUrl(),
+    // CI may point Redis elsewhere (service containers); the harness is the one place besides config.ts that looks.
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     LOG_LEVEL: 'silent',
     ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     COOKIE_SECURE: 'false',
