@@ -1,0 +1,56 @@
+/**
+ * Dependency ordering of plan steps. Nodes are step indexes; `deps[i]` are the steps whose
+ * outputs step i reads. Returns a topological order that keeps the declared order wherever
+ * dependencies allow (Kahn's algorithm, lowest index first), or the cycles found.
+ */
+export function orderSteps(deps: readonly (readonly number[])[]): { order: number[]; cycles: number[][] } {
+  const n = deps.length;
+  const indegree = deps.map((d) => new Set(d).size);
+  const dependents: number[][] = Array.from({ length: n }, () => []);
+  deps.forEach((d, i) => new Set(d).forEach((j) => dependents[j]?.push(i)));
+  const done = new Array<boolean>(n).fill(false);
+  const order: number[] = [];
+  for (;;) {
+    let next = -1;
+    for (let i = 0; i < n; i++) {
+      if (!done[i] && indegree[i] === 0) {
+        next = i;
+        break;
+      }
+    }
+    if (next < 0) break;
+    done[next] = true;
+    order.push(next);
+    for (const k of dependents[next] ?? []) indegree[k] = (indegree[k] ?? 0) - 1;
+  }
+  return { order, cycles: order.length === n ? [] : findCycles(deps, done) };
+}
+
+/** Distinct elementary cycles among the unfinished nodes, each as a closed path [a, b, ..., a]. */
+function findCycles(deps: readonly (readonly number[])[], done: readonly boolean[]): number[][] {
+  const cycles: number[][] = [];
+  const seen = new Set<string>();
+  const state = new Array<number>(deps.length).fill(0); // 0 new, 1 on stack, 2 finished
+  const stack: number[] = [];
+  const visit = (i: number): void => {
+    state[i] = 1;
+    stack.push(i);
+    for (const j of deps[i] ?? []) {
+      if (done[j]) continue;
+      if (state[j] === 1) {
+        const cycle = stack.slice(stack.indexOf(j));
+        const key = [...cycle].sort((a, b) => a - b).join(',');
+        if (!seen.has(key)) {
+          seen.add(key);
+          cycles.push([...cycle, j]);
+        }
+      } else if (state[j] === 0) {
+        visit(j);
+      }
+    }
+    stack.pop();
+    state[i] = 2;
+  };
+  for (let i = 0; i < deps.length; i++) if (!done[i] && state[i] === 0) visit(i);
+  return cycles;
+}

@@ -1,0 +1,36 @@
+/**
+ * The calculation engine: a small, safe decimal expression language and bonus plans built
+ * from it. Pure (no I/O). Stages: parse → check → compile once → evaluate many rows.
+ * Other modules import only from this file.
+ */
+export type { Expr, Position } from './ast';
+export { parse } from './parser';
+export { check, MAX_LITERAL_DIGITS } from './checker';
+export { Decimal, PRECISION, canonical, parseInputDecimal } from './decimal';
+export { CATALOG_VERSION, FUNCTION_CATALOG, type FunctionDoc } from './functions';
+export {
+  PlanDefinition,
+  PlanInput,
+  PlanConstant,
+  PlanStep,
+  Identifier,
+  DecimalString,
+  checkPlan,
+  compilePlan,
+  type PlanDefinitionInput,
+  type CompiledPlan,
+} from './plan';
+export {
+  evaluateBatch,
+  evaluateRow,
+  evaluateExpression,
+  compileExpression,
+  type InputRow,
+  type RowResult,
+  type Tape,
+  type TapeStep,
+  type EvaluateOptions,
+  type CompiledExpression,
+} from './evaluate';
+export { allocatePool, type PoolRow, type PoolAllocation } from './pool';
+export { DslSyntaxError, DslCheckError, DslEvaluationError, formatProblem, type Problem, type ProblemCode } from './problems';
