@@ -1,0 +1,2 @@
+/** legacy-shadow: structural diff, engine parity (and, from G1, HTTP shadow, canary and route gates). */
+export * from './diff/index';
