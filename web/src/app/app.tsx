@@ -1,0 +1,65 @@
+import { useEffect } from 'react';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { Loading } from '../components/ui/states';
+import { LoginPage } from '../features/auth/components/login-page';
+import { bootstrapSession, can, useAuth } from '../lib/auth';
+import { queryClient } from '../lib/query-client';
+import { Layout } from './layout';
+import { NotAllowedPage, NotFoundPage, WelcomePage } from './pages';
+import { matchPath, navigate, useLocation } from './router';
+import { appRoutes } from './routes';
+
+function Routes() {
+  const auth = useAuth();
+  const { pathname, search, href } = useLocation();
+
+  const signedIn = auth.status === 'signed-in';
+  const onLogin = pathname === '/login';
+  useEffect(() => {
+    // Signed out anywhere → the login page, remembering where the user was.
+    if (auth.status === 'anonymous' && !onLogin) navigate(`/login?next=${encodeURIComponent(href)}`, { replace: true });
+    // Signed in on the login page → where they wanted to go.
+    if (signedIn && onLogin) {
+      const next = search.get('next');
+      navigate(next && next.startsWith('/') && !next.startsWith('/login') ? next : '/', { replace: true });
+    }
+  }, [auth.status, onLogin, signedIn, search, href]);
+
+  if (auth.status === 'loading') return <Loading label="Starting fig…" />;
+  if (auth.status === 'anonymous') return <LoginPage sessionEnded={auth.ended} />;
+  if (onLogin) return <Loading />;
+
+  const session = auth.session;
+  if (pathname === '/' || pathname === '') {
+    const home = appRoutes.find((r) => r.label && can(session, r.permission));
+    return <Layout>{home ? <Redirect to={home.path} /> : <WelcomePage />}</Layout>;
+  }
+  for (const r of appRoutes) {
+    const params = matchPath(r.path, pathname);
+    if (!params) continue;
+    const Page = r.component;
+    return <Layout>{can(session, r.permission) ? <Page params={params} /> : <NotAllowedPage permission={r.permission} />}</Layout>;
+  }
+  return (
+    <Layout>
+      <NotFoundPage />
+    </Layout>
+  );
+}
+
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, { replace: true }), [to]);
+  return null;
+}
+
+/** Providers and the router. */
+export function App() {
+  useEffect(() => {
+    void bootstrapSession();
+  }, []);
+  return (
+    <QueryClientProvider client={queryClient}>
+      <Routes />
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,22 @@
+import type { ComponentType } from 'react';
+import { CutoverConsole } from '../features/routes/components/cutover-console';
+import { MembersPage } from '../features/members/components/members-page';
+import { PlansPage } from '../features/plans/components/plans-page';
+import { PlanPage } from '../features/plans/components/plan-page';
+
+export interface AppRoute {
+  path: string;
+  /** Nav label; routes without one are reachable only by link. */
+  label?: string;
+  /** Permission key from /me the screen needs; hidden in the nav and refused without it. */
+  permission: string;
+  component: ComponentType<{ params: Record<string, string> }>;
+}
+
+/** Every screen behind sign-in, in nav order. The first one allowed is the home screen. */
+export const appRoutes: AppRoute[] = [
+  { path: '/routes', label: 'Cutover', permission: 'routes.read', component: CutoverConsole },
+  { path: '/plans', label: 'Plans', permission: 'plans.read', component: PlansPage },
+  { path: '/plans/:id', permission: 'plans.read', component: PlanPage },
+  { path: '/admin/members', label: 'Members', permission: 'users.read', component: MembersPage },
+];

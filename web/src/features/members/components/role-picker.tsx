@@ -1,0 +1,19 @@
+import type { Role } from '../types';
+
+/** Checkboxes for roles, each with the permissions it grants as a hint. */
+export function RolePicker({ roles, value, onChange }: { roles: Role[]; value: string[]; onChange: (v: string[]) => void }) {
+  return (
+    <fieldset className="role-picker">
+      <legend>Roles</legend>
+      {roles.map((r) => (
+        <label key={r.key} className="check role-option">
+          <input type="checkbox" checked={value.includes(r.key)} onChange={(e) => onChange(e.target.checked ? [...value, r.key] : value.filter((k) => k !== r.key))} />
+          <span>
+            <strong>{r.key}</strong>
+            <span className="muted small"> {r.description || r.permissions.slice(0, 6).join(', ') + (r.permissions.length > 6 ? '…' : '')}</span>
+          </span>
+        </label>
+      ))}
+    </fieldset>
+  );
+}

@@ -1,0 +1,3 @@
+export function PlanPage({ params }: { params: Record<string, string> }) {
+  return <div className="page">Plan {params.id}</div>;
+}

@@ -1,0 +1,52 @@
+/** Display helpers. Money arrives as decimal strings and is never turned into a float. */
+
+/** Fixed-decimal display of a decimal string ("1234.5" → "1,234.50"), rounding half-even on the string. */
+export function formatMoney(value: string | null | undefined, dp = 2): string {
+  if (value === null || value === undefined || value === '') return '—';
+  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(value.trim());
+  if (!m) return value;
+  const [, sign, intPart = '0', frac = ''] = m;
+  let digits = (intPart + frac.padEnd(dp, '0').slice(0, dp)).replace(/^0+(?=\d)/, '');
+  const rest = frac.slice(dp);
+  if (rest && (rest[0]! > '5' || (rest[0] === '5' && (/[1-9]/.test(rest.slice(1)) || Number(digits.at(-1)) % 2 === 1)))) {
+    digits = (BigInt(digits) + 1n).toString();
+  }
+  digits = digits.padStart(dp + 1, '0');
+  const i = digits.slice(0, digits.length - dp);
+  const f = digits.slice(digits.length - dp);
+  const grouped = i.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const isZero = /^[0,]*$/.test(grouped) && /^0*$/.test(f);
+  return `${sign && !isZero ? '−' : ''}${grouped}${dp ? `.${f}` : ''}`;
+}
+
+/** "3 min ago", "2 h ago", else a local date-time. */
+export function formatRelative(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return '—';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  const s = Math.round((now - t) / 1000);
+  if (s < 45) return 'just now';
+  if (s < 3600) return `${Math.round(s / 60)} min ago`;
+  if (s < 86_400) return `${Math.round(s / 3600)} h ago`;
+  return formatDateTime(iso);
+}
+
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** 0.0123 → "1.2%"; null → "—". */
+export function formatPercent(ratio: number | null | undefined, digits = 1): string {
+  if (ratio === null || ratio === undefined || Number.isNaN(ratio)) return '—';
+  return `${(ratio * 100).toFixed(digits)}%`;
+}
+
+/** 12345 → "12.3k". */
+export function formatCount(n: number | null | undefined): string {
+  if (n === null || n === undefined) return '—';
+  if (n < 1000) return String(n);
+  if (n < 1_000_000) return `${(n / 1000).toFixed(n < 10_000 ? 1 : 0)}k`;
+  return `${(n / 1_000_000).toFixed(1)}M`;
+}
