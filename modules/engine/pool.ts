@@ -1,8 +1,8 @@
-import type { Decimal } from './decimal';
+import { Decimal, add, div, mul, sub } from './decimal';
 
 export interface PoolRow {
   id: string;
-  /** Amount to scale (not negative), a decimal string or Decimal. */
+  /** Amount to scale (a bonus), a decimal string or Decimal. */
   amount: string | Decimal;
 }
 export interface PoolAllocation {
@@ -10,72 +10,42 @@ export interface PoolAllocation {
   amount: string;
 }
 
-/** A decimal string as an integer scaled by 10^scale. */
-function scaled(text: string, scale: number): bigint {
-  const neg = text.startsWith('-');
-  const body = neg ? text.slice(1) : text;
-  const [int = '0', frac = ''] = body.split('.');
-  const v = BigInt(int + frac.padEnd(scale, '0'));
-  return neg ? -v : v;
-}
-const places = (text: string) => (text.includes('.') ? text.length - text.indexOf('.') - 1 : 0);
-
-function centsText(cents: bigint): string {
-  const neg = cents < 0n;
-  const a = (neg ? -cents : cents).toString().padStart(3, '0');
-  const text = `${a.slice(0, -2)}.${a.slice(-2)}`.replace(/\.?0+$/, '');
-  return neg && text !== '0' ? `-${text}` : text;
-}
-
-const plain = (v: string | Decimal): string => (typeof v === 'string' ? v.trim() : v.toFixed());
+const CENT = new Decimal('0.01');
+const toDecimal = (v: string | Decimal): Decimal => (typeof v === 'string' ? new Decimal(v.trim()) : v);
 
 /**
- * Scale amounts to a pool, exactly (BigInt). When the sum exceeds the pool, each amount becomes
- * floor-to-cents of amount × pool / sum, and the leftover cents go one each to the largest
- * fractional remainders, ties by id ascending (string order, as the legacy service); the result
- * sums to the pool (floored to cents) exactly. When the sum is at most the pool, amounts are
- * returned unchanged (canonical). Rows keep their input order.
+ * Scale amounts down to a pool, exactly as the legacy engine does. When the sum exceeds the
+ * pool, each share is amount × pool / sum (28-digit context, like every engine operation)
+ * floored to cents; the cents left to reach the pool (floored to cents) go one each to the
+ * largest fractional remainders, ties by id ascending (string order), then input order. The
+ * shares then sum to the pool to the cent. When the sum is at most the pool the amounts are
+ * returned unchanged. Rows keep their input order; amounts are canonical strings.
  */
 export function allocatePool(rows: readonly PoolRow[], pool: string | Decimal): PoolAllocation[] {
-  const texts = rows.map((r) => plain(r.amount));
-  const poolText = plain(pool);
-  for (const t of [...texts, poolText]) {
-    if (!/^-?\d+(\.\d+)?$/.test(t)) throw new Error(`allocatePool: not a plain decimal: ${JSON.stringify(t)}`);
-  }
-  const scale = Math.max(places(poolText), ...texts.map(places));
-  const amounts = texts.map((t) => scaled(t, scale));
-  const P = scaled(poolText, scale);
-  const total = amounts.reduce((s, a) => s + a, 0n);
-  const unit = 10n ** BigInt(scale);
-  if (total <= P) return rows.map((r, i) => ({ id: r.id, amount: canonicalScaled(amounts[i] as bigint, scale) }));
-  // cents_i = floor(A_i * P * 100 / (T * unit)); remainders share the denominator, so compare them as integers.
-  const den = total * unit;
+  const P = toDecimal(pool);
+  const amounts = rows.map((r) => toDecimal(r.amount));
+  const total = amounts.reduce((s, a) => add(s, a), new Decimal(0));
+  if (total.lte(P)) return rows.map((r, i) => ({ id: r.id, amount: (amounts[i] as Decimal).toFixed() }));
   const shares = amounts.map((a) => {
-    const num = a * P * 100n;
-    return { cents: num / den, remainder: num % den };
+    const exact = div(mul(a, P), total);
+    const floored = exact.toDecimalPlaces(2, Decimal.ROUND_FLOOR);
+    return { floored, remainder: sub(exact, floored) };
   });
-  const poolCents = (P * 100n) / unit;
-  let leftover = poolCents - shares.reduce((s, x) => s + x.cents, 0n);
-  const order = rows.map((r, i) => i).sort((a, b) => {
-    const ra = (shares[a] as { remainder: bigint }).remainder;
-    const rb = (shares[b] as { remainder: bigint }).remainder;
-    if (ra !== rb) return ra > rb ? -1 : 1;
-    const ia = (rows[a] as PoolRow).id;
-    const ib = (rows[b] as PoolRow).id;
-    return ia < ib ? -1 : ia > ib ? 1 : 0;
-  });
-  for (const i of order) {
-    if (leftover <= 0n) break;
-    (shares[i] as { cents: bigint }).cents += 1n;
-    leftover -= 1n;
+  const poolCents = P.toDecimalPlaces(2, Decimal.ROUND_FLOOR);
+  const flooredSum = shares.reduce((s, x) => add(s, x.floored), new Decimal(0));
+  let leftover = div(sub(poolCents, flooredSum), CENT).trunc().toNumber();
+  const order = rows
+    .map((_, i) => i)
+    .sort((a, b) => {
+      const byRemainder = (shares[b] as { remainder: Decimal }).remainder.comparedTo((shares[a] as { remainder: Decimal }).remainder);
+      if (byRemainder !== 0) return byRemainder;
+      const ia = (rows[a] as PoolRow).id;
+      const ib = (rows[b] as PoolRow).id;
+      return ia < ib ? -1 : ia > ib ? 1 : a - b;
+    });
+  for (let k = 0; leftover > 0 && order.length > 0; k++, leftover--) {
+    const s = shares[order[k % order.length] as number] as { floored: Decimal };
+    s.floored = s.floored.plus(CENT);
   }
-  return rows.map((r, i) => ({ id: r.id, amount: centsText((shares[i] as { cents: bigint }).cents) }));
-}
-
-function canonicalScaled(v: bigint, scale: number): string {
-  if (scale === 0) return v.toString();
-  const neg = v < 0n;
-  const a = (neg ? -v : v).toString().padStart(scale + 1, '0');
-  const text = `${a.slice(0, -scale)}.${a.slice(-scale)}`.replace(/\.?0+$/, '');
-  return neg && text !== '0' ? `-${text}` : text;
+  return rows.map((r, i) => ({ id: r.id, amount: (shares[i] as { floored: Decimal }).floored.toFixed() }));
 }

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { Decimal, canonical, evaluateExpression } from './index';
+import { fromRational, parseInputDecimal, power } from './decimal';
+
+const ev = (e: string, vars: Record<string, string> = {}) => evaluateExpression(e, vars);
+
+describe('rounding to 28 significant digits, half-even (Python default context)', () => {
+  /** n × 10^-scale as a canonical string (scale may be negative). */
+  const scaledText = (n: bigint, scale: number): string => {
+    const neg = n < 0n;
+    let digits = (neg ? -n : n).toString();
+    if (scale <= 0) return (neg ? '-' : '') + digits + '0'.repeat(-scale);
+    digits = digits.padStart(scale + 1, '0');
+    const text = `${digits.slice(0, -scale)}.${digits.slice(-scale)}`.replace(/\.?0+$/, '');
+    return (neg ? '-' : '') + text;
+  };
+  it('rounds a tie at the 29th digit to even, wherever the decimal point is, for every last digit and sign', () => {
+    for (let d = 0; d <= 9; d++) {
+      const digits = BigInt('1'.repeat(27) + String(d) + '5'); // 29 significant digits ending in an exact tie
+      const kept = BigInt('1'.repeat(27) + String(d)) + (d % 2 === 1 ? 1n : 0n);
+      for (let scale = -5; scale <= 40; scale++) {
+        const x = scaledText(digits, scale);
+        const expected = scaledText(kept * 10n, scale);
+        expect(ev(`x * 1`, { x })).toBe(expected);
+        expect(ev(`x + 0`, { x: `-${x}` })).toBe(`-${expected}`);
+      }
+    }
+  });
+  it('matches Python on hand-checked ties', () => {
+    // Values printed by Python 3.11 decimal (default context).
+    expect(ev('1111111111111111111111111111' + '5 * 1')).toBe('11111111111111111111111111120');
+    expect(ev('-1111111111111111111111111110' + '5 * 1')).toBe('-11111111111111111111111111100');
+    expect(ev('1111111111111111111111111119' + '5 * 1')).toBe('11111111111111111111111111200');
+  });
+  it('rounds ties half-even with round(x, dp) at every place', () => {
+    for (let dp = 0; dp <= 25; dp++) {
+      const unit = (k: bigint) => scaledText(k, dp + 1);
+      expect(ev(`round(x, ${dp})`, { x: unit(25n) })).toBe(scaledText(2n, dp));
+      expect(ev(`round(x, ${dp})`, { x: unit(35n) })).toBe(scaledText(4n, dp));
+      expect(ev(`round(x, ${dp})`, { x: unit(-25n) })).toBe(scaledText(-2n, dp));
+      expect(ev(`round(x, ${dp})`, { x: unit(-35n) })).toBe(scaledText(-4n, dp));
+      expect(ev(`round(x, ${dp})`, { x: scaledText(251n, dp + 2) })).toBe(scaledText(3n, dp));
+    }
+  });
+  it('rounds ties half-even in fractions, including negative ties', () => {
+    expect(ev('1 / 8 + 0.0000000000000000000000000000')).toBe('0.125');
+    expect(ev('2 / 3')).toBe('0.6666666666666666666666666667');
+    expect(ev('-2 / 3')).toBe('-0.6666666666666666666666666667');
+    expect(ev('1.000000000000000000000000000 + 0.0000000000000000000000000005')).toBe('1');
+    expect(ev('1.000000000000000000000000001 + 0.0000000000000000000000000005')).toBe('1.000000000000000000000000002');
+    expect(ev('-1.000000000000000000000000001 - 0.0000000000000000000000000005')).toBe('-1.000000000000000000000000002');
+    expect(ev('-1.000000000000000000000000000 - 0.0000000000000000000000000005')).toBe('-1');
+    expect(ev('1.000000000000000000000000000 + 0.00000000000000000000000000050001')).toBe('1.000000000000000000000000001');
+  });
+  it('rounds every intermediate result, not only the final one', () => {
+    // (1/3)*3 is 0.9999999999999999999999999999, not 1.
+    expect(ev('1 / 3 * 3')).toBe('0.9999999999999999999999999999');
+    // 10^28 + 1 loses the 1; subtracting 10^28 then gives 0.
+    expect(ev('10000000000000000000000000000 + 1 - 10000000000000000000000000000')).toBe('0');
+    expect(ev('99999999999999999999999999995 * 1')).toBe('100000000000000000000000000000');
+    expect(ev('9999999999999999999999999999 * 9999999999999999999999999999')).toBe('99999999999999999999999999980000000000000000000000000000');
+  });
+  it('keeps literals and inputs exact until an operation rounds them, like Decimal(str)', () => {
+    const long = '1.234567890123456789012345678901234';
+    expect(ev('x', { x: long })).toBe(long);
+    expect(ev('+x', { x: long })).toBe('1.234567890123456789012345679');
+    expect(ev('-x', { x: long })).toBe('-1.234567890123456789012345679');
+    expect(ev('x * 1', { x: long })).toBe('1.234567890123456789012345679');
+  });
+});
+
+describe('operators', () => {
+  it('% has the sign of the dividend', () => {
+    expect([ev('7 % 3'), ev('-7 % 3'), ev('7 % -3'), ev('-7 % -3'), ev('7.5 % 2'), ev('-7.5 % 2'), ev('6 % 3')]).toEqual(['1', '-1', '1', '-1', '1.5', '-1.5', '0']);
+  });
+  it('refuses % by zero and quotients over 28 digits, like Python', () => {
+    expect(() => ev('1 % 0')).toThrow('modulo by zero');
+    expect(() => ev('10000000000000000000000000000 % 1')).toThrow('modulo: quotient exceeds 28 digits');
+    expect(ev('9999999999999999999999999999 % 2')).toBe('1');
+  });
+  it('refuses division by zero', () => {
+    expect(() => ev('1 / 0')).toThrow('division by zero');
+    expect(() => ev('0 / 0.00')).toThrow('division by zero');
+    expect(() => ev('1 / x', { x: '-0' })).toThrow('division by zero');
+  });
+  it('computes integer powers exactly then rounds once', () => {
+    // Python: Decimal('1.1') ** 50 = 117.3908528796953165066664960; Decimal(2) ** 100 = 1.267650600228229401496703205E+30
+    expect(ev('1.1 ^ 50')).toBe('117.390852879695316506666496');
+    expect(ev('2 ^ 100')).toBe('1267650600228229401496703205000');
+    expect(ev('(-2) ^ 3')).toBe('-8');
+    expect(ev('(-0.5) ^ -3')).toBe('-8');
+    expect(ev('3 ^ -1')).toBe('0.3333333333333333333333333333');
+    expect(ev('7 ^ 0')).toBe('1');
+    expect(ev('0 ^ 5')).toBe('0');
+  });
+  it('refuses non-integer, out-of-range and undefined powers', () => {
+    expect(() => ev('2 ^ 0.5')).toThrow('^: the exponent must be a whole number');
+    expect(() => ev('2 ^ 1001')).toThrow('^: the exponent must be between -1000 and 1000');
+    expect(() => ev('0 ^ 0')).toThrow('^: 0 ^ 0 is undefined');
+    expect(() => ev('0 ^ -1')).toThrow('division by zero');
+    expect(() => ev('10 ^ 1000 * 10 ^ 1000 * 10 ^ 1000 ^ 1')).not.toThrow();
+  });
+  it('reports overflow beyond the decimal range instead of Infinity', () => {
+    const big = '9'.repeat(40);
+    // (10^40)^1000 = 10^40000: fine. Repeated squaring past 10^999999 overflows.
+    expect(() => ev(`x ^ 1000`, { x: '1e1000' })).toThrow('overflow: result exceeds the decimal range');
+    expect(() => ev(`x * x`, { x: '9e999999' })).toThrow('overflow: result exceeds the decimal range');
+    expect(() => ev(`(x ^ 1000) ^ 1000`, { x: big })).toThrow('overflow: result exceeds the decimal range');
+    expect(() => power(new Decimal('1e500000'), new Decimal(3))).toThrow('overflow');
+    expect(canonical(power(new Decimal('1e-500000'), new Decimal(3)))).toBe('0');
+  });
+});
+
+describe('canonical strings', () => {
+  it('use plain notation, trimmed, never -0', () => {
+    expect(canonical(new Decimal('1.500'))).toBe('1.5');
+    expect(canonical(new Decimal('1e21'))).toBe('1000000000000000000000');
+    expect(canonical(new Decimal('1e-21'))).toBe('0.000000000000000000001');
+    expect(canonical(new Decimal('-0'))).toBe('0');
+    expect(canonical(new Decimal('-0.000'))).toBe('0');
+    expect(ev('-0 * 5')).toBe('0');
+    expect(ev('0 * -5')).toBe('0');
+  });
+});
+
+describe('input cells', () => {
+  it('accept what Python Decimal(str) accepts for finite numbers', () => {
+    expect(['1', ' 2.5 ', '+3', '-4.', '.5', '1e3', '1.5E-2'].map((s) => canonical(parseInputDecimal(s) as Decimal))).toEqual(['1', '2.5', '3', '-4', '0.5', '1000', '0.015']);
+  });
+  it('refuse everything else', () => {
+    for (const s of ['', 'abc', 'NaN', 'Infinity', '1,5', '0x10', '1e', '--1', '1e9999999']) expect(parseInputDecimal(s)).toBeUndefined();
+  });
+});
+
+describe('fromRational', () => {
+  it('rounds exact rationals half-even to 28 digits', () => {
+    expect(canonical(fromRational(1n, 3n, 0))).toBe('0.3333333333333333333333333333');
+    expect(canonical(fromRational(-2n, 3n, 0))).toBe('-0.6666666666666666666666666667');
+    expect(canonical(fromRational(5n, 1n, -1))).toBe('0.5');
+    expect(canonical(fromRational(0n, 7n, 3))).toBe('0');
+    expect(canonical(fromRational(BigInt('1' + '0'.repeat(28) + '5'), 1n, 0))).toBe('1' + '0'.repeat(29));
+    expect(canonical(fromRational(BigInt('1' + '0'.repeat(26) + '15'), 1n, 0))).toBe('1' + '0'.repeat(26) + '20');
+    expect(canonical(fromRational(BigInt('1' + '0'.repeat(26) + '25'), 1n, 0))).toBe('1' + '0'.repeat(26) + '20');
+  });
+});
