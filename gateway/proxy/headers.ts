@@ -1,0 +1,113 @@
+import { randomFillSync } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+
+/**
+ * Header work of the legacy proxy, kept free of Fastify so it is cheap and testable:
+ * hop-by-hop removal (RFC 9110 §7.6.1), X-Forwarded-*, X-Request-Id and W3C traceparent.
+ */
+
+/** Hop-by-hop headers: meaningful for one connection only, never forwarded in either direction. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+
+/**
+ * Request headers undici refuses or must own itself: `expect` (Node already answered
+ * `100-continue` to the client) and `host` (set to the upstream's authority by reply-from).
+ */
+const REQUEST_ONLY_DROPPED = new Set(['expect']);
+
+type HeaderValue = string | string[] | number | undefined;
+type HeaderMap = Record<string, HeaderValue>;
+
+/** Lower-case names listed in a Connection header ("close, X-Foo" → ['close', 'x-foo']). */
+function connectionTokens(value: HeaderValue): string[] {
+  if (value === undefined) return [];
+  const joined = Array.isArray(value) ? value.join(',') : String(value);
+  const out: string[] = [];
+  for (const token of joined.split(',')) {
+    const t = token.trim().toLowerCase();
+    if (t) out.push(t);
+  }
+  return out;
+}
+
+/** Remove hop-by-hop headers (and those a Connection header names) in place. */
+export function stripHopByHop(headers: HeaderMap, direction: 'request' | 'response'): HeaderMap {
+  const listed = connectionTokens(headers.connection);
+  for (const name of listed) delete headers[name];
+  for (const name of Object.keys(headers)) {
+    if (HOP_BY_HOP.has(name) || name.startsWith('proxy-') || (direction === 'request' && REQUEST_ONLY_DROPPED.has(name))) {
+      delete headers[name];
+    }
+  }
+  return headers;
+}
+
+// Random hex ids without a crypto call per request: refill a 4 KiB pool when it runs out.
+const POOL_SIZE = 4096;
+const pool = Buffer.alloc(POOL_SIZE);
+let poolOffset = POOL_SIZE;
+
+/** `bytes` random bytes as lower-case hex, never all zeros (W3C forbids zero trace and span ids). */
+export function randomHex(bytes: number): string {
+  for (;;) {
+    if (poolOffset + bytes > POOL_SIZE) {
+      randomFillSync(pool);
+      poolOffset = 0;
+    }
+    const hex = pool.toString('hex', poolOffset, poolOffset + bytes);
+    poolOffset += bytes;
+    if (!/^0+$/.test(hex)) return hex;
+  }
+}
+
+const TRACEPARENT_RE = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
+
+/** The trace id and flags of a valid W3C traceparent, or undefined when it is absent or invalid. */
+export function parseTraceparent(value: HeaderValue): { traceId: string; flags: string } | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = TRACEPARENT_RE.exec(value.trim());
+  if (!m) return undefined;
+  const [, version, traceId, parentId, flags, rest] = m as unknown as [string, string, string, string, string, string | undefined];
+  // Version ff is invalid; version 00 has exactly four fields; later versions may append more.
+  if (version === 'ff' || (version === '00' && rest !== undefined)) return undefined;
+  if (/^0+$/.test(traceId) || /^0+$/.test(parentId)) return undefined;
+  return { traceId, flags };
+}
+
+/**
+ * The traceparent fig sends upstream: the caller's trace id with a new span id (fig is the
+ * parent of the legacy call), or a new sampled trace when the caller sent none or a bad one.
+ */
+export function nextTraceparent(incoming: HeaderValue): { value: string; continued: boolean } {
+  const parsed = parseTraceparent(incoming);
+  if (parsed) return { value: `00-${parsed.traceId}-${randomHex(8)}-${parsed.flags}`, continued: true };
+  return { value: `00-${randomHex(16)}-${randomHex(8)}-01`, continued: false };
+}
+
+export interface ForwardContext {
+  requestId: string;
+  /** Address of the peer that connected to fig. */
+  remoteAddress: string | undefined;
+  /** Whether that connection was TLS. */
+  encrypted: boolean;
+}
+
+/**
+ * Build the upstream request headers from the client's (a copy is mutated and returned):
+ * hop-by-hop removed, X-Forwarded-For appended, X-Forwarded-Proto/Host kept or set,
+ * X-Request-Id and traceparent set.
+ */
+export function upstreamRequestHeaders(headers: HeaderMap, clientHeaders: IncomingHttpHeaders, ctx: ForwardContext): HeaderMap {
+  stripHopByHop(headers, 'request');
+  const prior = clientHeaders['x-forwarded-for'];
+  const hop = ctx.remoteAddress ?? 'unknown';
+  headers['x-forwarded-for'] = prior ? `${Array.isArray(prior) ? prior.join(', ') : prior}, ${hop}` : hop;
+  if (!clientHeaders['x-forwarded-proto']) headers['x-forwarded-proto'] = ctx.encrypted ? 'https' : 'http';
+  if (!clientHeaders['x-forwarded-host'] && clientHeaders.host) headers['x-forwarded-host'] = clientHeaders.host;
+  headers['x-request-id'] = ctx.requestId;
+  const trace = nextTraceparent(clientHeaders.traceparent);
+  headers.traceparent = trace.value;
+  // tracestate belongs to the trace it came with; drop it when we start a new trace.
+  if (!trace.continued) delete headers.tracestate;
+  return headers;
+}

@@ -1,0 +1,228 @@
+import fp from 'fastify-plugin';
+import replyFrom from '@fastify/reply-from';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import type { Readable } from 'node:stream';
+import { Pool, type Dispatcher } from 'undici';
+import { sendProblem } from '../plugins/problem';
+import { stripHopByHop, upstreamRequestHeaders } from './headers';
+
+/** What the upstream answered, before fig sends it on (see ProxyLegacyOptions.onResponse). */
+export interface UpstreamResponse {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  stream: Readable;
+}
+
+export interface ProxyLegacyOptions {
+  /** Send these bytes instead of the request's own body (e.g. a body already read for shadowing). */
+  body?: Buffer;
+  /**
+   * Take over the answer: called once the upstream's status and headers are known (already copied
+   * onto `reply`, hop-by-hop removed); it must send `res.stream` (or something else) itself.
+   */
+  onResponse?: (request: FastifyRequest, reply: FastifyReply, res: UpstreamResponse) => void;
+}
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** Forward the current request to LEGACY_URL byte-transparently and stream the answer back. */
+    proxyLegacy(opts?: ProxyLegacyOptions): FastifyReply;
+  }
+}
+
+/** Problem codes of the proxy. */
+export const UPSTREAM_UNAVAILABLE = 'FIG_UPSTREAM_UNAVAILABLE';
+export const UPSTREAM_TIMEOUT = 'FIG_UPSTREAM_TIMEOUT';
+
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'FST_REPLY_FROM_GATEWAY_TIMEOUT']);
+/** A pooled keep-alive connection the upstream closed just as we reused it: safe to retry once. */
+const STALE_SOCKET_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET']);
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+
+/** Per-request state, kept on the request under symbols (no closures per request). */
+const kStarted = Symbol('fig.proxy.started');
+const kOnResponse = Symbol('fig.proxy.onResponse');
+const kHiddenContentType = Symbol('fig.proxy.contentType');
+/** Carries the raw request target from rewriteRequestHeaders to the dispatcher (see rawPathDispatcher). */
+const kRawPath = Symbol('fig.proxy.rawPath');
+
+interface ProxyState {
+  [kStarted]?: number;
+  [kOnResponse]?: ProxyLegacyOptions['onResponse'];
+  [kHiddenContentType]?: string;
+  routeKey?: string;
+}
+
+interface MetricsLike {
+  upstreamLatency?: { observe: (labels: Record<string, string | number>, seconds: number) => void };
+}
+
+/**
+ * reply-from builds the upstream path with `new URL()`, which normalises dot segments and
+ * re-encodes characters. fig must forward the request target exactly as received, so this thin
+ * dispatcher swaps in the raw target that rewriteRequestHeaders smuggled in under a symbol key.
+ */
+function rawPathDispatcher(pool: Pool, basePath: string) {
+  return {
+    request(opts: Dispatcher.RequestOptions & { headers: Record<string | symbol, unknown> }, cb: (err: Error | null, data?: Dispatcher.ResponseData) => void) {
+      const raw = opts.headers[kRawPath];
+      if (typeof raw === 'string') {
+        delete opts.headers[kRawPath];
+        opts.path = basePath + raw;
+      }
+      return pool.request(opts as Dispatcher.RequestOptions, cb as never);
+    },
+  };
+}
+
+function rewriteRequestHeaders(request: FastifyRequest, headers: Record<string, unknown>): Record<string | symbol, unknown> {
+  const raw = request.raw;
+  const clientHeaders: IncomingHttpHeaders = raw.headers;
+  const hidden = (request as ProxyState)[kHiddenContentType];
+  if (hidden !== undefined) {
+    headers['content-type'] = hidden;
+  } else if (clientHeaders['content-type'] === undefined) {
+    // reply-from labels a re-sent Buffer body; keep the client's "no content type".
+    delete headers['content-type'];
+  }
+  const out = upstreamRequestHeaders(headers as Record<string, string>, clientHeaders, {
+    requestId: String(request.id),
+    remoteAddress: raw.socket.remoteAddress,
+    encrypted: (raw.socket as TLSSocket).encrypted === true,
+  }) as Record<string | symbol, unknown>;
+  out[kRawPath] = raw.url ?? '/';
+  return out;
+}
+
+function rewriteResponseHeaders(headers: Record<string, unknown>, request: FastifyRequest): Record<string, unknown> {
+  stripHopByHop(headers as Record<string, string>, 'response');
+  headers['x-request-id'] = String(request.id);
+  return headers;
+}
+
+/** Map an upstream failure to a problem: 504 when legacy was too slow, 502 otherwise. */
+function onUpstreamError(reply: FastifyReply, { error }: { error: Error & { code?: string; cause?: Error & { code?: string } } }) {
+  const request = reply.request;
+  const code = error.cause?.code ?? error.code ?? '';
+  reply.header('x-request-id', String(request.id));
+  if (TIMEOUT_CODES.has(code) || TIMEOUT_CODES.has(error.code ?? '')) {
+    return sendProblem(request, reply, 504, UPSTREAM_TIMEOUT, `The legacy service did not answer within ${request.server.config.PROXY_TIMEOUT_MS} ms`);
+  }
+  return sendProblem(request, reply, 502, UPSTREAM_UNAVAILABLE, `The legacy service is unavailable (${code || error.message})`);
+}
+
+function onUpstreamResponse(request: FastifyRequest, reply: FastifyReply, res: UpstreamResponse) {
+  const state = request as ProxyState;
+  const started = state[kStarted];
+  const metrics = (request.server as unknown as { metrics?: MetricsLike }).metrics;
+  if (started !== undefined && metrics?.upstreamLatency) {
+    try {
+      metrics.upstreamLatency.observe({ route_key: state.routeKey ?? 'UNMATCHED', status: res.statusCode }, (performance.now() - started) / 1000);
+    } catch (err) {
+      request.log.debug({ err }, 'upstream latency not recorded');
+    }
+  }
+  const custom = state[kOnResponse];
+  if (custom) custom(request, reply, res);
+  else reply.send(res.stream);
+}
+
+function retryDelay({ err, req, attempt }: { err?: Error & { code?: string }; req: { method: string; body?: unknown }; attempt: number }) {
+  if (attempt === 0 && err && STALE_SOCKET_CODES.has(err.code ?? '') && IDEMPOTENT.has(req.method) && !req.body) return 1;
+  return null;
+}
+
+/**
+ * Let request bodies through as the raw stream, whatever their content type, so a proxied body is
+ * streamed to legacy and never buffered or re-encoded. Use in an encapsulated scope only.
+ */
+export function streamRequestBodies(scope: FastifyInstance): void {
+  scope.removeAllContentTypeParsers();
+  scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+}
+
+/**
+ * The legacy proxy: reply.proxyLegacy() for the route table, and the catch-all that sends every
+ * path no other route claims to LEGACY_URL. Register after every other route-owning plugin.
+ */
+export const legacyProxyPlugin = fp(
+  async (app: FastifyInstance) => {
+    const config = app.config;
+    const legacy = new URL(config.LEGACY_URL);
+    const basePath = legacy.pathname.replace(/\/+$/, '');
+    const pool = new Pool(legacy.origin, {
+      connections: config.PROXY_CONNECTIONS,
+      pipelining: 1,
+      connect: { timeout: config.PROXY_CONNECT_TIMEOUT_MS },
+      headersTimeout: config.PROXY_TIMEOUT_MS,
+      bodyTimeout: config.PROXY_TIMEOUT_MS,
+    });
+    app.addHook('onClose', async () => {
+      await pool.destroy();
+    });
+
+    await app.register(replyFrom, {
+      base: legacy.origin,
+      undici: rawPathDispatcher(pool, basePath) as unknown as Pool,
+      disableRequestLogging: true,
+    });
+
+    const baseOptions = {
+      timeout: config.PROXY_TIMEOUT_MS,
+      rewriteRequestHeaders,
+      rewriteHeaders: rewriteResponseHeaders,
+      onError: onUpstreamError,
+      onResponse: onUpstreamResponse,
+      retryDelay,
+    };
+
+    app.decorateReply('proxyLegacy', function proxyLegacy(this: FastifyReply, opts?: ProxyLegacyOptions) {
+      const request = this.request;
+      const state = request as ProxyState;
+      state.routeKey ??= 'UNMATCHED';
+      state[kStarted] = performance.now();
+      if (opts?.onResponse) state[kOnResponse] = opts.onResponse;
+      const method = request.method;
+      const bodyless = method === 'GET' || method === 'HEAD';
+      // A body some other parser already read into memory is re-sent as bytes, never re-serialised.
+      const given = opts?.body ?? (Buffer.isBuffer(request.body) ? request.body : typeof request.body === 'string' ? Buffer.from(request.body) : undefined);
+      const options =
+        given !== undefined && !bodyless
+          ? { ...baseOptions, body: given, contentType: request.headers['content-type'] ?? 'application/octet-stream' }
+          : baseOptions;
+      // The source is ignored: rawPathDispatcher forwards request.raw.url as received.
+      return (this as FastifyReply & { from: (source: string, opts: object) => FastifyReply }).from('/', options as never);
+    });
+
+    // The catch-all lives in its own scope so its pass-through body parser applies to it alone.
+    await app.register(async (scope) => {
+      streamRequestBodies(scope);
+      scope.route({
+        method: scope.supportedMethods,
+        url: '/*',
+        schema: { hide: true },
+        // Fastify refuses malformed Content-Type values (415) before any parser runs; legacy must
+        // judge those itself, so hide the header from Fastify and give it back before the handler.
+        onRequest(request, _reply, done) {
+          const ct = request.raw.headers['content-type'];
+          if (ct !== undefined) {
+            (request as ProxyState)[kHiddenContentType] = ct;
+            delete request.raw.headers['content-type'];
+          }
+          done();
+        },
+        preValidation(request, _reply, done) {
+          const ct = (request as ProxyState)[kHiddenContentType];
+          if (ct !== undefined) request.raw.headers['content-type'] = ct;
+          done();
+        },
+        handler(_request, reply) {
+          return reply.proxyLegacy();
+        },
+      });
+    });
+  },
+  { name: 'legacy-proxy', dependencies: ['infra'] },
+);
