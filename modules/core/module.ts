@@ -1,4 +1,6 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Db } from './db';
 import type { Config } from '../../gateway/config';
 import type { JobDefinition } from './jobs';
 
@@ -34,7 +36,18 @@ export interface ModuleResponse {
   body?: unknown;
 }
 
-export type LegacyRouteHandler = (req: ModuleRequest) => Promise<ModuleResponse>;
+/**
+ * What the gateway hands a module's legacy route handler besides the request: the app's
+ * shared clients (one per gateway instance, never module-level singletons).
+ */
+export interface ModuleContext {
+  db: Db;
+  redis: Redis;
+  config: Config;
+  log: FastifyBaseLogger;
+}
+
+export type LegacyRouteHandler = (req: ModuleRequest, ctx: ModuleContext) => Promise<ModuleResponse>;
 
 /** What every module's index.ts exports for the gateway (see gateway/modules.ts). */
 export interface FigModule {

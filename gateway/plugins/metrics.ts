@@ -1,0 +1,109 @@
+import fp from 'fastify-plugin';
+import type { FastifyRequest } from 'fastify';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** fig's Prometheus metrics; one registry per app instance (tests build many apps per process). */
+export interface FigMetrics {
+  registry: Registry;
+  httpRequests: Counter<'route_key' | 'mode' | 'status_class'>;
+  httpDuration: Histogram<'route_key' | 'mode'>;
+  /** Observed by the legacy proxy: time to the upstream's response headers. */
+  upstreamLatency: Histogram<'route_key' | 'status'>;
+  routeFlips: Counter<'from' | 'to'>;
+  killSwitch: Counter<string>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: FigMetrics;
+  }
+}
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/**
+ * Label of a request for metrics: its legacy route key when it matched one, else fig's own
+ * route ('FIG GET /_fig/routes/:key'), else 'UNMATCHED' (proxied, no legacy template matched).
+ */
+function labels(request: FastifyRequest): { route_key: string; mode: string } {
+  if (request.routeKey) return { route_key: request.routeKey, mode: request.routeMode ?? 'legacy' };
+  const url = request.routeOptions.url;
+  if (url && url !== '/*' && url !== '*') return { route_key: `FIG ${request.method} ${url}`, mode: 'fig' };
+  return { route_key: 'UNMATCHED', mode: 'legacy' };
+}
+
+/**
+ * /metrics in Prometheus text format: requests by route key, mode and status class; request
+ * duration by route key and mode; upstream latency; route flips and kill switches.
+ */
+export const metricsPlugin = fp(
+  async (app) => {
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry, prefix: 'fig_process_' });
+    const metrics: FigMetrics = {
+      registry,
+      httpRequests: new Counter({
+        name: 'fig_http_requests_total',
+        help: 'HTTP requests answered by the gateway, by legacy route key, mode and status class',
+        labelNames: ['route_key', 'mode', 'status_class'],
+        registers: [registry],
+      }),
+      httpDuration: new Histogram({
+        name: 'fig_http_request_duration_seconds',
+        help: 'Time from request to response, by legacy route key and mode',
+        labelNames: ['route_key', 'mode'],
+        buckets: LATENCY_BUCKETS,
+        registers: [registry],
+      }),
+      upstreamLatency: new Histogram({
+        name: 'fig_upstream_latency_seconds',
+        help: 'Time until the legacy service answered (response headers), by route key and status',
+        labelNames: ['route_key', 'status'],
+        buckets: LATENCY_BUCKETS,
+        registers: [registry],
+      }),
+      routeFlips: new Counter({
+        name: 'fig_route_flips_total',
+        help: 'Route mode changes made through this gateway process',
+        labelNames: ['from', 'to'],
+        registers: [registry],
+      }),
+      killSwitch: new Counter({ name: 'fig_kill_switch_total', help: 'Kill switch activations through this gateway process', registers: [registry] }),
+    };
+    new Gauge({
+      name: 'fig_routes',
+      help: 'Routes in the live route table, by mode',
+      labelNames: ['mode'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        const counts: Record<string, number> = { legacy: 0, shadow: 0, canary: 0, new: 0 };
+        for (const r of app.routeTable?.all() ?? []) counts[r.mode] = (counts[r.mode] ?? 0) + 1;
+        for (const [mode, n] of Object.entries(counts)) this.set({ mode }, n);
+      },
+    });
+    app.decorate('metrics', metrics);
+
+    if (app.hasDecorator('routeTable')) {
+      app.routeTable.on('flip', ({ from, to }) => metrics.routeFlips.inc({ from, to }));
+      app.routeTable.on('killSwitch', () => metrics.killSwitch.inc());
+    }
+
+    app.addHook('onResponse', (request, reply, done) => {
+      if (request.routeOptions.url !== '/metrics') {
+        const l = labels(request);
+        metrics.httpRequests.inc({ ...l, status_class: `${Math.floor(reply.statusCode / 100)}xx` });
+        metrics.httpDuration.observe(l, reply.elapsedTime / 1000);
+      }
+      done();
+    });
+
+    if (app.config.METRICS_ENABLED) {
+      app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+        reply.type(registry.contentType);
+        return registry.metrics();
+      });
+    }
+  },
+  { name: 'metrics', dependencies: ['infra'] },
+);

@@ -1,0 +1,45 @@
+import fp from 'fastify-plugin';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+
+const DESCRIPTION = `fig is a strangler-fig gateway in front of the legacy service. This page documents fig's own
+routes. Every other path is answered by the legacy service (mode \`legacy\`) or, route by route, by a fig module
+(mode \`new\`). The ops API under \`/_fig\` needs \`Authorization: Bearer <ADMIN_TOKEN>\` or a signed-in ops user.`;
+
+/**
+ * /docs: Swagger UI of fig's own routes (zod schemas through the type provider's transform).
+ * The legacy route table, with each key's live mode, is appended to the description on every
+ * request of the document, so it never goes stale after a flip.
+ */
+export const swaggerPlugin = fp(
+  async (app) => {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: { title: 'fig gateway', version: '0.1.0', description: DESCRIPTION },
+        components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+        tags: [{ name: 'ops', description: 'Route table and cutover (/_fig)' }],
+      },
+      transform: jsonSchemaTransform,
+    });
+    await app.register(swaggerUi, {
+      routePrefix: '/docs',
+      transformSpecificationClone: true,
+      transformSpecification: (spec) => {
+        const routes = app.hasDecorator('routeTable') ? app.routeTable.all() : [];
+        const rows = routes.map((r) => `| \`${r.key}\` | ${r.mode} | ${r.servedBy ?? '—'} | ${(r.summary ?? '').replace(/\|/g, '\\|')} |`);
+        const table = routes.length
+          ? `\n\n## Legacy routes by mode (${routes.length})\n\n| Route key | Mode | Module | Summary |\n|---|---|---|---|\n${rows.join('\n')}`
+          : '\n\n## Legacy routes\n\nThe route table is empty: run `npm run fig -- routes import`.';
+        const info = (spec.info ?? {}) as Record<string, unknown>;
+        return {
+          ...spec,
+          info: { ...info, description: `${String(info.description ?? '')}${table}` },
+          'x-legacy-routes': routes.map((r) => ({ key: r.key, mode: r.mode, module: r.servedBy })),
+        };
+      },
+    });
+  },
+  { name: 'swagger' },
+);

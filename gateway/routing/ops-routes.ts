@@ -1,0 +1,177 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError, forbidden } from '../../modules/core/errors';
+import { requireAuth } from '../../modules/core/auth-context';
+import { opsGuard } from './ops-auth';
+import { parseRouteKey } from './openapi';
+import type { LiveRoute } from './route-table';
+import {
+  FlipBody,
+  ImportBody,
+  ImportResult,
+  KillSwitchBody,
+  KillSwitchResult,
+  ModuleList,
+  Route,
+  RouteChangeList,
+  RouteChangeQuery,
+  RouteKeyParams,
+  RouteList,
+  RouteListQuery,
+  type RouteStats,
+} from './schema';
+import { emptyStats } from './stats';
+
+const security = [{ bearerAuth: [] }];
+const tags = ['ops'];
+
+/** Route row → the ops API's Route. */
+export function toRoute(r: LiveRoute, stats: RouteStats | undefined): Route {
+  return {
+    key: r.key,
+    method: r.method,
+    path: r.path_template,
+    mode: r.mode,
+    canaryPercent: r.canary_percent,
+    module: r.servedBy,
+    servable: r.servedBy !== null,
+    writePolicy: r.write_policy,
+    summary: r.summary,
+    tags: r.tags,
+    updatedAt: r.updated_at.toISOString(),
+    version: r.version,
+    stats: stats ?? emptyStats(),
+  };
+}
+
+/** Fetch the legacy service's OpenAPI document. */
+export async function fetchLegacyOpenApi(legacyUrl: string, timeoutMs = 5000): Promise<unknown> {
+  const res = await fetch(new URL('/openapi.json', legacyUrl), { signal: AbortSignal.timeout(timeoutMs) });
+  if (!res.ok) throw new Error(`${legacyUrl}/openapi.json answered ${res.status}`);
+  return res.json();
+}
+
+/** The ops API (/_fig/*), see CONTRACTS.md. Every route needs routes.read or routes.flip. */
+export async function opsRoutes(scope: FastifyInstance): Promise<void> {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
+  app.addHook('onRequest', opsGuard(scope));
+  const table = () => app.routeTable;
+
+  app.get(
+    '/_fig/routes',
+    {
+      config: { permission: 'routes.read' },
+      schema: { tags, security, summary: 'List legacy routes with their mode and recent traffic', querystring: RouteListQuery, response: { 200: RouteList } },
+    },
+    async (request) => {
+      const listed = table().list(request.query);
+      const stats = await app.routeStats.read();
+      return { ...listed, data: listed.data.map((r) => toRoute(r, stats.get(r.key))) };
+    },
+  );
+
+  app.get(
+    '/_fig/routes/:key',
+    {
+      config: { permission: 'routes.read' },
+      schema: { tags, security, summary: 'One route by key (URL-encoded "METHOD /path")', params: RouteKeyParams, response: { 200: Route } },
+    },
+    async (request) => {
+      parseRouteKey(request.params.key);
+      const route = await table().get(request.params.key);
+      const stats = await app.routeStats.read();
+      return toRoute(route, stats.get(route.key));
+    },
+  );
+
+  app.put(
+    '/_fig/routes/:key',
+    {
+      config: { permission: 'routes.flip' },
+      schema: {
+        tags,
+        security,
+        summary: 'Flip a route to another mode (recorded, takes effect in every gateway within a second)',
+        params: RouteKeyParams,
+        body: FlipBody,
+        response: { 200: Route },
+      },
+    },
+    async (request) => {
+      parseRouteKey(request.params.key);
+      const auth = requireAuth(request);
+      if (request.body.override && !auth.permissions.has('routes.override')) throw forbidden('An override needs the permission routes.override');
+      const route = await table().flip(request.params.key, {
+        mode: request.body.mode,
+        canaryPercent: request.body.canaryPercent,
+        reason: request.body.reason,
+        override: request.body.override,
+        actor: auth.actor,
+        requestId: String(request.id),
+      });
+      const stats = await app.routeStats.read();
+      return toRoute(route, stats.get(route.key));
+    },
+  );
+
+  app.post(
+    '/_fig/kill-switch',
+    {
+      config: { permission: 'routes.flip' },
+      schema: { tags, security, summary: 'Send every route back to legacy at once', body: KillSwitchBody, response: { 200: KillSwitchResult } },
+    },
+    async (request) => {
+      const auth = requireAuth(request);
+      return table().killSwitch({ reason: request.body.reason, actor: auth.actor, requestId: String(request.id) });
+    },
+  );
+
+  app.get(
+    '/_fig/route-changes',
+    {
+      config: { permission: 'routes.read' },
+      schema: { tags, security, summary: 'Audit trail of route flips, newest first', querystring: RouteChangeQuery, response: { 200: RouteChangeList } },
+    },
+    async (request) => table().history(request.query),
+  );
+
+  app.post(
+    '/_fig/routes/import',
+    {
+      config: { permission: 'routes.flip' },
+      schema: {
+        tags,
+        security,
+        summary: "Import route keys from the legacy OpenAPI document (LEGACY_URL/openapi.json unless one is given); modes are kept",
+        body: ImportBody,
+        response: { 200: ImportResult },
+      },
+    },
+    async (request) => {
+      let doc: unknown = request.body.openapi;
+      if (doc === undefined) {
+        try {
+          doc = await fetchLegacyOpenApi(app.config.LEGACY_URL);
+        } catch (err) {
+          throw new AppError('FIG_LEGACY_OPENAPI_UNAVAILABLE', 502, `Could not fetch the legacy OpenAPI document: ${(err as Error).message}`);
+        }
+      }
+      return table().importOpenApi(doc);
+    },
+  );
+
+  app.get(
+    '/_fig/modules',
+    {
+      config: { permission: 'routes.read' },
+      schema: { tags, security, summary: 'Hosted modules and the legacy route keys each can answer', response: { 200: ModuleList } },
+    },
+    async () => table().modules(),
+  );
+
+  // Unknown /_fig paths are fig's, never legacy's.
+  app.all('/_fig/*', { config: { permission: 'routes.read' }, schema: { hide: true, response: { 404: z.unknown() } } }, async (request) => {
+    throw new AppError('FIG_NOT_FOUND', 404, `No ops route for ${request.method} ${request.url}`);
+  });
+}

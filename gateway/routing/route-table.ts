@@ -1,0 +1,405 @@
+import { EventEmitter } from 'node:events';
+import { sql } from 'kysely';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Db } from '../../modules/core/db';
+import { conflict, notFound } from '../../modules/core/errors';
+import { cursorOffset, page, type Page } from '../../modules/core/pagination';
+import type { FigModule, LegacyRouteHandler } from '../../modules/core/module';
+import { operationsOf } from './openapi';
+import { RouteMatcher } from './matcher';
+import type { RouteChangeRecord, RouteMode, RouteRecord } from './tables';
+import type { ImportResult, RouteChange, RouteSnapshot } from './schema';
+import './tables';
+
+export interface FlipInput {
+  mode: RouteMode;
+  canaryPercent?: number;
+  reason: string;
+  actor: string;
+  override?: boolean;
+  requestId?: string;
+  /** Parity evidence at the time of the flip (issue 7 fills it). */
+  evidence?: unknown;
+}
+
+export interface RouteFilter {
+  search?: string;
+  prefix?: string;
+  mode?: RouteMode;
+  limit?: number;
+  cursor?: string;
+}
+
+/** A live route entry as every request sees it (in-memory copy of gateway.routes). */
+export interface LiveRoute extends RouteRecord {
+  /** Name of the hosted module that serves this key, if any. */
+  servedBy: string | null;
+}
+
+export interface RouteTableEvents {
+  flip: [{ key: string; from: RouteMode; to: RouteMode; actor: string }];
+  killSwitch: [{ changed: number; actor: string }];
+  reload: [{ routes: number; reason: string }];
+}
+
+/** The handler of a hosted module for a legacy route key. */
+export interface ServingModule {
+  module: string;
+  handler: LegacyRouteHandler;
+}
+
+/**
+ * The route table: gateway.routes in Postgres is the truth, every process keeps an
+ * in-memory copy for the request path (`modeFor` is synchronous). Writes (flip, kill switch,
+ * import) commit first, then publish on `${REDIS_PREFIX}routes`; every process reloads on
+ * that message, and also every ROUTE_RELOAD_INTERVAL_MS in case a message was lost.
+ */
+export class RouteTable extends EventEmitter<RouteTableEvents> {
+  private routes = new Map<string, LiveRoute>();
+  private matcher = new RouteMatcher([]);
+  private readonly serving = new Map<string, ServingModule>();
+  private subscriber: Redis | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private reloading: Promise<void> | undefined;
+  private reloadAgain = false;
+  private closed = false;
+  readonly channel: string;
+
+  constructor(
+    private readonly deps: {
+      db: Db;
+      redis: Redis;
+      log: FastifyBaseLogger;
+      redisPrefix: string;
+      reloadIntervalMs: number;
+      modules: FigModule[];
+    },
+  ) {
+    super();
+    this.channel = `${deps.redisPrefix}routes`;
+    for (const mod of deps.modules) {
+      for (const [key, handler] of Object.entries(mod.serves ?? {})) {
+        if (this.serving.has(key)) throw new Error(`route ${key} is served by two modules: ${this.serving.get(key)!.module} and ${mod.name}`);
+        this.serving.set(key, { module: mod.name, handler });
+      }
+    }
+  }
+
+  /** Load the table, subscribe to changes and start the periodic reload. */
+  async start(): Promise<void> {
+    await this.reload('start');
+    const sub = this.deps.redis.duplicate();
+    this.subscriber = sub;
+    sub.on('error', (err) => this.deps.log.warn({ err: err.message }, 'route table subscriber error'));
+    sub.on('message', (channel) => {
+      if (channel === this.channel) void this.reload('pubsub');
+    });
+    // After a reconnect, messages sent while we were away are lost: reload once.
+    let first = true;
+    sub.on('ready', () => {
+      if (!first) void this.reload('resubscribe');
+      first = false;
+    });
+    await sub.subscribe(this.channel);
+    this.timer = setInterval(() => void this.reload('interval'), this.deps.reloadIntervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.reloading?.catch(() => undefined);
+    if (this.subscriber) {
+      this.subscriber.disconnect();
+      this.subscriber = undefined;
+    }
+  }
+
+  /** Re-read gateway.routes into memory. Concurrent calls coalesce into at most one extra read. */
+  reload(reason = 'manual'): Promise<void> {
+    if (this.reloading) {
+      this.reloadAgain = true;
+      return this.reloading;
+    }
+    this.reloading = (async () => {
+      try {
+        do {
+          this.reloadAgain = false;
+          if (this.closed) return;
+          const rows = await this.deps.db.selectFrom('gateway.routes').selectAll().execute();
+          this.replace(rows);
+          this.emit('reload', { routes: rows.length, reason });
+        } while (this.reloadAgain);
+      } catch (err) {
+        this.deps.log.warn({ err, reason }, 'route table reload failed; keeping the last copy');
+      } finally {
+        this.reloading = undefined;
+      }
+    })();
+    return this.reloading;
+  }
+
+  private replace(rows: RouteRecord[]): void {
+    const next = new Map<string, LiveRoute>();
+    for (const r of rows) next.set(r.key, { ...r, servedBy: this.serving.get(r.key)?.module ?? null });
+    this.routes = next;
+    this.matcher = new RouteMatcher(rows);
+  }
+
+  private upsertLocal(row: RouteRecord): LiveRoute {
+    const live = { ...row, servedBy: this.serving.get(row.key)?.module ?? null };
+    const next = new Map(this.routes);
+    next.set(row.key, live);
+    this.routes = next;
+    return live;
+  }
+
+  private async publish(payload: Record<string, unknown>): Promise<void> {
+    try {
+      await this.deps.redis.publish(this.channel, JSON.stringify(payload));
+    } catch (err) {
+      // The periodic reload still brings every process up to date.
+      this.deps.log.warn({ err }, 'could not publish a route table change; other processes will see it at their next reload');
+    }
+  }
+
+  /** Live mode of a route key from the in-memory copy; unknown keys are legacy. */
+  modeFor(key: string): RouteMode {
+    return this.routes.get(key)?.mode ?? 'legacy';
+  }
+
+  /** Live entry of a route key, if the table has it. */
+  find(key: string): LiveRoute | undefined {
+    return this.routes.get(key);
+  }
+
+  /** The route key a request matches (by the legacy OpenAPI templates), if any. */
+  match(method: string, url: string): string | undefined {
+    return this.matcher.match(method, url);
+  }
+
+  /** The hosted module answering a route key in new/shadow/canary modes, if any. */
+  servingModule(key: string): ServingModule | undefined {
+    return this.serving.get(key);
+  }
+
+  /** Every route key some hosted module serves. */
+  servedKeys(): string[] {
+    return [...this.serving.keys()].sort();
+  }
+
+  /** Hosted modules and the keys they serve. */
+  modules(): { name: string; serves: string[] }[] {
+    return this.deps.modules.map((m) => ({ name: m.name, serves: Object.keys(m.serves ?? {}).sort() }));
+  }
+
+  /** Every live entry, sorted by path then method. */
+  all(): LiveRoute[] {
+    return [...this.routes.values()].sort((a, b) => a.path_template.localeCompare(b.path_template) || a.method.localeCompare(b.method));
+  }
+
+  /** A page of routes from the in-memory copy (the same copy the request path uses). */
+  list(filter: RouteFilter = {}): Page<LiveRoute> {
+    const search = filter.search?.toLowerCase();
+    const rows = this.all().filter(
+      (r) =>
+        (!filter.mode || r.mode === filter.mode) &&
+        (!filter.prefix || r.path_template.startsWith(filter.prefix)) &&
+        (!search || r.key.toLowerCase().includes(search) || (r.summary ?? '').toLowerCase().includes(search) || r.tags.some((t) => t.toLowerCase().includes(search))),
+    );
+    const limit = filter.limit ?? 100;
+    const offset = cursorOffset(filter.cursor);
+    return page(rows.slice(offset, offset + limit), rows.length, offset, limit);
+  }
+
+  /** A route from the database (the truth), or a 404 problem. */
+  async get(key: string): Promise<LiveRoute> {
+    const row = await this.deps.db.selectFrom('gateway.routes').selectAll().where('key', '=', key).executeTakeFirst();
+    if (!row) throw notFound('Route', key);
+    return { ...row, servedBy: this.serving.get(key)?.module ?? null };
+  }
+
+  /**
+   * Change a route's mode. The update and its audit row commit together; then every process
+   * is told. Refuses (409 FIG_ROUTE_NOT_SERVABLE) any mode but legacy when no hosted module
+   * serves the key. Setting the mode a route already has changes and records nothing.
+   */
+  async flip(key: string, input: FlipInput): Promise<LiveRoute> {
+    const serving = this.serving.get(key);
+    if (input.mode !== 'legacy' && !serving) {
+      // Check existence first so an unknown key is a 404, not a 409.
+      await this.get(key);
+      throw conflict(
+        'FIG_ROUTE_NOT_SERVABLE',
+        `No hosted module serves ${key}, so it can only be in mode legacy. Register a module whose \`serves\` includes "${key}" in gateway/modules.ts, then flip again.`,
+        { routeKey: key, mode: input.mode },
+      );
+    }
+    const result = await this.deps.db.transaction().execute(async (trx) => {
+      const before = await trx.selectFrom('gateway.routes').selectAll().where('key', '=', key).forUpdate().executeTakeFirst();
+      if (!before) throw notFound('Route', key);
+      const after: RouteSnapshot = {
+        mode: input.mode,
+        canaryPercent: input.canaryPercent ?? before.canary_percent,
+        module: input.mode === 'legacy' ? before.module : serving!.module,
+      };
+      const was = snapshot(before);
+      if (was.mode === after.mode && was.canaryPercent === after.canaryPercent) return { row: before, changed: false, was };
+      const row = await trx
+        .updateTable('gateway.routes')
+        .set({
+          mode: after.mode,
+          canary_percent: after.canaryPercent,
+          module: after.module,
+          version: sql<number>`version + 1`,
+          updated_at: sql<Date>`now()`,
+        })
+        .where('key', '=', key)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await trx
+        .insertInto('gateway.route_changes')
+        .values({
+          route_key: key,
+          actor: input.actor,
+          reason: input.reason,
+          before: JSON.stringify(was),
+          after: JSON.stringify(after),
+          evidence: input.evidence === undefined ? null : JSON.stringify(input.evidence),
+          override: input.override ?? false,
+          request_id: input.requestId ?? null,
+        })
+        .execute();
+      return { row, changed: true, was };
+    });
+    const live = this.upsertLocal(result.row);
+    if (result.changed) {
+      await this.publish({ op: 'flip', key, version: result.row.version });
+      this.emit('flip', { key, from: result.was.mode, to: result.row.mode, actor: input.actor });
+      this.deps.log.info({ routeKey: key, from: result.was.mode, to: result.row.mode, actor: input.actor, reason: input.reason }, 'route flipped');
+    }
+    return live;
+  }
+
+  /** Send every non-legacy route back to legacy in one transaction, one audit row each, one publish. */
+  async killSwitch(input: { reason: string; actor: string; requestId?: string }): Promise<{ changed: number; routes: string[] }> {
+    const changed = await this.deps.db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .selectFrom('gateway.routes')
+        .selectAll()
+        .where('mode', '<>', 'legacy')
+        .orderBy('key')
+        .forUpdate()
+        .execute();
+      if (rows.length === 0) return [];
+      await trx
+        .updateTable('gateway.routes')
+        .set({ mode: 'legacy', version: sql<number>`version + 1`, updated_at: sql<Date>`now()` })
+        .where(
+          'key',
+          'in',
+          rows.map((r) => r.key),
+        )
+        .execute();
+      await trx
+        .insertInto('gateway.route_changes')
+        .values(
+          rows.map((r) => ({
+            route_key: r.key,
+            actor: input.actor,
+            reason: `kill switch: ${input.reason}`,
+            before: JSON.stringify(snapshot(r)),
+            after: JSON.stringify({ ...snapshot(r), mode: 'legacy' }),
+            evidence: null,
+            override: false,
+            request_id: input.requestId ?? null,
+          })),
+        )
+        .execute();
+      return rows.map((r) => r.key);
+    });
+    // Apply locally at once, then tell everyone (even when nothing changed here, a stale peer may need it).
+    await this.reload('kill-switch');
+    await this.publish({ op: 'kill-switch', keys: changed });
+    this.emit('killSwitch', { changed: changed.length, actor: input.actor });
+    this.deps.log.warn({ changed: changed.length, actor: input.actor, reason: input.reason }, 'kill switch: every route back to legacy');
+    return { changed: changed.length, routes: changed };
+  }
+
+  /**
+   * Create one row per `METHOD /path` of a legacy OpenAPI document. Existing rows keep their
+   * mode; their summary and tags are refreshed.
+   */
+  async importOpenApi(doc: unknown): Promise<ImportResult> {
+    const ops = operationsOf(doc);
+    let added = 0;
+    let updated = 0;
+    if (ops.length) {
+      const rows = await this.deps.db
+        .insertInto('gateway.routes')
+        .values(ops.map((o) => ({ key: o.key, method: o.method, path_template: o.path, summary: o.summary, tags: o.tags, source: 'openapi' })))
+        .onConflict((oc) =>
+          oc.column('key').doUpdateSet((eb) => ({
+            summary: eb.ref('excluded.summary'),
+            tags: eb.ref('excluded.tags'),
+            updated_at: sql<Date>`now()`,
+          })),
+        )
+        .returning(sql<boolean>`(xmax = 0)`.as('inserted'))
+        .execute();
+      for (const r of rows) {
+        if (r.inserted) added++;
+        else updated++;
+      }
+    }
+    const { count } = await this.deps.db
+      .selectFrom('gateway.routes')
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .executeTakeFirstOrThrow();
+    await this.reload('import');
+    await this.publish({ op: 'import' });
+    return { added, updated, total: Number(count) };
+  }
+
+  /** Number of rows in gateway.routes (database, not memory). */
+  async count(): Promise<number> {
+    const { count } = await this.deps.db
+      .selectFrom('gateway.routes')
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .executeTakeFirstOrThrow();
+    return Number(count);
+  }
+
+  /** Audit trail of flips, newest first. */
+  async history(filter: { routeKey?: string; limit?: number; cursor?: string } = {}): Promise<Page<RouteChange>> {
+    const limit = filter.limit ?? 50;
+    const offset = cursorOffset(filter.cursor);
+    let q = this.deps.db.selectFrom('gateway.route_changes');
+    if (filter.routeKey) q = q.where('route_key', '=', filter.routeKey);
+    const [rows, total] = await Promise.all([
+      q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute(),
+      q.select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirstOrThrow(),
+    ]);
+    return page(rows.map(toChange), Number(total.count), offset, limit);
+  }
+}
+
+function snapshot(r: RouteRecord): RouteSnapshot {
+  return { mode: r.mode, canaryPercent: r.canary_percent, module: r.module };
+}
+
+function toChange(r: RouteChangeRecord): RouteChange {
+  return {
+    id: String(r.id),
+    routeKey: r.route_key,
+    actor: r.actor,
+    reason: r.reason,
+    before: r.before ?? null,
+    after: r.after ?? null,
+    evidence: r.evidence ?? null,
+    override: r.override,
+    requestId: r.request_id,
+    createdAt: r.created_at.toISOString(),
+  };
+}

@@ -1,0 +1,310 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { TEST_ADMIN_TOKEN, buildTestApp, legacyUrl } from '../../test/helpers';
+import { syncBandsFromLegacy } from '../../modules/bands';
+
+const BANDS = 'GET /api/v1/admin/revenue-bands';
+const INVOICES = 'GET /api/v1/invoices';
+const auth = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
+const enc = encodeURIComponent;
+
+describe('route table and per-route cutover', () => {
+  let app: FastifyInstance;
+  let legacyRoutes: string[];
+
+  beforeAll(async () => {
+    ({ app } = await buildTestApp());
+    const doc = (await (await fetch(`${legacyUrl()}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    legacyRoutes = Object.entries(doc.paths).flatMap(([p, item]) =>
+      Object.keys(item)
+        .filter((m) => ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'].includes(m))
+        .map((m) => `${m.toUpperCase()} ${p}`),
+    );
+  });
+  afterAll(() => app.close());
+
+  const flip = (key: string, body: unknown, headers: Record<string, string> = auth) =>
+    app.inject({ method: 'PUT', url: `/_fig/routes/${enc(key)}`, headers, payload: body as object });
+
+  it('imports the legacy OpenAPI routes at start, one row per METHOD /path, all legacy', async () => {
+    const res = await app.inject({ url: '/_fig/routes?limit=500', headers: auth });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.total).toBe(legacyRoutes.length);
+    expect(body.data.map((r: { key: string }) => r.key).sort()).toEqual([...legacyRoutes].sort());
+    expect(body.data.every((r: { mode: string }) => r.mode === 'legacy')).toBe(true);
+    const bands = body.data.find((r: { key: string }) => r.key === BANDS);
+    expect(bands).toMatchObject({ method: 'GET', path: '/api/v1/admin/revenue-bands', module: 'bands', servable: true, mode: 'legacy', tags: ['admin'] });
+    expect(body.data.find((r: { key: string }) => r.key === INVOICES)).toMatchObject({ module: null, servable: false });
+  });
+
+  it('refuses the ops API without the admin token', async () => {
+    const res = await app.inject({ url: '/_fig/routes' });
+    expect(res.statusCode).toBe(401);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json()).toEqual({
+      type: 'https://fig.dev/problems/fig-unauthorized',
+      title: 'Unauthorized',
+      status: 401,
+      detail: 'The ops API needs "Authorization: Bearer <ADMIN_TOKEN>" or a signed-in ops user',
+      instance: '/_fig/routes',
+      request_id: res.headers['x-request-id'] ?? expect.any(String),
+      code: 'FIG_UNAUTHORIZED',
+    });
+    const wrong = await flip(BANDS, { mode: 'new', reason: 'try it' }, { authorization: 'Bearer not-the-token-at-all' });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.json().detail).toBe('The bearer token is not valid for the ops API');
+    expect(app.routeTable.modeFor(BANDS)).toBe('legacy');
+  });
+
+  it('refuses the ops API with a clear message when no ADMIN_TOKEN is configured', async () => {
+    const { app: locked } = await buildTestApp({ ADMIN_TOKEN: '' });
+    try {
+      const res = await locked.inject({ url: '/_fig/routes', headers: auth });
+      expect(res.statusCode).toBe(401);
+      expect(res.json().detail).toMatch(/no ADMIN_TOKEN is configured/);
+    } finally {
+      await locked.close();
+    }
+  });
+
+  it('answers a route set to new from the bands module, identical to legacy, and back to legacy', async () => {
+    const direct = await fetch(`${legacyUrl()}/api/v1/admin/revenue-bands`);
+    const legacyBody = await direct.text();
+
+    const before = await app.inject({ url: '/api/v1/admin/revenue-bands' });
+    expect(before.statusCode).toBe(200);
+    expect(before.body).toBe(legacyBody);
+    expect(before.headers.server).toBe(direct.headers.get('server') ?? undefined);
+
+    const res = await flip(BANDS, { mode: 'new', reason: 'bands module ready' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ key: BANDS, mode: 'new', module: 'bands', servable: true, version: 2 });
+
+    const moved = await app.inject({ url: '/api/v1/admin/revenue-bands' });
+    expect(moved.statusCode).toBe(200);
+    expect(moved.headers['content-type']).toContain('application/json');
+    expect(moved.headers.server).toBeUndefined(); // not proxied
+    expect(moved.json()).toEqual(JSON.parse(legacyBody));
+    expect(moved.json()).toEqual({
+      version: 1,
+      bands: [
+        { min_revenue: '0', multiplier: '0.8' },
+        { min_revenue: '1000000', multiplier: '1' },
+        { min_revenue: '5000000', multiplier: '1.2' },
+      ],
+      updated_at: '2025-06-30T09:00:00.000Z',
+    });
+
+    // Prove the module reads fig's own table: a version only fig has.
+    await app.db.insertInto('comp.revenue_band_tables').values({ version: 99, updated_at: '2026-01-01T00:00:00.000Z', source: 'fig' }).execute();
+    await app.db.insertInto('comp.revenue_bands').values({ version: 99, position: 0, min_revenue: '0', multiplier: '0.50' }).execute();
+    const own = await app.inject({ url: '/api/v1/admin/revenue-bands' });
+    expect(own.json()).toEqual({ version: 99, bands: [{ min_revenue: '0', multiplier: '0.5' }], updated_at: '2026-01-01T00:00:00.000Z' });
+
+    const back = await flip(BANDS, { mode: 'legacy', reason: 'roll back' });
+    expect(back.json()).toMatchObject({ mode: 'legacy', version: 3 });
+    const again = await app.inject({ url: '/api/v1/admin/revenue-bands' });
+    expect(again.body).toBe(legacyBody);
+
+    await app.db.deleteFrom('comp.revenue_bands').where('version', '=', 99).execute();
+    await app.db.deleteFrom('comp.revenue_band_tables').where('version', '=', 99).execute();
+  });
+
+  it('syncs the band table from legacy so the module answers legacy\'s current table', async () => {
+    const put = await fetch(`${legacyUrl()}/api/v1/admin/revenue-bands`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ bands: [{ min_revenue: '0', multiplier: '0.75' }, { min_revenue: '2000000', multiplier: '1.1' }] }),
+    });
+    expect(put.status).toBe(200);
+    const { result, table } = await syncBandsFromLegacy(app.db, legacyUrl());
+    expect(result).toBe('added');
+    expect(table.bands).toEqual([{ min_revenue: '0', multiplier: '0.75' }, { min_revenue: '2000000', multiplier: '1.1' }]);
+    await flip(BANDS, { mode: 'new', reason: 'compare after sync' });
+    const viaFig = await app.inject({ url: '/api/v1/admin/revenue-bands' });
+    const direct = await (await fetch(`${legacyUrl()}/api/v1/admin/revenue-bands`)).text();
+    expect(viaFig.body).toBe(direct);
+    expect((await syncBandsFromLegacy(app.db, legacyUrl())).result).toBe('updated');
+    await flip(BANDS, { mode: 'legacy', reason: 'done comparing' });
+  });
+
+  it('refuses a flip to new when no module serves the route', async () => {
+    const res = await flip(INVOICES, { mode: 'new', reason: 'too early' });
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toEqual({
+      type: 'https://fig.dev/problems/fig-route-not-servable',
+      title: 'Conflict',
+      status: 409,
+      detail: `No hosted module serves ${INVOICES}, so it can only be in mode legacy. Register a module whose \`serves\` includes "${INVOICES}" in gateway/modules.ts, then flip again.`,
+      instance: `/_fig/routes/${enc(INVOICES)}`,
+      request_id: expect.any(String),
+      code: 'FIG_ROUTE_NOT_SERVABLE',
+      routeKey: INVOICES,
+      mode: 'new',
+    });
+    const changes = await app.db.selectFrom('gateway.route_changes').selectAll().where('route_key', '=', INVOICES).execute();
+    expect(changes).toEqual([]);
+  });
+
+  it('answers 404 for an unknown route key', async () => {
+    const res = await flip('GET /nope', { mode: 'legacy', reason: 'whatever' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ code: 'FIG_NOT_FOUND', detail: 'Route GET /nope was not found', status: 404 });
+  });
+
+  it('lists every bad field of a flip body', async () => {
+    const res = await flip(BANDS, { mode: 'sideways', reason: 'x', canaryPercent: 101, extra: true });
+    expect(res.statusCode).toBe(400);
+    const body = res.json();
+    expect(body).toEqual({
+      type: 'https://fig.dev/problems/fig-validation',
+      title: 'Bad Request',
+      status: 400,
+      detail: `${body.errors.length} invalid field(s)`,
+      instance: `/_fig/routes/${enc(BANDS)}`,
+      request_id: expect.any(String),
+      code: 'FIG_VALIDATION',
+      errors: expect.arrayContaining([
+        expect.objectContaining({ path: 'body.mode' }),
+        expect.objectContaining({ path: 'body.canaryPercent' }),
+        expect.objectContaining({ path: 'body.reason', message: 'give a reason of at least 3 characters' }),
+      ]),
+    });
+    expect(body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['body', 'body.canaryPercent', 'body.mode', 'body.reason']);
+  });
+
+  it('records every flip with actor, reason, before/after and request id', async () => {
+    const res = await app.inject({
+      method: 'PUT',
+      url: `/_fig/routes/${enc(BANDS)}`,
+      headers: { ...auth, 'x-request-id': 'req-audit-1' },
+      payload: { mode: 'canary', canaryPercent: 10, reason: 'start a canary' },
+    });
+    expect(res.statusCode).toBe(200);
+    const hist = await app.inject({ url: `/_fig/route-changes?routeKey=${enc(BANDS)}&limit=1`, headers: auth });
+    expect(hist.json().data[0]).toEqual({
+      id: expect.any(String),
+      routeKey: BANDS,
+      actor: 'admin-token',
+      reason: 'start a canary',
+      before: { mode: 'legacy', canaryPercent: 0, module: 'bands' },
+      after: { mode: 'canary', canaryPercent: 10, module: 'bands' },
+      evidence: null,
+      override: false,
+      requestId: 'req-audit-1',
+      createdAt: expect.any(String),
+    });
+    // Canary behaves like legacy until issue 7: legacy answers.
+    const answered = await app.inject({ url: '/api/v1/admin/revenue-bands' });
+    expect(answered.headers.server).toBeDefined();
+    // Same mode again: nothing changes, nothing recorded.
+    const total = hist.json().total;
+    await flip(BANDS, { mode: 'canary', canaryPercent: 10, reason: 'again' });
+    const after = await app.inject({ url: `/_fig/route-changes?routeKey=${enc(BANDS)}`, headers: auth });
+    expect(after.json().total).toBe(total);
+  });
+
+  it('kill switch sends every route back to legacy with one change row each', async () => {
+    await flip(BANDS, { mode: 'new', reason: 'before kill' });
+    const res = await app.inject({ method: 'POST', url: '/_fig/kill-switch', headers: { ...auth, 'x-request-id': 'req-kill' }, payload: { reason: 'incident 42' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ changed: 1, routes: [BANDS] });
+    expect(app.routeTable.modeFor(BANDS)).toBe('legacy');
+    const rows = await app.db.selectFrom('gateway.route_changes').selectAll().where('request_id', '=', 'req-kill').execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ route_key: BANDS, actor: 'admin-token', reason: 'kill switch: incident 42', before: { mode: 'new' }, after: { mode: 'legacy' } });
+    const modes = await app.db.selectFrom('gateway.routes').select('mode').distinct().execute();
+    expect(modes).toEqual([{ mode: 'legacy' }]);
+    const noop = await app.inject({ method: 'POST', url: '/_fig/kill-switch', headers: auth, payload: { reason: 'again' } });
+    expect(noop.json()).toEqual({ changed: 0, routes: [] });
+  });
+
+  it('re-imports from the real legacy OpenAPI keeping modes, and adds new keys from a given document', async () => {
+    await flip(BANDS, { mode: 'new', reason: 'keep me' });
+    const res = await app.inject({ method: 'POST', url: '/_fig/routes/import', headers: auth, payload: {} });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ added: 0, updated: legacyRoutes.length, total: legacyRoutes.length });
+    expect(app.routeTable.modeFor(BANDS)).toBe('new');
+    const doc = { openapi: '3.0.2', paths: { '/api/v1/things/{id}': { get: { summary: 'A thing', tags: ['things'] }, delete: {} } } };
+    const more = await app.inject({ method: 'POST', url: '/_fig/routes/import', headers: auth, payload: { openapi: doc } });
+    expect(more.json()).toEqual({ added: 2, updated: 0, total: legacyRoutes.length + 2 });
+    const one = await app.inject({ url: `/_fig/routes/${enc('GET /api/v1/things/{id}')}`, headers: auth });
+    expect(one.json()).toMatchObject({ key: 'GET /api/v1/things/{id}', summary: 'A thing', tags: ['things'], mode: 'legacy', servable: false });
+    const bad = await app.inject({ method: 'POST', url: '/_fig/routes/import', headers: auth, payload: { openapi: { info: {} } } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ code: 'FIG_BAD_OPENAPI', errors: [{ path: 'body.openapi.paths', message: 'is required' }] });
+    await flip(BANDS, { mode: 'legacy', reason: 'reset' });
+  });
+
+  it('filters the list and reports recent per-route stats from Redis', async () => {
+    for (let i = 0; i < 3; i++) await app.inject({ url: '/api/v1/admin/revenue-bands' });
+    await app.inject({ url: '/api/v1/invoices/999999' });
+    await app.routeStats.flush();
+    const res = await app.inject({ url: `/_fig/routes?prefix=${enc('/api/v1/admin')}&mode=legacy`, headers: auth });
+    const data = res.json().data as { key: string; stats: { requests: number; p50Ms: number | null } }[];
+    expect(data.every((r) => r.key.includes('/api/v1/admin'))).toBe(true);
+    const bands = data.find((r) => r.key === BANDS)!;
+    expect(bands.stats.requests).toBeGreaterThanOrEqual(3);
+    expect(bands.stats.p50Ms).not.toBeNull();
+    const search = await app.inject({ url: '/_fig/routes?search=invoices/{id}', headers: auth });
+    expect(search.json().data.map((r: { key: string }) => r.key)).toContain('GET /api/v1/invoices/{id}');
+    const one = await app.inject({ url: `/_fig/routes/${enc('GET /api/v1/invoices/{id}')}`, headers: auth });
+    expect(one.json().stats).toMatchObject({ requests: 1, errors: 0, windowSeconds: 900 });
+  });
+
+  it('lists hosted modules', async () => {
+    const res = await app.inject({ url: '/_fig/modules', headers: auth });
+    expect(res.json()).toContainEqual({ name: 'bands', serves: [BANDS] });
+  });
+
+  it('exposes Prometheus metrics by route key, mode and status class', async () => {
+    await flip(BANDS, { mode: 'new', reason: 'metrics' });
+    await app.inject({ url: '/api/v1/admin/revenue-bands' });
+    await flip(BANDS, { mode: 'legacy', reason: 'metrics done' });
+    await app.inject({ url: '/api/v1/admin/revenue-bands' });
+    const res = await app.inject({ url: '/metrics' });
+    expect(res.statusCode).toBe(200);
+    const text = res.body;
+    expect(text).toMatch(/fig_http_requests_total\{route_key="GET \/api\/v1\/admin\/revenue-bands",mode="new",status_class="2xx"\} [1-9]/);
+    expect(text).toMatch(/fig_http_requests_total\{route_key="GET \/api\/v1\/admin\/revenue-bands",mode="legacy",status_class="2xx"\} [1-9]/);
+    expect(text).toMatch(/fig_http_request_duration_seconds_bucket\{le="0.005",route_key="GET \/api\/v1\/admin\/revenue-bands",mode="new"\}/);
+    expect(text).toMatch(/fig_upstream_latency_seconds_count\{route_key="GET \/api\/v1\/admin\/revenue-bands",status="200"\} [1-9]/);
+    expect(text).toMatch(/fig_route_flips_total\{from="legacy",to="new"\} [1-9]/);
+    expect(text).toMatch(/fig_kill_switch_total [1-9]/);
+    expect(text).toMatch(/fig_routes\{mode="legacy"\} \d+/);
+  });
+
+  it('documents fig routes and lists legacy routes by mode on /docs', async () => {
+    const res = await app.inject({ url: '/docs/json' });
+    expect(res.statusCode).toBe(200);
+    const spec = res.json();
+    expect(spec.paths['/_fig/routes/{key}'].put.requestBody).toBeDefined();
+    expect(spec.paths['/api/v1/admin/revenue-bands']).toBeUndefined();
+    expect(spec.info.description).toContain(`| \`${BANDS}\` | legacy | bands |`);
+    expect(spec['x-legacy-routes']).toContainEqual({ key: BANDS, mode: 'legacy', module: 'bands' });
+  });
+
+  it('answers /app/ with a 503 problem when the SPA is not built', async () => {
+    const { app: bare } = await buildTestApp({ WEB_DIST_DIR: '/nonexistent/web/dist' });
+    try {
+      const res = await bare.inject({ url: '/app/routes' });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toMatchObject({
+        code: 'FIG_SPA_NOT_BUILT',
+        detail: 'The web console is not built (no index.html in /nonexistent/web/dist). Run `npm run web:build` and restart the gateway.',
+      });
+    } finally {
+      await bare.close();
+    }
+  });
+
+  it('keeps modes consistent with the database after a reload', async () => {
+    await sql`update gateway.routes set mode = 'shadow' where key = ${BANDS}`.execute(app.db);
+    await app.routeTable.reload('test');
+    expect(app.routeTable.modeFor(BANDS)).toBe('shadow');
+    await sql`update gateway.routes set mode = 'legacy' where key = ${BANDS}`.execute(app.db);
+    await app.routeTable.reload('test');
+  });
+});

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+/** Zod schemas of the ops API (/_fig/*), shared with the SPA. */
+
+export const RouteMode = z.enum(['legacy', 'shadow', 'canary', 'new']);
+export type RouteMode = z.infer<typeof RouteMode>;
+
+export const RouteStats = z.object({
+  requests: z.number().int(),
+  errors: z.number().int(),
+  errorRate: z.number(),
+  p50Ms: z.number().nullable(),
+  p99Ms: z.number().nullable(),
+  windowSeconds: z.number().int(),
+});
+export type RouteStats = z.infer<typeof RouteStats>;
+
+export const Route = z.object({
+  key: z.string(),
+  method: z.string(),
+  path: z.string(),
+  mode: RouteMode,
+  canaryPercent: z.number().int(),
+  module: z.string().nullable(),
+  servable: z.boolean(),
+  writePolicy: z.enum(['skip', 'dry-run', 'dual-write']),
+  summary: z.string().nullable(),
+  tags: z.array(z.string()),
+  updatedAt: z.string(),
+  version: z.number().int(),
+  stats: RouteStats,
+});
+export type Route = z.infer<typeof Route>;
+
+export const RouteListQuery = z.object({
+  search: z.string().max(200).optional(),
+  prefix: z.string().max(500).optional(),
+  mode: RouteMode.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().max(200).optional(),
+});
+export type RouteListQuery = z.infer<typeof RouteListQuery>;
+
+export const RouteList = z.object({
+  data: z.array(Route),
+  total: z.number().int(),
+  hasMore: z.boolean(),
+  nextCursor: z.string().nullable(),
+});
+
+export const RouteKeyParams = z.object({ key: z.string().min(3).max(1000) });
+
+export const FlipBody = z
+  .object({
+    mode: RouteMode,
+    canaryPercent: z.number().int().min(0).max(100).optional(),
+    reason: z.string().trim().min(3, 'give a reason of at least 3 characters').max(2000),
+    override: z.boolean().optional(),
+  })
+  .strict();
+export type FlipBody = z.infer<typeof FlipBody>;
+
+export const KillSwitchBody = z.object({ reason: z.string().trim().min(3, 'give a reason of at least 3 characters').max(2000) }).strict();
+export const KillSwitchResult = z.object({ changed: z.number().int(), routes: z.array(z.string()) });
+
+export const RouteSnapshot = z.object({ mode: RouteMode, canaryPercent: z.number().int(), module: z.string().nullable() });
+export type RouteSnapshot = z.infer<typeof RouteSnapshot>;
+
+export const RouteChange = z.object({
+  id: z.string(),
+  routeKey: z.string(),
+  actor: z.string(),
+  reason: z.string(),
+  before: z.unknown(),
+  after: z.unknown(),
+  evidence: z.unknown(),
+  override: z.boolean(),
+  requestId: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type RouteChange = z.infer<typeof RouteChange>;
+
+export const RouteChangeQuery = z.object({
+  routeKey: z.string().max(1000).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+export const RouteChangeList = z.object({
+  data: z.array(RouteChange),
+  total: z.number().int(),
+  hasMore: z.boolean(),
+  nextCursor: z.string().nullable(),
+});
+
+export const ImportBody = z.object({ openapi: z.record(z.string(), z.unknown()).optional() }).strict();
+export const ImportResult = z.object({ added: z.number().int(), updated: z.number().int(), total: z.number().int() });
+export type ImportResult = z.infer<typeof ImportResult>;
+
+export const ModuleList = z.array(z.object({ name: z.string(), serves: z.array(z.string()) }));
