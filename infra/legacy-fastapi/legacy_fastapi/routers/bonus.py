@@ -408,7 +408,7 @@ def export_batch(batch_id: int = Path(..., alias="id"), db: Database = Depends(g
     return Response(
         content=buf.getvalue(),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="batch-{id}.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="batch-{batch_id}.csv"'},
     )
 
 
