@@ -5,6 +5,11 @@ import type { Config } from './config';
 import { problemPlugin } from './plugins/problem';
 import { infraPlugin } from './plugins/infra';
 import { healthPlugin } from './plugins/health';
+import { legacyProxyPlugin } from './proxy';
+import { metricsPlugin } from './plugins/metrics';
+import { swaggerPlugin } from './plugins/swagger';
+import { staticPlugin } from './plugins/static';
+import { routeTablePlugin, routingPlugin } from './routing';
 import { modules as defaultModules } from './modules';
 import type { FigModule } from '../modules/core/module';
 
@@ -44,11 +49,20 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(problemPlugin);
   await app.register(infraPlugin, { config });
   await app.register(healthPlugin);
-
   const hosted = opts.modules ?? defaultModules;
+  await app.register(routeTablePlugin, { modules: hosted });
+  await app.register(metricsPlugin);
+  await app.register(swaggerPlugin);
+
   for (const mod of hosted) {
     if (mod.plugin) await app.register(mod.plugin, { config });
   }
+  // Legacy route keys some module serves: live mode → proxy or module (gateway/routing).
+  await app.register(routingPlugin);
+
+  // Last route owner: every path nothing above claimed goes to legacy, byte for byte.
+  await app.register(legacyProxyPlugin);
+  await app.register(staticPlugin);
 
   return app;
 }
