@@ -1,0 +1,148 @@
+import Decimal from 'decimal.js';
+import { allocatePool, compilePlan, evaluateBatch, type PlanDefinition, type Tape } from '../../modules/engine/index';
+import type { EmployeeRow, LegacyResult } from './legacy-client';
+import { LEGACY_OUTPUTS, POOL_OUTPUT } from './plan';
+
+/** A tape as stored with a mismatch: inputs, each plan step's value in plan order, and the pool result. */
+export interface ParityTape {
+  inputs: Record<string, string>;
+  steps: { key: string; output: string; value: string | null }[];
+  pool_bonus?: string | null;
+  error?: { step: string | null; message: string };
+}
+
+/** One differing (employee, output). */
+export interface MismatchRecord {
+  employeeId: string;
+  batchId: string;
+  output: string;
+  legacyValue: string | null;
+  newValue: string | null;
+  /** null when a side has no value (engine error, missing legacy result). */
+  absDiff: string | null;
+  withinTolerance: boolean;
+  firstDiffStep: string | null;
+  legacyTape: ParityTape;
+  newTape: ParityTape;
+}
+
+export interface OutputStats {
+  compared: number;
+  mismatched: number;
+  overTolerance: number;
+  maxAbsDiff: string;
+}
+
+/** What one segment (a batch, the generated rows, the canonical cases) adds up to. */
+export interface SegmentResult {
+  employees: number;
+  matched: number;
+  mismatched: number;
+  /** Mismatching employees whose every difference is within tolerance. */
+  withinTolerance: number;
+  maxAbsDiff: Decimal;
+  byOutput: Record<string, OutputStats>;
+  mismatches: MismatchRecord[];
+  /** New engine's bonus per employee (the canonical check reads it). */
+  newBonus: Map<string, string | null>;
+}
+
+export interface Segment {
+  batchId: string;
+  rows: EmployeeRow[];
+  legacy: LegacyResult[];
+  plan: PlanDefinition;
+  poolAmount: string | null;
+}
+
+const INPUTS = ['base_salary', 'target_pct', 'performance_score', 'fund_return', 'revenue'] as const;
+
+function diffOf(a: string | null | undefined, b: string | null | undefined): Decimal | null {
+  if (a == null || b == null) return null;
+  try {
+    return new Decimal(a).minus(new Decimal(b)).abs();
+  } catch {
+    return null;
+  }
+}
+
+/** Run the new engine on a segment's rows and diff every employee and output against legacy. */
+export function compareSegment(seg: Segment, tolerance: Decimal): SegmentResult {
+  const compiled = compilePlan(seg.plan);
+  const stepOrder = compiled.steps.map((s) => ({ key: s.key, output: s.output }));
+  const results = evaluateBatch(compiled, seg.rows as unknown as Record<string, string>[]);
+  const pooled = new Map<string, string>();
+  if (seg.poolAmount != null) {
+    const rows = results.flatMap((r, i) => (r.ok ? [{ id: (seg.rows[i] as EmployeeRow).employee_id, amount: r.outputs.bonus ?? '0' }] : []));
+    for (const a of allocatePool(rows, seg.poolAmount)) pooled.set(a.id, a.amount);
+  }
+  const outputs: string[] = [...LEGACY_OUTPUTS, ...(seg.poolAmount != null ? [POOL_OUTPUT] : [])];
+  const byOutput: Record<string, OutputStats> = Object.fromEntries(
+    outputs.map((o) => [o, { compared: 0, mismatched: 0, overTolerance: 0, maxAbsDiff: '0' }]),
+  );
+  const legacyById = new Map(seg.legacy.map((r) => [r.employee_id, r]));
+  const out: SegmentResult = {
+    employees: seg.rows.length, matched: 0, mismatched: 0, withinTolerance: 0, maxAbsDiff: new Decimal(0), byOutput, mismatches: [], newBonus: new Map(),
+  };
+
+  seg.rows.forEach((row, i) => {
+    const res = results[i];
+    const legacy = legacyById.get(row.employee_id);
+    const newValues: Record<string, string | null> = {};
+    if (res?.ok) Object.assign(newValues, res.outputs);
+    if (seg.poolAmount != null) newValues[POOL_OUTPUT] = pooled.get(row.employee_id) ?? null;
+    out.newBonus.set(row.employee_id, newValues.bonus ?? null);
+
+    const rowDiffs: { output: string; l: string | null; n: string | null; d: Decimal | null }[] = [];
+    for (const o of outputs) {
+      const l = (legacy as unknown as Record<string, string | null> | undefined)?.[o] ?? null;
+      const n = newValues[o] ?? null;
+      const d = diffOf(l, n);
+      const stats = byOutput[o] as OutputStats;
+      stats.compared++;
+      if (d !== null && d.isZero()) continue;
+      rowDiffs.push({ output: o, l, n, d });
+      stats.mismatched++;
+      if (d === null || d.gt(tolerance)) stats.overTolerance++;
+      if (d !== null && d.gt(stats.maxAbsDiff)) stats.maxAbsDiff = d.toFixed();
+      if (d !== null && d.gt(out.maxAbsDiff)) out.maxAbsDiff = d;
+    }
+    if (rowDiffs.length === 0) {
+      out.matched++;
+      return;
+    }
+    out.mismatched++;
+    if (rowDiffs.every((x) => x.d !== null && x.d.lte(tolerance))) out.withinTolerance++;
+
+    const differing = new Set(rowDiffs.map((x) => x.output));
+    const firstStep = stepOrder.find((s) => differing.has(s.output))?.key ?? (differing.has(POOL_OUTPUT) ? 'pool' : res && !res.ok ? res.error.step : null);
+    const inputs = Object.fromEntries(INPUTS.map((k) => [k, row[k]]));
+    const legacyTape: ParityTape = {
+      inputs,
+      steps: stepOrder.map((s) => ({ ...s, value: (legacy as unknown as Record<string, string> | undefined)?.[s.output] ?? null })),
+      ...(seg.poolAmount != null ? { pool_bonus: legacy?.pool_bonus ?? null } : {}),
+    };
+    const tape: Tape | undefined = res?.ok ? res.tape : undefined;
+    const newTape: ParityTape = {
+      inputs: tape?.inputs ?? inputs,
+      steps: stepOrder.map((s) => ({ ...s, value: tape?.steps.find((t) => t.key === s.key)?.value ?? null })),
+      ...(seg.poolAmount != null ? { pool_bonus: newValues[POOL_OUTPUT] ?? null } : {}),
+      ...(res && !res.ok ? { error: res.error } : {}),
+    };
+    for (const x of rowDiffs) {
+      out.mismatches.push({
+        employeeId: row.employee_id,
+        batchId: seg.batchId,
+        output: x.output,
+        legacyValue: x.l,
+        newValue: x.n,
+        absDiff: x.d?.toFixed() ?? null,
+        withinTolerance: x.d !== null && x.d.lte(tolerance),
+        firstDiffStep: firstStep,
+        legacyTape,
+        newTape,
+      });
+    }
+  });
+  return out;
+}
