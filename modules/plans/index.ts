@@ -1,0 +1,73 @@
+import { readFile } from 'node:fs/promises';
+import { pino } from 'pino';
+import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
+import { withTenant, type Db } from '../core/db';
+import type { FigModule } from '../core/module';
+import type { Config } from '../../gateway/config';
+import * as repo from './repo';
+import { plansRoutes } from './routes';
+import { ImportPlanBody } from './schema';
+import { createPlansService, type Caller, type PlansService } from './service';
+import { importPlan } from './service/import-plan';
+import { lockPlan } from './service/lock-plan';
+import { startVersion } from './service/start-version';
+
+export { createPlansService, type PlansService, type Caller };
+export * as PlanSchemas from './schema';
+
+/** The plans module: bonus plans, their versions, steps, pools, validation and test evaluation. */
+const plugin: FastifyPluginAsync<{ config: Config }> = async (app) => {
+  const service = createPlansService({ db: app.db, log: app.log });
+  await app.register(plansRoutes, { prefix: '/api/v1', service });
+};
+
+export const plansModule: FigModule = { name: 'plans', plugin };
+
+export const DEMO_TENANT_ID = '00000000-0000-4000-8000-00000000ac3e';
+export const LEGACY_EQUIVALENT_NAME = 'Legacy bonus formula (equivalent)';
+const SEED_PATH = new URL('./seeds/legacy-equivalent.json', import.meta.url);
+
+/** The default input catalog: the legacy service's five employee inputs. */
+export const DEFAULT_INPUT_CATALOG = [
+  { key: 'base_salary', label: 'Base salary', type: 'money' as const, description: 'Annual base salary', unit: 'currency' },
+  { key: 'target_pct', label: 'Target bonus %', type: 'percent' as const, description: 'Target bonus as a fraction of base salary (0.10 = 10%)', unit: null },
+  { key: 'performance_score', label: 'Performance score', type: 'decimal' as const, description: 'Performance rating from 0 to 1', unit: null },
+  { key: 'fund_return', label: 'Fund return', type: 'percent' as const, description: 'Fund return as a fraction (0.05 = 5%)', unit: null },
+  { key: 'revenue', label: 'Revenue', type: 'money' as const, description: 'Revenue attributed to the employee or unit', unit: 'currency' },
+];
+
+/**
+ * Idempotent demo data for a tenant: the default input catalog, and the legacy-equivalent plan
+ * imported as a locked version 1 with a draft version 2 started from it. Runs again harmlessly.
+ */
+export async function seedDemo(
+  db: Db,
+  tenantId: string = DEMO_TENANT_ID,
+  opts: { log?: FastifyBaseLogger; seedFile?: URL | string } = {},
+): Promise<{ catalogAdded: number; planCreated: boolean }> {
+  const catalogAdded = await withTenant(db, tenantId, (trx) => repo.ensureCatalogItems(trx, tenantId, DEFAULT_INPUT_CATALOG));
+  const existing = await withTenant(db, tenantId, (trx) => repo.findPlanByName(trx, tenantId, LEGACY_EQUIVALENT_NAME));
+  if (existing.length > 0) return { catalogAdded, planCreated: false };
+
+  let raw: string;
+  try {
+    raw = await readFile(opts.seedFile ?? SEED_PATH, 'utf8');
+  } catch {
+    opts.log?.warn({ seed: String(opts.seedFile ?? SEED_PATH) }, 'legacy-equivalent plan seed not found; skipped');
+    return { catalogAdded, planCreated: false };
+  }
+  const seed = JSON.parse(raw) as Record<string, unknown>;
+  const body = ImportPlanBody.parse({
+    ...seed,
+    name: LEGACY_EQUIVALENT_NAME,
+    description: typeof seed.description === 'string' ? seed.description : 'The legacy service hard-coded bonus formula, written as a plan.',
+    lock: false,
+  });
+  const caller: Caller = { tenantId, actor: 'seed' };
+  const deps = { db, log: opts.log ?? pino({ level: 'silent' }) };
+  const v1 = await importPlan(deps, caller, body);
+  await lockPlan(deps, caller, v1.id);
+  await startVersion(deps, caller, v1.id);
+  return { catalogAdded, planCreated: true };
+}
+
