@@ -66,7 +66,7 @@ class RequestLogMiddleware:
                 level="info",
                 msg="request",
                 method=scope["method"],
-                path=scope.get("raw_path", b"").decode("latin-1") or scope["path"],
+                path=scope.get("raw_path", b"").split(b"?", 1)[0].decode("latin-1") or scope["path"],
                 query=scope.get("query_string", b"").decode("latin-1"),
                 status=status,
                 duration_ms=round((time.perf_counter() - started) * 1000, 3),

@@ -43,8 +43,9 @@ class Cached(BaseModel):
 
 
 def _raw_path(request: Request) -> str:
+    # ASGI raw_path excludes the query; some clients (Starlette's TestClient) append it, so cut there.
     raw = request.scope.get("raw_path")
-    return raw.decode("latin-1") if raw else request.scope["path"]
+    return raw.split(b"?", 1)[0].decode("latin-1") if raw else request.scope["path"]
 
 
 async def echo(request: Request) -> Echo:
