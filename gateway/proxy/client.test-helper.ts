@@ -24,9 +24,14 @@ const agent = new http.Agent({ keepAlive: false });
 /** A plain node:http request to a listening gateway (no decompression, no redirects followed). */
 export function send(baseUrl: string, opts: ClientRequestOptions): Promise<ClientResponse> {
   const url = new URL(baseUrl);
+  const headers: Record<string, string | string[]> = { ...opts.headers };
+  // Node frames DELETE/OPTIONS bodies only with an explicit length.
+  if ((typeof opts.body === 'string' || Buffer.isBuffer(opts.body)) && headers['content-length'] === undefined) {
+    headers['content-length'] = String(Buffer.byteLength(opts.body));
+  }
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: url.hostname, port: url.port, method: opts.method ?? 'GET', path: opts.path, headers: opts.headers, agent },
+      { host: url.hostname, port: url.port, method: opts.method ?? 'GET', path: opts.path, headers, agent },
       (res) => {
         opts.onResponse?.(res);
         const chunks: Buffer[] = [];

@@ -6,8 +6,34 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp } from '../../test/helpers';
 import { startTestUpstream, type TestUpstream } from './test-upstream';
 import { rawValues, send } from './client.test-helper';
+import type { FigModule } from '../../modules/core/module';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Stands in for the route table: a route of its own that hands requests to reply.proxyLegacy(). */
+const captured: { status: number; body: string }[] = [];
+const callerModule: FigModule = {
+  name: 'proxy-caller',
+  plugin: async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    scope.post('/caller/buffered', (_request, reply) => reply.proxyLegacy());
+    scope.post('/caller/replaced', (_request, reply) => reply.proxyLegacy({ body: Buffer.from('replaced body') }));
+    scope.get('/caller/observed', (_request, reply) =>
+      reply.proxyLegacy({
+        onResponse: (_req, rep, res) => {
+          const chunks: Buffer[] = [];
+          res.stream.on('data', (c: Buffer) => chunks.push(c));
+          res.stream.on('end', () => {
+            const body = Buffer.concat(chunks);
+            captured.push({ status: res.statusCode, body: body.toString() });
+            rep.send(body);
+          });
+        },
+      }),
+    );
+  },
+};
 
 let upstream: TestUpstream;
 let app: FastifyInstance;
@@ -15,7 +41,7 @@ let fig: string;
 
 beforeAll(async () => {
   upstream = await startTestUpstream();
-  ({ app } = await buildTestApp({ LEGACY_URL: upstream.url, PROXY_TIMEOUT_MS: '400', PROXY_CONNECT_TIMEOUT_MS: '1000' }));
+  ({ app } = await buildTestApp({ LEGACY_URL: upstream.url, PROXY_TIMEOUT_MS: '400', PROXY_CONNECT_TIMEOUT_MS: '1000' }, { modules: [callerModule] }));
   fig = await app.listen({ host: '127.0.0.1', port: 0 });
 });
 afterAll(async () => {
@@ -77,13 +103,12 @@ describe('methods', () => {
 });
 
 describe('paths and queries', () => {
-  const utf8 = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
   const targets = [
     '/api/v1/files/a%2Fb%2Fc',
     '/search?q=a+b&q=c+d&q=',
     '/search?empty=&flag&x=%20%2B%26',
     '/api/v1/caf%C3%A9?name=%E2%82%AC',
-    utf8('/api/v1/café/ünïcode?name=€'),
+    '/api/v1/%F0%9F%8D%90?emoji=%F0%9F%8D%90&e=',
     '/a/./b/../c//d',
     '/%7Euser/%2e%2e/x',
     '/?',
@@ -173,8 +198,13 @@ describe('headers', () => {
       res.setHeader('x-end-to-end', 'kept');
       res.end('ok');
     });
+    // A chunked body, so the client may legally announce a Trailer.
+    const body = new PassThrough();
+    body.end('x');
     const res = await send(fig, {
+      method: 'POST',
       path: '/hop',
+      body,
       headers: {
         connection: 'keep-alive, x-down-hop',
         'x-down-hop': 'secret',
@@ -436,5 +466,36 @@ describe('legacy down, slow and back', () => {
     expect(JSON.parse(res.body.toString()).code).toBe('FIG_UPSTREAM_UNAVAILABLE');
     upstream.handle((_req, res2) => res2.end('alive'));
     expect((await send(fig, { path: '/after' })).body.toString()).toBe('alive');
+  });
+});
+
+describe('reply.proxyLegacy() for other routes', () => {
+  it('re-sends a body another parser already buffered, byte for byte (not re-serialised)', async () => {
+    const body = '{ "b": 2,\n  "a": 1 }';
+    const res = await send(fig, { method: 'POST', path: '/caller/buffered?k=v', headers: { 'content-type': 'application/json' }, body });
+    expect(res.status).toBe(200);
+    expect(upstream.seen[0]!.url).toBe('/caller/buffered?k=v');
+    expect(upstream.seen[0]!.body.toString()).toBe(body);
+    expect(upstream.seen[0]!.headers['content-type']).toBe('application/json');
+    expect(upstream.seen[0]!.headers['content-length']).toBe(String(body.length));
+  });
+
+  it('sends the body it is given instead of the request body', async () => {
+    await send(fig, { method: 'POST', path: '/caller/replaced', headers: { 'content-type': 'text/plain' }, body: 'original' });
+    expect(upstream.seen[0]!.body.toString()).toBe('replaced body');
+    expect(upstream.seen[0]!.headers['content-type']).toBe('text/plain');
+  });
+
+  it("lets the caller take over the upstream's answer", async () => {
+    captured.length = 0;
+    upstream.handle((_req, res) => {
+      res.writeHead(418, { 'x-teapot': 'yes' });
+      res.end('short and stout');
+    });
+    const res = await send(fig, { path: '/caller/observed' });
+    expect(captured).toEqual([{ status: 418, body: 'short and stout' }]);
+    expect(res.status).toBe(418);
+    expect(res.headers['x-teapot']).toBe('yes');
+    expect(res.body.toString()).toBe('short and stout');
   });
 });
