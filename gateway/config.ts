@@ -26,6 +26,8 @@ export const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Bearer token for automation on /_fig routes. Unset: only signed-in ops users may use them. */
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Gateway the `npm run fig` CLI talks to. */
+  FIG_URL: z.url().default('http://127.0.0.1:8080'),
   PROXY_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
   PROXY_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1).default(5_000),
   PROXY_CONNECTIONS: z.coerce.number().int().min(1).default(128),

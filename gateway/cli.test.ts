@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { buildApp } from './app';
+import { TEST_ADMIN_TOKEN, legacyUrl, testConfig } from '../test/helpers';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+const BANDS = 'GET /api/v1/admin/revenue-bands';
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+describe('fig CLI against a listening gateway', () => {
+  let app: FastifyInstance;
+  let env: Record<string, string>;
+
+  const fig = (args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> =>
+    new Promise((resolve) => {
+      execFile(TSX, ['gateway/cli.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env, ...extraEnv }, timeout: 30_000 }, (err, stdout, stderr) => {
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      });
+    });
+
+  beforeAll(async () => {
+    const config = await testConfig();
+    app = await buildApp(config, { logger: false });
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    env = { FIG_URL: url, ADMIN_TOKEN: TEST_ADMIN_TOKEN, DATABASE_URL: config.DATABASE_URL, LEGACY_URL: legacyUrl(), LOG_LEVEL: 'silent' };
+  });
+  afterAll(() => app?.close());
+
+  it('flips a route with a reason and records it with the admin-token actor', async () => {
+    const set = await fig(['route', 'set', BANDS, 'new', '--reason', 'cli cutover']);
+    expect(set).toMatchObject({ code: 0, stderr: '' });
+    expect(set.stdout).toBe(`${BANDS} is now new (version 2); every gateway follows within a second.\n`);
+    expect(app.routeTable.modeFor(BANDS)).toBe('new');
+    const res = await app.inject({ url: '/api/v1/admin/revenue-bands' });
+    expect(res.headers.server).toBeUndefined();
+
+    const list = await fig(['route', 'list', '--prefix', '/api/v1/admin']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^KEY\s+MODE\s+MODULE\s+REQ\/15m\s+ERR%\s+P50ms\s+P99ms$/m);
+    expect(list.stdout).toMatch(new RegExp(`^GET /api/v1/admin/revenue-bands\\s+new\\s+bands\\s`, 'm'));
+
+    const hist = await fig(['route', 'history', BANDS, '--json']);
+    expect(hist.code).toBe(0);
+    expect(JSON.parse(hist.stdout).data[0]).toMatchObject({ routeKey: BANDS, actor: 'admin-token', reason: 'cli cutover', before: { mode: 'legacy' }, after: { mode: 'new' } });
+
+    const back = await fig(['route', 'set', BANDS, 'legacy', '--reason', 'cli rollback']);
+    expect(back.code).toBe(0);
+    expect(app.routeTable.modeFor(BANDS)).toBe('legacy');
+  });
+
+  it('prints the problem and exits 1 when the gateway refuses', async () => {
+    const res = await fig(['route', 'set', 'GET /api/v1/invoices', 'new', '--reason', 'too early']);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toBe('');
+    expect(res.stderr).toContain('409 Conflict (FIG_ROUTE_NOT_SERVABLE): No hosted module serves GET /api/v1/invoices');
+    const bad = await fig(['route', 'set', BANDS, 'new', '--reason', 'no']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe('400 Bad Request (FIG_VALIDATION): 1 invalid field(s)\n  - body.reason: give a reason of at least 3 characters\n');
+    const denied = await fig(['route', 'list'], { ADMIN_TOKEN: 'wrong-token-0123456789' });
+    expect(denied.code).toBe(1);
+    expect(denied.stderr).toContain('401 Unauthorized (FIG_UNAUTHORIZED): The bearer token is not valid for the ops API');
+  });
+
+  it('exits 2 on usage errors and 3 when the gateway is unreachable', async () => {
+    const usage = await fig(['route', 'set', BANDS, 'sideways', '--reason', 'x']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('route set needs a mode: one of legacy, shadow, canary, new');
+    const down = await fig(['route', 'list'], { FIG_URL: 'http://127.0.0.1:9' });
+    expect(down.code).toBe(3);
+    expect(down.stderr).toContain('Cannot reach the gateway at http://127.0.0.1:9');
+  });
+
+  it('imports routes, pulls the kill switch and syncs bands', async () => {
+    const imp = await fig(['routes', 'import']);
+    expect(imp.code).toBe(0);
+    expect(imp.stdout).toMatch(/^Imported: 0 added, \d+ updated, \d+ routes in the table \(modes kept\)\.\n$/);
+
+    await fig(['route', 'set', BANDS, 'new', '--reason', 'before kill']);
+    const kill = await fig(['kill-switch', '--reason', 'cli drill']);
+    expect(kill.code).toBe(0);
+    expect(kill.stdout).toBe(`Kill switch: 1 route(s) back to legacy:\n  ${BANDS}\n`);
+    expect(app.routeTable.modeFor(BANDS)).toBe('legacy');
+
+    const sync = await fig(['bands', 'sync']);
+    expect(sync.code).toBe(0);
+    expect(sync.stdout).toMatch(/^Band table version \d+ (added|updated) from http:\/\/127\.0\.0\.1:\d+ \(\d+ bands, updated .+\)\.\n$/);
+  });
+});

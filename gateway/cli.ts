@@ -1,0 +1,272 @@
+/**
+ * fig's operator CLI: `npm run fig -- <command>`. Talks HTTP to the gateway at FIG_URL with
+ * ADMIN_TOKEN (env, else .fig/admin-token written by `npm start`); `bands sync` talks to the
+ * database and the legacy service directly.
+ *
+ * Exit codes: 0 done · 1 the gateway refused (problem printed) · 2 usage error · 3 gateway unreachable.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from './config';
+
+const USAGE = `Usage: npm run fig -- <command>
+
+  route list [--mode M] [--search S] [--prefix P] [--json]   list route keys with mode and recent traffic
+  route get "<KEY>" [--json]                                  one route
+  route set "<KEY>" <legacy|shadow|canary|new> --reason "..." [--percent N] [--override]
+  route history ["<KEY>"] [--limit N] [--json]                flips, newest first
+  routes import [--file openapi.json]                         import route keys from legacy's /openapi.json (or a file)
+  kill-switch --reason "..."                                  every route back to legacy, now
+  modules                                                     hosted modules and the keys they serve
+  bands sync                                                  copy legacy's current revenue band table into fig
+
+A KEY is "METHOD /path/template", e.g. "GET /api/v1/admin/revenue-bands".
+Environment: FIG_URL (default http://127.0.0.1:8080), ADMIN_TOKEN (default: .fig/admin-token).`;
+
+class UsageError extends Error {}
+class ApiError extends Error {
+  constructor(
+    message: string,
+    public readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+interface Problem {
+  status?: number;
+  title?: string;
+  detail?: string;
+  code?: string;
+  errors?: { path: string; message: string }[];
+}
+
+function adminToken(config: Config): string | undefined {
+  if (config.ADMIN_TOKEN) return config.ADMIN_TOKEN;
+  const file = '.fig/admin-token';
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() || undefined : undefined;
+}
+
+/** One call to the ops API; a problem answer becomes an ApiError with a readable message. */
+async function api<T>(config: Config, method: string, path: string, body?: unknown): Promise<T> {
+  const token = adminToken(config);
+  let res: Response;
+  try {
+    res = await fetch(new URL(path, config.FIG_URL), {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+      signal: AbortSignal.timeout(30_000),
+    });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+    throw new ApiError(`Cannot reach the gateway at ${config.FIG_URL} (${cause}). Is it running? Set FIG_URL to point elsewhere.`, 3);
+  }
+  const text = await res.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (!res.ok) {
+    const p = (parsed ?? {}) as Problem;
+    const lines = [`${res.status} ${p.title ?? res.statusText}${p.code ? ` (${p.code})` : ''}: ${p.detail ?? text.slice(0, 500)}`];
+    for (const e of p.errors ?? []) lines.push(`  - ${e.path}: ${e.message}`);
+    if (res.status === 401 && !token) lines.push('No admin token: set ADMIN_TOKEN or run `npm start` once (it writes .fig/admin-token).');
+    throw new ApiError(lines.join('\n'), 1);
+  }
+  return parsed as T;
+}
+
+interface RouteOut {
+  key: string;
+  mode: string;
+  canaryPercent: number;
+  module: string | null;
+  servable: boolean;
+  summary: string | null;
+  version: number;
+  updatedAt: string;
+  stats: { requests: number; errors: number; errorRate: number; p50Ms: number | null; p99Ms: number | null };
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}
+
+const fmtMs = (v: number | null) => (v === null ? '-' : `${v}`);
+
+function printRoutes(routes: RouteOut[]): void {
+  console.log(
+    table([
+      ['KEY', 'MODE', 'MODULE', 'REQ/15m', 'ERR%', 'P50ms', 'P99ms'],
+      ...routes.map((r) => [
+        r.key,
+        r.mode === 'canary' ? `canary ${r.canaryPercent}%` : r.mode,
+        r.module ?? '-',
+        String(r.stats.requests),
+        (r.stats.errorRate * 100).toFixed(1),
+        fmtMs(r.stats.p50Ms),
+        fmtMs(r.stats.p99Ms),
+      ]),
+    ]),
+  );
+}
+
+const MODES = ['legacy', 'shadow', 'canary', 'new'];
+
+async function run(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      reason: { type: 'string' },
+      percent: { type: 'string' },
+      override: { type: 'boolean' },
+      mode: { type: 'string' },
+      search: { type: 'string' },
+      prefix: { type: 'string' },
+      limit: { type: 'string' },
+      file: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [cmd, sub, ...rest] = positionals;
+  if (values.help || !cmd) {
+    console.log(USAGE);
+    if (!cmd && !values.help) process.exitCode = 2;
+    return;
+  }
+  const config = loadConfig();
+  const out = (v: unknown) => console.log(JSON.stringify(v, null, 2));
+
+  if ((cmd === 'route' || cmd === 'routes') && (sub === 'list' || sub === undefined)) {
+    const q = new URLSearchParams({ limit: '500' });
+    if (values.mode) q.set('mode', values.mode);
+    if (values.search) q.set('search', values.search);
+    if (values.prefix) q.set('prefix', values.prefix);
+    const all: RouteOut[] = [];
+    for (let cursor: string | null = null; ; ) {
+      if (cursor) q.set('cursor', cursor);
+      const pageOut: { data: RouteOut[]; nextCursor: string | null } = await api(config, 'GET', `/_fig/routes?${q}`);
+      all.push(...pageOut.data);
+      cursor = pageOut.nextCursor;
+      if (!cursor) break;
+    }
+    if (values.json) out(all);
+    else if (all.length === 0) console.log('No routes. Import them with: npm run fig -- routes import');
+    else printRoutes(all);
+    return;
+  }
+  if (cmd === 'route' && sub === 'get') {
+    const key = requireKey(rest[0]);
+    const r = await api<RouteOut>(config, 'GET', `/_fig/routes/${encodeURIComponent(key)}`);
+    if (values.json) out(r);
+    else printRoutes([r]);
+    return;
+  }
+  if (cmd === 'route' && sub === 'set') {
+    const key = requireKey(rest[0]);
+    const mode = rest[1];
+    if (!mode || !MODES.includes(mode)) throw new UsageError(`route set needs a mode: one of ${MODES.join(', ')}`);
+    if (!values.reason) throw new UsageError('route set needs --reason "why" (it is recorded in the route history)');
+    const body: Record<string, unknown> = { mode, reason: values.reason };
+    if (values.percent !== undefined) {
+      const n = Number(values.percent);
+      if (!Number.isInteger(n)) throw new UsageError('--percent must be a whole number 0-100');
+      body.canaryPercent = n;
+    }
+    if (values.override) body.override = true;
+    const r = await api<RouteOut>(config, 'PUT', `/_fig/routes/${encodeURIComponent(key)}`, body);
+    if (values.json) out(r);
+    else console.log(`${r.key} is now ${r.mode}${r.mode === 'canary' ? ` ${r.canaryPercent}%` : ''} (version ${r.version}); every gateway follows within a second.`);
+    return;
+  }
+  if (cmd === 'route' && sub === 'history') {
+    const q = new URLSearchParams({ limit: values.limit ?? '20' });
+    if (rest[0]) q.set('routeKey', requireKey(rest[0]));
+    const h = await api<{ data: { createdAt: string; routeKey: string; actor: string; before: { mode?: string } | null; after: { mode?: string } | null; reason: string; override: boolean }[]; total: number }>(
+      config,
+      'GET',
+      `/_fig/route-changes?${q}`,
+    );
+    if (values.json) out(h);
+    else if (h.data.length === 0) console.log('No route changes recorded.');
+    else
+      console.log(
+        table([
+          ['WHEN', 'KEY', 'CHANGE', 'ACTOR', 'REASON'],
+          ...h.data.map((c) => [c.createdAt, c.routeKey, `${c.before?.mode ?? '?'} → ${c.after?.mode ?? '?'}${c.override ? ' (override)' : ''}`, c.actor, c.reason]),
+        ]),
+      );
+    return;
+  }
+  if (cmd === 'routes' && sub === 'import') {
+    const body = values.file ? { openapi: JSON.parse(readFileSync(values.file, 'utf8')) as unknown } : {};
+    const r = await api<{ added: number; updated: number; total: number }>(config, 'POST', '/_fig/routes/import', body);
+    if (values.json) out(r);
+    else console.log(`Imported: ${r.added} added, ${r.updated} updated, ${r.total} routes in the table (modes kept).`);
+    return;
+  }
+  if (cmd === 'kill-switch') {
+    if (!values.reason) throw new UsageError('kill-switch needs --reason "why"');
+    const r = await api<{ changed: number; routes: string[] }>(config, 'POST', '/_fig/kill-switch', { reason: values.reason });
+    if (values.json) out(r);
+    else console.log(r.changed ? `Kill switch: ${r.changed} route(s) back to legacy:\n${r.routes.map((k) => `  ${k}`).join('\n')}` : 'Kill switch: every route was already on legacy.');
+    return;
+  }
+  if (cmd === 'modules') {
+    const m = await api<{ name: string; serves: string[] }[]>(config, 'GET', '/_fig/modules');
+    if (values.json) out(m);
+    else for (const mod of m) console.log(`${mod.name}${mod.serves.length ? `\n${mod.serves.map((k) => `  serves ${k}`).join('\n')}` : '  (serves no legacy route)'}`);
+    return;
+  }
+  if (cmd === 'bands' && sub === 'sync') {
+    const { createDb } = await import('../modules/core/db');
+    const { syncBandsFromLegacy } = await import('../modules/bands');
+    const db = createDb(config.DATABASE_URL, { max: 1 });
+    try {
+      const { table: t, result } = await syncBandsFromLegacy(db, config.LEGACY_URL);
+      if (values.json) out({ result, table: t });
+      else console.log(`Band table version ${t.version} ${result} from ${config.LEGACY_URL} (${t.bands.length} bands, updated ${t.updated_at}).`);
+    } catch (err) {
+      throw new ApiError(`bands sync failed: ${(err as Error).message}`, 1);
+    } finally {
+      await db.destroy();
+    }
+    return;
+  }
+  throw new UsageError(`Unknown command: ${positionals.join(' ')}`);
+}
+
+function requireKey(key: string | undefined): string {
+  if (!key || !/^[A-Z]+ \/\S*$/.test(key)) throw new UsageError(`Expected a route key like "GET /api/v1/invoices/{id}" (quoted), got ${JSON.stringify(key ?? '')}`);
+  return key;
+}
+
+try {
+  await run(process.argv.slice(2));
+} catch (err) {
+  if (err instanceof UsageError) {
+    console.error(`${err.message}\n\n${USAGE}`);
+    process.exitCode = 2;
+  } else if (err instanceof ApiError) {
+    console.error(err.message);
+    process.exitCode = err.exitCode;
+  } else if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exitCode = 2;
+  } else if ((err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    console.error(`${(err as Error).message}\n\n${USAGE}`);
+    process.exitCode = 2;
+  } else {
+    console.error(`fig: ${(err as Error).message}`);
+    process.exitCode = 1;
+  }
+}
