@@ -180,3 +180,11 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
   if (!res.ok) throw new ApiError(res.status, (body && typeof body === 'object' ? body : { detail: String(body ?? '') }) as Record<string, unknown>);
   return body as T;
 }
+
+/** The list envelope of every paginated endpoint. */
+export interface ListPage<T> {
+  data: T[];
+  total: number;
+  hasMore: boolean;
+  nextCursor: string | null;
+}

@@ -11,9 +11,4 @@ export function snapshot(v: RouteChange['before']): Partial<RouteSnapshot> | nul
   return v && typeof v === 'object' ? (v as Partial<RouteSnapshot>) : null;
 }
 
-export interface ListPage<T> {
-  data: T[];
-  total: number;
-  hasMore: boolean;
-  nextCursor: string | null;
-}
+export type { ListPage } from '../../lib/api-client';

@@ -40,9 +40,8 @@ function RouteRow({ r, selected, canFlip, onSelect, onPick }: { r: Route; select
         {r.summary && <div className="summary">{r.summary}</div>}
       </td>
       <td>
-        <ModeBadge mode={r.mode} />
+        <ModeBadge mode={r.mode} canaryPercent={r.canaryPercent} />
       </td>
-      <td className="num">{r.mode === 'canary' ? `${r.canaryPercent}%` : r.mode === 'new' ? '100%' : '—'}</td>
       <td>{r.module ? <span className="module">{r.module}</span> : <span className="muted" title="No hosted module serves this route yet">none</span>}</td>
       <Stats r={r} />
       <td onClick={(e) => e.stopPropagation()}>
@@ -166,7 +165,6 @@ export function CutoverConsole() {
                   <tr>
                     <th>Route</th>
                     <th>Mode</th>
-                    <th className="num">Canary</th>
                     <th>Module</th>
                     <th className="num" title="Requests in the last 15 minutes">Requests</th>
                     <th className="num" title="Share of 5xx answers in the last 15 minutes">Errors</th>
@@ -181,7 +179,7 @@ export function CutoverConsole() {
                     <tbody key={prefix || 'all'}>
                       {grouped && (
                         <tr className="group-row" onClick={() => toggle(prefix)}>
-                          <th colSpan={8} scope="rowgroup">
+                          <th colSpan={7} scope="rowgroup">
                             <button type="button" className="group-toggle" aria-expanded={!isCollapsed}>
                               <span className={`caret ${isCollapsed ? '' : 'open'}`} aria-hidden>
                                 ▸

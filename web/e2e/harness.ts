@@ -1,0 +1,41 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
+import { buildTestApp } from '../../test/helpers';
+import type { BuildOptions } from '../../gateway/app';
+
+/** Browser tests drive the built SPA (scripts/install.sh builds it before `npm test`). */
+export const DIST = path.resolve(import.meta.dirname, '../dist');
+export const SCREENSHOTS = process.env.FIG_SCREENSHOTS_DIR ?? path.join('/tmp', 'fig-e2e-screenshots');
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Fail early and clearly when there is nothing to test. */
+export function assertBuilt(): void {
+  if (!existsSync(path.join(DIST, 'index.html'))) {
+    throw new Error(`web/dist/index.html is missing: build the SPA first with \`npm run web:build\` (npm test does it through scripts/install.sh).`);
+  }
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (scripts/install.sh --browser).`);
+}
+
+/** A real gateway on a free port, serving web/dist at /app/, in front of the run's legacy service. */
+export async function startGateway(overrides: Record<string, string> = {}, opts: BuildOptions = {}): Promise<{ app: FastifyInstance; url: string }> {
+  const { app } = await buildTestApp({ WEB_DIST_DIR: DIST, JWT_KEYS: 'e2e:e2e-secret-0123456789abcdef0123456789', ...overrides }, opts);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = app.server.address();
+  if (!addr || typeof addr === 'string') throw new Error('gateway did not bind');
+  return { app, url: `http://127.0.0.1:${addr.port}` };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Save a screenshot for a human to look at (not asserted). */
+export async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: false });
+}
