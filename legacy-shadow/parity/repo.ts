@@ -1,0 +1,146 @@
+import { sql } from 'kysely';
+import type { Trx } from '../../modules/core/db';
+import type { MismatchRecord } from './compare';
+import type { ParityOutcome } from './runner';
+import type { MismatchQuery } from './schema';
+import type { ParityMismatchRow, ParityReportRow } from './tables';
+import './tables';
+
+/** Insert a report in status `running`. */
+export async function insertReport(
+  trx: Trx,
+  r: { tenantId: string; name: string; source: unknown; planRef: unknown; createdBy: string },
+): Promise<ParityReportRow> {
+  return trx
+    .insertInto('parity.reports')
+    .values({
+      tenant_id: r.tenantId, name: r.name, source: JSON.stringify(r.source), plan_ref: JSON.stringify(r.planRef), status: 'running', error: null, duration_ms: null, created_by: r.createdBy,
+      signed_off_by: null, sign_off_note: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function findReport(trx: Trx, id: string): Promise<ParityReportRow | undefined> {
+  return trx.selectFrom('parity.reports').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Lock a report row for an update (sign-off). */
+export async function findReportForUpdate(trx: Trx, id: string): Promise<ParityReportRow | undefined> {
+  return trx.selectFrom('parity.reports').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export async function listReports(trx: Trx, offset: number, limit: number): Promise<{ rows: ParityReportRow[]; total: number }> {
+  const [rows, count] = await Promise.all([
+    trx.selectFrom('parity.reports').selectAll().orderBy('created_at', 'desc').orderBy('id').offset(offset).limit(limit).execute(),
+    trx.selectFrom('parity.reports').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+/** Store a finished run: the summary on the report, every mismatch (in chunks). */
+export async function saveOutcome(trx: Trx, tenantId: string, reportId: string, o: ParityOutcome): Promise<ParityReportRow> {
+  const rows = o.mismatches.map((m: MismatchRecord) => ({
+    tenant_id: tenantId,
+    report_id: reportId,
+    employee_id: m.employeeId,
+    batch_id: m.batchId,
+    output: m.output,
+    legacy_value: m.legacyValue,
+    new_value: m.newValue,
+    abs_diff: m.absDiff,
+    within_tolerance: m.withinTolerance,
+    first_diff_step: m.firstDiffStep,
+    legacy_tape: JSON.stringify(m.legacyTape),
+    new_tape: JSON.stringify(m.newTape),
+  }));
+  for (let i = 0; i < rows.length; i += 500) await trx.insertInto('parity.mismatches').values(rows.slice(i, i + 500)).execute();
+  return trx
+    .updateTable('parity.reports')
+    .set({
+      status: 'done',
+      plan_ref: JSON.stringify(o.planRef),
+      employees: o.employees,
+      matched: o.matched,
+      mismatched: o.mismatched,
+      within_tolerance: o.withinTolerance,
+      max_abs_diff: o.maxAbsDiff,
+      by_output: JSON.stringify(o.byOutput),
+      batches: JSON.stringify(o.batches),
+      gate_a: JSON.stringify(o.gateA),
+      duration_ms: o.durationMs,
+      finished_at: new Date(),
+    })
+    .where('id', '=', reportId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function markFailed(trx: Trx, reportId: string, error: string): Promise<void> {
+  await trx.updateTable('parity.reports').set({ status: 'failed', error: error.slice(0, 2000), finished_at: new Date() }).where('id', '=', reportId).execute();
+}
+
+export async function setSignOff(trx: Trx, reportId: string, by: string, note: string): Promise<ParityReportRow> {
+  return trx
+    .updateTable('parity.reports')
+    .set({ signed_off_by: by, signed_off_at: new Date(), sign_off_note: note })
+    .where('id', '=', reportId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+function filtered(trx: Trx, reportId: string, q: Omit<MismatchQuery, 'limit' | 'cursor'>) {
+  let query = trx.selectFrom('parity.mismatches').where('report_id', '=', reportId);
+  if (q.output) query = query.where('output', '=', q.output);
+  if (q.batchId) query = query.where('batch_id', '=', q.batchId);
+  if (q.employeeId) query = query.where('employee_id', '=', q.employeeId);
+  if (q.minDiff) query = query.where(sql<boolean>`(abs_diff is null or abs_diff >= ${q.minDiff}::numeric)`);
+  if (q.overToleranceOnly === 'true') query = query.where('within_tolerance', '=', false);
+  return query;
+}
+
+/** Mismatches of a report, largest difference first (missing values first of all), filtered. */
+export async function listMismatches(
+  trx: Trx,
+  reportId: string,
+  q: MismatchQuery,
+  offset: number,
+): Promise<{ rows: Omit<ParityMismatchRow, 'legacy_tape' | 'new_tape'>[]; total: number }> {
+  const [rows, count] = await Promise.all([
+    filtered(trx, reportId, q)
+      .select(['id', 'tenant_id', 'report_id', 'employee_id', 'batch_id', 'output', 'legacy_value', 'new_value', 'abs_diff', 'within_tolerance', 'first_diff_step'])
+      .orderBy(sql`abs_diff desc nulls first`)
+      .orderBy('id')
+      .offset(offset)
+      .limit(q.limit)
+      .execute(),
+    filtered(trx, reportId, q).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+/** Every mismatch row of one employee in a report (all batches), in batch then id order. */
+export async function employeeMismatches(trx: Trx, reportId: string, employeeId: string): Promise<ParityMismatchRow[]> {
+  return trx.selectFrom('parity.mismatches').selectAll().where('report_id', '=', reportId).where('employee_id', '=', employeeId).orderBy('batch_id').orderBy('id').execute();
+}
+
+/** Mismatches after an id (export paging). */
+export async function mismatchesAfter(trx: Trx, reportId: string, afterId: string, limit: number) {
+  return trx
+    .selectFrom('parity.mismatches')
+    .select(['id', 'employee_id', 'batch_id', 'output', 'legacy_value', 'new_value', 'abs_diff', 'within_tolerance', 'first_diff_step'])
+    .where('report_id', '=', reportId)
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+/** The newest signed-off report, and the newest finished one. */
+export async function latestReports(trx: Trx): Promise<{ signed?: ParityReportRow; latest?: ParityReportRow }> {
+  const [signed, latest] = await Promise.all([
+    trx.selectFrom('parity.reports').selectAll().where('signed_off_at', 'is not', null).orderBy('signed_off_at', 'desc').limit(1).executeTakeFirst(),
+    trx.selectFrom('parity.reports').selectAll().where('status', '=', 'done').orderBy('created_at', 'desc').limit(1).executeTakeFirst(),
+  ]);
+  return { signed, latest };
+}
