@@ -39,6 +39,19 @@ describe('route table and per-route cutover', () => {
     expect(body.data.find((r: { key: string }) => r.key === INVOICES)).toMatchObject({ module: null, servable: false });
   });
 
+  it('starts with an empty table (everything proxied) when legacy is down at start', async () => {
+    const { app: cold } = await buildTestApp({ LEGACY_URL: 'http://127.0.0.1:9' });
+    try {
+      const res = await cold.inject({ url: '/_fig/routes', headers: auth });
+      expect(res.json()).toEqual({ data: [], total: 0, hasMore: false, nextCursor: null });
+      const imp = await cold.inject({ method: 'POST', url: '/_fig/routes/import', headers: auth, payload: {} });
+      expect(imp.statusCode).toBe(502);
+      expect(imp.json()).toMatchObject({ code: 'FIG_LEGACY_OPENAPI_UNAVAILABLE', status: 502 });
+    } finally {
+      await cold.close();
+    }
+  });
+
   it('refuses the ops API without the admin token', async () => {
     const res = await app.inject({ url: '/_fig/routes' });
     expect(res.statusCode).toBe(401);
