@@ -163,7 +163,7 @@ export const parityRoutes: FastifyPluginAsync = async (app) => {
     const w = toMismatch(m);
     return [w.batchId, w.employeeId, w.output, w.legacyValue, w.newValue, w.absDiff, w.withinTolerance ? 'yes' : 'no', w.firstDiffStep];
   };
-  const fileName = (name: string, ext: string) => `parity-${name.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 80) || 'report'}.${ext}`;
+  const fileName = (name: string, ext: string) => `parity-${name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'report'}.${ext}`;
 
   r.get(
     '/api/v1/parity/reports/:id/export.csv',

@@ -8,7 +8,7 @@ import { queueName } from '../../modules/core/jobs';
 import { recordAudit } from '../../modules/audit/index';
 import type { PlanDefinitionInput } from '../../modules/engine/index';
 import { LegacyClient } from './legacy-client';
-import { legacyEquivalentPlan, planHash } from './plan';
+import { LEGACY_OUTPUTS, POOL_OUTPUT, legacyEquivalentPlan, planHash } from './plan';
 import * as repo from './repo';
 import { runParity } from './runner';
 import type { EngineGate, ParityReport, ReportSource } from './schema';
@@ -17,6 +17,14 @@ import type { ParityReportRow } from './tables';
 /** Runs with at most this many employees run inline (the request waits); larger ones go to the worker. */
 export const INLINE_MAX_EMPLOYEES = 5_000;
 export const PARITY_JOB = { name: 'parity.run', version: 1 } as const;
+
+const OUTPUT_ORDER: string[] = [...LEGACY_OUTPUTS, POOL_OUTPUT];
+
+/** jsonb keeps keys in its own order; show outputs in plan order. */
+function inOutputOrder<T>(byOutput: Record<string, T>): Record<string, T> {
+  const rank = (k: string) => (OUTPUT_ORDER.includes(k) ? OUTPUT_ORDER.indexOf(k) : OUTPUT_ORDER.length);
+  return Object.fromEntries(Object.entries(byOutput).sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b)));
+}
 
 /** Wire shape of a stored report. */
 export function toReport(row: ParityReportRow): ParityReport {
@@ -33,7 +41,7 @@ export function toReport(row: ParityReportRow): ParityReport {
     withinTolerance: row.within_tolerance,
     matchRate: row.status === 'done' && row.employees > 0 ? new Decimal(row.matched).div(row.employees).toFixed(6) : null,
     maxAbsDiff: new Decimal(row.max_abs_diff).toFixed(),
-    byOutput: (row.by_output ?? {}) as ParityReport['byOutput'],
+    byOutput: inOutputOrder((row.by_output ?? {}) as ParityReport['byOutput']),
     batches: (row.batches ?? []) as unknown[],
     gateA: (row.gate_a ?? null) as ParityReport['gateA'],
     durationMs: row.duration_ms,
