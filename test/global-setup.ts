@@ -77,6 +77,7 @@ export default async function setup(project: TestProject) {
   } catch (err) {
     throw new Error(
       `PostgreSQL is not reachable at ${ADMIN_URL} (${(err as Error).message}). Run scripts/ensure-services.sh or docker compose up -d postgres redis`,
+      { cause: err },
     );
   }
   await admin.end();

@@ -25,8 +25,9 @@ export function cursorOffset(cursor: string | undefined): number {
   }
 }
 
-/** Wrap one fetched slice (fetch `limit` rows from `offset`) into the list envelope. */
-export function page<T>(rows: T[], total: number, offset: number, limit: number): Page<T> {
+/** Wrap one fetched slice (at most `limit` rows read from `offset`) into the list envelope. */
+export function page<T>(fetched: T[], total: number, offset: number, limit: number): Page<T> {
+  const rows = fetched.slice(0, limit);
   const hasMore = offset + rows.length < total;
   return {
     data: rows,
