@@ -1,0 +1,15 @@
+import { loadConfig } from '../gateway/config';
+import { createDb } from '../modules/core/db';
+import { seedDemo as seedIdentity, DEMO_TENANTS } from '../modules/identity/index';
+import { seedDemo as seedPlans } from '../modules/plans/index';
+
+/** Seed the demo tenants: organisations, users and roles, then each module's demo data. Idempotent. */
+const config = loadConfig();
+const db = createDb(config.DATABASE_URL, { max: 2 });
+try {
+  await seedIdentity(db);
+  await seedPlans(db, DEMO_TENANTS.acme.id);
+  console.log(`demo tenants seeded: ${Object.values(DEMO_TENANTS).map((t) => t.name).join(', ')}`);
+} finally {
+  await db.destroy();
+}
