@@ -5,6 +5,7 @@ import type { Config } from './config';
 import { problemPlugin } from './plugins/problem';
 import { infraPlugin } from './plugins/infra';
 import { healthPlugin } from './plugins/health';
+import { authPlugin } from './plugins/auth';
 import { legacyProxyPlugin } from './proxy';
 import { metricsPlugin } from './plugins/metrics';
 import { swaggerPlugin } from './plugins/swagger';
@@ -49,6 +50,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(problemPlugin);
   await app.register(infraPlugin, { config });
   await app.register(healthPlugin);
+  await app.register(authPlugin, { config });
   const hosted = opts.modules ?? defaultModules;
   await app.register(routeTablePlugin, { modules: hosted });
   await app.register(metricsPlugin);

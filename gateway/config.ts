@@ -42,6 +42,16 @@ export const ConfigSchema = z.object({
   COOKIE_SECURE: bool.default(true),
   RATE_LIMIT_AUTH_PER_MIN: z.coerce.number().int().min(1).default(20),
   RATE_LIMIT_WRITES_PER_MIN: z.coerce.number().int().min(1).default(300),
+  /** Failed sign-ins for one account (within AUTH_FAIL_WINDOW_S) before it is locked. */
+  AUTH_LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).default(5),
+  /** Failed sign-ins from one IP (within AUTH_FAIL_WINDOW_S) before that IP is locked. */
+  AUTH_LOCKOUT_IP_THRESHOLD: z.coerce.number().int().min(1).default(50),
+  /** First lockout duration; each further lockout within a day doubles it, up to AUTH_LOCKOUT_MAX_MS. */
+  AUTH_LOCKOUT_BASE_MS: z.coerce.number().int().min(1).default(60_000),
+  AUTH_LOCKOUT_MAX_MS: z.coerce.number().int().min(1).default(3_600_000),
+  AUTH_FAIL_WINDOW_S: z.coerce.number().int().min(1).default(900),
+  /** Put invitation, verification and reset tokens in API responses (local demo and tests only; they are always in identity.outbox). */
+  AUTH_DEV_TOKENS: bool.default(false),
   STORAGE_DIR: z.string().default('.fig/storage'),
   S3_ENDPOINT: z.url().optional(),
   S3_BUCKET: z.string().optional(),

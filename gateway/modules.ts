@@ -1,6 +1,7 @@
 import type { FigModule } from '../modules/core/module';
 import { bandsModule } from '../modules/bands';
 import { auditModule } from '../modules/audit/index';
+import { identityModule } from '../modules/identity/index';
 import { plansModule } from '../modules/plans/index';
 import { parityModule } from '../legacy-shadow/parity/index';
 
@@ -8,4 +9,4 @@ import { parityModule } from '../legacy-shadow/parity/index';
  * Every module the gateway hosts. A module is added here and nowhere else; the route table
  * learns which legacy routes it can answer from `serves`.
  */
-export const modules: FigModule[] = [auditModule, bandsModule, plansModule, parityModule];
+export const modules: FigModule[] = [identityModule, auditModule, bandsModule, plansModule, parityModule];

@@ -1,0 +1,133 @@
+import { timingSafeEqual, createHash } from 'node:crypto';
+import fp from 'fastify-plugin';
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
+import type { FastifyRequest } from 'fastify';
+import type { Config } from '../config';
+import type { AuthContext } from '../../modules/core/auth-context';
+import { AppError, forbidden, unauthorized } from '../../modules/core/errors';
+import { parseJwtKeys, registerAccessTokens, TokenRejected, permsVersionKey, type AccessTokens } from '../../modules/identity/access-tokens';
+import { Rbac } from '../../modules/tenancy/rbac';
+
+export interface GuardedRoute {
+  method: string;
+  url: string;
+  permission: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    accessTokens: AccessTokens;
+    rbac: Rbac;
+    /** Every route that declares `config.permission` (the guard's registry; tests walk it). */
+    guardedRoutes: GuardedRoute[];
+  }
+  interface FastifyRequest {
+    /** Why a presented bearer token was refused (for the 401 detail), when it was. */
+    authFailure?: string;
+    /** Expiry (epoch seconds) of the verified access token. */
+    authExpiresAt?: number;
+  }
+}
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/**
+ * Authentication and authorisation for fig's own routes.
+ *
+ * - onRequest: a `Bearer` token is the ADMIN_TOKEN (automation: ops permissions, no tenant) or a
+ *   fig access token (HS256 JWT, key chosen by `kid`, permission version checked in Redis). It
+ *   becomes `request.auth`. A token that fails is not an error by itself: legacy-proxied routes
+ *   ignore auth entirely (legacy clients send their own tokens).
+ * - the guard, in the same hook (before the body is parsed): a route with `config.permission`
+ *   needs `request.auth` (401 problem) holding that permission (403 problem); `config.public`
+ *   routes are open.
+ * - rate limits (@fastify/rate-limit, Redis store, by client IP): /api/v1/auth/* at
+ *   RATE_LIMIT_AUTH_PER_MIN, every other non-GET guarded route at RATE_LIMIT_WRITES_PER_MIN.
+ *   Legacy-proxied routes declare no permission and are never limited here.
+ */
+export const authPlugin = fp<{ config: Config }>(
+  async (app, { config }) => {
+    const accessTokens = await registerAccessTokens(app, { keys: parseJwtKeys(config.JWT_KEYS), ttlSeconds: config.ACCESS_TOKEN_TTL_S });
+    const rbac = new Rbac();
+    const guardedRoutes: GuardedRoute[] = [];
+    app.decorate('accessTokens', accessTokens);
+    app.decorate('rbac', rbac);
+    app.decorate('guardedRoutes', guardedRoutes);
+    app.addHook('onReady', async () => {
+      await rbac.load(app.db);
+    });
+
+    if (!app.hasDecorator('parseCookie')) await app.register(fastifyCookie);
+
+    const adminDigest = config.ADMIN_TOKEN ? digest(config.ADMIN_TOKEN) : undefined;
+    let adminPermissions: Set<string> | undefined;
+    const adminContext = (): AuthContext => {
+      adminPermissions ??= new Set([...rbac.permissionsFor(['ops']), ...[...rbac.allPermissions()].filter((p) => p.startsWith('routes.'))]);
+      return { kind: 'admin-token', userId: 'admin-token', actor: 'admin-token', roles: ['ops'], permissions: adminPermissions, portal: 'internal' };
+    };
+
+    async function authenticate(request: FastifyRequest, token: string): Promise<void> {
+      if (adminDigest && timingSafeEqual(digest(token), adminDigest)) {
+        request.auth = adminContext();
+        return;
+      }
+      try {
+        const claims = accessTokens.verify(token);
+        const current = await app.redis.get(permsVersionKey(config.REDIS_PREFIX, claims.sub)).catch((err: Error) => {
+          request.log.warn({ err: err.message }, 'permission version check skipped: redis unavailable');
+          return null;
+        });
+        if (current !== null && Number(current) > claims.pv) throw new TokenRejected('revoked');
+        request.authExpiresAt = claims.exp;
+        request.auth = {
+          kind: 'user',
+          userId: claims.sub,
+          actor: claims.email,
+          tenantId: claims.tid,
+          roles: claims.roles,
+          permissions: rbac.permissionsFor(claims.roles),
+          portal: claims.portal,
+        };
+      } catch (err) {
+        if (!(err instanceof TokenRejected)) throw err;
+        request.authFailure = err.message;
+      }
+    }
+
+    app.addHook('onRequest', async (request, reply) => {
+      const header = request.headers.authorization;
+      if (header && /^bearer /i.test(header)) await authenticate(request, header.slice(7).trim());
+      const routeConfig = request.routeOptions.config;
+      const permission = routeConfig?.permission;
+      if (!permission || routeConfig.public) return;
+      if (!request.auth) {
+        reply.header('www-authenticate', request.authFailure ? 'Bearer error="invalid_token"' : 'Bearer');
+        throw unauthorized(request.authFailure ?? 'Authentication is required: send Authorization: Bearer <access token>');
+      }
+      if (!request.auth.permissions.has(permission)) throw forbidden(`This action needs the permission ${permission}`);
+    });
+
+    app.addHook('onRoute', (route) => {
+      const cfg = (route.config ??= {}) as { permission?: string; rateLimit?: unknown };
+      const methods = [route.method].flat().map(String);
+      if (cfg.permission) for (const method of methods.filter((m) => m !== 'HEAD')) guardedRoutes.push({ method, url: route.url, permission: cfg.permission });
+      if (cfg.rateLimit !== undefined || methods.every((m) => m === 'HEAD')) return;
+      if (route.url.startsWith('/api/v1/auth/')) cfg.rateLimit = { max: config.RATE_LIMIT_AUTH_PER_MIN, timeWindow: 60_000 };
+      else if (cfg.permission && methods.some((m) => !READ_METHODS.has(m))) cfg.rateLimit = { max: config.RATE_LIMIT_WRITES_PER_MIN, timeWindow: 60_000 };
+    });
+
+    // Registered after the onRoute hook above so it sees the rateLimit config that hook sets.
+    await app.register(fastifyRateLimit, {
+      global: false,
+      redis: app.redis,
+      nameSpace: `${config.REDIS_PREFIX}rl:`,
+      skipOnError: true,
+      keyGenerator: (request) => request.ip,
+      errorResponseBuilder: (_request, ctx) =>
+        new AppError('FIG_RATE_LIMITED', 429, `Too many requests: at most ${ctx.max} per minute; retry in ${Math.ceil(ctx.ttl / 1000)} s`),
+    });
+  },
+  { name: 'auth', dependencies: ['infra'] },
+);

@@ -1,0 +1,138 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from '../../gateway/config';
+import { requireAuth } from '../core/auth-context';
+import { AppError } from '../core/errors';
+import type { IdentityService, IssuedSession, RequestMeta } from './service';
+import { AcceptedBody, AcceptInvitationBody, LoginBody, MeBody, PasswordResetBody, PasswordResetRequestBody, RefreshBody, SessionBody, VerifyEmailBody } from './schema';
+
+export const REFRESH_COOKIE = 'fig_refresh';
+export const REFRESH_COOKIE_PATH = '/api/v1/auth';
+
+const meta = (request: FastifyRequest): RequestMeta => ({
+  ip: request.ip ?? null,
+  userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : null,
+  requestId: String(request.id),
+});
+
+/** /api/v1/auth/* and /api/v1/me. */
+export function identityRoutes(service: IdentityService, config: Config): FastifyPluginAsync {
+  const cookieOptions = {
+    httpOnly: true,
+    secure: config.COOKIE_SECURE,
+    sameSite: 'strict' as const,
+    path: REFRESH_COOKIE_PATH,
+  };
+  const sendSession = (reply: FastifyReply, issued: IssuedSession) => {
+    reply.setCookie(REFRESH_COOKIE, issued.refreshToken, { ...cookieOptions, maxAge: config.REFRESH_TOKEN_TTL_S });
+    reply.header('cache-control', 'no-store');
+    return issued.body;
+  };
+  const clearCookie = (reply: FastifyReply) => reply.clearCookie(REFRESH_COOKIE, cookieOptions);
+  const dev = <T extends object>(body: T, token: string | undefined) => (config.AUTH_DEV_TOKENS && token ? { ...body, token } : body);
+
+  return async (app) => {
+    const r = app.withTypeProvider<ZodTypeProvider>();
+    // 429 lockout problems carry Retry-After.
+    app.addHook('onSend', async (_request, reply, payload) => {
+      if (reply.statusCode === 429 && !reply.hasHeader('retry-after') && typeof payload === 'string') {
+        const m = /"retryAfter":(\d+)/.exec(payload);
+        if (m) reply.header('retry-after', m[1]);
+      }
+      return payload;
+    });
+
+    r.post(
+      '/api/v1/auth/login',
+      { config: { public: true }, schema: { tags: ['auth'], summary: 'Sign in with email and password', body: LoginBody, response: { 200: SessionBody } } },
+      async (request, reply) => sendSession(reply, await service.login(request.body, meta(request))),
+    );
+
+    r.post(
+      '/api/v1/auth/refresh',
+      {
+        config: { public: true },
+        schema: { tags: ['auth'], summary: 'Rotate the refresh cookie for a new access token (tenantId switches organisation)', body: RefreshBody.optional(), response: { 200: SessionBody } },
+      },
+      async (request, reply) => {
+        try {
+          return sendSession(reply, await service.refresh(request.cookies[REFRESH_COOKIE], request.body?.tenantId, meta(request)));
+        } catch (err) {
+          if (err instanceof AppError && err.statusCode === 401) clearCookie(reply);
+          throw err;
+        }
+      },
+    );
+
+    r.post(
+      '/api/v1/auth/logout',
+      { config: { public: true }, schema: { tags: ['auth'], summary: 'End this session (its refresh token family)' } },
+      async (request, reply) => {
+        await service.logout(request.cookies[REFRESH_COOKIE], meta(request));
+        clearCookie(reply);
+        return reply.code(204).send();
+      },
+    );
+
+    r.post(
+      '/api/v1/auth/logout-all',
+      { schema: { tags: ['auth'], summary: 'End every session of the signed-in user, on every device' } },
+      async (request, reply) => {
+        const auth = requireAuth(request);
+        if (auth.kind !== 'user') throw new AppError('FIG_FORBIDDEN', 403, 'The admin token has no sessions');
+        await service.logoutAll(auth.userId, meta(request));
+        clearCookie(reply);
+        return reply.code(204).send();
+      },
+    );
+
+    r.get('/api/v1/me', { schema: { tags: ['auth'], summary: 'The signed-in user, tenant, roles and permissions', response: { 200: MeBody } } }, async (request) =>
+      service.me(requireAuth(request), request.authExpiresAt),
+    );
+
+    r.post(
+      '/api/v1/auth/accept-invitation',
+      { config: { public: true }, schema: { tags: ['auth'], summary: 'Accept an invitation (creates the account) and sign in', body: AcceptInvitationBody, response: { 200: SessionBody } } },
+      async (request, reply) => sendSession(reply, await service.acceptInvitation(request.body, meta(request))),
+    );
+
+    r.post(
+      '/api/v1/auth/password-reset/request',
+      { config: { public: true }, schema: { tags: ['auth'], summary: 'Mail a password reset link (always accepted)', body: PasswordResetRequestBody, response: { 202: AcceptedBody } } },
+      async (request, reply) => {
+        const token = await service.requestPasswordReset(request.body.email, meta(request));
+        return reply.code(202).send(dev({ accepted: true as const }, token));
+      },
+    );
+
+    r.post(
+      '/api/v1/auth/password-reset',
+      { config: { public: true }, schema: { tags: ['auth'], summary: 'Set a new password with a reset token (ends every session)', body: PasswordResetBody } },
+      async (request, reply) => {
+        await service.resetPassword(request.body.token, request.body.password, meta(request));
+        return reply.code(204).send();
+      },
+    );
+
+    r.post(
+      '/api/v1/auth/verify-email/request',
+      { schema: { tags: ['auth'], summary: 'Mail an email verification link to the signed-in user', response: { 202: AcceptedBody } } },
+      async (request, reply) => {
+        const auth = requireAuth(request);
+        if (auth.kind !== 'user') throw new AppError('FIG_FORBIDDEN', 403, 'The admin token has no email');
+        const token = await service.requestEmailVerification(auth.userId);
+        return reply.code(202).send(dev({ accepted: true as const }, token));
+      },
+    );
+
+    r.post(
+      '/api/v1/auth/verify-email',
+      { config: { public: true }, schema: { tags: ['auth'], summary: 'Confirm an email address with its token', body: VerifyEmailBody } },
+      async (request, reply) => {
+        await service.verifyEmail(request.body.token, meta(request));
+        return reply.code(204).send();
+      },
+    );
+  };
+}
+

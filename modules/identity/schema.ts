@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { MIN_PASSWORD_LENGTH } from './passwords';
+
+const Email = z.string().trim().toLowerCase().pipe(z.email().max(320));
+const Password = z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`).max(512);
+
+export const LoginBody = z.object({
+  email: Email,
+  password: z.string().min(1).max(512),
+  tenantId: z.uuid().optional(),
+});
+export type LoginBody = z.infer<typeof LoginBody>;
+
+export const RefreshBody = z.object({ tenantId: z.uuid().optional() }).default({});
+export type RefreshBody = z.infer<typeof RefreshBody>;
+
+export const TenantSummary = z.object({ id: z.string(), name: z.string(), slug: z.string(), roles: z.array(z.string()) });
+
+export const MeBody = z.object({
+  expiresIn: z.number().int(),
+  user: z.object({ id: z.string(), email: z.string(), name: z.string() }),
+  tenant: z.object({ id: z.string(), name: z.string(), slug: z.string() }),
+  roles: z.array(z.string()),
+  permissions: z.array(z.string()),
+  tenants: z.array(TenantSummary),
+});
+export type MeBody = z.infer<typeof MeBody>;
+
+export const SessionBody = MeBody.extend({ accessToken: z.string() });
+export type SessionBody = z.infer<typeof SessionBody>;
+
+export const AcceptInvitationBody = z.object({
+  token: z.string().min(1).max(200),
+  name: z.string().trim().min(1).max(200),
+  password: Password,
+});
+export type AcceptInvitationBody = z.infer<typeof AcceptInvitationBody>;
+
+export const PasswordResetRequestBody = z.object({ email: Email });
+export const PasswordResetBody = z.object({ token: z.string().min(1).max(200), password: Password });
+export const VerifyEmailBody = z.object({ token: z.string().min(1).max(200) });
+
+/** Answer to "send me a link" requests; `token` only when AUTH_DEV_TOKENS is on. */
+export const AcceptedBody = z.object({ accepted: z.literal(true), token: z.string().optional() });

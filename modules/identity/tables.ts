@@ -1,0 +1,73 @@
+import type { ColumnType, Generated, Selectable } from 'kysely';
+
+type CreatedAt = ColumnType<Date, Date | undefined, never>;
+
+/** identity.users (global: one user, several organisations). */
+export interface UserTable {
+  id: Generated<string>;
+  email: string;
+  name: string;
+  password_hash: string | null;
+  email_verified_at: Date | null;
+  disabled_at: Date | null;
+  perms_version: ColumnType<number, number | undefined, number>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+/** identity.user_sessions: one row per refresh token; a family is one sign-in's rotation chain. */
+export interface UserSessionTable {
+  id: Generated<string>;
+  user_id: string;
+  family_id: string;
+  token_hash: string;
+  active_tenant_id: string | null;
+  created_at: CreatedAt;
+  expires_at: Date;
+  rotated_at: Date | null;
+  replaced_by: string | null;
+  revoked_at: Date | null;
+  revoke_reason: string | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+export interface AuthEventTable {
+  id: Generated<string>;
+  user_id: string | null;
+  email: string | null;
+  type: string;
+  ip: string | null;
+  user_agent: string | null;
+  detail: ColumnType<unknown, string | undefined, never>;
+  created_at: CreatedAt;
+}
+export interface ActionTokenTable {
+  id: Generated<string>;
+  user_id: string;
+  purpose: 'verify_email' | 'reset_password';
+  token_hash: string;
+  expires_at: Date;
+  used_at: Date | null;
+  created_at: CreatedAt;
+}
+export interface OutboxTable {
+  id: Generated<string>;
+  kind: string;
+  to_email: string;
+  subject: string;
+  body: string;
+  payload: ColumnType<unknown, string | undefined, never>;
+  created_at: CreatedAt;
+  sent_at: Date | null;
+}
+export type User = Selectable<UserTable>;
+export type UserSession = Selectable<UserSessionTable>;
+
+declare module '../core/database' {
+  interface Database {
+    'identity.users': UserTable;
+    'identity.user_sessions': UserSessionTable;
+    'identity.auth_events': AuthEventTable;
+    'identity.action_tokens': ActionTokenTable;
+    'identity.outbox': OutboxTable;
+  }
+}

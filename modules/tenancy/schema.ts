@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+export const TenantParams = z.object({ tid: z.uuid() });
+export const MemberParams = z.object({ tid: z.uuid(), userId: z.uuid() });
+export const InvitationParams = z.object({ tid: z.uuid(), id: z.uuid() });
+
+export const RoleKeys = z.array(z.string().min(1).max(50)).max(20);
+
+export const Role = z.object({ key: z.string(), name: z.string(), description: z.string(), permissions: z.array(z.string()) });
+export const RoleList = z.array(Role);
+
+export const Member = z.object({
+  userId: z.string(),
+  email: z.string(),
+  name: z.string(),
+  status: z.enum(['active', 'disabled']),
+  roles: z.array(z.string()),
+  createdAt: z.string(),
+});
+export type Member = z.infer<typeof Member>;
+export const MemberPage = z.object({ data: z.array(Member), total: z.number().int(), hasMore: z.boolean(), nextCursor: z.string().nullable() });
+
+export const SetRolesBody = z.object({ roles: RoleKeys });
+
+export const CreateInvitationBody = z.object({
+  email: z.string().trim().toLowerCase().pipe(z.email().max(320)),
+  roles: RoleKeys.min(1),
+});
+export const CreatedInvitation = z.object({
+  id: z.string(),
+  email: z.string(),
+  roles: z.array(z.string()),
+  expiresAt: z.string(),
+  token: z.string().optional(),
+});
+export const Invitation = z.object({
+  id: z.string(),
+  email: z.string(),
+  roles: z.array(z.string()),
+  status: z.enum(['pending', 'accepted', 'revoked', 'expired']),
+  invitedBy: z.string(),
+  expiresAt: z.string(),
+  createdAt: z.string(),
+  acceptedAt: z.string().nullable(),
+});
+export const InvitationPage = z.object({ data: z.array(Invitation), total: z.number().int(), hasMore: z.boolean(), nextCursor: z.string().nullable() });
