@@ -39,7 +39,7 @@ const READ = { permission: 'plans.read' };
 const WRITE = { permission: 'plans.write' };
 const LOCK = { permission: 'plans.lock' };
 // Action routes take no body; an empty JSON object is accepted too.
-const Empty = z.object({}).optional();
+const Empty = z.object({}).nullish();
 
 /** The caller, scoped to the tenant of the session. */
 function caller(request: FastifyRequest): Caller {
