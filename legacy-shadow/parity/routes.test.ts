@@ -4,6 +4,10 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp } from '../../test/helpers';
 import { withTenant } from '../../modules/core/db';
+import { Queue } from 'bullmq';
+import pino from 'pino';
+import { queueName } from '../../modules/core/jobs';
+import { parityRunJob } from './jobs';
 import { INLINE_MAX_EMPLOYEES, executeReport } from './service';
 import { insertReport } from './repo';
 import { legacyEquivalentPlan } from './plan';
@@ -185,7 +189,22 @@ describe('parity reports API', () => {
       payload: { name: 'big', source: { kind: 'generated', employees: INLINE_MAX_EMPLOYEES + 1, seed: 1 } },
     });
     expect(res.statusCode).toBe(202);
-    expect(res.json()).toMatchObject({ status: 'running', employees: 0, gateA: null });
+    const queued = res.json();
+    expect(queued).toMatchObject({ status: 'running', employees: 0, gateA: null });
+
+    // What gateway/worker.ts does with the queued job: parse the payload and run the handler.
+    const queue = new Queue(queueName(parityRunJob), { connection: { url: app.config.REDIS_URL }, prefix: `${app.config.REDIS_PREFIX}bull` });
+    try {
+      const job = await queue.getJob(queued.id);
+      expect(job?.data).toEqual({ tenantId: TENANT, reportId: queued.id, source: { kind: 'generated', employees: INLINE_MAX_EMPLOYEES + 1, seed: 1 } });
+      const ctx = { config: app.config, db: app.db, redis: app.redis, log: pino({ level: 'silent' }), signal: new AbortController().signal };
+      await parityRunJob.handler(parityRunJob.payload.parse(job?.data), ctx);
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
+    const done = await app.inject({ method: 'GET', url: `/api/v1/parity/reports/${queued.id}`, headers: as(['ops']) });
+    expect(done.json()).toMatchObject({ status: 'done', employees: INLINE_MAX_EMPLOYEES + 11, mismatched: 0, maxAbsDiff: '0' });
   });
 });
 

@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLegacy } from '../../test/global-setup';
 import { legacyUrl } from '../../test/helpers';
-import { LegacyClient } from './legacy-client';
+import { LegacyClient, LEGACY_DIR, LEGACY_PYTHON } from './legacy-client';
+import { execFileSync } from 'node:child_process';
 import { CANONICAL_CASES, legacyEquivalentPlan } from './plan';
 import { GATE_A, runParity } from './runner';
 
@@ -89,5 +91,38 @@ describe('parity runner (real legacy service)', () => {
     expect(unpooled.mismatched).toBe(0);
     expect(unpooled.byOutput.pool_bonus).toBeUndefined();
     expect(unpooled.gateA.checks.find((c) => c.name === 'historical_sample')?.passed).toBe(false);
+  });
+});
+
+describe('Gate A on a history of at least 1,000 employees (private legacy instance)', () => {
+  let legacy: Awaited<ReturnType<typeof startLegacy>>;
+  beforeAll(async () => {
+    legacy = await startLegacy();
+    // The seeded history plus one more quarter, uploaded and computed by legacy itself.
+    const csv = execFileSync(LEGACY_PYTHON, ['-m', 'legacy_fastapi.gen', '--employees', '400', '--seed', '104'], { cwd: LEGACY_DIR });
+    const form = new FormData();
+    form.append('file', new Blob([csv], { type: 'text/csv' }), 'historical-2025-q3.csv');
+    const upload = (await (await fetch(`${legacy.url}/api/v1/uploads`, { method: 'POST', body: form })).json()) as { id: number };
+    const batch = await fetch(`${legacy.url}/api/v1/batches`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ upload_id: upload.id, scenario_name: 'historical-2025-q3' }),
+    });
+    expect(batch.status).toBe(201);
+  }, 90_000);
+  afterAll(async () => legacy?.stop());
+
+  it('passes Gate A with zero differences and records the evidence', async () => {
+    const out = await runParity({ kind: 'historical', batchIds: 'all' }, { legacyUrl: legacy.url });
+    const historical = out.batches.filter((b) => b.kind === 'historical');
+    const employees = historical.reduce((a, b) => a + b.employees, 0);
+    expect(historical.length).toBeGreaterThanOrEqual(4);
+    expect(employees).toBeGreaterThanOrEqual(GATE_A.minEmployees);
+    expect(out.mismatched).toBe(0);
+    expect(out.gateA.passed).toBe(true);
+    expect(out.gateA.checks.map((c) => [c.name, c.passed])).toEqual([
+      ['historical_sample', true],
+      ['within_tolerance', true],
+      ['canonical_half_even', true],
+    ]);
+    expect(out.gateA.checks[0]?.detail).toBe(`${employees} employees from ${historical.length} historical batches (needs ≥ 1000 from ≥ 3)`);
   });
 });
