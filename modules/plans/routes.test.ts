@@ -1,23 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { buildTestApp } from '../../test/helpers';
+import { loginAs } from '../../test/auth';
 
-type Who = { headers: { authorization: string }; tenantId: string };
+type Who = { headers: { authorization: string }; tenantId: string; email: string; userId: string };
 
 let app: FastifyInstance;
 let admin: Who; // tenant A, every plans permission
 let hr: Who; // tenant A, plans.read + plans.write (no lock)
 let readonly: Who; // tenant A, plans.read only
 let stranger: Who; // tenant B, admin there
-
-/** A signed-in user with these roles (a real fig access token, verified by the auth plugin). */
-async function loginAs(_app: FastifyInstance, opts: { roles: string[]; tenantId?: string }): Promise<Who> {
-  const tenantId = opts.tenantId ?? randomUUID();
-  const token = _app.accessTokens.sign({ sub: randomUUID(), tid: tenantId, roles: opts.roles, pv: 0, portal: 'internal', email: `${opts.roles.join('+')}@plans.test` });
-  return { headers: { authorization: `Bearer ${token}` }, tenantId };
-}
 
 const problem = (status: number, code: string, detail: string | RegExp, extra: Record<string, unknown> = {}) => ({
   type: `https://fig.dev/problems/${code.toLowerCase().replace(/_/g, '-')}`,
@@ -88,13 +81,16 @@ describe('plans API', () => {
       status: 409,
       body: problem(409, 'INPUT_CATALOG_DUPLICATE', "Input 'bonus_base' is already in the catalog", { errors: [{ path: 'body.key', message: 'is already used' }] }),
     });
+    const events = await sql<{ actor: string; actor_id: string; action: string; entity_id: string }>`
+      select actor, actor_id, action, entity_id from audit.events where tenant_id = ${admin.tenantId} order by seq`.execute(app.db);
+    expect(events.rows).toEqual([{ actor: admin.email, actor_id: admin.userId, action: 'input_catalog.create', entity_id: created.body.id }]);
     const list = await api(readonly, 'GET', `/tenants/${admin.tenantId}/input-catalog`);
     expect(list.body.data.map((i: { key: string }) => i.key)).toEqual(['bonus_base']);
   });
 
   it('creates, reads and patches a draft plan with steps and pools', async () => {
     const plan = await makePlan();
-    expect(plan).toMatchObject({ version: 1, status: 'draft', parentId: null, catalogVersion: 1, createdBy: expect.any(String), lockedAt: null });
+    expect(plan).toMatchObject({ version: 1, status: 'draft', parentId: null, catalogVersion: 1, createdBy: admin.email, lockedAt: null });
     expect(plan.steps.map((s: { key: string; output: string; position: number }) => [s.key, s.output, s.position])).toEqual([
       ['target', 'target', 0],
       ['mult', 'mult', 1],
