@@ -82,7 +82,7 @@ describe('plans API', () => {
       body: problem(409, 'INPUT_CATALOG_DUPLICATE', "Input 'bonus_base' is already in the catalog", { errors: [{ path: 'body.key', message: 'is already used' }] }),
     });
     const events = await sql<{ actor: string; actor_id: string; action: string; entity_id: string }>`
-      select actor, actor_id, action, entity_id from audit.events where tenant_id = ${admin.tenantId} order by seq`.execute(app.db);
+      select actor, actor_id, action, entity_id from audit.events where tenant_id = ${admin.tenantId} and action like 'input_catalog.%' order by seq`.execute(app.db);
     expect(events.rows).toEqual([{ actor: admin.email, actor_id: admin.userId, action: 'input_catalog.create', entity_id: created.body.id }]);
     const list = await api(readonly, 'GET', `/tenants/${admin.tenantId}/input-catalog`);
     expect(list.body.data.map((i: { key: string }) => i.key)).toEqual(['bonus_base']);
