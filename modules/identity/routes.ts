@@ -1,13 +1,19 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../../gateway/config';
-import { requireAuth } from '../core/auth-context';
-import { AppError } from '../core/errors';
+import type { AuthContext } from '../core/auth-context';
+import { AppError, unauthorized } from '../core/errors';
 import type { IdentityService, IssuedSession, RequestMeta } from './service';
 import { AcceptedBody, AcceptInvitationBody, LoginBody, MeBody, PasswordResetBody, PasswordResetRequestBody, RefreshBody, SessionBody, VerifyEmailBody } from './schema';
 
 export const REFRESH_COOKIE = 'fig_refresh';
 export const REFRESH_COOKIE_PATH = '/api/v1/auth';
+
+/** The caller, or a 401 naming why their token was refused. */
+function requireAuth(request: FastifyRequest): AuthContext {
+  if (!request.auth) throw unauthorized(request.authFailure ?? 'Authentication is required: send Authorization: Bearer <access token>');
+  return request.auth;
+}
 
 const meta = (request: FastifyRequest): RequestMeta => ({
   ip: request.ip ?? null,
