@@ -11,7 +11,7 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { csvLine, parseCsv } from './csv';
-import { CATALOG_VERSION, DslCheckError, FUNCTION_CATALOG, canonical, compileExpression, compilePlan, evaluateBatch, formatProblem, type CompiledExpression } from './index';
+import { CATALOG_VERSION, DslCheckError, FUNCTION_CATALOG, compileExpression, compilePlan, evaluateBatch, formatProblem, type CompiledExpression } from './index';
 
 const FLUSH_AT = 64 * 1024;
 
@@ -62,7 +62,7 @@ function evalLine(line: string, cache: Map<string, CompiledExpression | Error>):
   }
   if (compiled instanceof Error) return JSON.stringify({ error: compiled.message });
   try {
-    return JSON.stringify({ value: canonical(compiled.run((vars ?? {}) as Record<string, string>)) });
+    return JSON.stringify({ value: compiled.run((vars ?? {}) as Record<string, string>) });
   } catch (err) {
     return JSON.stringify({ error: (err as Error).message });
   }

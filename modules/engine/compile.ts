@@ -1,12 +1,12 @@
 import type { Expr } from './ast';
-import { Decimal, ONE, ZERO, add, div, finite, mod, mul, power, sub, toContext } from './decimal';
 import { FUNCTIONS } from './functions';
+import { ONE, ZERO, add, cmp, div, isZero, mod, mul, neg, parsePlain, pos, power, sub, type Num } from './num';
 import { DslEvaluationError } from './problems';
 
 /** A compiled expression: reads its variables from slots of `env`. */
-export type Evaluator = (env: Decimal[]) => Decimal;
+export type Evaluator = (env: Num[]) => Num;
 
-const truth = (b: boolean): Decimal => (b ? ONE : ZERO);
+const truth = (b: boolean): Num => (b ? ONE : ZERO);
 
 /**
  * Turn a checked AST into nested closures once, so evaluating a row does no AST walking,
@@ -15,27 +15,27 @@ const truth = (b: boolean): Decimal => (b ? ONE : ZERO);
 export function compileExpr(e: Expr, slots: ReadonlyMap<string, number>): Evaluator {
   switch (e.kind) {
     case 'number': {
-      const v = new Decimal(e.text);
+      const v = parsePlain(e.text);
       return () => v;
     }
     case 'name': {
       const i = slots.get(e.name);
       if (i === undefined) throw new DslEvaluationError(`unknown name '${e.name}'`);
-      return (env) => env[i] as Decimal;
+      return (env) => env[i] as Num;
     }
     case 'group':
       return compileExpr(e.inner, slots);
     case 'unary': {
       const x = compileExpr(e.operand, slots);
-      if (e.op === '-') return (env) => finite(toContext(x(env).neg()));
-      if (e.op === '+') return (env) => finite(toContext(x(env)));
-      return (env) => truth(x(env).isZero());
+      if (e.op === '-') return (env) => neg(x(env));
+      if (e.op === '+') return (env) => pos(x(env));
+      return (env) => truth(isZero(x(env)));
     }
     case 'if': {
       const c = compileExpr(e.cond, slots);
       const t = compileExpr(e.then, slots);
       const f = compileExpr(e.else, slots);
-      return (env) => (c(env).isZero() ? f(env) : t(env));
+      return (env) => (isZero(c(env)) ? f(env) : t(env));
     }
     case 'call': {
       const f = FUNCTIONS.get(e.callee);
@@ -45,6 +45,22 @@ export function compileExpr(e: Expr, slots: ReadonlyMap<string, number>): Evalua
       if (args.length === 1) {
         const a0 = args[0] as Evaluator;
         return (env) => impl([a0(env)]);
+      }
+      if (args.length === 2 && (e.callee === 'min' || e.callee === 'max')) {
+        // The commonest calls, without an argument array: the first argument wins ties.
+        const a0 = args[0] as Evaluator;
+        const a1 = args[1] as Evaluator;
+        return e.callee === 'min'
+          ? (env) => {
+              const a = a0(env);
+              const b = a1(env);
+              return cmp(b, a) < 0 ? b : a;
+            }
+          : (env) => {
+              const a = a0(env);
+              const b = a1(env);
+              return cmp(a, b) < 0 ? b : a;
+            };
       }
       if (args.length === 2) {
         const a0 = args[0] as Evaluator;
@@ -70,21 +86,21 @@ export function compileExpr(e: Expr, slots: ReadonlyMap<string, number>): Evalua
         case '^':
           return (env) => power(l(env), r(env));
         case '==':
-          return (env) => truth(l(env).eq(r(env)));
+          return (env) => truth(cmp(l(env), r(env)) === 0);
         case '!=':
-          return (env) => truth(!l(env).eq(r(env)));
+          return (env) => truth(cmp(l(env), r(env)) !== 0);
         case '<':
-          return (env) => truth(l(env).lt(r(env)));
+          return (env) => truth(cmp(l(env), r(env)) < 0);
         case '<=':
-          return (env) => truth(l(env).lte(r(env)));
+          return (env) => truth(cmp(l(env), r(env)) <= 0);
         case '>':
-          return (env) => truth(l(env).gt(r(env)));
+          return (env) => truth(cmp(l(env), r(env)) > 0);
         case '>=':
-          return (env) => truth(l(env).gte(r(env)));
+          return (env) => truth(cmp(l(env), r(env)) >= 0);
         case '&&':
-          return (env) => truth(!l(env).isZero() && !r(env).isZero());
+          return (env) => truth(!isZero(l(env)) && !isZero(r(env)));
         case '||':
-          return (env) => truth(!l(env).isZero() || !r(env).isZero());
+          return (env) => truth(!isZero(l(env)) || !isZero(r(env)));
       }
     }
   }

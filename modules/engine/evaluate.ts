@@ -1,7 +1,8 @@
 import { referencedNames } from './ast';
 import { check } from './checker';
 import { compileExpr, type Evaluator } from './compile';
-import { canonical, parseInputDecimal, type Decimal } from './decimal';
+import type { Decimal } from './decimal';
+import { isZero, parseInput, toCanonical, type Num } from './num';
 import { parse } from './parser';
 import type { CompiledPlan } from './plan';
 import { DslCheckError, DslEvaluationError } from './problems';
@@ -37,48 +38,60 @@ function cell(row: InputRow, name: string): unknown {
   return Object.hasOwn(row, name) ? (row as Record<string, unknown>)[name] : undefined;
 }
 
-function readInput(row: InputRow, name: string): Decimal {
+/** Set an own data property; `__proto__` (a legal name) must not reach the prototype setter. */
+function setOwn(obj: Record<string, string>, key: string, value: string): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
+}
+
+function readInput(row: InputRow, name: string): Num {
   const v = cell(row, name);
   if (v === undefined || v === null || v === '') throw new DslEvaluationError(`missing input '${name}'`);
-  if (typeof v === 'string') {
-    const d = v.length <= MAX_INPUT_LENGTH ? parseInputDecimal(v) : undefined;
-    if (d === undefined) throw new DslEvaluationError(`input '${name}' is not a decimal: ${JSON.stringify(v.slice(0, 40))}`);
-    return d;
-  }
-  if (typeof v === 'object' && typeof (v as Decimal).isFinite === 'function' && (v as Decimal).isFinite()) return v as Decimal;
-  throw new DslEvaluationError(`input '${name}' must be a decimal string`);
+  const text = typeof v === 'string' ? v : typeof v === 'object' && typeof (v as Decimal).toFixed === 'function' && (v as Decimal).isFinite() ? (v as Decimal).toFixed() : undefined;
+  if (text === undefined) throw new DslEvaluationError(`input '${name}' must be a decimal string`);
+  const d = text.length <= MAX_INPUT_LENGTH ? parseInput(text) : undefined;
+  if (d === undefined) throw new DslEvaluationError(`input '${name}' is not a decimal: ${JSON.stringify(text.slice(0, 40))}`);
+  return d;
 }
 
 /** Evaluate one row of a compiled plan. */
 export function evaluateRow(plan: CompiledPlan, row: InputRow, options: EvaluateOptions = {}): RowResult {
-  const withTape = options.tape !== false;
-  const env = plan.envTemplate.slice();
+  return evaluateInto(plan, plan.envTemplate.slice(), row, options.tape !== false);
+}
+
+/**
+ * Evaluate one row in `env` (constants in place; every input and output slot is written
+ * before it is read, in topological order, so one env can be reused across rows).
+ */
+function evaluateInto(plan: CompiledPlan, env: Num[], row: InputRow, withTape: boolean): RowResult {
   let inputs: Record<string, string> | undefined;
   try {
-    if (withTape) inputs = Object.create(null) as Record<string, string>;
+    if (withTape) inputs = {};
     for (const inp of plan.inputs) {
       const d = readInput(row, inp.name);
       env[inp.slot] = d;
-      if (inputs) inputs[inp.name] = canonical(d);
+      if (inputs) setOwn(inputs, inp.name, toCanonical(d));
     }
   } catch (err) {
     return { ok: false, error: { step: null, message: (err as Error).message } };
   }
-  const outputs = Object.create(null) as Record<string, string>;
+  // Cloning a template with every key gives each result the same compact shape.
+  const outputs: Record<string, string> = { ...plan.outputTemplate };
   const steps: TapeStep[] | undefined = withTape ? [] : undefined;
   for (const s of plan.steps) {
-    let value: Decimal;
+    let value: Num;
     let condition: boolean | null = null;
     try {
-      if (s.condition !== null) condition = !s.condition(env).isZero();
+      if (s.condition !== null) condition = !isZero(s.condition(env));
       value = condition === false ? s.default : s.expr(env);
     } catch (err) {
       if (err instanceof DslEvaluationError) return { ok: false, error: { step: s.key, message: err.message } };
       throw err;
     }
     env[s.slot] = value;
-    const text = canonical(value);
-    outputs[s.output] = text;
+    const text = toCanonical(value);
+    if (s.output === '__proto__') setOwn(outputs, s.output, text);
+    else outputs[s.output] = text;
     steps?.push({ key: s.key, output: s.output, value: text, condition });
   }
   return steps && inputs ? { ok: true, outputs, tape: { inputs, steps } } : { ok: true, outputs };
@@ -87,14 +100,17 @@ export function evaluateRow(plan: CompiledPlan, row: InputRow, options: Evaluate
 /** Evaluate many rows; a failing row reports its step and message and never stops the others. */
 export function evaluateBatch(plan: CompiledPlan, rows: Iterable<InputRow>, options: EvaluateOptions = {}): RowResult[] {
   const out: RowResult[] = [];
-  for (const row of rows) out.push(evaluateRow(plan, row, options));
+  const env = plan.envTemplate.slice();
+  const withTape = options.tape !== false;
+  for (const row of rows) out.push(evaluateInto(plan, env, row, withTape));
   return out;
 }
 
 /** A single compiled expression whose variables are given per call by name. */
 export interface CompiledExpression {
   names: string[];
-  run: (vars: InputRow) => Decimal;
+  /** Evaluate with the given variables; returns the canonical string; throws DslEvaluationError. */
+  run: (vars: InputRow) => string;
 }
 
 /**
@@ -108,10 +124,10 @@ export function compileExpression(source: string): CompiledExpression {
   const problems = check(ast, source, new Set(names));
   if (problems.length > 0) throw new DslCheckError(problems);
   const fn: Evaluator = compileExpr(ast, new Map(names.map((n, i) => [n, i])));
-  return { names, run: (vars) => fn(names.map((n) => readInput(vars, n))) };
+  return { names, run: (vars) => toCanonical(fn(names.map((n) => readInput(vars, n)))) };
 }
 
 /** Evaluate an expression with variables given as decimal strings; returns the canonical result. */
 export function evaluateExpression(source: string, vars: InputRow = {}): string {
-  return canonical(compileExpression(source).run(vars));
+  return compileExpression(source).run(vars);
 }

@@ -6,7 +6,8 @@
 export type { Expr, Position } from './ast';
 export { parse } from './parser';
 export { check, MAX_LITERAL_DIGITS } from './checker';
-export { Decimal, PRECISION, canonical, parseInputDecimal } from './decimal';
+export { Decimal, canonical, parseInputDecimal } from './decimal';
+export { PRECISION } from './num';
 export { CATALOG_VERSION, FUNCTION_CATALOG, type FunctionDoc } from './functions';
 export {
   PlanDefinition,

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { referencedNames, type Expr } from './ast';
 import { check } from './checker';
 import { compileExpr, type Evaluator } from './compile';
-import { Decimal, PLAIN_DECIMAL } from './decimal';
+import { PLAIN_DECIMAL } from './decimal';
+import { parsePlain, type Num } from './num';
 import { CATALOG_VERSION } from './functions';
 import { orderSteps } from './graph';
 import { KEYWORDS } from './lexer';
@@ -62,7 +63,7 @@ export interface CompiledStep {
   slot: number;
   expr: Evaluator;
   condition: Evaluator | null;
-  default: Decimal;
+  default: Num;
 }
 
 /** A checked plan compiled to closures; evaluate with evaluateBatch. */
@@ -74,7 +75,9 @@ export interface CompiledPlan {
   /** Steps in evaluation (topological) order. */
   steps: CompiledStep[];
   /** A fresh env template: constants already in their slots. */
-  envTemplate: Decimal[];
+  envTemplate: Num[];
+  /** Every output name with an empty value, in evaluation order: cloned for each row's outputs. */
+  outputTemplate: Record<string, string>;
 }
 
 interface Analysis {
@@ -162,9 +165,9 @@ export function compilePlan(raw: unknown): CompiledPlan {
   plan.inputs.forEach((inp) => slots.set(inp.name, slots.size));
   plan.constants.forEach((c) => slots.set(c.name, slots.size));
   plan.steps.forEach((s) => slots.set(s.output, slots.size));
-  const envTemplate = new Array<Decimal>(slots.size);
+  const envTemplate = new Array<Num>(slots.size);
   plan.constants.forEach((c) => {
-    envTemplate[slots.get(c.name) as number] = new Decimal(c.value);
+    envTemplate[slots.get(c.name) as number] = parsePlain(c.value);
   });
   const used = new Set<string>();
   for (const a of asts) {
@@ -180,11 +183,14 @@ export function compilePlan(raw: unknown): CompiledPlan {
       slot: slots.get(s.output) as number,
       expr: compileExpr(a.expr, slots),
       condition: a.condition ? compileExpr(a.condition, slots) : null,
-      default: new Decimal(s.default),
+      default: parsePlain(s.default),
     };
   });
+  const outputTemplate: Record<string, string> = {};
+  for (const s of steps) Object.defineProperty(outputTemplate, s.output, { value: '', enumerable: true, writable: true, configurable: true });
   return {
     definition: plan,
+    outputTemplate,
     catalogVersion: plan.catalog_version,
     inputs: plan.inputs.filter((i) => used.has(i.name)).map((i) => ({ name: i.name, slot: slots.get(i.name) as number })),
     steps,

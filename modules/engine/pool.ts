@@ -1,4 +1,5 @@
-import { Decimal, add, div, mul, sub } from './decimal';
+import type { Decimal } from './decimal';
+import { add, cmp, div, mul, parseInput, parsePlain, quantize, sub, toCanonical, type Num } from './num';
 
 export interface PoolRow {
   id: string;
@@ -10,8 +11,14 @@ export interface PoolAllocation {
   amount: string;
 }
 
-const CENT = new Decimal('0.01');
-const toDecimal = (v: string | Decimal): Decimal => (typeof v === 'string' ? new Decimal(v.trim()) : v);
+const CENT = parsePlain('0.01');
+const ZERO = parsePlain('0');
+
+function toNum(v: string | Decimal): Num {
+  const n = parseInput(typeof v === 'string' ? v : v.toFixed());
+  if (n === undefined) throw new Error(`allocatePool: not a decimal: ${JSON.stringify(String(v).slice(0, 40))}`);
+  return n;
+}
 
 /**
  * Scale amounts down to a pool, exactly as the legacy engine does. When the sum exceeds the
@@ -22,30 +29,30 @@ const toDecimal = (v: string | Decimal): Decimal => (typeof v === 'string' ? new
  * returned unchanged. Rows keep their input order; amounts are canonical strings.
  */
 export function allocatePool(rows: readonly PoolRow[], pool: string | Decimal): PoolAllocation[] {
-  const P = toDecimal(pool);
-  const amounts = rows.map((r) => toDecimal(r.amount));
-  const total = amounts.reduce((s, a) => add(s, a), new Decimal(0));
-  if (total.lte(P)) return rows.map((r, i) => ({ id: r.id, amount: (amounts[i] as Decimal).toFixed() }));
+  const P = toNum(pool);
+  const amounts = rows.map((r) => toNum(r.amount));
+  const total = amounts.reduce((s, a) => add(s, a), ZERO);
+  if (cmp(total, P) <= 0) return rows.map((r, i) => ({ id: r.id, amount: toCanonical(amounts[i] as Num) }));
   const shares = amounts.map((a) => {
     const exact = div(mul(a, P), total);
-    const floored = exact.toDecimalPlaces(2, Decimal.ROUND_FLOOR);
+    const floored = quantize(exact, 2, 'allocatePool', 'floor');
     return { floored, remainder: sub(exact, floored) };
   });
-  const poolCents = P.toDecimalPlaces(2, Decimal.ROUND_FLOOR);
-  const flooredSum = shares.reduce((s, x) => add(s, x.floored), new Decimal(0));
-  let leftover = div(sub(poolCents, flooredSum), CENT).trunc().toNumber();
+  const poolCents = quantize(P, 2, 'allocatePool', 'floor');
+  const flooredSum = shares.reduce((s, x) => add(s, x.floored), ZERO);
+  let leftover = Number(toCanonical(div(sub(poolCents, flooredSum), CENT)));
   const order = rows
     .map((_, i) => i)
     .sort((a, b) => {
-      const byRemainder = (shares[b] as { remainder: Decimal }).remainder.comparedTo((shares[a] as { remainder: Decimal }).remainder);
+      const byRemainder = cmp((shares[b] as { remainder: Num }).remainder, (shares[a] as { remainder: Num }).remainder);
       if (byRemainder !== 0) return byRemainder;
       const ia = (rows[a] as PoolRow).id;
       const ib = (rows[b] as PoolRow).id;
       return ia < ib ? -1 : ia > ib ? 1 : a - b;
     });
   for (let k = 0; leftover > 0 && order.length > 0; k++, leftover--) {
-    const s = shares[order[k % order.length] as number] as { floored: Decimal };
-    s.floored = s.floored.plus(CENT);
+    const s = shares[order[k % order.length] as number] as { floored: Num };
+    s.floored = add(s.floored, CENT);
   }
-  return rows.map((r, i) => ({ id: r.id, amount: (shares[i] as { floored: Decimal }).floored.toFixed() }));
+  return rows.map((r, i) => ({ id: r.id, amount: toCanonical((shares[i] as { floored: Num }).floored) }));
 }

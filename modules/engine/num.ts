@@ -1,0 +1,376 @@
+/**
+ * The evaluator's exact decimal: value = coefficient × 10^-scale. The coefficient is a JS number
+ * while it is a safe integer (|c| ≤ 2^53 − 1: every operation on such values is exact in
+ * floating point and checked before use), else a BigInt. Every arithmetic result is rounded to
+ * 28 significant digits, half-even, exactly like Python's default decimal context; results with
+ * at most 16 digits need no rounding, which is the fast path. Proven equal to decimal.js and to
+ * an exact rational reference by the property tests.
+ */
+import { DslEvaluationError } from './problems';
+
+export const PRECISION = 28;
+export const MAX_EXPONENT = 999_999;
+/** Largest |exponent| accepted by `^`. */
+export const MAX_POWER = 1000;
+
+const MAX = Number.MAX_SAFE_INTEGER;
+const P10N: number[] = Array.from({ length: 16 }, (_, i) => 10 ** i);
+const P10B: bigint[] = Array.from({ length: 64 }, (_, i) => 10n ** BigInt(i));
+const p10 = (k: number): bigint => P10B[k] ?? 10n ** BigInt(k);
+const LIMIT = p10(PRECISION);
+
+export class Num {
+  /** Canonical text, cached: literals and constants are shared Num objects, so their text is too. */
+  text: string | undefined = undefined;
+  /** c: safe-integer coefficient when b is null; b: BigInt coefficient (|b| > 2^53 − 1) otherwise. */
+  constructor(
+    readonly c: number,
+    readonly s: number,
+    readonly b: bigint | null,
+  ) {}
+}
+
+export const ZERO = new Num(0, 0, null);
+export const ONE = new Num(1, 0, null);
+
+export const isZero = (x: Num): boolean => x.b === null && x.c === 0;
+const isSafe = (x: number) => x <= MAX && x >= -MAX;
+const big = (x: Num): bigint => x.b ?? BigInt(x.c);
+const digitCount = (a: bigint): number => (a < 0n ? -a : a).toString().length;
+
+/** A Num from an exact BigInt coefficient (no rounding). */
+function make(coef: bigint, s: number): Num {
+  return coef <= 9007199254740991n && coef >= -9007199254740991n ? new Num(Number(coef), s, null) : new Num(0, s, coef);
+}
+
+/** Round coef × 10^-s to 28 significant digits, half-even; overflow beyond Python's Emax is an error. */
+function round(coef: bigint, s: number): Num {
+  const a = coef < 0n ? -coef : coef;
+  if (a < LIMIT) return checkRange(make(coef, s));
+  const drop = a.toString().length - PRECISION;
+  const unit = p10(drop);
+  let q = a / unit;
+  const twice = (a - q * unit) * 2n;
+  if (twice > unit || (twice === unit && (q & 1n) === 1n)) q += 1n;
+  return checkRange(make(coef < 0n ? -q : q, s - drop));
+}
+
+function checkRange(x: Num): Num {
+  if (x.s < -(MAX_EXPONENT - 60) && !isZero(x) && digitCount(big(x)) - 1 - x.s > MAX_EXPONENT) {
+    throw new DslEvaluationError('overflow: result exceeds the decimal range');
+  }
+  return x;
+}
+
+/** Round num/den × 10^-s (den ≠ 0) to 28 significant digits half-even, exactly. */
+export function roundRational(num: bigint, den: bigint, s: number): Num {
+  if (num === 0n) return ZERO;
+  if (den < 0n) [num, den] = [-num, -den];
+  const neg = num < 0n;
+  const a = neg ? -num : num;
+  // Scale so the integer quotient has at least 29 digits, then round once with a sticky bit.
+  const k = PRECISION + 1 + den.toString().length - a.toString().length;
+  const n = k >= 0 ? a * p10(k) : a;
+  const d = k >= 0 ? den : den * p10(-k);
+  const q = n / d;
+  const sticky = n % d !== 0n;
+  const drop = q.toString().length - PRECISION;
+  const unit = p10(drop);
+  let keep = q / unit;
+  const twice = (q % unit) * 2n;
+  if (twice > unit || (twice === unit && (sticky || (keep & 1n) === 1n))) keep += 1n;
+  return checkRange(make(neg ? -keep : keep, s + k - drop));
+}
+
+// ---------------------------------------------------------------- parsing and printing
+
+const PLAIN = /^-?\d+(\.\d+)?$/;
+const INPUT = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+/** Largest |exponent| accepted in an input cell written with exponent notation. */
+export const MAX_INPUT_EXPONENT = 1000;
+
+/** Fast path: plain decimal with at most 15 digits, parsed without allocating; undefined otherwise. */
+function parseShort(text: string): Num | undefined {
+  const n = text.length;
+  let i = 0;
+  let neg = false;
+  if (text.charCodeAt(0) === 45) {
+    neg = true;
+    i = 1;
+  }
+  if (i >= n) return undefined;
+  let c = 0;
+  let digits = 0;
+  let dot = -1;
+  for (; i < n; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch >= 48 && ch <= 57) {
+      c = c * 10 + (ch - 48);
+      digits++;
+    } else if (ch === 46 && dot < 0 && digits > 0 && i + 1 < n) dot = i;
+    else return undefined;
+  }
+  if (digits > 15) return undefined;
+  return new Num(neg ? -c : c, dot < 0 ? 0 : n - dot - 1, null);
+}
+
+/** Parse a plain literal ("-12.50"): exact. */
+export function parsePlain(text: string): Num {
+  const short = parseShort(text);
+  if (short !== undefined) return short;
+  if (!PLAIN.test(text)) throw new Error(`not a plain decimal: ${text}`);
+  const neg = text.charCodeAt(0) === 45;
+  const dot = text.indexOf('.');
+  const body = neg ? text.slice(1) : text;
+  const digits = dot < 0 ? body : body.replace('.', '');
+  const s = dot < 0 ? 0 : text.length - dot - 1;
+  return fromDigits(neg, digits, s);
+}
+
+function fromDigits(neg: boolean, digits: string, s: number): Num {
+  if (digits.length <= 15) {
+    const c = Number(digits);
+    return new Num(neg ? -c : c, s, null);
+  }
+  const b = BigInt(digits);
+  return make(neg ? -b : b, s);
+}
+
+/** Parse an input cell like Python's Decimal(str) for finite values (trimmed, optional exponent). */
+export function parseInput(raw: string): Num | undefined {
+  const short = parseShort(raw);
+  if (short !== undefined) return short;
+  const text = raw.trim();
+  if (PLAIN.test(text)) return parsePlain(text);
+  const m = INPUT.exec(text);
+  if (m === null) return undefined;
+  const [, sign = '', int = '', frac = '', exp = '0'] = m;
+  if (int === '' && frac === '') return undefined;
+  const e = Number(exp);
+  if (!Number.isSafeInteger(e) || Math.abs(e) > MAX_INPUT_EXPONENT) return undefined;
+  return fromDigits(sign === '-', (int + frac).replace(/^0+(?=\d)/, '') || '0', frac.length - e);
+}
+
+/** Canonical string: plain notation, no exponent, trailing zeros trimmed, never "-0". */
+export function toCanonical(x: Num): string {
+  return x.text ?? (x.text = format(x));
+}
+
+function format(x: Num): string {
+  if (x.b === null) {
+    const c = x.c;
+    if (c === 0) return '0';
+    const s = x.s;
+    if (s === 0) return String(c);
+    if (s > 0 && s < 16) {
+      // Split into whole and fraction parts with exact integer arithmetic (|c| < 2^53).
+      const a = c < 0 ? -c : c;
+      let frac = a % (P10N[s] as number);
+      const whole = (a - frac) / (P10N[s] as number);
+      const sign = c < 0 ? '-' : '';
+      if (frac === 0) return sign + String(whole);
+      let places = s;
+      while (frac % 10 === 0) {
+        frac /= 10;
+        places--;
+      }
+      const f = String(frac);
+      return `${sign}${whole}.${f.length < places ? '0'.repeat(places - f.length) + f : f}`;
+    }
+  }
+  return formatBig(big(x), x.s);
+}
+
+function formatBig(coef: bigint, s: number): string {
+  const neg = coef < 0n;
+  const digits = (neg ? -coef : coef).toString();
+  let text: string;
+  if (s <= 0) text = s === 0 ? digits : digits + '0'.repeat(-s);
+  else {
+    let end = digits.length;
+    let scale = s;
+    while (scale > 0 && digits.charCodeAt(end - 1) === 48) {
+      end--;
+      scale--;
+    }
+    const kept = digits.slice(0, end);
+    if (scale === 0) text = kept;
+    else if (kept.length > scale) text = `${kept.slice(0, kept.length - scale)}.${kept.slice(kept.length - scale)}`;
+    else text = `0.${'0'.repeat(scale - kept.length)}${kept}`;
+  }
+  return neg ? `-${text}` : text;
+}
+
+// ---------------------------------------------------------------- arithmetic
+
+const sign = (x: Num): number => (x.b === null ? Math.sign(x.c) : x.b < 0n ? -1 : 1);
+
+/** Exact negation (no rounding): used inside subtraction. */
+const negExact = (x: Num): Num => (x.b === null ? new Num(-x.c, x.s, null) : new Num(0, x.s, -x.b));
+
+/** Both coefficients as BigInts on the common (larger) scale. */
+function aligned(a: Num, b: Num): [bigint, bigint, number] {
+  if (a.s === b.s) return [big(a), big(b), a.s];
+  if (a.s > b.s) return [big(a), big(b) * p10(a.s - b.s), a.s];
+  return [big(a) * p10(b.s - a.s), big(b), b.s];
+}
+
+export function add(a: Num, b: Num): Num {
+  if (a.b === null && b.b === null) {
+    if (a.s === b.s) {
+      const r = a.c + b.c;
+      if (isSafe(r)) return new Num(r, a.s, null);
+    } else if (a.s < b.s) {
+      const d = b.s - a.s;
+      if (d < 16) {
+        const ac = a.c * (P10N[d] as number);
+        const r = ac + b.c;
+        if (isSafe(ac) && isSafe(r)) return new Num(r, b.s, null);
+      }
+    } else {
+      const d = a.s - b.s;
+      if (d < 16) {
+        const bc = b.c * (P10N[d] as number);
+        const r = a.c + bc;
+        if (isSafe(bc) && isSafe(r)) return new Num(r, a.s, null);
+      }
+    }
+  }
+  const [x, y, s] = aligned(a, b);
+  return round(x + y, s);
+}
+
+export const sub = (a: Num, b: Num): Num => add(a, negExact(b));
+
+export function mul(a: Num, b: Num): Num {
+  if (a.b === null && b.b === null) {
+    const p = a.c * b.c;
+    if (isSafe(p)) return checkRange(new Num(p, a.s + b.s, null));
+  }
+  return round(big(a) * big(b), a.s + b.s);
+}
+
+export function div(a: Num, b: Num): Num {
+  if (isZero(b)) throw new DslEvaluationError('division by zero');
+  return roundRational(big(a), big(b), a.s - b.s);
+}
+
+/** Compare exactly: -1, 0 or 1. */
+export function cmp(a: Num, b: Num): number {
+  if (a.b === null && b.b === null) {
+    if (a.s === b.s) return a.c < b.c ? -1 : a.c > b.c ? 1 : 0;
+    const d = a.s - b.s;
+    if (d > 0 && d < 16) {
+      const bc = b.c * (P10N[d] as number);
+      if (isSafe(bc)) return a.c < bc ? -1 : a.c > bc ? 1 : 0;
+    } else if (d < 0 && d > -16) {
+      const ac = a.c * (P10N[-d] as number);
+      if (isSafe(ac)) return ac < b.c ? -1 : ac > b.c ? 1 : 0;
+    }
+  }
+  const sa = sign(a);
+  const sb = sign(b);
+  if (sa !== sb) return sa < sb ? -1 : 1;
+  // Clearly different magnitudes decide without BigInt work: each approximation is within a
+  // relative 1e-15 of the exact value, far inside the 1e-9 margin required here.
+  const fa = approx(a);
+  const fb = approx(b);
+  if (Number.isFinite(fa) && Number.isFinite(fb) && fa !== 0 && fb !== 0 && Math.abs(fa - fb) > 1e-9 * Math.max(Math.abs(fa), Math.abs(fb))) return fa < fb ? -1 : 1;
+  const [x, y] = aligned(a, b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** A double close to x (relative error ~1e-15 while the exponent is in double range). */
+const approx = (x: Num): number => (x.b === null ? x.c : Number(x.b)) / 10 ** x.s;
+
+/** Unary minus and plus, abs: rounded to the context like Python's __neg__, __pos__, __abs__. */
+export const neg = (x: Num): Num => (x.b === null ? new Num(-x.c, x.s, null) : round(-x.b, x.s));
+export const pos = (x: Num): Num => (x.b === null ? x : round(x.b, x.s));
+export const abs = (x: Num): Num => (sign(x) < 0 ? neg(x) : pos(x));
+
+/** Remainder with the sign of the dividend; like Python, an integer quotient over 28 digits is an error. */
+export function mod(a: Num, b: Num): Num {
+  if (isZero(b)) throw new DslEvaluationError('modulo by zero');
+  const [x, y, s] = aligned(a, b);
+  const q = x / y; // truncates toward zero
+  if ((q < 0n ? -q : q) >= LIMIT) throw new DslEvaluationError('modulo: quotient exceeds 28 digits');
+  return round(x - q * y, s);
+}
+
+/** Is x a whole number? */
+export function isInteger(x: Num): boolean {
+  if (x.s <= 0) return true;
+  if (x.b === null) return x.s < 16 ? x.c % (P10N[x.s] as number) === 0 : x.c === 0;
+  return x.b % p10(x.s) === 0n;
+}
+
+/** Adjusted exponent: position of the most significant digit (0 for 1..9). */
+const adjusted = (x: Num): number => digitCount(big(x)) - 1 - x.s;
+
+/**
+ * x ^ n for a whole n with |n| ≤ 1000: exact with BigInt, rounded once (Python's decimal gives
+ * the correctly rounded result for integer powers). Non-integer exponents are an error: their
+ * results are not reproducible digit for digit across engines.
+ */
+export function power(x: Num, n: Num): Num {
+  if (!isInteger(n)) throw new DslEvaluationError('^: the exponent must be a whole number');
+  if (cmp(abs(n), new Num(MAX_POWER, 0, null)) > 0) throw new DslEvaluationError(`^: the exponent must be between -${MAX_POWER} and ${MAX_POWER}`);
+  const e = Number(toCanonical(n));
+  if (isZero(x)) {
+    if (e === 0) throw new DslEvaluationError('^: 0 ^ 0 is undefined');
+    if (e < 0) throw new DslEvaluationError('division by zero');
+    return ZERO;
+  }
+  if (e === 0) return ONE;
+  // Range guard before any big-integer work: the result's adjusted exponent lies between these.
+  const ax = adjusted(x);
+  const lo = Math.min(e * ax, e * (ax + 1));
+  const hi = Math.max(e * ax, e * (ax + 1));
+  if (lo > MAX_EXPONENT) throw new DslEvaluationError('overflow: result exceeds the decimal range');
+  if (hi < -MAX_EXPONENT - PRECISION) return ZERO; // underflows to zero (Python does not trap Underflow)
+  const m = Math.abs(e);
+  const p = big(x) ** BigInt(m);
+  return e > 0 ? round(p, x.s * m) : roundRational(1n, p, -x.s * m);
+}
+
+/** Quantize to dp places half-even (mode 'even') or toward -∞ ('floor'); more than 28 digits is an error, as in Python. */
+export function quantize(x: Num, dp: number, name: string, mode: 'even' | 'floor' = 'even'): Num {
+  let q: bigint;
+  if (x.s <= dp) {
+    if (isZero(x)) return ZERO;
+    if (digitCount(big(x)) + dp - x.s > PRECISION) throw new DslEvaluationError(`${name}: result exceeds ${PRECISION} significant digits`);
+    return x;
+  }
+  const unit = p10(x.s - dp);
+  const c = big(x);
+  q = c / unit;
+  const r = c - q * unit; // sign of c
+  if (r !== 0n) {
+    if (mode === 'floor') {
+      if (r < 0n) q -= 1n;
+    } else {
+      const twice = (r < 0n ? -r : r) * 2n;
+      if (twice > unit || (twice === unit && (q & 1n) !== 0n)) q += r < 0n ? -1n : 1n;
+    }
+  }
+  if (q !== 0n && digitCount(q) > PRECISION) throw new DslEvaluationError(`${name}: result exceeds ${PRECISION} significant digits`);
+  return make(q, dp);
+}
+
+/** Floor and ceiling to a whole number (exact). */
+export function floor(x: Num): Num {
+  if (x.s <= 0) return x;
+  const unit = p10(x.s);
+  const c = big(x);
+  let q = c / unit;
+  if (c < 0n && q * unit !== c) q -= 1n;
+  return make(q, 0);
+}
+export const ceil = (x: Num): Num => negExact(floor(negExact(x)));
+
+/** Number of decimal places as a JS integer when x is a small whole number, else undefined. */
+export function smallInteger(x: Num, min: number, max: number): number | undefined {
+  if (!isInteger(x)) return undefined;
+  const v = Number(toCanonical(x));
+  return v >= min && v <= max ? v : undefined;
+}
