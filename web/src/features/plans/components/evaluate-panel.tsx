@@ -63,11 +63,16 @@ export function EvaluatePanel({ plan }: { plan: Plan }) {
           </tbody>
         </table>
       </div>
-      <div className="panel-pad">
-        <FormError error={evaluate.error} />
-      </div>
+      {evaluate.error != null && (
+        <div className="panel-pad">
+          <FormError error={evaluate.error} />
+        </div>
+      )}
       {evaluate.data && (
         <div className="table-scroll">
+          <div className="subhead">
+            Results · {evaluate.data.rows} row{evaluate.data.rows === 1 ? '' : 's'} · catalog v{evaluate.data.catalogVersion}
+          </div>
           <table className="table table-compact" data-testid="evaluate-results">
             <thead>
               <tr>

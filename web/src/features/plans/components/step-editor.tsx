@@ -35,7 +35,7 @@ export function StepEditor({ plan, step, problems, onClose }: StepEditorProps) {
     setDflt(existing?.default ?? '0');
     save.reset();
     // Reset only when another step is opened.
-  }, [step]); // eslint-disable-line
+  }, [step]);
 
   const position = existing ? existing.position : plan.steps.length;
   const names = [...plan.inputs.map((i) => i.name), ...plan.constants.map((c) => c.name), ...plan.steps.filter((s) => s.position < position).map((s) => s.output)];

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
+import { seedDemo } from '../../modules/identity';
+import { assertBuilt, launchBrowser, shot, startGateway } from './harness';
+import { DEMO_PASSWORD, signIn } from './login';
+
+describe('sign-in and role-based screens in a real browser', () => {
+  let app: FastifyInstance;
+  let url: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    assertBuilt();
+    ({ app, url } = await startGateway());
+    await seedDemo(app.db);
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('shows a readable error for a wrong password, lands on the console with the right one, and logs out to the login page', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${url}/app/`);
+    await page.waitForURL(/\/app\/login/);
+    await page.locator('input[name="email"]').fill('ops@acme.test');
+    await page.locator('input[name="password"]').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const error = page.locator('[data-testid="login-error"]');
+    await error.waitFor();
+    expect(await error.textContent()).toBe('Wrong email or password.');
+    await shot(page, 'login-error');
+
+    await page.locator('input[name="password"]').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('h1', { hasText: 'Cutover console' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/app/routes');
+    expect(await page.locator('.user-name').textContent()).toBeTruthy();
+
+    // The session survives a reload: the refresh cookie brings the access token back.
+    await page.reload();
+    await page.locator('h1', { hasText: 'Cutover console' }).waitFor();
+
+    await page.locator('[data-testid="user-menu"]').click();
+    await page.getByRole('menuitem', { name: 'Sign out' }).click();
+    await page.locator('.login-card').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/app/login');
+    // Signed out for real: a reload stays on the login page.
+    await page.reload();
+    await page.locator('.login-card').waitFor();
+    await page.close();
+  });
+
+  it('hides the console from a role without routes.read and refuses it by URL', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(page, url, 'finance@acme.test', DEMO_PASSWORD);
+    const nav = page.locator('nav[aria-label="Main"]');
+    expect(await nav.getByText('Cutover').count()).toBe(0);
+    expect(await nav.getByText('Plans').count()).toBe(1);
+
+    await page.goto(`${url}/app/routes`);
+    const refused = page.locator('[data-testid="not-allowed"]');
+    await refused.waitFor();
+    expect(await refused.textContent()).toContain('routes.read');
+    await shot(page, 'not-allowed');
+    await page.close();
+  });
+});
