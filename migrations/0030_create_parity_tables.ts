@@ -34,8 +34,12 @@ export async function up(db: Kysely<any>): Promise<void> {
       sign_off_note   text
     )
   `.execute(db);
-  await sql`create index reports_tenant_created_idx on parity.reports (tenant_id, created_at desc, id)`.execute(db);
-  await sql`create index reports_tenant_signed_idx on parity.reports (tenant_id, signed_off_at desc) where signed_off_at is not null`.execute(db);
+  await sql`create index reports_tenant_created_idx on parity.reports (tenant_id, created_at desc, id)`.execute(
+    db,
+  );
+  await sql`create index reports_tenant_signed_idx on parity.reports (tenant_id, signed_off_at desc) where signed_off_at is not null`.execute(
+    db,
+  );
   await sql`
     create table parity.mismatches (
       id              bigint generated always as identity primary key,
@@ -53,13 +57,19 @@ export async function up(db: Kysely<any>): Promise<void> {
       new_tape        jsonb not null
     )
   `.execute(db);
-  await sql`create index mismatches_report_idx on parity.mismatches (report_id, employee_id, output)`.execute(db);
-  await sql`create index mismatches_report_diff_idx on parity.mismatches (report_id, abs_diff desc nulls first)`.execute(db);
+  await sql`create index mismatches_report_idx on parity.mismatches (report_id, employee_id, output)`.execute(
+    db,
+  );
+  await sql`create index mismatches_report_diff_idx on parity.mismatches (report_id, abs_diff desc nulls first)`.execute(
+    db,
+  );
   for (const table of ['reports', 'mismatches']) {
     await sql.raw(`alter table parity.${table} enable row level security`).execute(db);
     await sql.raw(`alter table parity.${table} force row level security`).execute(db);
     await sql
-      .raw(`create policy tenant_isolation on parity.${table} using (tenant_id = app.current_tenant()) with check (tenant_id = app.current_tenant())`)
+      .raw(
+        `create policy tenant_isolation on parity.${table} using (tenant_id = app.current_tenant()) with check (tenant_id = app.current_tenant())`,
+      )
       .execute(db);
     await sql.raw(`grant select, insert, update, delete on parity.${table} to fig_app`).execute(db);
   }

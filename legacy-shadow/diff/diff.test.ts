@@ -7,7 +7,9 @@ describe('formatPath / compileGlob', () => {
     expect(formatPath([])).toBe('$');
     expect(formatPath(['items', 3, 'name'])).toBe('$.items[3].name');
     expect(formatPath(['odd key', 'a.b'])).toBe('$["odd key"]["a.b"]');
-    expect(formatPath(['rows', { by: 'employee_id', value: 'E1' }, 'bonus'])).toBe('$.rows[employee_id="E1"].bonus');
+    expect(formatPath(['rows', { by: 'employee_id', value: 'E1' }, 'bonus'])).toBe(
+      '$.rows[employee_id="E1"].bonus',
+    );
   });
 
   it('matches one-segment and any-depth wildcards', () => {
@@ -37,7 +39,12 @@ describe('diffJson', () => {
   it('finds nothing in equal documents', () => {
     const doc = { a: 1, b: ['x', { c: null }], d: true };
     expect(diffJson(doc, structuredClone(doc))).toEqual({
-      equal: true, withinTolerance: true, failing: 0, maxMoneyDiff: '0', differences: [], truncated: false,
+      equal: true,
+      withinTolerance: true,
+      failing: 0,
+      maxMoneyDiff: '0',
+      differences: [],
+      truncated: false,
     });
   });
 
@@ -59,8 +66,12 @@ describe('diffJson', () => {
   });
 
   it('treats string vs number and null vs value as type differences', () => {
-    expect(diffJson({ a: '1' }, { a: 1 }).differences).toEqual([{ path: '$.a', kind: 'type', left: '1', right: 1 }]);
-    expect(diffJson({ a: null }, { a: 0 }).differences).toEqual([{ path: '$.a', kind: 'type', left: null, right: 0 }]);
+    expect(diffJson({ a: '1' }, { a: 1 }).differences).toEqual([
+      { path: '$.a', kind: 'type', left: '1', right: 1 },
+    ]);
+    expect(diffJson({ a: null }, { a: 0 }).differences).toEqual([
+      { path: '$.a', kind: 'type', left: null, right: 0 },
+    ]);
   });
 
   it('compares numeric strings and numbers as money, exactly, with a tolerance', () => {
@@ -69,10 +80,31 @@ describe('diffJson', () => {
       { same: '1.5', cent: '100.03', over: '10.02', num: 0.11, big: '123456789012345678901234567.02' },
     );
     expect(r.differences).toEqual([
-      { path: '$.big', kind: 'money', left: '123456789012345678901234567.01', right: '123456789012345678901234567.02', absDiff: '0.01', withinTolerance: true },
-      { path: '$.cent', kind: 'money', left: '100.02', right: '100.03', absDiff: '0.01', withinTolerance: true },
+      {
+        path: '$.big',
+        kind: 'money',
+        left: '123456789012345678901234567.01',
+        right: '123456789012345678901234567.02',
+        absDiff: '0.01',
+        withinTolerance: true,
+      },
+      {
+        path: '$.cent',
+        kind: 'money',
+        left: '100.02',
+        right: '100.03',
+        absDiff: '0.01',
+        withinTolerance: true,
+      },
       { path: '$.num', kind: 'money', left: 0.1, right: 0.11, absDiff: '0.01', withinTolerance: true },
-      { path: '$.over', kind: 'money', left: '10.00', right: '10.02', absDiff: '0.02', withinTolerance: false },
+      {
+        path: '$.over',
+        kind: 'money',
+        left: '10.00',
+        right: '10.02',
+        absDiff: '0.02',
+        withinTolerance: false,
+      },
     ]);
     expect(r.failing).toBe(1);
     expect(r.withinTolerance).toBe(false);
@@ -88,13 +120,24 @@ describe('diffJson', () => {
   });
 
   it('restricts money comparison to moneyPaths', () => {
-    const r = diffJson({ amount: '1.00', code: '007' }, { amount: '1.0', code: '7' }, { moneyPaths: ['$.amount'] });
+    const r = diffJson(
+      { amount: '1.00', code: '007' },
+      { amount: '1.0', code: '7' },
+      { moneyPaths: ['$.amount'] },
+    );
     expect(r.differences).toEqual([{ path: '$.code', kind: 'changed', left: '007', right: '7' }]);
   });
 
   it('skips ignored paths on both sides, with wildcards', () => {
     const r = diffJson(
-      { items: [{ id: 1, created_at: 'x' }, { id: 2, created_at: 'y' }], request_id: 'a', meta: { deep: { request_id: 'b' } } },
+      {
+        items: [
+          { id: 1, created_at: 'x' },
+          { id: 2, created_at: 'y' },
+        ],
+        request_id: 'a',
+        meta: { deep: { request_id: 'b' } },
+      },
       { items: [{ id: 1, created_at: 'z' }, { id: 2 }], meta: { deep: { request_id: 'c' } } },
       { ignore: ['$.items[*].created_at', '$..request_id'] },
     );
@@ -103,19 +146,42 @@ describe('diffJson', () => {
 
   it('matches order-insensitive arrays by key and reports missing and extra elements', () => {
     const r = diffJson(
-      { rows: [{ id: 'a', v: '1' }, { id: 'b', v: '2' }, { id: 'c', v: '3' }] },
-      { rows: [{ id: 'd', v: '4' }, { id: 'b', v: '2.5' }, { id: 'a', v: '1' }] },
+      {
+        rows: [
+          { id: 'a', v: '1' },
+          { id: 'b', v: '2' },
+          { id: 'c', v: '3' },
+        ],
+      },
+      {
+        rows: [
+          { id: 'd', v: '4' },
+          { id: 'b', v: '2.5' },
+          { id: 'a', v: '1' },
+        ],
+      },
       { arrayKeys: { '$.rows': 'id' } },
     );
     expect(r.differences).toEqual([
-      { path: '$.rows[id="b"].v', kind: 'money', left: '2', right: '2.5', absDiff: '0.5', withinTolerance: false },
+      {
+        path: '$.rows[id="b"].v',
+        kind: 'money',
+        left: '2',
+        right: '2.5',
+        absDiff: '0.5',
+        withinTolerance: false,
+      },
       { path: '$.rows[id="c"]', kind: 'missing', left: { id: 'c', v: '3' } },
       { path: '$.rows[id="d"]', kind: 'extra', right: { id: 'd', v: '4' } },
     ]);
   });
 
   it('keeps duplicate and key-less elements apart in keyed arrays', () => {
-    const r = diffJson({ rows: [{ id: 1 }, { id: 1 }, { x: 1 }] }, { rows: [{ id: 1 }, { x: 1 }] }, { arrayKeys: { '$.rows': 'id' } });
+    const r = diffJson(
+      { rows: [{ id: 1 }, { id: 1 }, { x: 1 }] },
+      { rows: [{ id: 1 }, { x: 1 }] },
+      { arrayKeys: { '$.rows': 'id' } },
+    );
     expect(r.differences.map((d) => [d.path, d.kind])).toEqual([
       ['$.rows[id="1#2"]', 'missing'],
       ['$.rows[2]', 'missing'],

@@ -81,7 +81,10 @@ export function diffJson(left: unknown, right: unknown, options: DiffOptions = {
   const ignored = anyGlob(options.ignore);
   const isMoney = options.moneyPaths ? anyGlob(options.moneyPaths) : () => true;
   const isId = anyGlob(options.idPaths);
-  const keyed = Object.entries(options.arrayKeys ?? {}).map(([glob, key]) => ({ glob: compileGlob(glob), key }));
+  const keyed = Object.entries(options.arrayKeys ?? {}).map(([glob, key]) => ({
+    glob: compileGlob(glob),
+    key,
+  }));
   const tolerance = new Decimal(options.moneyTolerance ?? '0.01');
   const max = options.maxDifferences ?? 1000;
   const differences: Difference[] = [];
@@ -132,7 +135,14 @@ export function diffJson(left: unknown, right: unknown, options: DiffOptions = {
         if (a.eq(b)) return;
         const abs = a.minus(b).abs();
         if (abs.gt(maxMoney)) maxMoney = abs;
-        record({ path: formatPath(path), kind: 'money', left: l, right: r, absDiff: abs.toFixed(), withinTolerance: abs.lte(tolerance) });
+        record({
+          path: formatPath(path),
+          kind: 'money',
+          left: l,
+          right: r,
+          absDiff: abs.toFixed(),
+          withinTolerance: abs.lte(tolerance),
+        });
         return;
       }
     }
@@ -168,7 +178,10 @@ export function diffJson(left: unknown, right: unknown, options: DiffOptions = {
     const index = (items: unknown[], mapKeys: boolean) => {
       const out = new Map<string, { seg: PathSegment; value: unknown }>();
       items.forEach((item, i) => {
-        const raw = item !== null && typeof item === 'object' && !Array.isArray(item) ? (item as Record<string, unknown>)[key] : undefined;
+        const raw =
+          item !== null && typeof item === 'object' && !Array.isArray(item)
+            ? (item as Record<string, unknown>)[key]
+            : undefined;
         if (raw === undefined || raw === null || typeof raw === 'object') {
           out.set(`#${i}`, { seg: i, value: item });
           return;

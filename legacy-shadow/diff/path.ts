@@ -8,7 +8,8 @@
 /** One step into a JSON value. */
 export type PathSegment = string | number | { by: string; value: string };
 
-type GlobSegment = { kind: 'key'; key: string } | { kind: 'index'; index: number } | { kind: 'any' } | { kind: 'deep' };
+type GlobSegment =
+  { kind: 'key'; key: string } | { kind: 'index'; index: number } | { kind: 'any' } | { kind: 'deep' };
 
 /** A compiled glob: call `matches(path)`. */
 export interface PathGlob {
@@ -23,7 +24,8 @@ export function formatPath(path: readonly PathSegment[]): string {
   let out = '$';
   for (const seg of path) {
     if (typeof seg === 'number') out += `[${seg}]`;
-    else if (typeof seg === 'string') out += IDENT.test(seg) && seg !== '*' && seg !== '**' ? `.${seg}` : `[${JSON.stringify(seg)}]`;
+    else if (typeof seg === 'string')
+      out += IDENT.test(seg) && seg !== '*' && seg !== '**' ? `.${seg}` : `[${JSON.stringify(seg)}]`;
     else out += `[${seg.by}=${JSON.stringify(seg.value)}]`;
   }
   return out;
@@ -55,7 +57,9 @@ export function compileGlob(source: string): PathGlob {
     } else if (s[i] === '.') {
       i += 1;
       const name = readName();
-      segs.push(name === '*' ? { kind: 'any' } : name === '**' ? { kind: 'deep' } : { kind: 'key', key: name });
+      segs.push(
+        name === '*' ? { kind: 'any' } : name === '**' ? { kind: 'deep' } : { kind: 'key', key: name },
+      );
     } else if (s[i] === '[') {
       const close = s[i + 1] === '"' ? findStringEnd(s, i + 1) + 1 : s.indexOf(']', i);
       if (close < 0 || s[close] !== ']') fail();

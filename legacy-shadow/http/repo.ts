@@ -34,9 +34,11 @@ export interface ShadowTotals {
 const num = (v: unknown): number => Number(v ?? 0);
 const ms = (v: unknown): number | null => (v === null || v === undefined ? null : Math.round(Number(v) * 100) / 100);
 
-/** Totals of a route over the last `windowSeconds` (one indexed range scan of shadow.samples). */
-export async function readTotals(db: Db, routeKey: string, windowSeconds: number): Promise<ShadowTotals> {
-  const since = sql<Date>`now() - make_interval(secs => ${windowSeconds})`;
+/** Totals of a route over the last `windowSeconds`, not before `notBefore` (one indexed range scan of shadow.samples). */
+export async function readTotals(db: Db, routeKey: string, windowSeconds: number, notBefore?: Date): Promise<ShadowTotals> {
+  const since = notBefore
+    ? sql<Date>`greatest(now() - make_interval(secs => ${windowSeconds}), ${notBefore}::timestamptz)`
+    : sql<Date>`now() - make_interval(secs => ${windowSeconds})`;
   const row = await db
     .selectFrom('shadow.samples')
     .where('route_key', '=', routeKey)

@@ -10,7 +10,7 @@ import { decodeBody, parseBody } from './capture';
 import { replayToLegacy, type CapturedResponse, type RequestCopy } from './legacy-replay';
 import { redactDifferences, redactHeaders, redactJson } from './redact';
 import * as repo from './repo';
-import type { BoundedQueue } from './queue';
+import { BoundedQueue } from './queue';
 import { diffOptionsOf, entityOf, generalisePath, isWrite, parseRules, type NormaliseRules } from './rules';
 import type { WritePolicy } from '../../gateway/routing/tables';
 
@@ -79,11 +79,17 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
       log: FastifyBaseLogger;
       moduleContext: ModuleContext;
       registry?: Registry;
-      queue: BoundedQueue<ShadowJob>;
     },
   ) {
     super();
-    this.queue = deps.queue;
+    this.queue = new BoundedQueue<ShadowJob>({
+      max: deps.config.SHADOW_QUEUE_MAX,
+      concurrency: deps.config.SHADOW_CONCURRENCY,
+      timeoutMs: deps.config.SHADOW_TIMEOUT_MS,
+      run: (job, signal) => this.process(job, signal),
+      onTimeout: (job) => this.timedOut(job),
+      onError: (job, err) => deps.log.warn({ err, routeKey: job.routeKey }, 'shadow sample failed'),
+    });
     if (deps.registry) {
       this.samplesTotal = new Counter({
         name: 'fig_shadow_samples_total',
@@ -144,21 +150,23 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
   }
 
   /** Count a module-side answer (canary/new) for the error budget: one Redis hash per minute. */
-  recordServed(routeKey: string, status: number): void {
+  recordServed(routeKey: string, version: number, status: number): void {
     const minute = Math.floor(Date.now() / 60_000);
     const hash = `${this.deps.config.REDIS_PREFIX}shadow:served:${minute}`;
-    const pipe = this.deps.redis.pipeline().hincrby(hash, `${routeKey}|n`, 1);
-    if (status >= 500) pipe.hincrby(hash, `${routeKey}|e`, 1);
+    const field = `${routeKey}@${version}`;
+    const pipe = this.deps.redis.pipeline().hincrby(hash, `${field}|n`, 1);
+    if (status >= 500) pipe.hincrby(hash, `${field}|e`, 1);
     pipe.expire(hash, 3 * 3600);
     pipe.exec().catch((err) => this.deps.log.debug({ err }, 'served counter not recorded'));
   }
 
-  /** Module-side answers and 5xx of a route over the last `windowSeconds` (minute granularity). */
-  async servedCounts(routeKey: string, windowSeconds: number): Promise<{ requests: number; errors: number }> {
+  /** Module-side answers and 5xx of a route at one version (since its last flip) over the last `windowSeconds` (minute granularity). */
+  async servedCounts(routeKey: string, version: number, windowSeconds: number): Promise<{ requests: number; errors: number }> {
+    const field = `${routeKey}@${version}`;
     const now = Math.floor(Date.now() / 60_000);
     const first = Math.floor((Date.now() - windowSeconds * 1000) / 60_000);
     const pipe = this.deps.redis.pipeline();
-    for (let m = first; m <= now; m++) pipe.hmget(`${this.deps.config.REDIS_PREFIX}shadow:served:${m}`, `${routeKey}|n`, `${routeKey}|e`);
+    for (let m = first; m <= now; m++) pipe.hmget(`${this.deps.config.REDIS_PREFIX}shadow:served:${m}`, `${field}|n`, `${field}|e`);
     let requests = 0;
     let errors = 0;
     for (const [err, v] of (await pipe.exec()) ?? []) {

@@ -25,7 +25,10 @@ function print(r: ParityReport): void {
   const lines = [
     `Report ${r.id}  "${r.name}"  ${r.status}${r.error ? `: ${r.error}` : ''}`,
     `  employees ${r.employees}  matched ${r.matched}  mismatched ${r.mismatched} (${r.withinTolerance} within tolerance)  match rate ${r.matchRate ?? '-'}  max difference ${r.maxAbsDiff}  ${r.durationMs ?? '-'} ms`,
-    ...Object.entries(r.byOutput).map(([o, s]) => `  ${o.padEnd(16)} compared ${String(s.compared).padStart(7)}  mismatched ${String(s.mismatched).padStart(6)}  over tolerance ${String(s.overTolerance).padStart(6)}  max ${s.maxAbsDiff}`),
+    ...Object.entries(r.byOutput).map(
+      ([o, s]) =>
+        `  ${o.padEnd(16)} compared ${String(s.compared).padStart(7)}  mismatched ${String(s.mismatched).padStart(6)}  over tolerance ${String(s.overTolerance).padStart(6)}  max ${s.maxAbsDiff}`,
+    ),
     `  Gate A: ${r.gateA ? (r.gateA.passed ? 'PASSED' : 'FAILED') : '-'}`,
     ...(r.gateA?.checks ?? []).map((c) => `    ${c.passed ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`),
     ...(r.signedOffBy ? [`  signed off by ${r.signedOffBy} at ${r.signedOffAt}: ${r.signOffNote}`] : []),
@@ -68,22 +71,34 @@ async function main(argv: string[]): Promise<number> {
     if (cmd !== 'run') throw new UsageError(`unknown command ${cmd}`);
     const sources: ReportSource[] = [];
     if (values.historical) {
-      const ids = values.historical === 'all' ? 'all' : values.historical.split(',').map((s) => Number(s.trim()));
-      if (ids !== 'all' && ids.some((n) => !Number.isInteger(n) || n <= 0)) throw new UsageError('--historical takes "all" or batch ids like 1,2,3');
+      const ids =
+        values.historical === 'all' ? 'all' : values.historical.split(',').map((s) => Number(s.trim()));
+      if (ids !== 'all' && ids.some((n) => !Number.isInteger(n) || n <= 0))
+        throw new UsageError('--historical takes "all" or batch ids like 1,2,3');
       sources.push({ kind: 'historical', batchIds: ids });
     }
     if (values.generated) {
       const employees = Number(values.generated);
       const seed = Number(values.seed);
-      if (!Number.isInteger(employees) || employees < 1 || !Number.isInteger(seed) || seed < 0) throw new UsageError('--generated N and --seed S must be whole numbers');
+      if (!Number.isInteger(employees) || employees < 1 || !Number.isInteger(seed) || seed < 0)
+        throw new UsageError('--generated N and --seed S must be whole numbers');
       sources.push({ kind: 'generated', employees, seed, poolAmount: values.pool ?? null });
     }
     if (sources.length === 0) throw new UsageError('run needs --historical and/or --generated');
     let ok = true;
     const out: ParityReport[] = [];
     for (const source of sources) {
-      const name = values.name ?? (source.kind === 'historical' ? `historical ${JSON.stringify(source.batchIds)}` : source.kind === 'generated' ? `generated ${source.employees} seed ${source.seed}` : 'rows');
-      const { report } = await createReport({ db, config, log }, { tenantId: values.tenant, name, source, actor: 'cli', inline: true });
+      const name =
+        values.name ??
+        (source.kind === 'historical'
+          ? `historical ${JSON.stringify(source.batchIds)}`
+          : source.kind === 'generated'
+            ? `generated ${source.employees} seed ${source.seed}`
+            : 'rows');
+      const { report } = await createReport(
+        { db, config, log },
+        { tenantId: values.tenant, name, source, actor: 'cli', inline: true },
+      );
       out.push(report);
       ok &&= report.status === 'done' && report.gateA?.passed === true;
       if (!values.json) print(report);

@@ -1,5 +1,11 @@
 import Decimal from 'decimal.js';
-import { allocatePool, compilePlan, evaluateBatch, type PlanDefinition, type Tape } from '../../modules/engine/index';
+import {
+  allocatePool,
+  compilePlan,
+  evaluateBatch,
+  type PlanDefinition,
+  type Tape,
+} from '../../modules/engine/index';
 import type { EmployeeRow, LegacyResult } from './legacy-client';
 import { LEGACY_OUTPUTS, POOL_OUTPUT } from './plan';
 
@@ -73,7 +79,9 @@ export function compareSegment(seg: Segment, tolerance: Decimal): SegmentResult 
   const results = evaluateBatch(compiled, seg.rows as unknown as Record<string, string>[]);
   const pooled = new Map<string, string>();
   if (seg.poolAmount != null) {
-    const rows = results.flatMap((r, i) => (r.ok ? [{ id: (seg.rows[i] as EmployeeRow).employee_id, amount: r.outputs.bonus ?? '0' }] : []));
+    const rows = results.flatMap((r, i) =>
+      r.ok ? [{ id: (seg.rows[i] as EmployeeRow).employee_id, amount: r.outputs.bonus ?? '0' }] : [],
+    );
     for (const a of allocatePool(rows, seg.poolAmount)) pooled.set(a.id, a.amount);
   }
   const outputs: string[] = [...LEGACY_OUTPUTS, ...(seg.poolAmount != null ? [POOL_OUTPUT] : [])];
@@ -82,7 +90,14 @@ export function compareSegment(seg: Segment, tolerance: Decimal): SegmentResult 
   );
   const legacyById = new Map(seg.legacy.map((r) => [r.employee_id, r]));
   const out: SegmentResult = {
-    employees: seg.rows.length, matched: 0, mismatched: 0, withinTolerance: 0, maxAbsDiff: new Decimal(0), byOutput, mismatches: [], newBonus: new Map(),
+    employees: seg.rows.length,
+    matched: 0,
+    mismatched: 0,
+    withinTolerance: 0,
+    maxAbsDiff: new Decimal(0),
+    byOutput,
+    mismatches: [],
+    newBonus: new Map(),
   };
 
   seg.rows.forEach((row, i) => {
@@ -115,11 +130,16 @@ export function compareSegment(seg: Segment, tolerance: Decimal): SegmentResult 
     if (rowDiffs.every((x) => x.d !== null && x.d.lte(tolerance))) out.withinTolerance++;
 
     const differing = new Set(rowDiffs.map((x) => x.output));
-    const firstStep = stepOrder.find((s) => differing.has(s.output))?.key ?? (differing.has(POOL_OUTPUT) ? 'pool' : res && !res.ok ? res.error.step : null);
+    const firstStep =
+      stepOrder.find((s) => differing.has(s.output))?.key ??
+      (differing.has(POOL_OUTPUT) ? 'pool' : res && !res.ok ? res.error.step : null);
     const inputs = Object.fromEntries(INPUTS.map((k) => [k, row[k]]));
     const legacyTape: ParityTape = {
       inputs,
-      steps: stepOrder.map((s) => ({ ...s, value: (legacy as unknown as Record<string, string> | undefined)?.[s.output] ?? null })),
+      steps: stepOrder.map((s) => ({
+        ...s,
+        value: (legacy as unknown as Record<string, string> | undefined)?.[s.output] ?? null,
+      })),
       ...(seg.poolAmount != null ? { pool_bonus: legacy?.pool_bonus ?? null } : {}),
     };
     const tape: Tape | undefined = res?.ok ? res.tape : undefined;

@@ -5,7 +5,15 @@ import { parityRunJob } from './jobs';
 import { parityRoutes } from './routes';
 import './tables';
 
-export { runParity, evaluateGateA, GATE_A, type ParitySource, type ParityOutcome, type GateResult, type GateCheck } from './runner';
+export {
+  runParity,
+  evaluateGateA,
+  GATE_A,
+  type ParitySource,
+  type ParityOutcome,
+  type GateResult,
+  type GateCheck,
+} from './runner';
 export { engineGate, createReport, executeReport, signOff, getReport, INLINE_MAX_EMPLOYEES } from './service';
 export { CANONICAL_CASES, legacyEquivalentPlan, planForBands } from './plan';
 export { LegacyClient, generateRows } from './legacy-client';

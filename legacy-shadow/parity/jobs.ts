@@ -10,5 +10,8 @@ export const parityRunJob: JobDefinition<typeof Payload> = {
   ...PARITY_JOB,
   payload: Payload,
   concurrency: 1,
-  handler: async (p, ctx) => executeReport({ db: ctx.db, config: ctx.config, log: ctx.log }, p.tenantId, p.reportId, p.source, { signal: ctx.signal }),
+  handler: async (p, ctx) =>
+    executeReport({ db: ctx.db, config: ctx.config, log: ctx.log }, p.tenantId, p.reportId, p.source, {
+      signal: ctx.signal,
+    }),
 };

@@ -70,19 +70,29 @@ export class LegacyClient {
   private async json<T>(method: string, url: string, body?: unknown): Promise<T> {
     const res = await fetch(new URL(url, this.baseUrl), {
       method,
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers:
+        body === undefined
+          ? { accept: 'application/json' }
+          : { accept: 'application/json', 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: this.signal,
     });
     const text = await res.text();
-    if (!res.ok) throw new LegacyApiError(`legacy ${method} ${url} answered ${res.status}: ${text.slice(0, 300)}`, res.status);
+    if (!res.ok)
+      throw new LegacyApiError(
+        `legacy ${method} ${url} answered ${res.status}: ${text.slice(0, 300)}`,
+        res.status,
+      );
     return JSON.parse(text) as T;
   }
 
   private async all<T>(url: string): Promise<T[]> {
     const out: T[] = [];
     for (let offset = 0; ; offset += PAGE) {
-      const page = await this.json<{ items: T[]; total: number }>('GET', `${url}?limit=${PAGE}&offset=${offset}`);
+      const page = await this.json<{ items: T[]; total: number }>(
+        'GET',
+        `${url}?limit=${PAGE}&offset=${offset}`,
+      );
       out.push(...page.items);
       if (page.items.length === 0 || out.length >= page.total) return out;
     }
@@ -104,11 +114,33 @@ export class LegacyClient {
     return this.json('GET', '/api/v1/admin/revenue-bands');
   }
   /** Stateless legacy calculation (nothing stored). */
-  calculate(employees: EmployeeRow[], bands: Band[], poolAmount?: string | null): Promise<{ results: LegacyResult[] }> {
+  calculate(
+    employees: EmployeeRow[],
+    bands: Band[],
+    poolAmount?: string | null,
+  ): Promise<{ results: LegacyResult[] }> {
     return this.json('POST', '/api/v1/calculate', {
-      employees: employees.map(({ employee_id, name, department, base_salary, target_pct, performance_score, fund_return, revenue }) => ({
-        employee_id, name, department, base_salary, target_pct, performance_score, fund_return, revenue,
-      })),
+      employees: employees.map(
+        ({
+          employee_id,
+          name,
+          department,
+          base_salary,
+          target_pct,
+          performance_score,
+          fund_return,
+          revenue,
+        }) => ({
+          employee_id,
+          name,
+          department,
+          base_salary,
+          target_pct,
+          performance_score,
+          fund_return,
+          revenue,
+        }),
+      ),
       bands,
       ...(poolAmount != null ? { pool_amount: poolAmount } : {}),
     });
@@ -116,20 +148,32 @@ export class LegacyClient {
 }
 
 /** Employee rows from the legacy generator (`python3 -m legacy_fastapi.gen`), deterministic for a seed. */
-export async function generateRows(employees: number, seed: number, signal?: AbortSignal): Promise<EmployeeRow[]> {
+export async function generateRows(
+  employees: number,
+  seed: number,
+  signal?: AbortSignal,
+): Promise<EmployeeRow[]> {
   const csv = await new Promise<string>((resolve, reject) => {
-    const child = spawn(LEGACY_PYTHON, ['-m', 'legacy_fastapi.gen', '--employees', String(employees), '--seed', String(seed)], {
-      cwd: LEGACY_DIR,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      signal,
-    });
+    const child = spawn(
+      LEGACY_PYTHON,
+      ['-m', 'legacy_fastapi.gen', '--employees', String(employees), '--seed', String(seed)],
+      {
+        cwd: LEGACY_DIR,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        signal,
+      },
+    );
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', reject);
     child.on('close', (code) =>
-      code === 0 ? resolve(Buffer.concat(out).toString('utf8')) : reject(new Error(`legacy generator exited with ${code}: ${Buffer.concat(err).toString().slice(0, 300)}`)),
+      code === 0
+        ? resolve(Buffer.concat(out).toString('utf8'))
+        : reject(
+            new Error(`legacy generator exited with ${code}: ${Buffer.concat(err).toString().slice(0, 300)}`),
+          ),
     );
   });
   return parseCsv(csv) as unknown as EmployeeRow[];
@@ -167,5 +211,7 @@ export function parseCsv(text: string): Record<string, string>[] {
   }
   const [header, ...body] = rows;
   if (!header) return [];
-  return body.filter((r) => r.length > 1 || r[0] !== '').map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
+  return body
+    .filter((r) => r.length > 1 || r[0] !== '')
+    .map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
 }

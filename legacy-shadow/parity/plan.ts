@@ -14,7 +14,15 @@ export function legacyEquivalentPlan(): PlanDefinition {
 }
 
 /** The outputs the legacy engine returns per employee, in plan order; pool_bonus comes after the plan. */
-export const LEGACY_OUTPUTS = ['perf_multiplier', 'fund_factor', 'band_multiplier', 'target', 'raw', 'capped', 'bonus'] as const;
+export const LEGACY_OUTPUTS = [
+  'perf_multiplier',
+  'fund_factor',
+  'band_multiplier',
+  'target',
+  'raw',
+  'capped',
+  'bonus',
+] as const;
 export const POOL_OUTPUT = 'pool_bonus';
 
 const BAND_CONST = /^band_\d+_(min|multiplier)$/;
@@ -37,8 +45,11 @@ export function planForBands(plan: PlanDefinitionInput, bands: readonly Band[]):
     ]),
   ];
   let expr = 'band_1_multiplier';
-  for (let i = 2; i <= sorted.length; i++) expr = `if(revenue >= band_${i}_min) then band_${i}_multiplier else ${expr}`;
-  const steps = base.steps.map((s) => (s.output === 'band_multiplier' && seedBands !== sorted.length ? { ...s, expr } : s));
+  for (let i = 2; i <= sorted.length; i++)
+    expr = `if(revenue >= band_${i}_min) then band_${i}_multiplier else ${expr}`;
+  const steps = base.steps.map((s) =>
+    s.output === 'band_multiplier' && seedBands !== sorted.length ? { ...s, expr } : s,
+  );
   return { ...base, constants, steps };
 }
 

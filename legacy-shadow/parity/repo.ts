@@ -14,8 +14,16 @@ export async function insertReport(
   return trx
     .insertInto('parity.reports')
     .values({
-      tenant_id: r.tenantId, name: r.name, source: JSON.stringify(r.source), plan_ref: JSON.stringify(r.planRef), status: 'running', error: null, duration_ms: null, created_by: r.createdBy,
-      signed_off_by: null, sign_off_note: null,
+      tenant_id: r.tenantId,
+      name: r.name,
+      source: JSON.stringify(r.source),
+      plan_ref: JSON.stringify(r.planRef),
+      status: 'running',
+      error: null,
+      duration_ms: null,
+      created_by: r.createdBy,
+      signed_off_by: null,
+      sign_off_note: null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -30,16 +38,35 @@ export async function findReportForUpdate(trx: Trx, id: string): Promise<ParityR
   return trx.selectFrom('parity.reports').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
-export async function listReports(trx: Trx, offset: number, limit: number): Promise<{ rows: ParityReportRow[]; total: number }> {
+export async function listReports(
+  trx: Trx,
+  offset: number,
+  limit: number,
+): Promise<{ rows: ParityReportRow[]; total: number }> {
   const [rows, count] = await Promise.all([
-    trx.selectFrom('parity.reports').selectAll().orderBy('created_at', 'desc').orderBy('id').offset(offset).limit(limit).execute(),
-    trx.selectFrom('parity.reports').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    trx
+      .selectFrom('parity.reports')
+      .selectAll()
+      .orderBy('created_at', 'desc')
+      .orderBy('id')
+      .offset(offset)
+      .limit(limit)
+      .execute(),
+    trx
+      .selectFrom('parity.reports')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.n) };
 }
 
 /** Store a finished run: the summary on the report, every mismatch (in chunks). */
-export async function saveOutcome(trx: Trx, tenantId: string, reportId: string, o: ParityOutcome): Promise<ParityReportRow> {
+export async function saveOutcome(
+  trx: Trx,
+  tenantId: string,
+  reportId: string,
+  o: ParityOutcome,
+): Promise<ParityReportRow> {
   const rows = o.mismatches.map((m: MismatchRecord) => ({
     tenant_id: tenantId,
     report_id: reportId,
@@ -54,7 +81,11 @@ export async function saveOutcome(trx: Trx, tenantId: string, reportId: string, 
     legacy_tape: JSON.stringify(m.legacyTape),
     new_tape: JSON.stringify(m.newTape),
   }));
-  for (let i = 0; i < rows.length; i += 500) await trx.insertInto('parity.mismatches').values(rows.slice(i, i + 500)).execute();
+  for (let i = 0; i < rows.length; i += 500)
+    await trx
+      .insertInto('parity.mismatches')
+      .values(rows.slice(i, i + 500))
+      .execute();
   return trx
     .updateTable('parity.reports')
     .set({
@@ -77,10 +108,19 @@ export async function saveOutcome(trx: Trx, tenantId: string, reportId: string, 
 }
 
 export async function markFailed(trx: Trx, reportId: string, error: string): Promise<void> {
-  await trx.updateTable('parity.reports').set({ status: 'failed', error: error.slice(0, 2000), finished_at: new Date() }).where('id', '=', reportId).execute();
+  await trx
+    .updateTable('parity.reports')
+    .set({ status: 'failed', error: error.slice(0, 2000), finished_at: new Date() })
+    .where('id', '=', reportId)
+    .execute();
 }
 
-export async function setSignOff(trx: Trx, reportId: string, by: string, note: string): Promise<ParityReportRow> {
+export async function setSignOff(
+  trx: Trx,
+  reportId: string,
+  by: string,
+  note: string,
+): Promise<ParityReportRow> {
   return trx
     .updateTable('parity.reports')
     .set({ signed_off_by: by, signed_off_at: new Date(), sign_off_note: note })
@@ -108,27 +148,62 @@ export async function listMismatches(
 ): Promise<{ rows: Omit<ParityMismatchRow, 'legacy_tape' | 'new_tape'>[]; total: number }> {
   const [rows, count] = await Promise.all([
     filtered(trx, reportId, q)
-      .select(['id', 'tenant_id', 'report_id', 'employee_id', 'batch_id', 'output', 'legacy_value', 'new_value', 'abs_diff', 'within_tolerance', 'first_diff_step'])
+      .select([
+        'id',
+        'tenant_id',
+        'report_id',
+        'employee_id',
+        'batch_id',
+        'output',
+        'legacy_value',
+        'new_value',
+        'abs_diff',
+        'within_tolerance',
+        'first_diff_step',
+      ])
       .orderBy(sql`abs_diff desc nulls first`)
       .orderBy('id')
       .offset(offset)
       .limit(q.limit)
       .execute(),
-    filtered(trx, reportId, q).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    filtered(trx, reportId, q)
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.n) };
 }
 
 /** Every mismatch row of one employee in a report (all batches), in batch then id order. */
-export async function employeeMismatches(trx: Trx, reportId: string, employeeId: string): Promise<ParityMismatchRow[]> {
-  return trx.selectFrom('parity.mismatches').selectAll().where('report_id', '=', reportId).where('employee_id', '=', employeeId).orderBy('batch_id').orderBy('id').execute();
+export async function employeeMismatches(
+  trx: Trx,
+  reportId: string,
+  employeeId: string,
+): Promise<ParityMismatchRow[]> {
+  return trx
+    .selectFrom('parity.mismatches')
+    .selectAll()
+    .where('report_id', '=', reportId)
+    .where('employee_id', '=', employeeId)
+    .orderBy('batch_id')
+    .orderBy('id')
+    .execute();
 }
 
 /** Mismatches after an id (export paging). */
 export async function mismatchesAfter(trx: Trx, reportId: string, afterId: string, limit: number) {
   return trx
     .selectFrom('parity.mismatches')
-    .select(['id', 'employee_id', 'batch_id', 'output', 'legacy_value', 'new_value', 'abs_diff', 'within_tolerance', 'first_diff_step'])
+    .select([
+      'id',
+      'employee_id',
+      'batch_id',
+      'output',
+      'legacy_value',
+      'new_value',
+      'abs_diff',
+      'within_tolerance',
+      'first_diff_step',
+    ])
     .where('report_id', '=', reportId)
     .where('id', '>', afterId)
     .orderBy('id')
@@ -137,10 +212,24 @@ export async function mismatchesAfter(trx: Trx, reportId: string, afterId: strin
 }
 
 /** The newest signed-off report, and the newest finished one. */
-export async function latestReports(trx: Trx): Promise<{ signed?: ParityReportRow; latest?: ParityReportRow }> {
+export async function latestReports(
+  trx: Trx,
+): Promise<{ signed?: ParityReportRow; latest?: ParityReportRow }> {
   const [signed, latest] = await Promise.all([
-    trx.selectFrom('parity.reports').selectAll().where('signed_off_at', 'is not', null).orderBy('signed_off_at', 'desc').limit(1).executeTakeFirst(),
-    trx.selectFrom('parity.reports').selectAll().where('status', '=', 'done').orderBy('created_at', 'desc').limit(1).executeTakeFirst(),
+    trx
+      .selectFrom('parity.reports')
+      .selectAll()
+      .where('signed_off_at', 'is not', null)
+      .orderBy('signed_off_at', 'desc')
+      .limit(1)
+      .executeTakeFirst(),
+    trx
+      .selectFrom('parity.reports')
+      .selectAll()
+      .where('status', '=', 'done')
+      .orderBy('created_at', 'desc')
+      .limit(1)
+      .executeTakeFirst(),
   ]);
   return { signed, latest };
 }

@@ -7,13 +7,31 @@ import { cursorOffset, page, PageQuery } from '../../modules/core/pagination';
 import { csvLine, xlsx, type XlsxCell } from './export';
 import * as repo from './repo';
 import {
-  CreateReportBody, EmployeeDrillDown, EmployeeParams, EngineGate, MismatchPage, MismatchQuery, ParityReport, ParityReportPage, ReportParams, SignOffBody, type Mismatch,
+  CreateReportBody,
+  EmployeeDrillDown,
+  EmployeeParams,
+  EngineGate,
+  MismatchPage,
+  MismatchQuery,
+  ParityReport,
+  ParityReportPage,
+  ReportParams,
+  SignOffBody,
+  type Mismatch,
 } from './schema';
 import { createReport, engineGate, getReport, signOff, toReport } from './service';
 import type { ParityTape } from './compare';
 
 type MismatchSummaryRow = {
-  id: string; employee_id: string; batch_id: string | null; output: string; legacy_value: string | null; new_value: string | null; abs_diff: string | null; within_tolerance: boolean; first_diff_step: string | null;
+  id: string;
+  employee_id: string;
+  batch_id: string | null;
+  output: string;
+  legacy_value: string | null;
+  new_value: string | null;
+  abs_diff: string | null;
+  within_tolerance: boolean;
+  first_diff_step: string | null;
 };
 
 const toMismatch = (m: MismatchSummaryRow): Mismatch => ({
@@ -32,7 +50,16 @@ function trimZeros(s: string): string {
   return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
 }
 
-const EXPORT_COLUMNS = ['batch_id', 'employee_id', 'output', 'legacy_value', 'new_value', 'abs_diff', 'within_tolerance', 'first_diff_step'];
+const EXPORT_COLUMNS = [
+  'batch_id',
+  'employee_id',
+  'output',
+  'legacy_value',
+  'new_value',
+  'abs_diff',
+  'within_tolerance',
+  'first_diff_step',
+];
 const EXPORT_MAX_ROWS = 200_000;
 
 const actorOf = (request: FastifyRequest) => {
@@ -51,7 +78,8 @@ export const parityRoutes: FastifyPluginAsync = async (app) => {
       config: { permission: 'parity.run' },
       schema: {
         tags: ['parity'],
-        summary: 'Run a parity report: legacy engine vs the new engine on historical batches, generated employees or given rows',
+        summary:
+          'Run a parity report: legacy engine vs the new engine on historical batches, generated employees or given rows',
         body: CreateReportBody,
         response: { 201: ParityReport, 202: ParityReport },
       },
@@ -59,25 +87,48 @@ export const parityRoutes: FastifyPluginAsync = async (app) => {
     async (request, reply) => {
       const tenantId = requireTenant(request);
       const { actor } = actorOf(request);
-      const { report, queued } = await createReport(deps(), { tenantId, name: request.body.name, source: request.body.source, actor });
+      const { report, queued } = await createReport(deps(), {
+        tenantId,
+        name: request.body.name,
+        source: request.body.source,
+        actor,
+      });
       return reply.code(queued ? 202 : 201).send(report);
     },
   );
 
   r.get(
     '/api/v1/parity/reports',
-    { config: { permission: 'parity.read' }, schema: { tags: ['parity'], summary: 'Parity reports, newest first', querystring: PageQuery, response: { 200: ParityReportPage } } },
+    {
+      config: { permission: 'parity.read' },
+      schema: {
+        tags: ['parity'],
+        summary: 'Parity reports, newest first',
+        querystring: PageQuery,
+        response: { 200: ParityReportPage },
+      },
+    },
     async (request) => {
       const tenantId = requireTenant(request);
       const offset = cursorOffset(request.query.cursor);
-      const { rows, total } = await withTenant(app.db, tenantId, (trx) => repo.listReports(trx, offset, request.query.limit));
+      const { rows, total } = await withTenant(app.db, tenantId, (trx) =>
+        repo.listReports(trx, offset, request.query.limit),
+      );
       return page(rows.map(toReport), total, offset, request.query.limit);
     },
   );
 
   r.get(
     '/api/v1/parity/reports/:id',
-    { config: { permission: 'parity.read' }, schema: { tags: ['parity'], summary: 'One report: samples, match rate, max difference, by output, Gate A', params: ReportParams, response: { 200: ParityReport } } },
+    {
+      config: { permission: 'parity.read' },
+      schema: {
+        tags: ['parity'],
+        summary: 'One report: samples, match rate, max difference, by output, Gate A',
+        params: ReportParams,
+        response: { 200: ParityReport },
+      },
+    },
     async (request) => getReport(app.db, requireTenant(request), request.params.id),
   );
 
@@ -85,13 +136,20 @@ export const parityRoutes: FastifyPluginAsync = async (app) => {
     '/api/v1/parity/reports/:id/mismatches',
     {
       config: { permission: 'parity.read' },
-      schema: { tags: ['parity'], summary: 'Mismatches, largest difference first, filtered', params: ReportParams, querystring: MismatchQuery, response: { 200: MismatchPage } },
+      schema: {
+        tags: ['parity'],
+        summary: 'Mismatches, largest difference first, filtered',
+        params: ReportParams,
+        querystring: MismatchQuery,
+        response: { 200: MismatchPage },
+      },
     },
     async (request) => {
       const tenantId = requireTenant(request);
       const offset = cursorOffset(request.query.cursor);
       const { rows, total } = await withTenant(app.db, tenantId, async (trx) => {
-        if (!(await repo.findReport(trx, request.params.id))) throw notFound('Parity report', request.params.id);
+        if (!(await repo.findReport(trx, request.params.id)))
+          throw notFound('Parity report', request.params.id);
         return repo.listMismatches(trx, request.params.id, request.query, offset);
       });
       return page(rows.map(toMismatch), total, offset, request.query.limit);
@@ -104,7 +162,7 @@ export const parityRoutes: FastifyPluginAsync = async (app) => {
       config: { permission: 'parity.read' },
       schema: {
         tags: ['parity'],
-        summary: "One employee: both tapes side by side and the first step that differs",
+        summary: 'One employee: both tapes side by side and the first step that differs',
         params: EmployeeParams,
         querystring: MismatchQuery.pick({ batchId: true }),
         response: { 200: EmployeeDrillDown },
@@ -126,10 +184,24 @@ export const parityRoutes: FastifyPluginAsync = async (app) => {
       const newTape = first.new_tape as ParityTape;
       const steps = legacyTape.steps.map((s, i) => {
         const n = newTape.steps[i]?.value ?? null;
-        return { key: s.key, output: s.output, legacy: s.value, new: n, differs: mine.some((m) => m.output === s.output), first: s.key === first.first_diff_step };
+        return {
+          key: s.key,
+          output: s.output,
+          legacy: s.value,
+          new: n,
+          differs: mine.some((m) => m.output === s.output),
+          first: s.key === first.first_diff_step,
+        };
       });
       if (legacyTape.pool_bonus !== undefined || newTape.pool_bonus !== undefined) {
-        steps.push({ key: 'pool', output: 'pool_bonus', legacy: legacyTape.pool_bonus ?? null, new: newTape.pool_bonus ?? null, differs: mine.some((m) => m.output === 'pool_bonus'), first: first.first_diff_step === 'pool' });
+        steps.push({
+          key: 'pool',
+          output: 'pool_bonus',
+          legacy: legacyTape.pool_bonus ?? null,
+          new: newTape.pool_bonus ?? null,
+          differs: mine.some((m) => m.output === 'pool_bonus'),
+          first: first.first_diff_step === 'pool',
+        });
       }
       return {
         employeeId,
@@ -161,23 +233,55 @@ export const parityRoutes: FastifyPluginAsync = async (app) => {
     });
   const cells = (m: MismatchSummaryRow): XlsxCell[] => {
     const w = toMismatch(m);
-    return [w.batchId, w.employeeId, w.output, w.legacyValue, w.newValue, w.absDiff, w.withinTolerance ? 'yes' : 'no', w.firstDiffStep];
+    return [
+      w.batchId,
+      w.employeeId,
+      w.output,
+      w.legacyValue,
+      w.newValue,
+      w.absDiff,
+      w.withinTolerance ? 'yes' : 'no',
+      w.firstDiffStep,
+    ];
   };
-  const fileName = (name: string, ext: string) => `parity-${name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'report'}.${ext}`;
+  const fileName = (name: string, ext: string) =>
+    `parity-${
+      name
+        .replace(/[^A-Za-z0-9._-]+/g, '-')
+        .replace(/^-+|-+$/g, '')
+        .slice(0, 80) || 'report'
+    }.${ext}`;
 
   r.get(
     '/api/v1/parity/reports/:id/export.csv',
-    { config: { permission: 'parity.read' }, schema: { tags: ['parity'], summary: 'Mismatches as CSV (formula-injection-safe cells)', params: ReportParams } },
+    {
+      config: { permission: 'parity.read' },
+      schema: {
+        tags: ['parity'],
+        summary: 'Mismatches as CSV (formula-injection-safe cells)',
+        params: ReportParams,
+      },
+    },
     async (request, reply) => {
       const { report, rows } = await exportRows(requireTenant(request), request.params.id);
       const body = [csvLine(EXPORT_COLUMNS), ...rows.map((m) => csvLine(cells(m)))].join('');
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${fileName(report.name, 'csv')}"`).send(body);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${fileName(report.name, 'csv')}"`)
+        .send(body);
     },
   );
 
   r.get(
     '/api/v1/parity/reports/:id/export.xlsx',
-    { config: { permission: 'parity.read' }, schema: { tags: ['parity'], summary: 'Summary, Gate A and mismatches as an XLSX workbook', params: ReportParams } },
+    {
+      config: { permission: 'parity.read' },
+      schema: {
+        tags: ['parity'],
+        summary: 'Summary, Gate A and mismatches as an XLSX workbook',
+        params: ReportParams,
+      },
+    },
     async (request, reply) => {
       const { report, rows } = await exportRows(requireTenant(request), request.params.id);
       const summary: XlsxCell[][] = [
@@ -189,13 +293,23 @@ export const parityRoutes: FastifyPluginAsync = async (app) => {
         ['Match rate', report.matchRate],
         ['Max difference', report.maxAbsDiff],
         ['Gate A', report.gateA ? (report.gateA.passed ? 'passed' : 'failed') : ''],
-        ...(report.gateA?.checks ?? []).map((c): XlsxCell[] => [`  ${c.name}`, c.passed ? 'passed' : 'failed', c.detail]),
+        ...(report.gateA?.checks ?? []).map((c): XlsxCell[] => [
+          `  ${c.name}`,
+          c.passed ? 'passed' : 'failed',
+          c.detail,
+        ]),
         ['Signed off by', report.signedOffBy],
         ['Signed off at', report.signedOffAt],
         ['Sign-off note', report.signOffNote],
         [],
         ['Output', 'Compared', 'Mismatched', 'Over tolerance', 'Max difference'],
-        ...Object.entries(report.byOutput).map(([o, s]): XlsxCell[] => [o, s.compared, s.mismatched, s.overTolerance, s.maxAbsDiff]),
+        ...Object.entries(report.byOutput).map(([o, s]): XlsxCell[] => [
+          o,
+          s.compared,
+          s.mismatched,
+          s.overTolerance,
+          s.maxAbsDiff,
+        ]),
       ];
       const body = xlsx([
         { name: 'Summary', rows: summary },
@@ -212,18 +326,39 @@ export const parityRoutes: FastifyPluginAsync = async (app) => {
     '/api/v1/parity/reports/:id/sign-off',
     {
       config: { permission: 'parity.signoff' },
-      schema: { tags: ['parity'], summary: 'Finance signs a report off (refused while Gate A fails); audited', params: ReportParams, body: SignOffBody, response: { 200: ParityReport } },
+      schema: {
+        tags: ['parity'],
+        summary: 'Finance signs a report off (refused while Gate A fails); audited',
+        params: ReportParams,
+        body: SignOffBody,
+        response: { 200: ParityReport },
+      },
     },
     async (request) => {
       const tenantId = requireTenant(request);
       const { actor, actorId } = actorOf(request);
-      return signOff(app.db, { tenantId, reportId: request.params.id, note: request.body.note, actor, actorId, requestId: request.id, ip: request.ip });
+      return signOff(app.db, {
+        tenantId,
+        reportId: request.params.id,
+        note: request.body.note,
+        actor,
+        actorId,
+        requestId: request.id,
+        ip: request.ip,
+      });
     },
   );
 
   r.get(
     '/api/v1/parity/engine-gate',
-    { config: { permission: 'parity.read' }, schema: { tags: ['parity'], summary: 'The engine cutover gate: latest signed-off report and gate status', response: { 200: EngineGate } } },
+    {
+      config: { permission: 'parity.read' },
+      schema: {
+        tags: ['parity'],
+        summary: 'The engine cutover gate: latest signed-off report and gate status',
+        response: { 200: EngineGate },
+      },
+    },
     async (request) => engineGate(app.db, requireTenant(request)),
   );
 };

@@ -1,6 +1,12 @@
 import Decimal from 'decimal.js';
 import type { PlanDefinitionInput } from '../../modules/engine/index';
-import { compareSegment, type MismatchRecord, type OutputStats, type Segment, type SegmentResult } from './compare';
+import {
+  compareSegment,
+  type MismatchRecord,
+  type OutputStats,
+  type Segment,
+  type SegmentResult,
+} from './compare';
 import { generateRows, LegacyClient, type Band, type EmployeeRow, type LegacyResult } from './legacy-client';
 import { CANONICAL_CASES, DEFAULT_BANDS, legacyEquivalentPlan, planForBands, planHash } from './plan';
 
@@ -65,7 +71,13 @@ function chunks<T>(items: T[], size: number): T[][] {
   return out;
 }
 
-async function legacyCalculate(client: LegacyClient, rows: EmployeeRow[], bands: Band[], pool: string | null, size: number): Promise<LegacyResult[]> {
+async function legacyCalculate(
+  client: LegacyClient,
+  rows: EmployeeRow[],
+  bands: Band[],
+  pool: string | null,
+  size: number,
+): Promise<LegacyResult[]> {
   if (pool != null) return (await client.calculate(rows, bands, pool)).results;
   const out: LegacyResult[] = [];
   for (const part of chunks(rows, size)) out.push(...(await client.calculate(part, bands, null)).results);
@@ -91,20 +103,45 @@ export async function runParity(source: ParitySource, opts: RunOptions): Promise
       const batch = await client.getBatch(id);
       const [rows, legacy] = await Promise.all([client.uploadRows(batch.upload_id), client.batchResults(id)]);
       segments.push({
-        kind: 'historical', batchId: String(id), rows, legacy, plan: planForBands(plan, batch.bands), poolAmount: batch.pool_amount, bandVersion: batch.band_version,
+        kind: 'historical',
+        batchId: String(id),
+        rows,
+        legacy,
+        plan: planForBands(plan, batch.bands),
+        poolAmount: batch.pool_amount,
+        bandVersion: batch.band_version,
       });
     }
   } else {
-    const rows = source.kind === 'generated' ? await generateRows(source.employees, source.seed, opts.signal) : source.rows;
-    const table = source.kind === 'rows' && source.bands ? { version: null, bands: source.bands } : await client.currentBands();
+    const rows =
+      source.kind === 'generated'
+        ? await generateRows(source.employees, source.seed, opts.signal)
+        : source.rows;
+    const table =
+      source.kind === 'rows' && source.bands
+        ? { version: null, bands: source.bands }
+        : await client.currentBands();
     const pool = source.poolAmount ?? null;
     const legacy = await legacyCalculate(client, rows, table.bands, pool, size);
-    segments.push({ kind: source.kind, batchId: source.kind, rows, legacy, plan: planForBands(plan, table.bands), poolAmount: pool, bandVersion: table.version });
+    segments.push({
+      kind: source.kind,
+      batchId: source.kind,
+      rows,
+      legacy,
+      plan: planForBands(plan, table.bands),
+      poolAmount: pool,
+      bandVersion: table.version,
+    });
   }
   const canonicalRows = CANONICAL_CASES.map((c) => c.row);
   segments.push({
-    kind: 'canonical', batchId: 'canonical', rows: canonicalRows, legacy: await legacyCalculate(client, canonicalRows, DEFAULT_BANDS, null, size),
-    plan: planForBands(plan, DEFAULT_BANDS), poolAmount: null, bandVersion: null,
+    kind: 'canonical',
+    batchId: 'canonical',
+    rows: canonicalRows,
+    legacy: await legacyCalculate(client, canonicalRows, DEFAULT_BANDS, null, size),
+    plan: planForBands(plan, DEFAULT_BANDS),
+    poolAmount: null,
+    bandVersion: null,
   });
 
   const results: SegmentResult[] = segments.map((s) => compareSegment(s, tolerance));
@@ -123,10 +160,17 @@ export async function runParity(source: ParitySource, opts: RunOptions): Promise
   const sum = (f: (r: SegmentResult) => number) => results.reduce((a, r) => a + f(r), 0);
   const mismatches = results.flatMap((r) => r.mismatches);
   const batches: BatchSummary[] = segments.map((s, i) => ({
-    batchId: s.batchId, kind: s.kind, employees: s.rows.length, mismatched: (results[i] as SegmentResult).mismatched, bandVersion: s.bandVersion, poolAmount: s.poolAmount,
+    batchId: s.batchId,
+    kind: s.kind,
+    employees: s.rows.length,
+    mismatched: (results[i] as SegmentResult).mismatched,
+    bandVersion: s.bandVersion,
+    poolAmount: s.poolAmount,
   }));
   const canonicalResult = results[results.length - 1] as SegmentResult;
-  const canonicalLegacy = new Map((segments[segments.length - 1] as Segment).legacy.map((r) => [r.employee_id, r.bonus]));
+  const canonicalLegacy = new Map(
+    (segments[segments.length - 1] as Segment).legacy.map((r) => [r.employee_id, r.bonus]),
+  );
   const gateA = evaluateGateA({
     batches,
     mismatches,
@@ -185,25 +229,40 @@ export function evaluateGateA(input: {
       name: 'historical_sample',
       passed: employees >= GATE_A.minEmployees && historical.length >= GATE_A.minBatches,
       detail: `${employees} employees from ${historical.length} historical batches (needs ≥ ${GATE_A.minEmployees} from ≥ ${GATE_A.minBatches})`,
-      evidence: { employees, batches: historical.map((b) => ({ batchId: b.batchId, employees: b.employees })) },
+      evidence: {
+        employees,
+        batches: historical.map((b) => ({ batchId: b.batchId, employees: b.employees })),
+      },
     },
     {
       name: 'within_tolerance',
       passed: over.length === 0,
-      detail: over.length === 0
-        ? `every difference ≤ ${input.tolerance.toFixed()} (largest ${input.maxAbsDiff.toFixed()})`
-        : `${over.length} differences above ${input.tolerance.toFixed()} (largest ${input.maxAbsDiff.toFixed()})`,
+      detail:
+        over.length === 0
+          ? `every difference ≤ ${input.tolerance.toFixed()} (largest ${input.maxAbsDiff.toFixed()})`
+          : `${over.length} differences above ${input.tolerance.toFixed()} (largest ${input.maxAbsDiff.toFixed()})`,
       evidence: {
         tolerance: input.tolerance.toFixed(),
         maxAbsDiff: input.maxAbsDiff.toFixed(),
         overTolerance: over.length,
-        examples: over.slice(0, 5).map((m) => ({ employeeId: m.employeeId, output: m.output, legacy: m.legacyValue, new: m.newValue, absDiff: m.absDiff })),
+        examples: over
+          .slice(0, 5)
+          .map((m) => ({
+            employeeId: m.employeeId,
+            output: m.output,
+            legacy: m.legacyValue,
+            new: m.newValue,
+            absDiff: m.absDiff,
+          })),
       },
     },
     {
       name: 'canonical_half_even',
       passed: input.canonical.length === 10 && badCases.length === 0,
-      detail: badCases.length === 0 ? '10 of 10 half-cent ties rounded to the even cent by both engines' : `${badCases.length} of 10 half-cent ties rounded differently`,
+      detail:
+        badCases.length === 0
+          ? '10 of 10 half-cent ties rounded to the even cent by both engines'
+          : `${badCases.length} of 10 half-cent ties rounded differently`,
       evidence: { cases: input.canonical },
     },
   ];

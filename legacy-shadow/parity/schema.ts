@@ -16,17 +16,28 @@ export const EmployeeRowIn = z.object({
 });
 
 export const ReportSource = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('historical'), batchIds: z.union([z.literal('all'), z.array(z.number().int().positive()).min(1).max(100)]) }),
+  z.object({
+    kind: z.literal('historical'),
+    batchIds: z.union([z.literal('all'), z.array(z.number().int().positive()).min(1).max(100)]),
+  }),
   z.object({
     kind: z.literal('generated'),
     employees: z.number().int().min(1).max(200_000),
-    seed: z.number().int().min(0).max(2 ** 31 - 1),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1),
     poolAmount: Dec.nullish(),
   }),
   z.object({
     kind: z.literal('rows'),
     rows: z.array(EmployeeRowIn).min(1).max(5_000),
-    bands: z.array(z.object({ min_revenue: Dec, multiplier: Dec })).min(1).max(20).nullish(),
+    bands: z
+      .array(z.object({ min_revenue: Dec, multiplier: Dec }))
+      .min(1)
+      .max(20)
+      .nullish(),
     poolAmount: Dec.nullish(),
   }),
 ]);
@@ -136,7 +147,14 @@ export const EmployeeDrillDown = z.object({
   mismatches: z.array(Mismatch),
   /** The two tapes side by side, one line per plan step (then pool_bonus when a pool applies). */
   steps: z.array(
-    z.object({ key: z.string(), output: z.string(), legacy: z.string().nullable(), new: z.string().nullable(), differs: z.boolean(), first: z.boolean() }),
+    z.object({
+      key: z.string(),
+      output: z.string(),
+      legacy: z.string().nullable(),
+      new: z.string().nullable(),
+      differs: z.boolean(),
+      first: z.boolean(),
+    }),
   ),
   inputs: z.record(z.string(), z.string()),
   legacyTape: TapeSide,

@@ -23,7 +23,9 @@ const OUTPUT_ORDER: string[] = [...LEGACY_OUTPUTS, POOL_OUTPUT];
 /** jsonb keeps keys in its own order; show outputs in plan order. */
 function inOutputOrder<T>(byOutput: Record<string, T>): Record<string, T> {
   const rank = (k: string) => (OUTPUT_ORDER.includes(k) ? OUTPUT_ORDER.indexOf(k) : OUTPUT_ORDER.length);
-  return Object.fromEntries(Object.entries(byOutput).sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b)));
+  return Object.fromEntries(
+    Object.entries(byOutput).sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b)),
+  );
 }
 
 /** Wire shape of a stored report. */
@@ -39,7 +41,10 @@ export function toReport(row: ParityReportRow): ParityReport {
     matched: row.matched,
     mismatched: row.mismatched,
     withinTolerance: row.within_tolerance,
-    matchRate: row.status === 'done' && row.employees > 0 ? new Decimal(row.matched).div(row.employees).toFixed(6) : null,
+    matchRate:
+      row.status === 'done' && row.employees > 0
+        ? new Decimal(row.matched).div(row.employees).toFixed(6)
+        : null,
     maxAbsDiff: new Decimal(row.max_abs_diff).toFixed(),
     byOutput: inOutputOrder((row.by_output ?? {}) as ParityReport['byOutput']),
     batches: (row.batches ?? []) as unknown[],
@@ -65,7 +70,10 @@ export async function sourceSize(legacyUrl: string, source: ReportSource): Promi
   if (source.kind === 'rows') return source.rows.length;
   if (source.kind === 'generated') return source.employees;
   const client = new LegacyClient(legacyUrl);
-  const batches = source.batchIds === 'all' ? await client.listBatches() : await Promise.all(source.batchIds.map((id) => client.getBatch(id)));
+  const batches =
+    source.batchIds === 'all'
+      ? await client.listBatches()
+      : await Promise.all(source.batchIds.map((id) => client.getBatch(id)));
   return batches.reduce((a, b) => a + b.employee_count, 0);
 }
 
@@ -81,9 +89,25 @@ export async function executeReport(
   opts: { plan?: PlanDefinitionInput; planName?: string; signal?: AbortSignal } = {},
 ): Promise<ParityReport> {
   try {
-    const outcome = await runParity(source, { legacyUrl: deps.config.LEGACY_URL, plan: opts.plan, planName: opts.planName, signal: opts.signal });
-    const row = await withTenant(deps.db, tenantId, (trx) => repo.saveOutcome(trx, tenantId, reportId, outcome));
-    deps.log.info({ reportId, employees: outcome.employees, mismatched: outcome.mismatched, gateA: outcome.gateA.passed, ms: outcome.durationMs }, 'parity report done');
+    const outcome = await runParity(source, {
+      legacyUrl: deps.config.LEGACY_URL,
+      plan: opts.plan,
+      planName: opts.planName,
+      signal: opts.signal,
+    });
+    const row = await withTenant(deps.db, tenantId, (trx) =>
+      repo.saveOutcome(trx, tenantId, reportId, outcome),
+    );
+    deps.log.info(
+      {
+        reportId,
+        employees: outcome.employees,
+        mismatched: outcome.mismatched,
+        gateA: outcome.gateA.passed,
+        ms: outcome.durationMs,
+      },
+      'parity report done',
+    );
     return toReport(row);
   } catch (err) {
     deps.log.warn({ reportId, err }, 'parity report failed');
@@ -95,10 +119,21 @@ export async function executeReport(
 }
 
 /** Put a run on the worker's queue. */
-export async function enqueueRun(config: Config, payload: { tenantId: string; reportId: string; source: ReportSource }): Promise<void> {
-  const queue = new Queue(queueName(PARITY_JOB), { connection: { url: config.REDIS_URL, maxRetriesPerRequest: null }, prefix: `${config.REDIS_PREFIX}bull` });
+export async function enqueueRun(
+  config: Config,
+  payload: { tenantId: string; reportId: string; source: ReportSource },
+): Promise<void> {
+  const queue = new Queue(queueName(PARITY_JOB), {
+    connection: { url: config.REDIS_URL, maxRetriesPerRequest: null },
+    prefix: `${config.REDIS_PREFIX}bull`,
+  });
   try {
-    await queue.add('run', payload, { jobId: payload.reportId, attempts: 1, removeOnComplete: 1000, removeOnFail: 1000 });
+    await queue.add('run', payload, {
+      jobId: payload.reportId,
+      attempts: 1,
+      removeOnComplete: 1000,
+      removeOnFail: 1000,
+    });
   } finally {
     await queue.close();
   }
@@ -112,10 +147,15 @@ export async function createReport(
   const plan = legacyEquivalentPlan();
   const row = await withTenant(deps.db, input.tenantId, (trx) =>
     repo.insertReport(trx, {
-      tenantId: input.tenantId, name: input.name, source: input.source, createdBy: input.actor, planRef: { name: 'legacy-equivalent', hash: planHash(plan), catalogVersion: 1 },
+      tenantId: input.tenantId,
+      name: input.name,
+      source: input.source,
+      createdBy: input.actor,
+      planRef: { name: 'legacy-equivalent', hash: planHash(plan), catalogVersion: 1 },
     }),
   );
-  const inline = input.inline ?? (await sourceSize(deps.config.LEGACY_URL, input.source)) <= INLINE_MAX_EMPLOYEES;
+  const inline =
+    input.inline ?? (await sourceSize(deps.config.LEGACY_URL, input.source)) <= INLINE_MAX_EMPLOYEES;
   if (!inline) {
     await enqueueRun(deps.config, { tenantId: input.tenantId, reportId: row.id, source: input.source });
     return { report: toReport(row), queued: true };
@@ -135,19 +175,41 @@ export async function getReport(db: Db, tenantId: string, id: string): Promise<P
  */
 export async function signOff(
   db: Db,
-  input: { tenantId: string; reportId: string; note: string; actor: string; actorId: string; requestId?: string; ip?: string },
+  input: {
+    tenantId: string;
+    reportId: string;
+    note: string;
+    actor: string;
+    actorId: string;
+    requestId?: string;
+    ip?: string;
+  },
 ): Promise<ParityReport> {
   return withTenant(db, input.tenantId, async (trx) => {
     const row = await repo.findReportForUpdate(trx, input.reportId);
     if (!row) throw notFound('Parity report', input.reportId);
-    if (row.status !== 'done') throw conflict('FIG_PARITY_REPORT_NOT_DONE', `Parity report ${row.id} is ${row.status}; only a finished report can be signed off`);
-    const gate = row.gate_a as { passed: boolean; checks: { name: string; passed: boolean; detail: string }[] } | null;
+    if (row.status !== 'done')
+      throw conflict(
+        'FIG_PARITY_REPORT_NOT_DONE',
+        `Parity report ${row.id} is ${row.status}; only a finished report can be signed off`,
+      );
+    const gate = row.gate_a as {
+      passed: boolean;
+      checks: { name: string; passed: boolean; detail: string }[];
+    } | null;
     if (!gate?.passed) {
-      const failed = (gate?.checks ?? []).filter((c) => !c.passed).map((c) => ({ name: c.name, detail: c.detail }));
-      throw conflict('FIG_PARITY_GATE_FAILED', 'Gate A failed for this report; it cannot be signed off', { failedChecks: failed });
+      const failed = (gate?.checks ?? [])
+        .filter((c) => !c.passed)
+        .map((c) => ({ name: c.name, detail: c.detail }));
+      throw conflict('FIG_PARITY_GATE_FAILED', 'Gate A failed for this report; it cannot be signed off', {
+        failedChecks: failed,
+      });
     }
     if (row.signed_off_at) {
-      throw conflict('FIG_PARITY_ALREADY_SIGNED_OFF', `Parity report ${row.id} was already signed off by ${row.signed_off_by}`);
+      throw conflict(
+        'FIG_PARITY_ALREADY_SIGNED_OFF',
+        `Parity report ${row.id} was already signed off by ${row.signed_off_by}`,
+      );
     }
     const updated = await repo.setSignOff(trx, row.id, input.actor, input.note);
     await recordAudit(trx, {
@@ -159,7 +221,12 @@ export async function signOff(
       entityId: row.id,
       before: { signedOffAt: null },
       after: {
-        signedOffBy: input.actor, note: input.note, gateA: gate, employees: row.employees, mismatched: row.mismatched, maxAbsDiff: new Decimal(row.max_abs_diff).toFixed(),
+        signedOffBy: input.actor,
+        note: input.note,
+        gateA: gate,
+        employees: row.employees,
+        mismatched: row.mismatched,
+        maxAbsDiff: new Decimal(row.max_abs_diff).toFixed(),
       },
       requestId: input.requestId ?? null,
       ip: input.ip ?? null,
@@ -174,15 +241,29 @@ export async function engineGate(db: Db, tenantId: string): Promise<EngineGate> 
   const signedOffReport = signed ? toReport(signed) : null;
   const latestReport = latest ? toReport(latest) : null;
   if (signedOffReport && signedOffReport.gateA?.passed) {
-    return { passed: true, status: 'signed-off', detail: `Gate A passed and signed off by ${signedOffReport.signedOffBy} on report "${signedOffReport.name}"`, signedOffReport, latestReport };
+    return {
+      passed: true,
+      status: 'signed-off',
+      detail: `Gate A passed and signed off by ${signedOffReport.signedOffBy} on report "${signedOffReport.name}"`,
+      signedOffReport,
+      latestReport,
+    };
   }
-  if (!latestReport) return { passed: false, status: 'no-report', detail: 'No parity report has been run yet', signedOffReport: null, latestReport: null };
+  if (!latestReport)
+    return {
+      passed: false,
+      status: 'no-report',
+      detail: 'No parity report has been run yet',
+      signedOffReport: null,
+      latestReport: null,
+    };
   return {
     passed: false,
     status: 'not-signed-off',
-    detail: latestReport.gateA?.passed ? 'The latest report passed Gate A but finance has not signed it off' : 'No report has passed Gate A and been signed off',
+    detail: latestReport.gateA?.passed
+      ? 'The latest report passed Gate A but finance has not signed it off'
+      : 'No report has passed Gate A and been signed off',
     signedOffReport: null,
     latestReport,
   };
 }
-
