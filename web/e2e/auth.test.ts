@@ -68,4 +68,33 @@ describe('sign-in and role-based screens in a real browser', () => {
     await shot(page, 'not-allowed');
     await page.close();
   });
+
+  it('lets an admin invite a user with roles and switch organisation from the user menu', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(page, url, 'admin@acme.test', DEMO_PASSWORD);
+    await page.locator('nav[aria-label="Main"]').getByText('Members').click();
+    await page.locator('td', { hasText: 'finance@acme.test' }).waitFor();
+
+    await page.getByRole('button', { name: 'Invite user…' }).click();
+    const dialog = page.locator('dialog[open]');
+    await dialog.getByLabel('Email').fill('new.analyst@acme.test');
+    await dialog.locator('label.role-option', { hasText: 'auditor' }).locator('input').check();
+    await dialog.getByRole('button', { name: 'Send invitation' }).click();
+    await dialog.locator('.notice-success').waitFor();
+    expect(await dialog.locator('.notice-success').textContent()).toContain('new.analyst@acme.test');
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await page.locator('td', { hasText: 'new.analyst@acme.test' }).waitFor();
+    await shot(page, 'members');
+
+    expect(await page.locator('.user-tenant').textContent()).toBe('Acme Corp');
+    await page.locator('[data-testid="user-menu"]').click();
+    await shot(page, 'user-menu');
+    await page.getByRole('menuitemradio', { name: /Globex/ }).click();
+    await page.locator('.user-tenant', { hasText: 'Globex' }).waitFor();
+    // The members list is now Globex's: Acme's finance user is not in it.
+    await page.locator('h1', { hasText: 'Members' }).waitFor();
+    await page.locator('p.subtitle', { hasText: 'Globex' }).waitFor();
+    expect(await page.locator('td', { hasText: 'finance@acme.test' }).count()).toBe(0);
+    await page.close();
+  });
 });

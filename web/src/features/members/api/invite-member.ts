@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
-import type { Invitation } from '../types';
-import { membersQueryOptions } from './list-members';
+import type { NewInvitation } from '../types';
+import { invitationsQueryOptions } from './list-invitations';
 
 export interface InviteInput {
   tenantId: string;
@@ -10,14 +10,14 @@ export interface InviteInput {
 }
 
 /** POST /api/v1/tenants/{tid}/invitations. */
-export function inviteMember({ tenantId, ...body }: InviteInput): Promise<Invitation> {
-  return api<Invitation>(`/api/v1/tenants/${tenantId}/invitations`, { method: 'POST', body });
+export function inviteMember({ tenantId, ...body }: InviteInput): Promise<NewInvitation> {
+  return api<NewInvitation>(`/api/v1/tenants/${tenantId}/invitations`, { method: 'POST', body });
 }
 
 export function useInviteMember() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: inviteMember,
-    onSuccess: (_r, input) => void qc.invalidateQueries({ queryKey: membersQueryOptions(input.tenantId).queryKey }),
+    onSuccess: (_r, input) => void qc.invalidateQueries({ queryKey: invitationsQueryOptions(input.tenantId).queryKey }),
   });
 }

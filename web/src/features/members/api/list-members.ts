@@ -1,24 +1,10 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { api } from '../../../lib/api-client';
+import { api, type ListPage } from '../../../lib/api-client';
 import type { Member } from '../types';
 
-type RawMember = Partial<Member> & { id?: string; user?: { id: string; email: string; name: string } };
-
-function toMember(m: RawMember): Member {
-  return {
-    userId: m.userId ?? m.user?.id ?? m.id ?? '',
-    email: m.email ?? m.user?.email ?? '',
-    name: m.name ?? m.user?.name ?? '',
-    roles: m.roles ?? [],
-    status: m.status,
-    createdAt: m.createdAt,
-  };
-}
-
-/** GET /api/v1/tenants/{tid}/members. */
-export async function listMembers(tenantId: string, signal?: AbortSignal): Promise<Member[]> {
-  const body = await api<RawMember[] | { data: RawMember[] }>(`/api/v1/tenants/${tenantId}/members`, { query: { limit: 200 }, signal });
-  return (Array.isArray(body) ? body : body.data).map(toMember);
+/** GET /api/v1/tenants/{tid}/members (first 200, by email). */
+export function listMembers(tenantId: string, signal?: AbortSignal) {
+  return api<ListPage<Member>>(`/api/v1/tenants/${tenantId}/members`, { query: { limit: 200 }, signal });
 }
 
 export const membersQueryOptions = (tenantId: string) =>

@@ -12,7 +12,9 @@ import { useInviteMember } from '../api/invite-member';
 import { useMembers } from '../api/list-members';
 import { useRoles } from '../api/list-roles';
 import { useSetMemberRoles } from '../api/set-member-roles';
-import type { Invitation, Member } from '../types';
+import { useInvitations } from '../api/list-invitations';
+import { useRevokeInvitation } from '../api/revoke-invitation';
+import type { Member, NewInvitation } from '../types';
 import { RolePicker } from './role-picker';
 
 function InviteDialog({ tenantId, open, onClose }: { tenantId: string; open: boolean; onClose: () => void }) {
@@ -20,7 +22,7 @@ function InviteDialog({ tenantId, open, onClose }: { tenantId: string; open: boo
   const invite = useInviteMember();
   const [email, setEmail] = useState('');
   const [picked, setPicked] = useState<string[]>([]);
-  const [sent, setSent] = useState<Invitation | null>(null);
+  const [sent, setSent] = useState<NewInvitation | null>(null);
   const close = () => {
     setEmail('');
     setPicked([]);
@@ -119,6 +121,55 @@ function RolesDialog({ tenantId, member, onClose }: { tenantId: string; member: 
   );
 }
 
+function Invitations({ tenantId, manage }: { tenantId: string; manage: boolean }) {
+  const invitations = useInvitations(tenantId);
+  const revoke = useRevokeInvitation(tenantId);
+  const pending = invitations.data?.data.filter((i) => i.status === 'pending') ?? [];
+  if (invitations.isPending || pending.length === 0) return null;
+  return (
+    <section className="panel">
+      <header className="panel-header">
+        <h2>Pending invitations</h2>
+        <span className="muted">{pending.length}</span>
+      </header>
+      <table className="table">
+        <thead>
+          <tr>
+            <th>Email</th>
+            <th>Roles</th>
+            <th>Invited by</th>
+            <th>Expires</th>
+            {manage && <th aria-label="Actions" />}
+          </tr>
+        </thead>
+        <tbody>
+          {pending.map((i) => (
+            <tr key={i.id}>
+              <td>{i.email}</td>
+              <td>
+                <div className="role-list">
+                  {i.roles.map((r) => (
+                    <Badge key={r}>{r}</Badge>
+                  ))}
+                </div>
+              </td>
+              <td>{i.invitedBy}</td>
+              <td>{formatDateTime(i.expiresAt)}</td>
+              {manage && (
+                <td className="actions">
+                  <Button size="sm" variant="ghost" busy={revoke.isPending && revoke.variables === i.id} onClick={() => window.confirm(`Revoke the invitation of ${i.email}?`) && revoke.mutate(i.id)}>
+                    Revoke
+                  </Button>
+                </td>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
 /** Members of the current organisation; admins invite users and assign roles. */
 export function MembersPage() {
   const session = useSession();
@@ -150,7 +201,7 @@ export function MembersPage() {
           <Loading label="Loading members…" />
         ) : members.isError ? (
           <ErrorState error={members.error} onRetry={() => void members.refetch()} />
-        ) : members.data.length === 0 ? (
+        ) : members.data.data.length === 0 ? (
           <Empty title="No members yet">Invite the first user of this organisation.</Empty>
         ) : (
           <div className="table-scroll">
@@ -165,7 +216,7 @@ export function MembersPage() {
                 </tr>
               </thead>
               <tbody>
-                {members.data.map((m) => (
+                {members.data.data.map((m) => (
                   <tr key={m.userId}>
                     <td>{m.name || <span className="muted">—</span>}</td>
                     <td>{m.email}</td>
@@ -189,6 +240,7 @@ export function MembersPage() {
           </div>
         )}
       </section>
+      {tenantId && <Invitations tenantId={tenantId} manage={manage} />}
       {tenantId && <InviteDialog tenantId={tenantId} open={inviting} onClose={() => setInviting(false)} />}
       {tenantId && <RolesDialog tenantId={tenantId} member={editing} onClose={() => setEditing(null)} />}
     </div>

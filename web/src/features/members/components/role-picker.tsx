@@ -9,7 +9,7 @@ export function RolePicker({ roles, value, onChange }: { roles: Role[]; value: s
         <label key={r.key} className="check role-option">
           <input type="checkbox" checked={value.includes(r.key)} onChange={(e) => onChange(e.target.checked ? [...value, r.key] : value.filter((k) => k !== r.key))} />
           <span>
-            <strong>{r.key}</strong>
+            <strong>{r.name || r.key}</strong>
             <span className="muted small"> {r.description || r.permissions.slice(0, 6).join(', ') + (r.permissions.length > 6 ? '…' : '')}</span>
           </span>
         </label>
