@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp } from '../../test/helpers';
+import { createTestTenant, loginAs } from '../../test/auth';
 import { withTenant } from '../../modules/core/db';
 import { Queue } from 'bullmq';
 import pino from 'pino';
@@ -12,22 +12,22 @@ import { INLINE_MAX_EMPLOYEES, executeReport } from './service';
 import { insertReport } from './repo';
 import { legacyEquivalentPlan } from './plan';
 
-const TENANT = randomUUID();
-const OTHER_TENANT = randomUUID();
+let TENANT: string;
+let OTHER_TENANT: string;
 
 let app: FastifyInstance;
 
-/** Bearer headers of a signed-in user with these roles (a fig access token, as login issues). */
-function as(roles: string[], tenantId = TENANT) {
-  const token = app.accessTokens.sign({
-    sub: randomUUID(),
-    tid: tenantId,
-    roles,
-    pv: 0,
-    portal: 'internal',
-    email: `${roles.join('+') || 'nobody'}@acme.test`,
-  });
-  return { authorization: `Bearer ${token}` };
+const sessions = new Map<string, { authorization: string }>();
+/** Bearer headers of a real member of the tenant with these roles (test/auth loginAs), one per role set. */
+async function as(roles: string[], tenantId = TENANT) {
+  const key = `${tenantId}:${roles.join('+')}`;
+  let h = sessions.get(key);
+  if (!h) {
+    const email = `${roles.join('+')}@${tenantId === TENANT ? 'acme' : 'other'}.test`;
+    h = (await loginAs(app, { roles, tenantId, email })).headers;
+    sessions.set(key, h);
+  }
+  return h;
 }
 
 const tieRows = [
@@ -51,6 +51,8 @@ const tieRows = [
 
 beforeAll(async () => {
   ({ app } = await buildTestApp({ JWT_KEYS: 'k1:parity-test-secret-0123456789abcdef' }));
+  TENANT = await createTestTenant(app, { name: 'Acme parity' });
+  OTHER_TENANT = await createTestTenant(app, { name: 'Other parity' });
 });
 afterAll(async () => app?.close());
 
@@ -58,7 +60,7 @@ async function runHistorical(name = 'Q2 cutover'): Promise<{ id: string; [k: str
   const res = await app.inject({
     method: 'POST',
     url: '/api/v1/parity/reports',
-    headers: as(['ops']),
+    headers: await as(['ops']),
     payload: { name, source: { kind: 'historical', batchIds: 'all' } },
   });
   expect(res.statusCode).toBe(201);
@@ -77,7 +79,7 @@ describe('parity reports API', () => {
     const hr = await app.inject({
       method: 'POST',
       url: '/api/v1/parity/reports',
-      headers: as(['hr']),
+      headers: await as(['hr']),
       payload: { name: 'x', source: { kind: 'historical', batchIds: 'all' } },
     });
     expect(hr.statusCode).toBe(403);
@@ -92,7 +94,7 @@ describe('parity reports API', () => {
     const res = await app.inject({
       method: 'POST',
       url: '/api/v1/parity/reports',
-      headers: as(['ops']),
+      headers: await as(['ops']),
       payload: { name: '', source: { kind: 'generated', employees: 0, seed: -1 } },
     });
     expect(res.statusCode).toBe(400);
@@ -137,14 +139,14 @@ describe('parity reports API', () => {
     const got = await app.inject({
       method: 'GET',
       url: `/api/v1/parity/reports/${report.id}`,
-      headers: as(['auditor']),
+      headers: await as(['auditor']),
     });
     expect(got.statusCode).toBe(200);
     expect(got.json()).toEqual(report);
     const list = await app.inject({
       method: 'GET',
       url: '/api/v1/parity/reports?limit=1',
-      headers: as(['finance']),
+      headers: await as(['finance']),
     });
     expect(list.json()).toMatchObject({ data: [{ id: report.id }], hasMore: expect.any(Boolean) });
   });
@@ -154,7 +156,7 @@ describe('parity reports API', () => {
     const other = await app.inject({
       method: 'GET',
       url: `/api/v1/parity/reports/${report.id}`,
-      headers: as(['finance'], OTHER_TENANT),
+      headers: await as(['finance'], OTHER_TENANT),
     });
     expect(other.statusCode).toBe(404);
     expect(other.json()).toMatchObject({
@@ -165,7 +167,7 @@ describe('parity reports API', () => {
     const list = await app.inject({
       method: 'GET',
       url: '/api/v1/parity/reports',
-      headers: as(['finance'], OTHER_TENANT),
+      headers: await as(['finance'], OTHER_TENANT),
     });
     expect(list.json()).toEqual({ data: [], total: 0, hasMore: false, nextCursor: null });
   });
@@ -210,7 +212,7 @@ describe('parity reports API', () => {
     const all = await app.inject({
       method: 'GET',
       url: `/api/v1/parity/reports/${report.id}/mismatches?batchId=rows`,
-      headers: as(['finance']),
+      headers: await as(['finance']),
     });
     expect(all.statusCode).toBe(200);
     expect(
@@ -233,7 +235,7 @@ describe('parity reports API', () => {
     const filtered = await app.inject({
       method: 'GET',
       url: `/api/v1/parity/reports/${report.id}/mismatches?output=bonus&minDiff=0.02&limit=1`,
-      headers: as(['finance']),
+      headers: await as(['finance']),
     });
     expect(filtered.json()).toEqual({
       data: [
@@ -256,14 +258,14 @@ describe('parity reports API', () => {
     const paged = await app.inject({
       method: 'GET',
       url: `/api/v1/parity/reports/${report.id}/mismatches?overToleranceOnly=true&limit=2`,
-      headers: as(['finance']),
+      headers: await as(['finance']),
     });
     expect(paged.json()).toMatchObject({ total: 4, hasMore: true, nextCursor: expect.any(String) });
 
     const drill = await app.inject({
       method: 'GET',
       url: `/api/v1/parity/reports/${report.id}/mismatches/E-2`,
-      headers: as(['finance']),
+      headers: await as(['finance']),
     });
     expect(drill.statusCode).toBe(200);
     const d = drill.json();
@@ -308,7 +310,7 @@ describe('parity reports API', () => {
     const none = await app.inject({
       method: 'GET',
       url: `/api/v1/parity/reports/${report.id}/mismatches/E-1`,
-      headers: as(['finance']),
+      headers: await as(['finance']),
     });
     expect(none.statusCode).toBe(404);
     expect(none.json()).toMatchObject({ status: 404, code: 'FIG_NOT_FOUND' });
@@ -318,7 +320,7 @@ describe('parity reports API', () => {
     const failed = await app.inject({
       method: 'POST',
       url: '/api/v1/parity/reports',
-      headers: as(['finance']),
+      headers: await as(['finance']),
       payload: { name: 'generated only', source: { kind: 'generated', employees: 50, seed: 3 } },
     });
     expect(failed.statusCode).toBe(201);
@@ -328,7 +330,7 @@ describe('parity reports API', () => {
     const byOps = await app.inject({
       method: 'POST',
       url: `/api/v1/parity/reports/${f.id}/sign-off`,
-      headers: as(['ops']),
+      headers: await as(['ops']),
       payload: { note: 'looks fine' },
     });
     expect(byOps.statusCode).toBe(403);
@@ -341,7 +343,7 @@ describe('parity reports API', () => {
     const refused = await app.inject({
       method: 'POST',
       url: `/api/v1/parity/reports/${f.id}/sign-off`,
-      headers: as(['finance']),
+      headers: await as(['finance']),
       payload: { note: 'looks fine' },
     });
     expect(refused.statusCode).toBe(409);
@@ -360,7 +362,7 @@ describe('parity reports API', () => {
     const gate0 = await app.inject({
       method: 'GET',
       url: '/api/v1/parity/engine-gate',
-      headers: as(['ops']),
+      headers: await as(['ops']),
     });
     expect(gate0.json()).toMatchObject({ passed: false, status: 'not-signed-off', signedOffReport: null });
 
@@ -386,7 +388,7 @@ describe('parity reports API', () => {
     const signed = await app.inject({
       method: 'POST',
       url: `/api/v1/parity/reports/${good.id}/sign-off`,
-      headers: as(['finance']),
+      headers: await as(['finance']),
       payload: { note: 'Reviewed all outputs: zero differences' },
     });
     expect(signed.statusCode).toBe(200);
@@ -399,7 +401,7 @@ describe('parity reports API', () => {
     const again = await app.inject({
       method: 'POST',
       url: `/api/v1/parity/reports/${good.id}/sign-off`,
-      headers: as(['finance']),
+      headers: await as(['finance']),
       payload: { note: 'twice' },
     });
     expect(again.statusCode).toBe(409);
@@ -419,7 +421,7 @@ describe('parity reports API', () => {
     const gate1 = await app.inject({
       method: 'GET',
       url: '/api/v1/parity/engine-gate',
-      headers: as(['ops']),
+      headers: await as(['ops']),
     });
     expect(gate1.json()).toMatchObject({
       passed: true,
@@ -432,7 +434,7 @@ describe('parity reports API', () => {
     const res = await app.inject({
       method: 'POST',
       url: '/api/v1/parity/reports',
-      headers: as(['ops']),
+      headers: await as(['ops']),
       payload: { name: 'big', source: { kind: 'generated', employees: INLINE_MAX_EMPLOYEES + 1, seed: 1 } },
     });
     expect(res.statusCode).toBe(202);
@@ -466,7 +468,7 @@ describe('parity reports API', () => {
     const done = await app.inject({
       method: 'GET',
       url: `/api/v1/parity/reports/${queued.id}`,
-      headers: as(['ops']),
+      headers: await as(['ops']),
     });
     expect(done.json()).toMatchObject({
       status: 'done',
@@ -540,7 +542,7 @@ describe('parity exports', () => {
     const res = await app.inject({
       method: 'GET',
       url: `/api/v1/parity/reports/${reportId}/export.csv`,
-      headers: as(['finance']),
+      headers: await as(['finance']),
     });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
@@ -556,7 +558,7 @@ describe('parity exports', () => {
     const res = await app.inject({
       method: 'GET',
       url: `/api/v1/parity/reports/${reportId}/export.xlsx`,
-      headers: as(['finance']),
+      headers: await as(['finance']),
     });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe(
