@@ -33,9 +33,9 @@ VENDORS = ["Bloomline Data", "CloudNine Hosting", "DeskPro Supplies", "Eastgate 
 CATEGORIES = ["labour", "software", "data", "travel", "subcontract"]
 TERMS = [15, 30, 45, 60]
 HISTORICAL = [  # (filename, employees, generator seed, pool as a fraction of the unpooled total or None)
-    ("historical-2024-q4.csv", 200, 101, None),
-    ("historical-2025-q1.csv", 240, 102, Decimal("0.9")),
-    ("historical-2025-q2.csv", 260, 103, Decimal("0.95")),
+    ("historical-2024-q4.csv", 400, 101, None),
+    ("historical-2025-q1.csv", 380, 102, Decimal("0.9")),
+    ("historical-2025-q2.csv", 420, 103, Decimal("0.95")),
 ]
 
 
