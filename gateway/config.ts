@@ -35,6 +35,25 @@ export const ConfigSchema = z.object({
   SHADOW_BODY_CAP_BYTES: z.coerce.number().int().min(0).default(1_048_576),
   SHADOW_CONCURRENCY: z.coerce.number().int().min(1).default(4),
   SHADOW_QUEUE_MAX: z.coerce.number().int().min(1).default(1_000),
+  /** Per-sample time limit of the shadow side (module or legacy replay); past it the sample is an error. */
+  SHADOW_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
+  /** Fraction of shadowed GETs also sent to legacy a second time to learn legacy-vs-legacy noise (0-1). */
+  SHADOW_NOISE_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0.05),
+  /** Days the mismatch corpus and per-sample rows are kept. */
+  SHADOW_RETENTION_DAYS: z.coerce.number().int().min(1).default(14),
+  /** How often the auto-rollback watcher checks routes in canary/new (one leader across processes). */
+  AUTOROLLBACK_INTERVAL_MS: z.coerce.number().int().min(50).default(5_000),
+  /** Window the auto-rollback watcher judges (default budgets; a route's gate.rollback overrides them). */
+  AUTOROLLBACK_WINDOW_S: z.coerce.number().int().min(1).default(300),
+  AUTOROLLBACK_MAX_ERROR_RATE: z.coerce.number().min(0).max(1).default(0.05),
+  AUTOROLLBACK_MAX_MISMATCH_RATE: z.coerce.number().min(0).max(1).default(0.05),
+  /** Fewer module-served requests (or shadow samples) than this in the window never trigger a rollback. */
+  AUTOROLLBACK_MIN_REQUESTS: z.coerce.number().int().min(1).default(20),
+  AUTOROLLBACK_ENABLED: bool.default(true),
+  /** Lifetime of anonymous sessions in modules/sessions; keep equal to legacy's LEGACY_SESSION_TTL_SECONDS. */
+  SESSIONS_TTL_S: z.coerce.number().int().min(1).default(86_400),
+  /** modules/sessions: on a miss (outside shadow), read the session from legacy once and keep it (until legacy is gone). */
+  SESSIONS_LEGACY_FALLBACK: bool.default(true),
   /** Comma-separated list of HMAC secrets for access tokens; the first signs, all verify. Format kid:secret. */
   JWT_KEYS: z.string().optional(),
   ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(30).default(600),

@@ -4,9 +4,10 @@ import { auditModule } from '../modules/audit/index';
 import { identityModule } from '../modules/identity/index';
 import { plansModule } from '../modules/plans/index';
 import { parityModule } from '../legacy-shadow/parity/index';
+import { sessionsModule } from '../modules/sessions/index';
 
 /**
  * Every module the gateway hosts. A module is added here and nowhere else; the route table
  * learns which legacy routes it can answer from `serves`.
  */
-export const modules: FigModule[] = [identityModule, auditModule, bandsModule, plansModule, parityModule];
+export const modules: FigModule[] = [identityModule, auditModule, bandsModule, plansModule, parityModule, sessionsModule];

@@ -1,5 +1,10 @@
+import { pipeline } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ModuleContext, ModuleRequest, ModuleResponse } from '../../modules/core/module';
+import { BodyTee, copyHeaders } from '../../legacy-shadow/http/capture';
+import { canaryIdentity, onNewSide } from '../../legacy-shadow/http/canary';
+import { isWrite, reverseShadowOn } from '../../legacy-shadow/http/rules';
+import { capturedOf, type ShadowJob } from '../../legacy-shadow/http/service';
 import type { ServingModule } from './route-table';
 import type { RouteMode } from './tables';
 
@@ -27,16 +32,133 @@ export const dispatchNew: DispatchStrategy = async (ctx) => {
 };
 
 /**
- * One strategy per mode. Until issue 7 (shadow diffing, sticky canary) lands, `shadow` and
- * `canary` answer exactly like `legacy`: storing those modes is allowed, their behaviour is not
- * yet different, so flipping to them is always safe.
+ * shadow: legacy answers, byte-transparently; its answer is teed (capped) on the way to the client
+ * and, once the response has finished, a copy of the request and of that answer is handed to the
+ * shadow queue, which runs the module and diffs off the request path (legacy-shadow/http). Nothing
+ * here waits for, or can be failed by, the shadow side: `submit`/`skip` never throw or block.
  */
+export const dispatchShadow: DispatchStrategy = async (ctx) => {
+  const { request, reply, routeKey } = ctx;
+  const shadow = request.server.shadow;
+  const plan = shadow ? planShadow(ctx) : undefined;
+  if (!plan) return dispatchLegacy(ctx);
+  const cap = request.server.config.SHADOW_BODY_CAP_BYTES;
+  const started = performance.now();
+  return reply.proxyLegacy({
+    body: ctx.body,
+    onResponse: (_req, rep, res) => {
+      const tee = new BodyTee(cap);
+      pipeline(res.stream, tee, () => undefined);
+      let done = false;
+      const handOver = (finished: boolean) => {
+        if (done) return;
+        done = true;
+        if (!finished || !tee.ended) return shadow.skip(routeKey, 'primary_failed', 'legacy', plan.request.requestId);
+        shadow.submit({
+          ...plan,
+          primary: { status: res.statusCode, headers: definedHeaders(res.headers), body: tee.body(), over: tee.over, ms: tee.endedAt - started },
+        });
+      };
+      rep.raw.once('finish', () => handOver(true));
+      rep.raw.once('close', () => handOver(rep.raw.writableFinished));
+      rep.send(tee);
+    },
+  });
+};
+
+/**
+ * new: the module answers; its answers count towards the route's error budget (auto-rollback),
+ * and GETs (or what the route's `normalise.reverseShadow` says) are shadowed to legacy after
+ * the response finished, while legacy still exists.
+ */
+export const dispatchNewShadowed: DispatchStrategy = async (ctx) => {
+  const { request, reply, routeKey } = ctx;
+  const shadow = request.server.shadow;
+  if (!shadow) return dispatchNew(ctx);
+  const route = request.server.routeTable.find(routeKey);
+  const version = route?.version ?? 0;
+  const started = performance.now();
+  let res: ModuleResponse;
+  try {
+    res = await ctx.serving.handler(toModuleRequest(ctx), ctx.moduleContext);
+  } catch (err) {
+    shadow.recordServed(routeKey, version, 500);
+    throw err;
+  }
+  shadow.recordServed(routeKey, version, res.status);
+  if (route) {
+    const rules = shadow.rulesFor(route);
+    const reverse = reverseShadowOn(rules, request.method) && (!isWrite(request.method) || route.write_policy === 'dual-write');
+    if (reverse && !(ctx.body && ctx.body.length > request.server.config.SHADOW_BODY_CAP_BYTES)) {
+      const captured = capturedOf(res, performance.now() - started, request.server.config.SHADOW_BODY_CAP_BYTES);
+      const job: ShadowJob = { routeKey, writePolicy: route.write_policy, rules, primarySide: 'new', request: requestCopy(ctx), primary: captured };
+      reply.raw.once('finish', () => shadow.submit(job));
+    }
+  }
+  return sendModuleResponse(reply, res);
+};
+
+/**
+ * canary: a stable hash of who is calling (tenant, else the legacy_session cookie, else the client
+ * IP) under the route's pinned seed picks a bucket 0..9999; buckets below canaryPercent*100 get
+ * the module (reverse-shadowed to legacy), the rest get legacy (shadowed to the module).
+ */
+export const dispatchCanary: DispatchStrategy = async (ctx) => {
+  const { request, routeKey } = ctx;
+  const route = request.server.routeTable.find(routeKey);
+  if (!route) return dispatchLegacy(ctx);
+  const identity = canaryIdentity({ tenantId: request.auth?.tenantId, cookie: request.headers.cookie, ip: request.ip });
+  if (onNewSide(route.canary_seed, identity, route.canary_percent)) return dispatchNewShadowed(ctx);
+  return dispatchShadow(ctx);
+};
+
+/** One strategy per mode. */
 export const strategies: Record<RouteMode, DispatchStrategy> = {
   legacy: dispatchLegacy,
-  shadow: dispatchLegacy,
-  canary: dispatchLegacy,
-  new: dispatchNew,
+  shadow: dispatchShadow,
+  canary: dispatchCanary,
+  new: dispatchNewShadowed,
 };
+
+/** What the shadow needs of a legacy-answered request, or undefined when it is not shadowed (counted skipped where that matters). */
+function planShadow(ctx: DispatchContext): Omit<ShadowJob, 'primary'> | undefined {
+  const { request, routeKey } = ctx;
+  const shadow = request.server.shadow;
+  const route = request.server.routeTable.find(routeKey);
+  if (!route) return undefined;
+  const rules = shadow.rulesFor(route);
+  if (rules.sampleRate < 1 && Math.random() >= rules.sampleRate) return undefined;
+  const requestId = String(request.id);
+  if (isWrite(request.method) && route.write_policy === 'skip') {
+    shadow.skip(routeKey, 'write_policy_skip', 'legacy', requestId);
+    return undefined;
+  }
+  if (ctx.body && ctx.body.length > request.server.config.SHADOW_BODY_CAP_BYTES) {
+    shadow.skip(routeKey, 'body_over_cap', 'legacy', requestId);
+    return undefined;
+  }
+  return { routeKey, writePolicy: route.write_policy, rules, primarySide: 'legacy', request: requestCopy(ctx), handler: ctx.serving.handler };
+}
+
+function requestCopy(ctx: DispatchContext): ShadowJob['request'] {
+  const { request } = ctx;
+  return {
+    method: request.method,
+    url: request.url,
+    headers: copyHeaders(request.headers),
+    body: ctx.body,
+    params: { ...((request.params ?? {}) as Record<string, string>) },
+    query: { ...((request.query ?? {}) as Record<string, string | string[]>) },
+    requestId: String(request.id),
+    tenantId: request.auth?.tenantId,
+  };
+}
+
+function definedHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k] = v;
+  return out;
+}
 
 /** The request as a module sees it (a copy: modules never touch Fastify objects). */
 export function toModuleRequest(ctx: DispatchContext): ModuleRequest {

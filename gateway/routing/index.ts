@@ -7,6 +7,7 @@ import { strategies } from './dispatch';
 import { parseRouteKey, toFastifyPath } from './openapi';
 import { fetchLegacyOpenApi, opsRoutes } from './ops-routes';
 import type { RouteMode } from './tables';
+import { shadowPlugin } from '../../legacy-shadow/http/plugin';
 
 export { RouteTable } from './route-table';
 export type { RouteMode } from './tables';
@@ -99,6 +100,8 @@ async function autoImport(app: FastifyInstance, table: RouteTable): Promise<void
 export const routingPlugin = fp(
   async (app) => {
     const table = app.routeTable;
+    // Shadow queue, gates and auto-rollback (issue 7) before the routes whose strategies use them.
+    await app.register(shadowPlugin);
     await app.register(async (scope) => {
       scope.removeAllContentTypeParsers();
       scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));

@@ -19,6 +19,7 @@ import {
   RouteKeyParams,
   RouteList,
   RouteListQuery,
+  type RouteGate,
   type RouteStats,
 } from './schema';
 import { emptyStats } from './stats';
@@ -27,7 +28,7 @@ const security = [{ bearerAuth: [] }];
 const tags = ['ops'];
 
 /** Route row → the ops API's Route. */
-export function toRoute(r: LiveRoute, stats: RouteStats | undefined): Route {
+export function toRoute(r: LiveRoute, stats: RouteStats | undefined, gate?: RouteGate): Route {
   return {
     key: r.key,
     method: r.method,
@@ -42,7 +43,13 @@ export function toRoute(r: LiveRoute, stats: RouteStats | undefined): Route {
     updatedAt: r.updated_at.toISOString(),
     version: r.version,
     stats: stats ?? emptyStats(),
+    ...(gate ? { gate } : {}),
   };
+}
+
+/** A route's gate in short, when the shadow plugin (issue 7) is loaded. */
+async function gateOf(app: FastifyInstance, r: LiveRoute, tenantId?: string): Promise<RouteGate | undefined> {
+  return app.routeGates?.summary(r, tenantId);
 }
 
 /** Fetch the legacy service's OpenAPI document. */
@@ -67,7 +74,8 @@ export async function opsRoutes(scope: FastifyInstance): Promise<void> {
     async (request) => {
       const listed = table().list(request.query);
       const stats = await app.routeStats.read();
-      return { ...listed, data: listed.data.map((r) => toRoute(r, stats.get(r.key))) };
+      const gates = await Promise.all(listed.data.map((r) => gateOf(scope, r, request.auth?.tenantId)));
+      return { ...listed, data: listed.data.map((r, i) => toRoute(r, stats.get(r.key), gates[i])) };
     },
   );
 
@@ -81,7 +89,7 @@ export async function opsRoutes(scope: FastifyInstance): Promise<void> {
       parseRouteKey(request.params.key);
       const route = await table().get(request.params.key);
       const stats = await app.routeStats.read();
-      return toRoute(route, stats.get(route.key));
+      return toRoute(route, stats.get(route.key), await gateOf(scope, route, request.auth?.tenantId));
     },
   );
 
@@ -108,10 +116,11 @@ export async function opsRoutes(scope: FastifyInstance): Promise<void> {
         reason: request.body.reason,
         override: request.body.override,
         actor: auth.actor,
+        tenantId: auth.tenantId,
         requestId: String(request.id),
       });
       const stats = await app.routeStats.read();
-      return toRoute(route, stats.get(route.key));
+      return toRoute(route, stats.get(route.key), await gateOf(scope, route, auth.tenantId));
     },
   );
 

@@ -21,7 +21,18 @@ export interface FlipInput {
   requestId?: string;
   /** Parity evidence at the time of the flip (issue 7 fills it). */
   evidence?: unknown;
+  /** Tenant of the flipping user, if any (engine parity gate, audit of overrides). */
+  tenantId?: string;
+  /** A flip by fig itself (auto-rollback): never gated. */
+  system?: boolean;
 }
+
+/**
+ * The parity gate, checked before a flip that sends more traffic to the new side (issue 7,
+ * legacy-shadow/gates). Throws a 409 problem when the gate fails and the flip is no override;
+ * returns the evidence to record with the flip.
+ */
+export type GateKeeper = (route: LiveRoute, input: FlipInput) => Promise<unknown>;
 
 export interface RouteFilter {
   search?: string;
@@ -64,6 +75,7 @@ export class RouteTable extends EventEmitter<RouteTableEvents> {
   private reloading: Promise<void> | undefined;
   private reloadAgain = false;
   private closed = false;
+  private gateKeeper: GateKeeper | undefined;
   readonly channel: string;
 
   constructor(
@@ -164,6 +176,11 @@ export class RouteTable extends EventEmitter<RouteTableEvents> {
     }
   }
 
+  /** Install the parity gate checked by `flip` (legacy-shadow/gates). */
+  setGateKeeper(fn: GateKeeper | undefined): void {
+    this.gateKeeper = fn;
+  }
+
   /** Live mode of a route key from the in-memory copy; unknown keys are legacy. */
   modeFor(key: string): RouteMode {
     return this.routes.get(key)?.mode ?? 'legacy';
@@ -236,6 +253,14 @@ export class RouteTable extends EventEmitter<RouteTableEvents> {
         { routeKey: key, mode: input.mode },
       );
     }
+    let evidence = input.evidence;
+    if (this.gateKeeper && !input.system && (input.mode === 'canary' || input.mode === 'new')) {
+      const current = await this.get(key);
+      const exposure = (mode: RouteMode, pct: number) => (mode === 'new' ? 100 : mode === 'canary' ? pct : 0);
+      if (exposure(input.mode, input.canaryPercent ?? current.canary_percent) > exposure(current.mode, current.canary_percent)) {
+        evidence = (await this.gateKeeper(current, input)) ?? evidence;
+      }
+    }
     const result = await this.deps.db.transaction().execute(async (trx) => {
       const before = await trx.selectFrom('gateway.routes').selectAll().where('key', '=', key).forUpdate().executeTakeFirst();
       if (!before) throw notFound('Route', key);
@@ -266,7 +291,7 @@ export class RouteTable extends EventEmitter<RouteTableEvents> {
           reason: input.reason,
           before: JSON.stringify(was),
           after: JSON.stringify(after),
-          evidence: input.evidence === undefined ? null : JSON.stringify(input.evidence),
+          evidence: evidence === undefined ? null : JSON.stringify(evidence),
           override: input.override ?? false,
           request_id: input.requestId ?? null,
         })

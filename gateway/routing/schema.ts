@@ -15,6 +15,10 @@ export const RouteStats = z.object({
 });
 export type RouteStats = z.infer<typeof RouteStats>;
 
+/** Parity gate of a route in short (issue 7): failing check names; details at GET /_fig/routes/{key}/gate. */
+export const RouteGate = z.object({ passed: z.boolean(), failing: z.array(z.string()) });
+export type RouteGate = z.infer<typeof RouteGate>;
+
 export const Route = z.object({
   key: z.string(),
   method: z.string(),
@@ -29,6 +33,7 @@ export const Route = z.object({
   updatedAt: z.string(),
   version: z.number().int(),
   stats: RouteStats,
+  gate: RouteGate.optional(),
 });
 export type Route = z.infer<typeof Route>;
 

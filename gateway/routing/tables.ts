@@ -15,6 +15,8 @@ export interface RouteTableRow {
   tags: ColumnType<string[], string[] | undefined, string[]>;
   source: ColumnType<string, string | undefined, string>;
   version: ColumnType<number, number | undefined, number>;
+  /** Pinned canary hash seed (migrations/0035): set once at insert, never changed. */
+  canary_seed: ColumnType<string, string | undefined, never>;
   created_at: ColumnType<Date, Date | undefined, never>;
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireAuth } from '../../modules/core/auth-context';
-import { badRequest } from '../../modules/core/errors';
+import { badRequest, notFound } from '../../modules/core/errors';
 import { opsGuard } from '../../gateway/routing/ops-auth';
 import { parseRouteKey } from '../../gateway/routing/openapi';
 import { toRoute } from '../../gateway/routing/ops-routes';
@@ -159,7 +159,7 @@ export async function shadowOpsRoutes(scope: FastifyInstance): Promise<void> {
           .execute();
         return updated;
       });
-      if (!row) return app.routeTable.get(key); // 404 problem
+      if (!row) throw notFound('Route', key);
       await app.routeTable.reload('settings');
       await app.redis.publish(app.routeTable.channel, JSON.stringify({ op: 'settings', key, version: row.version })).catch(() => undefined);
       const live = await app.routeTable.get(key);

@@ -325,7 +325,8 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
         url,
         params,
         query: request.query,
-        headers: { ...request.headers },
+        // Marks a shadow copy: modules must answer from their own state (no read-through to legacy).
+        headers: { ...request.headers, 'x-fig-shadow': 'module' },
         body: request.body,
         requestId: request.requestId,
         tenantId: request.tenantId,

@@ -27,6 +27,11 @@ export interface ModuleRequest {
   signal?: AbortSignal;
   /** For write policy `dry-run`: the module must not commit anything. */
   dryRun?: boolean;
+  /**
+   * Write policy `dual-write`, in shadow: what legacy answered to this same request (JSON body
+   * parsed), so the module can write the same entity with the same id. Undefined otherwise.
+   */
+  legacyResponse?: { status: number; headers: Record<string, string | string[]>; body: unknown };
 }
 
 export interface ModuleResponse {
