@@ -103,9 +103,11 @@ function rewriteResponseHeaders(headers: Record<string, unknown>, request: Fasti
 }
 
 /** Map an upstream failure to a problem: 504 when legacy was too slow, 502 otherwise. */
-function onUpstreamError(reply: FastifyReply, { error }: { error: Error & { code?: string; cause?: Error & { code?: string } } }) {
+type UpstreamError = Error & { code?: string; cause?: unknown };
+
+function onUpstreamError(reply: FastifyReply, { error }: { error: UpstreamError }) {
   const request = reply.request;
-  const code = error.cause?.code ?? error.code ?? '';
+  const code = (error.cause as { code?: string } | undefined)?.code ?? error.code ?? '';
   reply.header('x-request-id', String(request.id));
   if (TIMEOUT_CODES.has(code) || TIMEOUT_CODES.has(error.code ?? '')) {
     return sendProblem(request, reply, 504, UPSTREAM_TIMEOUT, `The legacy service did not answer within ${request.server.config.PROXY_TIMEOUT_MS} ms`);
@@ -125,8 +127,29 @@ function onUpstreamResponse(request: FastifyRequest, reply: FastifyReply, res: U
     }
   }
   const custom = state[kOnResponse];
-  if (custom) custom(request, reply, res);
-  else reply.send(res.stream);
+  if (custom) return custom(request, reply, res);
+  const length = Number(res.headers['content-length']);
+  if (length > 0 && length <= SMALL_BODY_BYTES && res.headers['content-type'] !== undefined && request.method !== 'HEAD') {
+    return sendSmallBody(request, reply, res.stream);
+  }
+  reply.send(res.stream);
+}
+
+/**
+ * A small body of known length is collected and sent with its headers in one write, which costs
+ * the event loop far less than piping a stream (measured in bench/proxy). It is already complete
+ * upstream, so nothing is delayed; chunked and large bodies are always streamed.
+ */
+const SMALL_BODY_BYTES = 64 * 1024;
+
+function sendSmallBody(request: FastifyRequest, reply: FastifyReply, stream: Readable): void {
+  const chunks: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  stream.once('end', () => reply.send(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+  stream.once('error', (err: UpstreamError) => {
+    if (!reply.sent) onUpstreamError(reply, { error: err });
+    else request.log.warn({ err }, 'upstream body failed after the answer started');
+  });
 }
 
 function retryDelay({ err, req, attempt }: { err?: Error & { code?: string }; req: { method: string; body?: unknown }; attempt: number }) {

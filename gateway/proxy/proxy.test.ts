@@ -459,6 +459,27 @@ describe('legacy down, slow and back', () => {
     expect(res.body.toString()).toBe('GET 0');
   });
 
+  it('answers 502 when legacy drops the connection in the middle of a small body', async () => {
+    upstream.handle((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      res.write('{"partial":');
+      setImmediate(() => res.socket?.destroy());
+    });
+    const res = await send(fig, { path: '/partial', headers: { 'x-request-id': 'partial-1' } });
+    expect(res.status).toBe(502);
+    expect(JSON.parse(res.body.toString())).toMatchObject({ status: 502, code: 'FIG_UPSTREAM_UNAVAILABLE', request_id: 'partial-1', instance: '/partial' });
+  });
+
+  it('answers 504 when legacy stalls in the middle of a small body', async () => {
+    upstream.handle((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      res.write('{"partial":');
+    });
+    const res = await send(fig, { path: '/stalled' });
+    expect(res.status).toBe(504);
+    expect(JSON.parse(res.body.toString())).toMatchObject({ status: 504, code: 'FIG_UPSTREAM_TIMEOUT', instance: '/stalled' });
+  });
+
   it('answers 502 when legacy drops the connection mid-request, and keeps serving', async () => {
     upstream.handle((req) => req.socket.destroy());
     const res = await send(fig, { method: 'POST', path: '/drop', body: 'x' });
