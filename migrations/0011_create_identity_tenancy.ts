@@ -83,7 +83,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       foreign key (tenant_id, user_id) references tenancy.memberships (tenant_id, user_id) on delete cascade
     )
   `.execute(db);
-  await sql`create index user_role_assignments_user_idx on tenancy.user_role_assignments (user_id)`.execute(db);
+  await sql`create index user_role_assignments_user_idx on tenancy.user_role_assignments (user_id)`.execute(
+    db,
+  );
   await sql`
     create table tenancy.invitations (
       id                uuid primary key default gen_random_uuid(),
@@ -100,13 +102,17 @@ export async function up(db: Kysely<any>): Promise<void> {
       created_at        timestamptz not null default now()
     )
   `.execute(db);
-  await sql`create index invitations_tenant_idx on tenancy.invitations (tenant_id, created_at desc)`.execute(db);
+  await sql`create index invitations_tenant_idx on tenancy.invitations (tenant_id, created_at desc)`.execute(
+    db,
+  );
 
   for (const table of ['tenancy.memberships', 'tenancy.user_role_assignments', 'tenancy.invitations']) {
     await sql.raw(`alter table ${table} enable row level security`).execute(db);
     await sql.raw(`alter table ${table} force row level security`).execute(db);
     await sql
-      .raw(`create policy tenant_isolation on ${table} using (tenant_id = app.current_tenant()) with check (tenant_id = app.current_tenant())`)
+      .raw(
+        `create policy tenant_isolation on ${table} using (tenant_id = app.current_tenant()) with check (tenant_id = app.current_tenant())`,
+      )
       .execute(db);
     await sql.raw(`grant select, insert, update, delete on ${table} to fig_app`).execute(db);
   }
@@ -114,7 +120,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Global tables, as seen by fig_app: its own organisation; users who are members of it
   // (memberships is itself tenant-filtered); the role model read-only.
   await sql`alter table tenancy.organisations enable row level security`.execute(db);
-  await sql`create policy own_organisation on tenancy.organisations to fig_app using (id = app.current_tenant())`.execute(db);
+  await sql`create policy own_organisation on tenancy.organisations to fig_app using (id = app.current_tenant())`.execute(
+    db,
+  );
   await sql`grant select, update (name) on tenancy.organisations to fig_app`.execute(db);
   await sql`alter table identity.users enable row level security`.execute(db);
   await sql`
@@ -122,8 +130,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     using (exists (select 1 from tenancy.memberships m where m.user_id = users.id))
   `.execute(db);
   // Never the password hash.
-  await sql`grant select (id, email, name, email_verified_at, disabled_at, perms_version, created_at, updated_at) on identity.users to fig_app`.execute(db);
-  await sql`grant select on tenancy.roles, tenancy.permissions, tenancy.role_permissions to fig_app`.execute(db);
+  await sql`grant select (id, email, name, email_verified_at, disabled_at, perms_version, created_at, updated_at) on identity.users to fig_app`.execute(
+    db,
+  );
+  await sql`grant select on tenancy.roles, tenancy.permissions, tenancy.role_permissions to fig_app`.execute(
+    db,
+  );
 
   // ---- identity: owner-only ---------------------------------------------------------------------
   await sql`
@@ -144,7 +156,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     )
   `.execute(db);
   await sql`create index user_sessions_family_idx on identity.user_sessions (family_id)`.execute(db);
-  await sql`create index user_sessions_user_idx on identity.user_sessions (user_id) where revoked_at is null`.execute(db);
+  await sql`create index user_sessions_user_idx on identity.user_sessions (user_id) where revoked_at is null`.execute(
+    db,
+  );
   await sql`
     create table identity.auth_events (
       id          bigint generated always as identity primary key,
@@ -182,7 +196,12 @@ export async function up(db: Kysely<any>): Promise<void> {
       sent_at     timestamptz
     )
   `.execute(db);
-  for (const table of ['identity.user_sessions', 'identity.auth_events', 'identity.action_tokens', 'identity.outbox']) {
+  for (const table of [
+    'identity.user_sessions',
+    'identity.auth_events',
+    'identity.action_tokens',
+    'identity.outbox',
+  ]) {
     // RLS on with no policy: fig_app (which also has no grant) could see nothing even if granted.
     await sql.raw(`alter table ${table} enable row level security`).execute(db);
   }

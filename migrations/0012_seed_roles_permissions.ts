@@ -29,7 +29,20 @@ const ROLES: Array<{ key: string; name: string; description: string; permissions
     key: 'admin',
     name: 'Administrator',
     description: 'Manages the organisation, its members and its data (approvals stay with hr and finance)',
-    permissions: ['users.read', 'users.manage', 'plans.read', 'plans.write', 'plans.lock', 'runs.read', 'runs.write', 'audit.read', 'apar.read', 'apar.write', 'routes.read', 'parity.read'],
+    permissions: [
+      'users.read',
+      'users.manage',
+      'plans.read',
+      'plans.write',
+      'plans.lock',
+      'runs.read',
+      'runs.write',
+      'audit.read',
+      'apar.read',
+      'apar.write',
+      'routes.read',
+      'parity.read',
+    ],
   },
   {
     key: 'hr',
@@ -37,20 +50,47 @@ const ROLES: Array<{ key: string; name: string; description: string; permissions
     description: 'Designs plans, runs them and gives the HR approval',
     permissions: ['users.read', 'plans.read', 'plans.write', 'runs.read', 'runs.write', 'runs.approve.hr'],
   },
-  { key: 'manager', name: 'Manager', description: 'Sees plans and results of their people', permissions: ['plans.read', 'runs.read'] },
+  {
+    key: 'manager',
+    name: 'Manager',
+    description: 'Sees plans and results of their people',
+    permissions: ['plans.read', 'runs.read'],
+  },
   {
     key: 'finance',
     name: 'Finance',
     description: 'Locks plans, gives the finance approval, reviews parity and signs off cutovers',
-    permissions: ['plans.read', 'plans.lock', 'runs.read', 'runs.approve.finance', 'parity.read', 'parity.signoff', 'apar.read', 'apar.write'],
+    permissions: [
+      'plans.read',
+      'plans.lock',
+      'runs.read',
+      'runs.approve.finance',
+      'parity.read',
+      'parity.signoff',
+      'apar.read',
+      'apar.write',
+    ],
   },
   {
     key: 'auditor',
     name: 'Auditor',
     description: 'Reads everything, including the audit trail; changes nothing',
-    permissions: ['users.read', 'plans.read', 'runs.read', 'audit.read', 'parity.read', 'apar.read', 'routes.read'],
+    permissions: [
+      'users.read',
+      'plans.read',
+      'runs.read',
+      'audit.read',
+      'parity.read',
+      'apar.read',
+      'routes.read',
+    ],
   },
-  { key: 'readonly', name: 'Read-only', description: 'Reads plans, runs and AP/AR', permissions: ['plans.read', 'runs.read', 'apar.read'] },
+  {
+    key: 'readonly',
+    name: 'Read-only',
+    description: 'Reads plans, runs and AP/AR',
+    permissions: ['plans.read', 'runs.read', 'apar.read'],
+  },
   {
     key: 'ops',
     name: 'Operations',
@@ -61,7 +101,9 @@ const ROLES: Array<{ key: string; name: string; description: string; permissions
 
 export async function up(db: Kysely<any>): Promise<void> {
   for (const [key, description] of Object.entries(PERMISSIONS)) {
-    await sql`insert into tenancy.permissions (key, description) values (${key}, ${description}) on conflict (key) do nothing`.execute(db);
+    await sql`insert into tenancy.permissions (key, description) values (${key}, ${description}) on conflict (key) do nothing`.execute(
+      db,
+    );
   }
   let position = 0;
   for (const role of ROLES) {
@@ -70,7 +112,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       on conflict (key) do nothing
     `.execute(db);
     for (const p of role.permissions) {
-      await sql`insert into tenancy.role_permissions (role_key, permission_key) values (${role.key}, ${p}) on conflict do nothing`.execute(db);
+      await sql`insert into tenancy.role_permissions (role_key, permission_key) values (${role.key}, ${p}) on conflict do nothing`.execute(
+        db,
+      );
     }
   }
 }

@@ -12,9 +12,16 @@ export interface TestUser {
 }
 
 /** Create an organisation with a random slug (or use the given id, creating it if missing). */
-export async function createTestTenant(app: FastifyInstance, opts: { id?: string; name?: string } = {}): Promise<string> {
+export async function createTestTenant(
+  app: FastifyInstance,
+  opts: { id?: string; name?: string } = {},
+): Promise<string> {
   const slug = `t-${randomBytes(5).toString('hex')}`;
-  const org = await createOrganisation(app.db, { id: opts.id ?? randomUUID(), name: opts.name ?? `Test org ${slug}`, slug });
+  const org = await createOrganisation(app.db, {
+    id: opts.id ?? randomUUID(),
+    name: opts.name ?? `Test org ${slug}`,
+    slug,
+  });
   return org.id;
 }
 
@@ -28,7 +35,14 @@ export async function createUserWithRoles(
 ): Promise<TestUser> {
   const tenantId = opts.tenantId ?? (await createTestTenant(app));
   const email = (opts.email ?? `u-${randomBytes(5).toString('hex')}@test.fig`).toLowerCase();
-  const user = await provisionUser(app.db, { email, name: opts.name, password: TEST_PASSWORD, tenantId, roles: opts.roles, actor: 'test' });
+  const user = await provisionUser(app.db, {
+    email,
+    name: opts.name,
+    password: TEST_PASSWORD,
+    tenantId,
+    roles: opts.roles,
+    actor: 'test',
+  });
   return { userId: user.id, tenantId, email, password: TEST_PASSWORD };
 }
 
@@ -39,9 +53,19 @@ export async function createUserWithRoles(
 export async function loginAs(
   app: FastifyInstance,
   opts: { roles: string[]; tenantId?: string; email?: string },
-): Promise<{ token: string; headers: { authorization: string }; tenantId: string; userId: string; email: string }> {
+): Promise<{
+  token: string;
+  headers: { authorization: string };
+  tenantId: string;
+  userId: string;
+  email: string;
+}> {
   const u = await createUserWithRoles(app, opts);
-  const row = await app.db.selectFrom('identity.users').select('perms_version').where('id', '=', u.userId).executeTakeFirstOrThrow();
+  const row = await app.db
+    .selectFrom('identity.users')
+    .select('perms_version')
+    .where('id', '=', u.userId)
+    .executeTakeFirstOrThrow();
   const assigned = await app.db
     .selectFrom('tenancy.user_role_assignments')
     .select('role_key')
@@ -49,8 +73,21 @@ export async function loginAs(
     .where('user_id', '=', u.userId)
     .orderBy('role_key')
     .execute();
-  const token = app.accessTokens.sign({ sub: u.userId, tid: u.tenantId, roles: assigned.map((r) => r.role_key), pv: row.perms_version, portal: 'internal', email: u.email });
-  return { token, headers: { authorization: `Bearer ${token}` }, tenantId: u.tenantId, userId: u.userId, email: u.email };
+  const token = app.accessTokens.sign({
+    sub: u.userId,
+    tid: u.tenantId,
+    roles: assigned.map((r) => r.role_key),
+    pv: row.perms_version,
+    portal: 'internal',
+    email: u.email,
+  });
+  return {
+    token,
+    headers: { authorization: `Bearer ${token}` },
+    tenantId: u.tenantId,
+    userId: u.userId,
+    email: u.email,
+  };
 }
 
 /** The admin token's Authorization header (testConfig sets ADMIN_TOKEN). */

@@ -6,7 +6,13 @@ import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config';
 import type { AuthContext } from '../../modules/core/auth-context';
 import { AppError, forbidden, unauthorized } from '../../modules/core/errors';
-import { parseJwtKeys, registerAccessTokens, TokenRejected, permsVersionKey, type AccessTokens } from '../../modules/identity/access-tokens';
+import {
+  parseJwtKeys,
+  registerAccessTokens,
+  TokenRejected,
+  permsVersionKey,
+  type AccessTokens,
+} from '../../modules/identity/access-tokens';
 import { Rbac } from '../../modules/tenancy/rbac';
 
 export interface GuardedRoute {
@@ -49,7 +55,10 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
  */
 export const authPlugin = fp<{ config: Config }>(
   async (app, { config }) => {
-    const accessTokens = await registerAccessTokens(app, { keys: parseJwtKeys(config.JWT_KEYS), ttlSeconds: config.ACCESS_TOKEN_TTL_S });
+    const accessTokens = await registerAccessTokens(app, {
+      keys: parseJwtKeys(config.JWT_KEYS),
+      ttlSeconds: config.ACCESS_TOKEN_TTL_S,
+    });
     const rbac = new Rbac();
     const guardedRoutes: GuardedRoute[] = [];
     app.decorate('accessTokens', accessTokens);
@@ -64,8 +73,18 @@ export const authPlugin = fp<{ config: Config }>(
     const adminDigest = config.ADMIN_TOKEN ? digest(config.ADMIN_TOKEN) : undefined;
     let adminPermissions: Set<string> | undefined;
     const adminContext = (): AuthContext => {
-      adminPermissions ??= new Set([...rbac.permissionsFor(['ops']), ...[...rbac.allPermissions()].filter((p) => p.startsWith('routes.'))]);
-      return { kind: 'admin-token', userId: 'admin-token', actor: 'admin-token', roles: ['ops'], permissions: adminPermissions, portal: 'internal' };
+      adminPermissions ??= new Set([
+        ...rbac.permissionsFor(['ops']),
+        ...[...rbac.allPermissions()].filter((p) => p.startsWith('routes.')),
+      ]);
+      return {
+        kind: 'admin-token',
+        userId: 'admin-token',
+        actor: 'admin-token',
+        roles: ['ops'],
+        permissions: adminPermissions,
+        portal: 'internal',
+      };
     };
 
     async function authenticate(request: FastifyRequest, token: string): Promise<void> {
@@ -75,10 +94,12 @@ export const authPlugin = fp<{ config: Config }>(
       }
       try {
         const claims = accessTokens.verify(token);
-        const current = await app.redis.get(permsVersionKey(config.REDIS_PREFIX, claims.sub)).catch((err: Error) => {
-          request.log.warn({ err: err.message }, 'permission version check skipped: redis unavailable');
-          return null;
-        });
+        const current = await app.redis
+          .get(permsVersionKey(config.REDIS_PREFIX, claims.sub))
+          .catch((err: Error) => {
+            request.log.warn({ err: err.message }, 'permission version check skipped: redis unavailable');
+            return null;
+          });
         if (current !== null && Number(current) > claims.pv) throw new TokenRejected('revoked');
         request.authExpiresAt = claims.exp;
         request.auth = {
@@ -104,18 +125,25 @@ export const authPlugin = fp<{ config: Config }>(
       if (!permission || routeConfig.public) return;
       if (!request.auth) {
         reply.header('www-authenticate', request.authFailure ? 'Bearer error="invalid_token"' : 'Bearer');
-        throw unauthorized(request.authFailure ?? 'Authentication is required: send Authorization: Bearer <access token>');
+        throw unauthorized(
+          request.authFailure ?? 'Authentication is required: send Authorization: Bearer <access token>',
+        );
       }
-      if (!request.auth.permissions.has(permission)) throw forbidden(`This action needs the permission ${permission}`);
+      if (!request.auth.permissions.has(permission))
+        throw forbidden(`This action needs the permission ${permission}`);
     });
 
     app.addHook('onRoute', (route) => {
       const cfg = (route.config ??= {}) as { permission?: string; rateLimit?: unknown };
       const methods = [route.method].flat().map(String);
-      if (cfg.permission) for (const method of methods.filter((m) => m !== 'HEAD')) guardedRoutes.push({ method, url: route.url, permission: cfg.permission });
+      if (cfg.permission)
+        for (const method of methods.filter((m) => m !== 'HEAD'))
+          guardedRoutes.push({ method, url: route.url, permission: cfg.permission });
       if (cfg.rateLimit !== undefined || methods.every((m) => m === 'HEAD')) return;
-      if (route.url.startsWith('/api/v1/auth/')) cfg.rateLimit = { max: config.RATE_LIMIT_AUTH_PER_MIN, timeWindow: 60_000 };
-      else if (cfg.permission && methods.some((m) => !READ_METHODS.has(m))) cfg.rateLimit = { max: config.RATE_LIMIT_WRITES_PER_MIN, timeWindow: 60_000 };
+      if (route.url.startsWith('/api/v1/auth/'))
+        cfg.rateLimit = { max: config.RATE_LIMIT_AUTH_PER_MIN, timeWindow: 60_000 };
+      else if (cfg.permission && methods.some((m) => !READ_METHODS.has(m)))
+        cfg.rateLimit = { max: config.RATE_LIMIT_WRITES_PER_MIN, timeWindow: 60_000 };
     });
 
     // Registered after the onRoute hook above so it sees the rateLimit config that hook sets.
@@ -126,7 +154,11 @@ export const authPlugin = fp<{ config: Config }>(
       skipOnError: true,
       keyGenerator: (request) => request.ip,
       errorResponseBuilder: (_request, ctx) =>
-        new AppError('FIG_RATE_LIMITED', 429, `Too many requests: at most ${ctx.max} per minute; retry in ${Math.ceil(ctx.ttl / 1000)} s`),
+        new AppError(
+          'FIG_RATE_LIMITED',
+          429,
+          `Too many requests: at most ${ctx.max} per minute; retry in ${Math.ceil(ctx.ttl / 1000)} s`,
+        ),
     });
   },
   { name: 'auth', dependencies: ['infra'] },

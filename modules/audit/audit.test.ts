@@ -26,7 +26,9 @@ const event = (tenantId: string, n: number) => ({
 
 describe('canonical JSON', () => {
   it('sorts keys at every depth and drops undefined members', () => {
-    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: undefined, x: 'q' }], c: null } })).toBe('{"a":{"c":null,"d":[2,{"x":"q","z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: undefined, x: 'q' }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[2,{"x":"q","z":1}]},"b":1}',
+    );
   });
 });
 
@@ -37,7 +39,9 @@ describe('recordAudit', () => {
     const second = await withTenant(db, tenant, (trx) => recordAudit(trx, event(tenant, 2)));
     expect(first.seq).toBe(1);
     expect(second.seq).toBe(2);
-    const rows = await withTenant(db, tenant, (trx) => trx.selectFrom('audit.events').selectAll().orderBy('seq').execute());
+    const rows = await withTenant(db, tenant, (trx) =>
+      trx.selectFrom('audit.events').selectAll().orderBy('seq').execute(),
+    );
     expect(rows.map((r) => r.prev_hash)).toEqual([GENESIS_HASH, first.hash]);
     expect(rows[0]!.after).toEqual({ name: 'new 1', amount: '11.00' });
     const report = await withTenant(db, tenant, (trx) => verifyChain(trx));
@@ -52,13 +56,22 @@ describe('recordAudit', () => {
         throw new Error('action failed');
       }),
     ).rejects.toThrow('action failed');
-    const n = await withTenant(db, tenant, (trx) => trx.selectFrom('audit.events').select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow());
+    const n = await withTenant(db, tenant, (trx) =>
+      trx
+        .selectFrom('audit.events')
+        .select(sql<string>`count(*)`.as('n'))
+        .executeTakeFirstOrThrow(),
+    );
     expect(n.n).toBe('0');
   });
 
   it('never forks the chain under concurrent writers of one tenant', async () => {
     const tenant = randomUUID();
-    await Promise.all(Array.from({ length: 12 }, (_, i) => withTenant(db, tenant, (trx) => recordAudit(trx, event(tenant, i)))));
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        withTenant(db, tenant, (trx) => recordAudit(trx, event(tenant, i))),
+      ),
+    );
     const report = await withTenant(db, tenant, (trx) => verifyChain(trx));
     expect(report.ok).toBe(true);
     expect(report.checked).toBe(12);
@@ -67,7 +80,9 @@ describe('recordAudit', () => {
   it('refuses to write an event for another tenant than the transaction is scoped to', async () => {
     const tenant = randomUUID();
     const other = randomUUID();
-    await expect(withTenant(db, tenant, (trx) => recordAudit(trx, event(other, 1)))).rejects.toThrow(/row-level security/);
+    await expect(withTenant(db, tenant, (trx) => recordAudit(trx, event(other, 1)))).rejects.toThrow(
+      /row-level security/,
+    );
   });
 });
 
@@ -75,15 +90,21 @@ describe('audit.events is append-only', () => {
   it('refuses UPDATE and DELETE, even for the owner', async () => {
     const tenant = randomUUID();
     await withTenant(db, tenant, (trx) => recordAudit(trx, event(tenant, 1)));
-    await expect(sql`update audit.events set actor = 'mallory' where tenant_id = ${tenant}`.execute(db)).rejects.toThrow(/append-only \(UPDATE refused\)/);
-    await expect(sql`delete from audit.events where tenant_id = ${tenant}`.execute(db)).rejects.toThrow(/append-only \(DELETE refused\)/);
+    await expect(
+      sql`update audit.events set actor = 'mallory' where tenant_id = ${tenant}`.execute(db),
+    ).rejects.toThrow(/append-only \(UPDATE refused\)/);
+    await expect(sql`delete from audit.events where tenant_id = ${tenant}`.execute(db)).rejects.toThrow(
+      /append-only \(DELETE refused\)/,
+    );
     await expect(sql`truncate audit.events`.execute(db)).rejects.toThrow(/append-only \(TRUNCATE refused\)/);
   });
 
   it('does not let the app role update even with the trigger gone (no UPDATE grant)', async () => {
     const tenant = randomUUID();
     await withTenant(db, tenant, (trx) => recordAudit(trx, event(tenant, 1)));
-    await expect(withTenant(db, tenant, (trx) => sql`update audit.events set actor = 'x'`.execute(trx))).rejects.toThrow(/permission denied/);
+    await expect(
+      withTenant(db, tenant, (trx) => sql`update audit.events set actor = 'x'`.execute(trx)),
+    ).rejects.toThrow(/permission denied/);
   });
 });
 
@@ -100,7 +121,9 @@ describe('verifyChain', () => {
   it('detects an edited row and names it as the first broken link', async () => {
     const tenant = randomUUID();
     for (let i = 1; i <= 4; i++) await withTenant(db, tenant, (trx) => recordAudit(trx, event(tenant, i)));
-    await tamper(sql`update audit.events set after = '{"name":"new 2","amount":"999.00"}' where tenant_id = ${tenant} and seq = 2`);
+    await tamper(
+      sql`update audit.events set after = '{"name":"new 2","amount":"999.00"}' where tenant_id = ${tenant} and seq = 2`,
+    );
     const report = await withTenant(db, tenant, (trx) => verifyChain(trx));
     expect(report.ok).toBe(false);
     expect(report.checked).toBe(1);

@@ -41,7 +41,12 @@ export async function listEvents(
 }
 
 /** Events in chain order after `afterSeq` (keyset), for the verifier and the CSV export. */
-export async function eventsAfter(trx: Trx, afterSeq: number, limit: number, filter: AuditFilter = {}): Promise<AuditEventRow[]> {
+export async function eventsAfter(
+  trx: Trx,
+  afterSeq: number,
+  limit: number,
+  filter: AuditFilter = {},
+): Promise<AuditEventRow[]> {
   const base = applyFilter(trx.selectFrom('audit.events') as EventsQuery, filter);
   return (await base
     .selectAll()

@@ -25,10 +25,20 @@ describe('audit events API', () => {
     });
     expect(put.statusCode).toBe(200);
     await withTenant(app.db, admin.tenantId, (trx) =>
-      recordAudit(trx, { tenantId: admin.tenantId, actor: '=HYPERLINK("http://evil")', action: 'test.inject', entity: 'cell', entityId: '+1', after: { note: '@SUM(A1)' } }),
+      recordAudit(trx, {
+        tenantId: admin.tenantId,
+        actor: '=HYPERLINK("http://evil")',
+        action: 'test.inject',
+        entity: 'cell',
+        entityId: '+1',
+        after: { note: '@SUM(A1)' },
+      }),
     );
 
-    const list = await app.inject({ url: '/api/v1/audit-events?action=member.roles.update', headers: auditor.headers });
+    const list = await app.inject({
+      url: '/api/v1/audit-events?action=member.roles.update',
+      headers: auditor.headers,
+    });
     expect(list.statusCode).toBe(200);
     expect(list.json()).toMatchObject({ total: 1, hasMore: false, nextCursor: null });
     expect(list.json().data[0]).toMatchObject({
@@ -43,12 +53,24 @@ describe('audit events API', () => {
       ip: '127.0.0.1',
     });
     const paged = await app.inject({ url: '/api/v1/audit-events?limit=2', headers: auditor.headers });
-    expect(paged.json()).toMatchObject({ hasMore: true, data: [{ action: 'test.inject' }, { action: 'member.roles.update' }] });
-    const next = await app.inject({ url: `/api/v1/audit-events?limit=2&cursor=${paged.json().nextCursor}`, headers: auditor.headers });
+    expect(paged.json()).toMatchObject({
+      hasMore: true,
+      data: [{ action: 'test.inject' }, { action: 'member.roles.update' }],
+    });
+    const next = await app.inject({
+      url: `/api/v1/audit-events?limit=2&cursor=${paged.json().nextCursor}`,
+      headers: auditor.headers,
+    });
     expect(next.json().data[0].seq).toBe(paged.json().data[1].seq - 1);
-    const byActor = await app.inject({ url: `/api/v1/audit-events?actor=${encodeURIComponent(admin.email)}`, headers: auditor.headers });
+    const byActor = await app.inject({
+      url: `/api/v1/audit-events?actor=${encodeURIComponent(admin.email)}`,
+      headers: auditor.headers,
+    });
     expect(byActor.json().total).toBe(1);
-    const future = await app.inject({ url: `/api/v1/audit-events?from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`, headers: auditor.headers });
+    const future = await app.inject({
+      url: `/api/v1/audit-events?from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`,
+      headers: auditor.headers,
+    });
     expect(future.json().total).toBe(0);
 
     const verify = await app.inject({ url: '/api/v1/audit-events/verify', headers: auditor.headers });
@@ -58,14 +80,20 @@ describe('audit events API', () => {
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
     const lines = csv.body.trim().split('\r\n');
-    expect(lines[0]).toBe('seq,created_at,actor,actor_id,action,entity,entity_id,request_id,ip,before,after,prev_hash,hash');
+    expect(lines[0]).toBe(
+      'seq,created_at,actor,actor_id,action,entity,entity_id,request_id,ip,before,after,prev_hash,hash',
+    );
     const injected = lines.find((l) => l.includes('test.inject'))!;
     expect(injected).toContain(`"'=HYPERLINK(""http://evil"")"`);
     expect(injected).toContain(",'+1,");
     expect(injected).not.toMatch(/,[=+@-]/);
 
     const readonly = await loginAs(app, { roles: ['readonly'], tenantId: admin.tenantId });
-    for (const url of ['/api/v1/audit-events', '/api/v1/audit-events/verify', '/api/v1/audit-events/export.csv']) {
+    for (const url of [
+      '/api/v1/audit-events',
+      '/api/v1/audit-events/verify',
+      '/api/v1/audit-events/export.csv',
+    ]) {
       expect((await app.inject({ url, headers: readonly.headers })).statusCode).toBe(403);
     }
   });
@@ -73,9 +101,21 @@ describe('audit events API', () => {
   it('reports the first broken link after a superuser edits history', async () => {
     const auditor = await loginAs(app, { roles: ['auditor'] });
     for (let i = 0; i < 3; i++) {
-      await withTenant(app.db, auditor.tenantId, (trx) => recordAudit(trx, { tenantId: auditor.tenantId, actor: 'x@test.fig', action: 'thing.update', entity: 'thing', entityId: String(i), after: { n: i } }));
+      await withTenant(app.db, auditor.tenantId, (trx) =>
+        recordAudit(trx, {
+          tenantId: auditor.tenantId,
+          actor: 'x@test.fig',
+          action: 'thing.update',
+          entity: 'thing',
+          entityId: String(i),
+          after: { n: i },
+        }),
+      );
     }
-    const events = await app.inject({ url: '/api/v1/audit-events?action=thing.update', headers: auditor.headers });
+    const events = await app.inject({
+      url: '/api/v1/audit-events?action=thing.update',
+      headers: auditor.headers,
+    });
     const target = events.json().data.find((e: { entityId: string }) => e.entityId === '1');
     await app.db.transaction().execute(async (trx) => {
       await sql`alter table audit.events disable trigger events_append_only`.execute(trx);
@@ -83,6 +123,9 @@ describe('audit events API', () => {
       await sql`alter table audit.events enable trigger events_append_only`.execute(trx);
     });
     const verify = await app.inject({ url: '/api/v1/audit-events/verify', headers: auditor.headers });
-    expect(verify.json()).toMatchObject({ ok: false, firstBroken: { id: target.id, seq: target.seq, reason: 'hash_mismatch', expected: target.hash } });
+    expect(verify.json()).toMatchObject({
+      ok: false,
+      firstBroken: { id: target.id, seq: target.seq, reason: 'hash_mismatch', expected: target.hash },
+    });
   });
 });

@@ -30,7 +30,21 @@ export function toAuditEvent(row: AuditEventRow): AuditEvent {
   };
 }
 
-const CSV_COLUMNS = ['seq', 'created_at', 'actor', 'actor_id', 'action', 'entity', 'entity_id', 'request_id', 'ip', 'before', 'after', 'prev_hash', 'hash'];
+const CSV_COLUMNS = [
+  'seq',
+  'created_at',
+  'actor',
+  'actor_id',
+  'action',
+  'entity',
+  'entity_id',
+  'request_id',
+  'ip',
+  'before',
+  'after',
+  'prev_hash',
+  'hash',
+];
 const EXPORT_MAX_ROWS = 100_000;
 
 /** GET /api/v1/audit-events, /verify and /export.csv — all need `audit.read`, scoped to the caller's tenant. */
@@ -52,7 +66,9 @@ export const auditRoutes: FastifyPluginAsync = async (app) => {
       const tenantId = requireTenant(request);
       const { limit, cursor, ...filter } = request.query;
       const offset = cursorOffset(cursor);
-      const { rows, total } = await withTenant(app.db, tenantId, (trx) => listEvents(trx, filter, offset, limit));
+      const { rows, total } = await withTenant(app.db, tenantId, (trx) =>
+        listEvents(trx, filter, offset, limit),
+      );
       return page(rows.map(toAuditEvent), total, offset, limit);
     },
   );
@@ -94,7 +110,21 @@ export const auditRoutes: FastifyPluginAsync = async (app) => {
           const rows = await eventsAfter(trx, after, 1000, filter);
           for (const e of rows) {
             chunks.push(
-              csvLine([e.seq, e.created_at, e.actor, e.actor_id, e.action, e.entity, e.entity_id, e.request_id, e.ip, e.before, e.after, e.prev_hash, e.hash]),
+              csvLine([
+                e.seq,
+                e.created_at,
+                e.actor,
+                e.actor_id,
+                e.action,
+                e.entity,
+                e.entity_id,
+                e.request_id,
+                e.ip,
+                e.before,
+                e.after,
+                e.prev_hash,
+                e.hash,
+              ]),
             );
           }
           n += rows.length;

@@ -25,7 +25,9 @@ export type AccessClaimsInput = Omit<AccessClaims, 'iat' | 'exp' | 'iss'>;
 
 /** Why a token was refused (goes into the 401 problem detail; never more specific than this). */
 export class TokenRejected extends Error {
-  constructor(public readonly reason: 'malformed' | 'algorithm' | 'unknown_key' | 'expired' | 'invalid' | 'revoked') {
+  constructor(
+    public readonly reason: 'malformed' | 'algorithm' | 'unknown_key' | 'expired' | 'invalid' | 'revoked',
+  ) {
     super(
       {
         malformed: 'The access token is malformed',
@@ -49,8 +51,10 @@ export function parseJwtKeys(spec: string | undefined): JwtKey[] {
     const at = part.indexOf(':');
     const kid = part.slice(0, at).trim();
     const secret = part.slice(at + 1).trim();
-    if (at <= 0 || !KID_RE.test(kid)) throw new Error(`JWT_KEYS entry ${i + 1}: expected kid:secret with kid [A-Za-z0-9_-]`);
-    if (secret.length < 32) throw new Error(`JWT_KEYS entry ${i + 1} (${kid}): secret must be at least 32 characters`);
+    if (at <= 0 || !KID_RE.test(kid))
+      throw new Error(`JWT_KEYS entry ${i + 1}: expected kid:secret with kid [A-Za-z0-9_-]`);
+    if (secret.length < 32)
+      throw new Error(`JWT_KEYS entry ${i + 1} (${kid}): secret must be at least 32 characters`);
     return { kid, secret };
   });
 }
@@ -82,7 +86,9 @@ export async function registerAccessTokens(
   let keys = opts.keys;
   if (!keys.length) {
     keys = [{ kid: `dev-${randomBytes(4).toString('hex')}`, secret: randomBytes(32).toString('hex') }];
-    app.log.warn('JWT_KEYS is not set: using a random per-process key (tokens die on restart and are not shared between processes)');
+    app.log.warn(
+      'JWT_KEYS is not set: using a random per-process key (tokens die on restart and are not shared between processes)',
+    );
   }
   for (const key of keys) {
     await app.register(fastifyJwt, {
@@ -117,7 +123,9 @@ export async function registerAccessTokens(
       try {
         payload = ns(header.kid)!.verify(token);
       } catch (err) {
-        throw new TokenRejected((err as { code?: string }).code === 'FAST_JWT_EXPIRED' ? 'expired' : 'invalid');
+        throw new TokenRejected(
+          (err as { code?: string }).code === 'FAST_JWT_EXPIRED' ? 'expired' : 'invalid',
+        );
       }
       const parsed = AccessClaims.safeParse(payload);
       if (!parsed.success) throw new TokenRejected('invalid');

@@ -10,7 +10,14 @@ import './tables';
 export { seedDemo, DEMO_PASSWORD, DEMO_TENANTS, type DemoSeed } from './seed-demo';
 export { provisionUser, createOrganisation } from './provision';
 export { IdentityService, switchToTenant } from './service';
-export { parseJwtKeys, registerAccessTokens, TokenRejected, permsVersionKey, type AccessTokens, type AccessClaims } from './access-tokens';
+export {
+  parseJwtKeys,
+  registerAccessTokens,
+  TokenRejected,
+  permsVersionKey,
+  type AccessTokens,
+  type AccessClaims,
+} from './access-tokens';
 export { hashPassword, verifyPassword } from './passwords';
 export { REFRESH_COOKIE, REFRESH_COOKIE_PATH } from './routes';
 export type { SessionBody, MeBody } from './schema';
@@ -21,7 +28,14 @@ export type { SessionBody, MeBody } from './schema';
  * plugin (gateway/plugins/auth.ts) for app.accessTokens and app.rbac.
  */
 const plugin: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
-  const service = new IdentityService({ db: app.db, redis: app.redis, config, accessTokens: app.accessTokens, rbac: app.rbac, log: app.log });
+  const service = new IdentityService({
+    db: app.db,
+    redis: app.redis,
+    config,
+    accessTokens: app.accessTokens,
+    rbac: app.rbac,
+    log: app.log,
+  });
   await app.register(identityRoutes(service, config));
   await app.register(
     tenancyRoutes({

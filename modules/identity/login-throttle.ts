@@ -33,24 +33,39 @@ export class LoginThrottle {
   }
 
   async check(email: string, ip: string): Promise<LockState> {
-    const [a, i] = await Promise.all([this.redis.pttl(this.key('lock', 'a', email)), this.redis.pttl(this.key('lock', 'i', ip))]);
+    const [a, i] = await Promise.all([
+      this.redis.pttl(this.key('lock', 'a', email)),
+      this.redis.pttl(this.key('lock', 'i', ip)),
+    ]);
     if (a > 0) return { locked: true, retryAfterMs: a, scope: 'account' };
     if (i > 0) return { locked: true, retryAfterMs: i, scope: 'ip' };
     return { locked: false, retryAfterMs: 0 };
   }
 
   /** Count a failure; returns the scopes locked by this very failure (with their duration). */
-  async fail(email: string, ip: string): Promise<Array<{ scope: 'account' | 'ip'; ms: number; level: number }>> {
+  async fail(
+    email: string,
+    ip: string,
+  ): Promise<Array<{ scope: 'account' | 'ip'; ms: number; level: number }>> {
     const locked: Array<{ scope: 'account' | 'ip'; ms: number; level: number }> = [];
     for (const [scope, id, threshold] of [
       ['a', email, this.o.accountThreshold],
       ['i', ip, this.o.ipThreshold],
     ] as const) {
       const failKey = this.key('fail', scope, id);
-      const [[, count]] = (await this.redis.multi().incr(failKey).expire(failKey, this.o.failWindowS, 'NX').exec()) as [[unknown, number]];
+      const [[, count]] = (await this.redis
+        .multi()
+        .incr(failKey)
+        .expire(failKey, this.o.failWindowS, 'NX')
+        .exec()) as [[unknown, number]];
       if (count >= threshold) {
         const levelKey = this.key('level', scope, id);
-        const [[, level]] = (await this.redis.multi().incr(levelKey).expire(levelKey, 86_400).del(failKey).exec()) as [[unknown, number]];
+        const [[, level]] = (await this.redis
+          .multi()
+          .incr(levelKey)
+          .expire(levelKey, 86_400)
+          .del(failKey)
+          .exec()) as [[unknown, number]];
         const ms = Math.min(this.o.baseMs * 2 ** (level - 1), this.o.maxMs);
         await this.redis.set(this.key('lock', scope, id), '1', 'PX', ms);
         locked.push({ scope: scope === 'a' ? 'account' : 'ip', ms, level });

@@ -13,7 +13,11 @@ import './tables';
 export type Executor = Db | Trx;
 
 export async function findUserByEmailAsOwner(db: Executor, email: string): Promise<User | undefined> {
-  return db.selectFrom('identity.users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
+  return db
+    .selectFrom('identity.users')
+    .selectAll()
+    .where('email', '=', email.toLowerCase())
+    .executeTakeFirst();
 }
 
 export async function findUserAsOwner(db: Executor, id: string): Promise<User | undefined> {
@@ -26,7 +30,12 @@ export async function insertUserAsOwner(
 ): Promise<User> {
   return db
     .insertInto('identity.users')
-    .values({ email: u.email.toLowerCase(), name: u.name, password_hash: u.passwordHash, email_verified_at: u.verified ? new Date() : null })
+    .values({
+      email: u.email.toLowerCase(),
+      name: u.name,
+      password_hash: u.passwordHash,
+      email_verified_at: u.verified ? new Date() : null,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
@@ -79,7 +88,15 @@ export async function insertAuthEvent(db: Executor, e: AuthEventInput): Promise<
 
 export async function insertSession(
   db: Executor,
-  s: { userId: string; familyId: string; tokenHash: string; tenantId: string; expiresAt: Date; ip: string | null; userAgent: string | null },
+  s: {
+    userId: string;
+    familyId: string;
+    tokenHash: string;
+    tenantId: string;
+    expiresAt: Date;
+    ip: string | null;
+    userAgent: string | null;
+  },
 ): Promise<string> {
   const row = await db
     .insertInto('identity.user_sessions')
@@ -98,7 +115,11 @@ export async function insertSession(
 }
 
 export async function findSessionByHash(db: Executor, tokenHash: string): Promise<UserSession | undefined> {
-  return db.selectFrom('identity.user_sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+  return db
+    .selectFrom('identity.user_sessions')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst();
 }
 
 /** Mark a live session rotated; false when someone else rotated or revoked it first (a race = reuse). */
@@ -114,7 +135,11 @@ export async function markRotated(db: Executor, id: string, replacedBy: string |
 }
 
 export async function setReplacedBy(db: Executor, id: string, replacedBy: string): Promise<void> {
-  await db.updateTable('identity.user_sessions').set({ replaced_by: replacedBy }).where('id', '=', id).execute();
+  await db
+    .updateTable('identity.user_sessions')
+    .set({ replaced_by: replacedBy })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function revokeFamily(db: Executor, familyId: string, reason: string): Promise<number> {
@@ -141,11 +166,18 @@ export async function insertActionToken(
   db: Executor,
   t: { userId: string; purpose: 'verify_email' | 'reset_password'; tokenHash: string; expiresAt: Date },
 ): Promise<void> {
-  await db.insertInto('identity.action_tokens').values({ user_id: t.userId, purpose: t.purpose, token_hash: t.tokenHash, expires_at: t.expiresAt }).execute();
+  await db
+    .insertInto('identity.action_tokens')
+    .values({ user_id: t.userId, purpose: t.purpose, token_hash: t.tokenHash, expires_at: t.expiresAt })
+    .execute();
 }
 
 /** Use a single-use token: atomically marks it used; undefined when unknown, used, expired or of another purpose. */
-export async function consumeActionToken(db: Executor, purpose: 'verify_email' | 'reset_password', tokenHash: string): Promise<string | undefined> {
+export async function consumeActionToken(
+  db: Executor,
+  purpose: 'verify_email' | 'reset_password',
+  tokenHash: string,
+): Promise<string | undefined> {
   const row = await db
     .updateTable('identity.action_tokens')
     .set({ used_at: new Date() })
@@ -170,6 +202,12 @@ export interface OutboxMessage {
 export async function enqueueMessage(db: Executor, m: OutboxMessage): Promise<void> {
   await db
     .insertInto('identity.outbox')
-    .values({ kind: m.kind, to_email: m.to, subject: m.subject, body: m.body, payload: JSON.stringify(m.payload ?? {}) })
+    .values({
+      kind: m.kind,
+      to_email: m.to,
+      subject: m.subject,
+      body: m.body,
+      payload: JSON.stringify(m.payload ?? {}),
+    })
     .execute();
 }

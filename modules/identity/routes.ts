@@ -4,14 +4,27 @@ import type { Config } from '../../gateway/config';
 import type { AuthContext } from '../core/auth-context';
 import { AppError, unauthorized } from '../core/errors';
 import type { IdentityService, IssuedSession, RequestMeta } from './service';
-import { AcceptedBody, AcceptInvitationBody, LoginBody, MeBody, PasswordResetBody, PasswordResetRequestBody, RefreshBody, SessionBody, VerifyEmailBody } from './schema';
+import {
+  AcceptedBody,
+  AcceptInvitationBody,
+  LoginBody,
+  MeBody,
+  PasswordResetBody,
+  PasswordResetRequestBody,
+  RefreshBody,
+  SessionBody,
+  VerifyEmailBody,
+} from './schema';
 
 export const REFRESH_COOKIE = 'fig_refresh';
 export const REFRESH_COOKIE_PATH = '/api/v1/auth';
 
 /** The caller, or a 401 naming why their token was refused. */
 function requireAuth(request: FastifyRequest): AuthContext {
-  if (!request.auth) throw unauthorized(request.authFailure ?? 'Authentication is required: send Authorization: Bearer <access token>');
+  if (!request.auth)
+    throw unauthorized(
+      request.authFailure ?? 'Authentication is required: send Authorization: Bearer <access token>',
+    );
   return request.auth;
 }
 
@@ -30,12 +43,16 @@ export function identityRoutes(service: IdentityService, config: Config): Fastif
     path: REFRESH_COOKIE_PATH,
   };
   const sendSession = (reply: FastifyReply, issued: IssuedSession) => {
-    reply.setCookie(REFRESH_COOKIE, issued.refreshToken, { ...cookieOptions, maxAge: config.REFRESH_TOKEN_TTL_S });
+    reply.setCookie(REFRESH_COOKIE, issued.refreshToken, {
+      ...cookieOptions,
+      maxAge: config.REFRESH_TOKEN_TTL_S,
+    });
     reply.header('cache-control', 'no-store');
     return issued.body;
   };
   const clearCookie = (reply: FastifyReply) => reply.clearCookie(REFRESH_COOKIE, cookieOptions);
-  const dev = <T extends object>(body: T, token: string | undefined) => (config.AUTH_DEV_TOKENS && token ? { ...body, token } : body);
+  const dev = <T extends object>(body: T, token: string | undefined) =>
+    config.AUTH_DEV_TOKENS && token ? { ...body, token } : body;
 
   return async (app) => {
     const r = app.withTypeProvider<ZodTypeProvider>();
@@ -50,7 +67,15 @@ export function identityRoutes(service: IdentityService, config: Config): Fastif
 
     r.post(
       '/api/v1/auth/login',
-      { config: { public: true }, schema: { tags: ['auth'], summary: 'Sign in with email and password', body: LoginBody, response: { 200: SessionBody } } },
+      {
+        config: { public: true },
+        schema: {
+          tags: ['auth'],
+          summary: 'Sign in with email and password',
+          body: LoginBody,
+          response: { 200: SessionBody },
+        },
+      },
       async (request, reply) => sendSession(reply, await service.login(request.body, meta(request))),
     );
 
@@ -58,11 +83,19 @@ export function identityRoutes(service: IdentityService, config: Config): Fastif
       '/api/v1/auth/refresh',
       {
         config: { public: true },
-        schema: { tags: ['auth'], summary: 'Rotate the refresh cookie for a new access token (tenantId switches organisation)', body: RefreshBody.optional(), response: { 200: SessionBody } },
+        schema: {
+          tags: ['auth'],
+          summary: 'Rotate the refresh cookie for a new access token (tenantId switches organisation)',
+          body: RefreshBody.optional(),
+          response: { 200: SessionBody },
+        },
       },
       async (request, reply) => {
         try {
-          return sendSession(reply, await service.refresh(request.cookies[REFRESH_COOKIE], request.body?.tenantId, meta(request)));
+          return sendSession(
+            reply,
+            await service.refresh(request.cookies[REFRESH_COOKIE], request.body?.tenantId, meta(request)),
+          );
         } catch (err) {
           if (err instanceof AppError && err.statusCode === 401) clearCookie(reply);
           throw err;
@@ -72,7 +105,10 @@ export function identityRoutes(service: IdentityService, config: Config): Fastif
 
     r.post(
       '/api/v1/auth/logout',
-      { config: { public: true }, schema: { tags: ['auth'], summary: 'End this session (its refresh token family)' } },
+      {
+        config: { public: true },
+        schema: { tags: ['auth'], summary: 'End this session (its refresh token family)' },
+      },
       async (request, reply) => {
         await service.logout(request.cookies[REFRESH_COOKIE], meta(request));
         clearCookie(reply);
@@ -92,19 +128,44 @@ export function identityRoutes(service: IdentityService, config: Config): Fastif
       },
     );
 
-    r.get('/api/v1/me', { schema: { tags: ['auth'], summary: 'The signed-in user, tenant, roles and permissions', response: { 200: MeBody } } }, async (request) =>
-      service.me(requireAuth(request), request.authExpiresAt),
+    r.get(
+      '/api/v1/me',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'The signed-in user, tenant, roles and permissions',
+          response: { 200: MeBody },
+        },
+      },
+      async (request) => service.me(requireAuth(request), request.authExpiresAt),
     );
 
     r.post(
       '/api/v1/auth/accept-invitation',
-      { config: { public: true }, schema: { tags: ['auth'], summary: 'Accept an invitation (creates the account) and sign in', body: AcceptInvitationBody, response: { 200: SessionBody } } },
-      async (request, reply) => sendSession(reply, await service.acceptInvitation(request.body, meta(request))),
+      {
+        config: { public: true },
+        schema: {
+          tags: ['auth'],
+          summary: 'Accept an invitation (creates the account) and sign in',
+          body: AcceptInvitationBody,
+          response: { 200: SessionBody },
+        },
+      },
+      async (request, reply) =>
+        sendSession(reply, await service.acceptInvitation(request.body, meta(request))),
     );
 
     r.post(
       '/api/v1/auth/password-reset/request',
-      { config: { public: true }, schema: { tags: ['auth'], summary: 'Mail a password reset link (always accepted)', body: PasswordResetRequestBody, response: { 202: AcceptedBody } } },
+      {
+        config: { public: true },
+        schema: {
+          tags: ['auth'],
+          summary: 'Mail a password reset link (always accepted)',
+          body: PasswordResetRequestBody,
+          response: { 202: AcceptedBody },
+        },
+      },
       async (request, reply) => {
         const token = await service.requestPasswordReset(request.body.email, meta(request));
         return reply.code(202).send(dev({ accepted: true as const }, token));
@@ -113,7 +174,14 @@ export function identityRoutes(service: IdentityService, config: Config): Fastif
 
     r.post(
       '/api/v1/auth/password-reset',
-      { config: { public: true }, schema: { tags: ['auth'], summary: 'Set a new password with a reset token (ends every session)', body: PasswordResetBody } },
+      {
+        config: { public: true },
+        schema: {
+          tags: ['auth'],
+          summary: 'Set a new password with a reset token (ends every session)',
+          body: PasswordResetBody,
+        },
+      },
       async (request, reply) => {
         await service.resetPassword(request.body.token, request.body.password, meta(request));
         return reply.code(204).send();
@@ -122,7 +190,13 @@ export function identityRoutes(service: IdentityService, config: Config): Fastif
 
     r.post(
       '/api/v1/auth/verify-email/request',
-      { schema: { tags: ['auth'], summary: 'Mail an email verification link to the signed-in user', response: { 202: AcceptedBody } } },
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Mail an email verification link to the signed-in user',
+          response: { 202: AcceptedBody },
+        },
+      },
       async (request, reply) => {
         const auth = requireAuth(request);
         if (auth.kind !== 'user') throw new AppError('FIG_FORBIDDEN', 403, 'The admin token has no email');
@@ -133,7 +207,10 @@ export function identityRoutes(service: IdentityService, config: Config): Fastif
 
     r.post(
       '/api/v1/auth/verify-email',
-      { config: { public: true }, schema: { tags: ['auth'], summary: 'Confirm an email address with its token', body: VerifyEmailBody } },
+      {
+        config: { public: true },
+        schema: { tags: ['auth'], summary: 'Confirm an email address with its token', body: VerifyEmailBody },
+      },
       async (request, reply) => {
         await service.verifyEmail(request.body.token, meta(request));
         return reply.code(204).send();
@@ -141,4 +218,3 @@ export function identityRoutes(service: IdentityService, config: Config): Fastif
     );
   };
 }
-

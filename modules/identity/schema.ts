@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { MIN_PASSWORD_LENGTH } from './passwords';
 
 const Email = z.string().trim().toLowerCase().pipe(z.email().max(320));
-const Password = z.string().min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`).max(512);
+const Password = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
+  .max(512);
 
 export const LoginBody = z.object({
   email: Email,
@@ -14,7 +17,12 @@ export type LoginBody = z.infer<typeof LoginBody>;
 export const RefreshBody = z.object({ tenantId: z.uuid().optional() }).default({});
 export type RefreshBody = z.infer<typeof RefreshBody>;
 
-export const TenantSummary = z.object({ id: z.string(), name: z.string(), slug: z.string(), roles: z.array(z.string()) });
+export const TenantSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  slug: z.string(),
+  roles: z.array(z.string()),
+});
 
 export const MeBody = z.object({
   expiresIn: z.number().int(),

@@ -24,7 +24,11 @@ export function mintSignedToken(secret: string, purpose: TokenPurpose): { token:
 }
 
 /** Hash of the token when its signature is valid under one of the secrets, else undefined. */
-export function checkSignedToken(secrets: readonly string[], purpose: TokenPurpose, token: string): string | undefined {
+export function checkSignedToken(
+  secrets: readonly string[],
+  purpose: TokenPurpose,
+  token: string,
+): string | undefined {
   const m = /^([A-Za-z0-9_-]{32})\.([A-Za-z0-9_-]{22})$/.exec(token);
   if (!m) return undefined;
   const given = Buffer.from(m[2]!, 'base64url');

@@ -26,10 +26,31 @@ export interface DemoSeed {
  * again changes nothing and writes no new audit events.
  */
 export async function seedDemo(db: Db): Promise<DemoSeed> {
-  const tenants = [await createOrganisation(db, DEMO_TENANTS.acme), await createOrganisation(db, DEMO_TENANTS.globex)];
+  const tenants = [
+    await createOrganisation(db, DEMO_TENANTS.acme),
+    await createOrganisation(db, DEMO_TENANTS.globex),
+  ];
   for (const u of DEMO_USERS) {
-    await provisionUser(db, { email: u.email, name: u.name, password: DEMO_PASSWORD, tenantId: DEMO_TENANTS.acme.id, roles: u.roles, actor: 'seed' });
-    if (u.globex) await provisionUser(db, { email: u.email, name: u.name, password: DEMO_PASSWORD, tenantId: DEMO_TENANTS.globex.id, roles: u.globex, actor: 'seed' });
+    await provisionUser(db, {
+      email: u.email,
+      name: u.name,
+      password: DEMO_PASSWORD,
+      tenantId: DEMO_TENANTS.acme.id,
+      roles: u.roles,
+      actor: 'seed',
+    });
+    if (u.globex)
+      await provisionUser(db, {
+        email: u.email,
+        name: u.name,
+        password: DEMO_PASSWORD,
+        tenantId: DEMO_TENANTS.globex.id,
+        roles: u.globex,
+        actor: 'seed',
+      });
   }
-  return { tenants, users: DEMO_USERS.map((u) => ({ email: u.email, password: DEMO_PASSWORD, roles: u.roles })) };
+  return {
+    tenants,
+    users: DEMO_USERS.map((u) => ({ email: u.email, password: DEMO_PASSWORD, roles: u.roles })),
+  };
 }

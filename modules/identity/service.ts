@@ -7,14 +7,25 @@ import { AppError, badRequest, forbidden } from '../core/errors';
 import { APP_ROLE, type Db, type Trx } from '../core/db';
 import type { AuthContext } from '../core/auth-context';
 import { recordAudit } from '../audit/index';
-import { addMember, findInvitationByHashAsOwner, listUserTenantsAsOwner, type TenantSummary } from '../tenancy/repo';
+import {
+  addMember,
+  findInvitationByHashAsOwner,
+  listUserTenantsAsOwner,
+  type TenantSummary,
+} from '../tenancy/repo';
 import type { Rbac } from '../tenancy/rbac';
 import { permsVersionKey, type AccessTokens } from './access-tokens';
 import { LoginThrottle } from './login-throttle';
 import { hashPassword, verifyPassword } from './passwords';
 import * as repo from './repo';
 import type { MeBody, SessionBody } from './schema';
-import { checkSignedToken, mintRefreshToken, mintSignedToken, sha256, type TokenPurpose } from './secret-tokens';
+import {
+  checkSignedToken,
+  mintRefreshToken,
+  mintSignedToken,
+  sha256,
+  type TokenPurpose,
+} from './secret-tokens';
 import type { User } from './tables';
 
 export interface RequestMeta {
@@ -39,7 +50,8 @@ export interface IdentityDeps {
 
 const invalidCredentials = () => new AppError('FIG_INVALID_CREDENTIALS', 401, 'Email or password is wrong');
 const refreshInvalid = () => new AppError('FIG_REFRESH_INVALID', 401, 'The session has ended: sign in again');
-const tokenInvalid = () => badRequest('The link is invalid, expired or was already used', [], 'FIG_TOKEN_INVALID');
+const tokenInvalid = () =>
+  badRequest('The link is invalid, expired or was already used', [], 'FIG_TOKEN_INVALID');
 
 const RESET_TTL_MS = 60 * 60 * 1000;
 const VERIFY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -87,8 +99,15 @@ export class IdentityService {
 
   async publishPermsVersion(userId: string, pv: number): Promise<void> {
     await this.d.redis
-      .set(permsVersionKey(this.d.config.REDIS_PREFIX, userId), String(pv), 'EX', this.d.config.ACCESS_TOKEN_TTL_S + 60)
-      .catch((err: Error) => this.d.log.warn({ err: err.message, userId }, 'could not publish permission version'));
+      .set(
+        permsVersionKey(this.d.config.REDIS_PREFIX, userId),
+        String(pv),
+        'EX',
+        this.d.config.ACCESS_TOKEN_TTL_S + 60,
+      )
+      .catch((err: Error) =>
+        this.d.log.warn({ err: err.message, userId }, 'could not publish permission version'),
+      );
   }
 
   private body(user: User, tenants: TenantSummary[], tenant: TenantSummary, expiresIn: number): MeBody {
@@ -103,7 +122,12 @@ export class IdentityService {
   }
 
   /** Start a refresh-token generation for the user in a tenant and sign its access token. */
-  private async issue(user: User, tenantId: string | undefined, familyId: string | undefined, meta: RequestMeta): Promise<IssuedSession & { sessionId: string }> {
+  private async issue(
+    user: User,
+    tenantId: string | undefined,
+    familyId: string | undefined,
+    meta: RequestMeta,
+  ): Promise<IssuedSession & { sessionId: string }> {
     const tenants = await listUserTenantsAsOwner(this.d.db, user.id);
     if (!tenants.length) throw forbidden('This account is not a member of any organisation');
     const tenant = tenantId ? tenants.find((t) => t.id === tenantId) : tenants[0];
@@ -118,33 +142,75 @@ export class IdentityService {
       ip: meta.ip,
       userAgent: meta.userAgent,
     });
-    const accessToken = this.d.accessTokens.sign({ sub: user.id, tid: tenant.id, roles: tenant.roles, pv: user.perms_version, portal: 'internal', email: user.email });
-    return { body: { accessToken, ...this.body(user, tenants, tenant, this.d.accessTokens.ttlSeconds) }, refreshToken: refresh.token, sessionId };
+    const accessToken = this.d.accessTokens.sign({
+      sub: user.id,
+      tid: tenant.id,
+      roles: tenant.roles,
+      pv: user.perms_version,
+      portal: 'internal',
+      email: user.email,
+    });
+    return {
+      body: { accessToken, ...this.body(user, tenants, tenant, this.d.accessTokens.ttlSeconds) },
+      refreshToken: refresh.token,
+      sessionId,
+    };
   }
 
-  async login(input: { email: string; password: string; tenantId?: string }, meta: RequestMeta): Promise<IssuedSession> {
+  async login(
+    input: { email: string; password: string; tenantId?: string },
+    meta: RequestMeta,
+  ): Promise<IssuedSession> {
     const email = input.email.toLowerCase();
     const ip = meta.ip ?? 'unknown';
     const lock = await this.throttle.check(email, ip);
     if (lock.locked) {
-      await repo.insertAuthEvent(this.d.db, { type: 'login_locked', email, ip: meta.ip, userAgent: meta.userAgent, detail: { scope: lock.scope } });
+      await repo.insertAuthEvent(this.d.db, {
+        type: 'login_locked',
+        email,
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+        detail: { scope: lock.scope },
+      });
       const seconds = Math.ceil(lock.retryAfterMs / 1000);
-      throw new AppError('FIG_LOGIN_LOCKED', 429, `Too many failed sign-ins; try again in ${seconds} s`, [], { retryAfter: seconds });
+      throw new AppError('FIG_LOGIN_LOCKED', 429, `Too many failed sign-ins; try again in ${seconds} s`, [], {
+        retryAfter: seconds,
+      });
     }
     const user = await repo.findUserByEmailAsOwner(this.d.db, email);
     const ok = await verifyPassword(user?.password_hash, input.password);
     if (!ok || !user) {
       const locked = await this.throttle.fail(email, ip);
-      await repo.insertAuthEvent(this.d.db, { type: 'login_failure', userId: user?.id, email, ip: meta.ip, userAgent: meta.userAgent });
+      await repo.insertAuthEvent(this.d.db, {
+        type: 'login_failure',
+        userId: user?.id,
+        email,
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+      });
       for (const l of locked) {
-        await repo.insertAuthEvent(this.d.db, { type: 'lockout', userId: user?.id, email, ip: meta.ip, userAgent: meta.userAgent, detail: l });
+        await repo.insertAuthEvent(this.d.db, {
+          type: 'lockout',
+          userId: user?.id,
+          email,
+          ip: meta.ip,
+          userAgent: meta.userAgent,
+          detail: l,
+        });
       }
       throw invalidCredentials();
     }
     if (user.disabled_at) throw new AppError('FIG_ACCOUNT_DISABLED', 403, 'This account is disabled');
     await this.throttle.succeed(email);
     const issued = await this.issue(user, input.tenantId, undefined, meta);
-    await repo.insertAuthEvent(this.d.db, { type: 'login_success', userId: user.id, email, ip: meta.ip, userAgent: meta.userAgent, detail: { tenantId: issued.body.tenant.id } });
+    await repo.insertAuthEvent(this.d.db, {
+      type: 'login_success',
+      userId: user.id,
+      email,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      detail: { tenantId: issued.body.tenant.id },
+    });
     return issued;
   }
 
@@ -153,7 +219,11 @@ export class IdentityService {
    * is issued. A token that was already rotated (or loses a rotation race) is a stolen or replayed
    * token: the whole family is revoked and a `refresh_reuse` auth event recorded.
    */
-  async refresh(token: string | undefined, tenantId: string | undefined, meta: RequestMeta): Promise<IssuedSession> {
+  async refresh(
+    token: string | undefined,
+    tenantId: string | undefined,
+    meta: RequestMeta,
+  ): Promise<IssuedSession> {
     if (!token) throw refreshInvalid();
     const session = await repo.findSessionByHash(this.d.db, sha256(token));
     if (!session) throw refreshInvalid();
@@ -166,8 +236,15 @@ export class IdentityService {
         userAgent: meta.userAgent,
         detail: { familyId: session.family_id, sessionId: session.id, revoked },
       });
-      this.d.log.warn({ userId: session.user_id, familyId: session.family_id }, 'refresh token reuse: session family revoked');
-      return new AppError('FIG_REFRESH_REUSED', 401, 'This session was ended because its refresh token was used twice: sign in again');
+      this.d.log.warn(
+        { userId: session.user_id, familyId: session.family_id },
+        'refresh token reuse: session family revoked',
+      );
+      return new AppError(
+        'FIG_REFRESH_REUSED',
+        401,
+        'This session was ended because its refresh token was used twice: sign in again',
+      );
     };
     if (session.rotated_at) throw await reuse();
     if (session.revoked_at || session.expires_at.getTime() <= Date.now()) throw refreshInvalid();
@@ -177,13 +254,28 @@ export class IdentityService {
       throw refreshInvalid();
     }
     if (!(await repo.markRotated(this.d.db, session.id, null))) throw await reuse();
-    const issued = await this.issue(user, tenantId ?? session.active_tenant_id ?? undefined, session.family_id, meta).catch(async (err: unknown) => {
+    const issued = await this.issue(
+      user,
+      tenantId ?? session.active_tenant_id ?? undefined,
+      session.family_id,
+      meta,
+    ).catch(async (err: unknown) => {
       // Not a member (any more) of the requested tenant: the old token stays usable.
-      await this.d.db.updateTable('identity.user_sessions').set({ rotated_at: null }).where('id', '=', session.id).execute();
+      await this.d.db
+        .updateTable('identity.user_sessions')
+        .set({ rotated_at: null })
+        .where('id', '=', session.id)
+        .execute();
       throw err;
     });
     await repo.setReplacedBy(this.d.db, session.id, issued.sessionId);
-    await repo.insertAuthEvent(this.d.db, { type: 'refresh', userId: user.id, ip: meta.ip, userAgent: meta.userAgent, detail: { familyId: session.family_id, tenantId: issued.body.tenant.id } });
+    await repo.insertAuthEvent(this.d.db, {
+      type: 'refresh',
+      userId: user.id,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      detail: { familyId: session.family_id, tenantId: issued.body.tenant.id },
+    });
     return issued;
   }
 
@@ -193,14 +285,26 @@ export class IdentityService {
     const session = await repo.findSessionByHash(this.d.db, sha256(token));
     if (!session) return;
     await repo.revokeFamily(this.d.db, session.family_id, 'logout');
-    await repo.insertAuthEvent(this.d.db, { type: 'logout', userId: session.user_id, ip: meta.ip, userAgent: meta.userAgent, detail: { familyId: session.family_id } });
+    await repo.insertAuthEvent(this.d.db, {
+      type: 'logout',
+      userId: session.user_id,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      detail: { familyId: session.family_id },
+    });
   }
 
   /** End every session of the user and invalidate their access tokens now. */
   async logoutAll(userId: string, meta: RequestMeta): Promise<number> {
     const revoked = await repo.revokeUserSessions(this.d.db, userId, 'logout_all');
     await this.bumpPermsVersion(userId);
-    await repo.insertAuthEvent(this.d.db, { type: 'logout_all', userId, ip: meta.ip, userAgent: meta.userAgent, detail: { revoked } });
+    await repo.insertAuthEvent(this.d.db, {
+      type: 'logout_all',
+      userId,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      detail: { revoked },
+    });
     return revoked;
   }
 
@@ -210,7 +314,12 @@ export class IdentityService {
     if (!user) throw new AppError('FIG_UNAUTHORIZED', 401, 'The account no longer exists');
     const tenants = await listUserTenantsAsOwner(this.d.db, user.id);
     const tenant = tenants.find((t) => t.id === auth.tenantId);
-    if (!tenant) throw new AppError('FIG_UNAUTHORIZED', 401, 'You are no longer a member of this organisation: sign in again');
+    if (!tenant)
+      throw new AppError(
+        'FIG_UNAUTHORIZED',
+        401,
+        'You are no longer a member of this organisation: sign in again',
+      );
     const expiresIn = expiresAt ? Math.max(0, Math.floor(expiresAt - Date.now() / 1000)) : 0;
     return this.body(user, tenants, { ...tenant, roles: auth.roles }, expiresIn);
   }
@@ -221,7 +330,12 @@ export class IdentityService {
     if (!user || user.disabled_at) return undefined;
     const { token, hash } = this.mintLinkToken('reset_password');
     await this.d.db.transaction().execute(async (trx) => {
-      await repo.insertActionToken(trx, { userId: user.id, purpose: 'reset_password', tokenHash: hash, expiresAt: new Date(Date.now() + RESET_TTL_MS) });
+      await repo.insertActionToken(trx, {
+        userId: user.id,
+        purpose: 'reset_password',
+        tokenHash: hash,
+        expiresAt: new Date(Date.now() + RESET_TTL_MS),
+      });
       await repo.enqueueMessage(trx, {
         kind: 'password_reset',
         to: user.email,
@@ -229,7 +343,13 @@ export class IdentityService {
         body: `Someone asked to reset the password of ${user.email}. Open /app/reset-password?token=${token} within one hour. If it was not you, ignore this message.`,
         payload: { token, userId: user.id },
       });
-      await repo.insertAuthEvent(trx, { type: 'password_reset_requested', userId: user.id, email: user.email, ip: meta.ip, userAgent: meta.userAgent });
+      await repo.insertAuthEvent(trx, {
+        type: 'password_reset_requested',
+        userId: user.id,
+        email: user.email,
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+      });
     });
     return token;
   }
@@ -244,11 +364,20 @@ export class IdentityService {
       if (!id) return undefined;
       await trx
         .updateTable('identity.users')
-        .set({ password_hash: passwordHash, email_verified_at: sql`coalesce(email_verified_at, now())`, updated_at: new Date() })
+        .set({
+          password_hash: passwordHash,
+          email_verified_at: sql`coalesce(email_verified_at, now())`,
+          updated_at: new Date(),
+        })
         .where('id', '=', id)
         .execute();
       await repo.revokeUserSessions(trx, id, 'password_reset');
-      await repo.insertAuthEvent(trx, { type: 'password_reset', userId: id, ip: meta.ip, userAgent: meta.userAgent });
+      await repo.insertAuthEvent(trx, {
+        type: 'password_reset',
+        userId: id,
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+      });
       return id;
     });
     if (!userId) throw tokenInvalid();
@@ -260,7 +389,12 @@ export class IdentityService {
     if (!user || user.email_verified_at) return undefined;
     const { token, hash } = this.mintLinkToken('verify_email');
     await this.d.db.transaction().execute(async (trx) => {
-      await repo.insertActionToken(trx, { userId, purpose: 'verify_email', tokenHash: hash, expiresAt: new Date(Date.now() + VERIFY_TTL_MS) });
+      await repo.insertActionToken(trx, {
+        userId,
+        purpose: 'verify_email',
+        tokenHash: hash,
+        expiresAt: new Date(Date.now() + VERIFY_TTL_MS),
+      });
       await repo.enqueueMessage(trx, {
         kind: 'verify_email',
         to: user.email,
@@ -278,8 +412,17 @@ export class IdentityService {
     const ok = await this.d.db.transaction().execute(async (trx) => {
       const id = await repo.consumeActionToken(trx, 'verify_email', hash);
       if (!id) return false;
-      await trx.updateTable('identity.users').set({ email_verified_at: new Date(), updated_at: new Date() }).where('id', '=', id).execute();
-      await repo.insertAuthEvent(trx, { type: 'email_verified', userId: id, ip: meta.ip, userAgent: meta.userAgent });
+      await trx
+        .updateTable('identity.users')
+        .set({ email_verified_at: new Date(), updated_at: new Date() })
+        .where('id', '=', id)
+        .execute();
+      await repo.insertAuthEvent(trx, {
+        type: 'email_verified',
+        userId: id,
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+      });
       return true;
     });
     if (!ok) throw tokenInvalid();
@@ -290,20 +433,35 @@ export class IdentityService {
    * adds the membership and roles, marks the invitation used and audits it — one transaction —
    * then signs the user in to that organisation.
    */
-  async acceptInvitation(input: { token: string; name: string; password: string }, meta: RequestMeta): Promise<IssuedSession> {
-    const invalid = () => badRequest('The invitation is invalid, expired or was already used', [], 'FIG_INVITATION_INVALID');
+  async acceptInvitation(
+    input: { token: string; name: string; password: string },
+    meta: RequestMeta,
+  ): Promise<IssuedSession> {
+    const invalid = () =>
+      badRequest('The invitation is invalid, expired or was already used', [], 'FIG_INVITATION_INVALID');
     const hash = checkSignedToken(this.secrets(), 'invitation', input.token);
     if (!hash) throw invalid();
     const inv = await findInvitationByHashAsOwner(this.d.db, hash);
     if (!inv || inv.accepted_at || inv.revoked_at || inv.expires_at.getTime() <= Date.now()) throw invalid();
     const existing = await repo.findUserByEmailAsOwner(this.d.db, inv.email);
     if (existing && !(await verifyPassword(existing.password_hash, input.password))) {
-      throw new AppError('FIG_ACCOUNT_EXISTS', 401, 'This email already has a fig account: accept with its current password');
+      throw new AppError(
+        'FIG_ACCOUNT_EXISTS',
+        401,
+        'This email already has a fig account: accept with its current password',
+      );
     }
     const passwordHash = existing ? null : await hashPassword(input.password);
     const user = await this.d.db.transaction().execute(async (trx) => {
       // Owner part: the global user row.
-      const u = existing ?? (await repo.insertUserAsOwner(trx, { email: inv.email, name: input.name, passwordHash, verified: true }));
+      const u =
+        existing ??
+        (await repo.insertUserAsOwner(trx, {
+          email: inv.email,
+          name: input.name,
+          passwordHash,
+          verified: true,
+        }));
       const pv = existing ? await repo.bumpPermsVersionAsOwner(trx, u.id) : u.perms_version;
       // Tenant part, same transaction, under RLS.
       await switchToTenant(trx, inv.tenant_id);
@@ -330,7 +488,14 @@ export class IdentityService {
       return { ...u, perms_version: pv };
     });
     if (existing) await this.publishPermsVersion(user.id, user.perms_version);
-    await repo.insertAuthEvent(this.d.db, { type: 'invitation_accepted', userId: user.id, email: user.email, ip: meta.ip, userAgent: meta.userAgent, detail: { tenantId: inv.tenant_id } });
+    await repo.insertAuthEvent(this.d.db, {
+      type: 'invitation_accepted',
+      userId: user.id,
+      email: user.email,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      detail: { tenantId: inv.tenant_id },
+    });
     return this.issue(user, inv.tenant_id, undefined, meta);
   }
 }

@@ -18,8 +18,17 @@ export class Rbac {
 
   /** Reload from the database (global tables, read by the owner connection). */
   async load(db: Db): Promise<void> {
-    const roles = await db.selectFrom('tenancy.roles').select(['key', 'name', 'description']).orderBy('position').orderBy('key').execute();
-    const grants = await db.selectFrom('tenancy.role_permissions').select(['role_key', 'permission_key']).orderBy('permission_key').execute();
+    const roles = await db
+      .selectFrom('tenancy.roles')
+      .select(['key', 'name', 'description'])
+      .orderBy('position')
+      .orderBy('key')
+      .execute();
+    const grants = await db
+      .selectFrom('tenancy.role_permissions')
+      .select(['role_key', 'permission_key'])
+      .orderBy('permission_key')
+      .execute();
     const next = new Map<string, RoleInfo>();
     for (const r of roles) next.set(r.key, { ...r, permissions: [] });
     for (const g of grants) next.get(g.role_key)?.permissions.push(g.permission_key);

@@ -19,8 +19,19 @@ export async function listUserTenantsAsOwner(db: Db, userId: string): Promise<Te
   const rows = await db
     .selectFrom('tenancy.memberships as m')
     .innerJoin('tenancy.organisations as o', 'o.id', 'm.tenant_id')
-    .leftJoin('tenancy.user_role_assignments as a', (j) => j.onRef('a.tenant_id', '=', 'm.tenant_id').onRef('a.user_id', '=', 'm.user_id'))
-    .select(['o.id', 'o.name', 'o.slug', sql<string[]>`coalesce(array_agg(a.role_key order by a.role_key) filter (where a.role_key is not null), '{}')`.as('roles')])
+    .leftJoin('tenancy.user_role_assignments as a', (j) =>
+      j.onRef('a.tenant_id', '=', 'm.tenant_id').onRef('a.user_id', '=', 'm.user_id'),
+    )
+    .select([
+      'o.id',
+      'o.name',
+      'o.slug',
+      sql<
+        string[]
+      >`coalesce(array_agg(a.role_key order by a.role_key) filter (where a.role_key is not null), '{}')`.as(
+        'roles',
+      ),
+    ])
     .where('m.user_id', '=', userId)
     .where('m.status', '=', 'active')
     .groupBy(['o.id', 'o.name', 'o.slug'])
@@ -42,22 +53,35 @@ function membersQuery(trx: Trx) {
   return trx
     .selectFrom('tenancy.memberships as m')
     .innerJoin('identity.users as u', 'u.id', 'm.user_id')
-    .leftJoin('tenancy.user_role_assignments as a', (j) => j.onRef('a.tenant_id', '=', 'm.tenant_id').onRef('a.user_id', '=', 'm.user_id'))
+    .leftJoin('tenancy.user_role_assignments as a', (j) =>
+      j.onRef('a.tenant_id', '=', 'm.tenant_id').onRef('a.user_id', '=', 'm.user_id'),
+    )
     .select([
       'm.user_id as userId',
       'u.email',
       'u.name',
       'm.status',
       'm.created_at as createdAt',
-      sql<string[]>`coalesce(array_agg(a.role_key order by a.role_key) filter (where a.role_key is not null), '{}')`.as('roles'),
+      sql<
+        string[]
+      >`coalesce(array_agg(a.role_key order by a.role_key) filter (where a.role_key is not null), '{}')`.as(
+        'roles',
+      ),
     ])
     .groupBy(['m.user_id', 'u.email', 'u.name', 'm.status', 'm.created_at']);
 }
 
 /** Members of the transaction's tenant (RLS), by email. */
-export async function listMembers(trx: Trx, offset: number, limit: number): Promise<{ rows: MemberRow[]; total: number }> {
+export async function listMembers(
+  trx: Trx,
+  offset: number,
+  limit: number,
+): Promise<{ rows: MemberRow[]; total: number }> {
   const rows = await membersQuery(trx).orderBy('u.email').offset(offset).limit(limit).execute();
-  const { n } = await trx.selectFrom('tenancy.memberships').select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow();
+  const { n } = await trx
+    .selectFrom('tenancy.memberships')
+    .select(sql<string>`count(*)`.as('n'))
+    .executeTakeFirstOrThrow();
   return { rows, total: Number(n) };
 }
 
@@ -67,7 +91,12 @@ export async function findMember(trx: Trx, userId: string): Promise<MemberRow | 
 }
 
 /** Replace a member's roles in the transaction's tenant. */
-export async function setMemberRoles(trx: Trx, tenantId: string, userId: string, roles: string[]): Promise<void> {
+export async function setMemberRoles(
+  trx: Trx,
+  tenantId: string,
+  userId: string,
+  roles: string[],
+): Promise<void> {
   await trx.deleteFrom('tenancy.user_role_assignments').where('user_id', '=', userId).execute();
   if (roles.length) {
     await trx
@@ -79,7 +108,11 @@ export async function setMemberRoles(trx: Trx, tenantId: string, userId: string,
 
 /** Add a membership (idempotent) with extra roles, in the transaction's tenant. */
 export async function addMember(trx: Trx, tenantId: string, userId: string, roles: string[]): Promise<void> {
-  await trx.insertInto('tenancy.memberships').values({ tenant_id: tenantId, user_id: userId }).onConflict((c) => c.columns(['tenant_id', 'user_id']).doNothing()).execute();
+  await trx
+    .insertInto('tenancy.memberships')
+    .values({ tenant_id: tenantId, user_id: userId })
+    .onConflict((c) => c.columns(['tenant_id', 'user_id']).doNothing())
+    .execute();
   if (roles.length) {
     await trx
       .insertInto('tenancy.user_role_assignments')
@@ -93,7 +126,9 @@ export async function addMember(trx: Trx, tenantId: string, userId: string, role
 export async function countRoleHolders(trx: Trx, role: string): Promise<number> {
   const { n } = await trx
     .selectFrom('tenancy.user_role_assignments as a')
-    .innerJoin('tenancy.memberships as m', (j) => j.onRef('m.tenant_id', '=', 'a.tenant_id').onRef('m.user_id', '=', 'a.user_id'))
+    .innerJoin('tenancy.memberships as m', (j) =>
+      j.onRef('m.tenant_id', '=', 'a.tenant_id').onRef('m.user_id', '=', 'a.user_id'),
+    )
     .select(sql<string>`count(*)`.as('n'))
     .where('a.role_key', '=', role)
     .where('m.status', '=', 'active')
@@ -116,5 +151,9 @@ export async function findOwnOrganisation(trx: Trx) {
  * no session yet; the token's hash is the only key and it names exactly one invitation.
  */
 export async function findInvitationByHashAsOwner(db: Db | Trx, tokenHash: string) {
-  return db.selectFrom('tenancy.invitations').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+  return db
+    .selectFrom('tenancy.invitations')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst();
 }

@@ -27,7 +27,10 @@ export interface TenancyDeps {
   /** Invalidate the user's access tokens (their roles changed). */
   bumpPermsVersion(userId: string): Promise<unknown>;
   mintInvitationToken(): { token: string; hash: string };
-  enqueueMessage(trx: Trx, m: { kind: string; to: string; subject: string; body: string; payload?: Record<string, unknown> }): Promise<void>;
+  enqueueMessage(
+    trx: Trx,
+    m: { kind: string; to: string; subject: string; body: string; payload?: Record<string, unknown> },
+  ): Promise<void>;
   invitationTtlMs: number;
   devTokens: boolean;
 }
@@ -44,37 +47,81 @@ const toMember = (m: repo.MemberRow): Member => ({ ...m, createdAt: m.createdAt.
 /** Members, roles and invitations of an organisation. */
 export function tenancyRoutes(deps: TenancyDeps): FastifyPluginAsync {
   const checkRoles = (roles: string[]) => {
-    const errors: FieldError[] = roles.flatMap((r, i) => (deps.rbac.hasRole(r) ? [] : [{ path: `body.roles[${i}]`, message: `unknown role ${r}` }]));
+    const errors: FieldError[] = roles.flatMap((r, i) =>
+      deps.rbac.hasRole(r) ? [] : [{ path: `body.roles[${i}]`, message: `unknown role ${r}` }],
+    );
     if (errors.length) throw badRequest(`${errors.length} invalid field(s)`, errors, 'FIG_VALIDATION');
     return [...new Set(roles)].sort();
   };
-  const audit = (request: FastifyRequest, trx: Trx, tenantId: string, e: { action: string; entity: string; entityId: string; before?: unknown; after?: unknown }) => {
+  const audit = (
+    request: FastifyRequest,
+    trx: Trx,
+    tenantId: string,
+    e: { action: string; entity: string; entityId: string; before?: unknown; after?: unknown },
+  ) => {
     const auth = requireAuth(request);
-    return recordAudit(trx, { tenantId, actor: auth.actor, actorId: auth.kind === 'user' ? auth.userId : null, requestId: String(request.id), ip: request.ip, ...e });
+    return recordAudit(trx, {
+      tenantId,
+      actor: auth.actor,
+      actorId: auth.kind === 'user' ? auth.userId : null,
+      requestId: String(request.id),
+      ip: request.ip,
+      ...e,
+    });
   };
 
   return async (app) => {
     const r = app.withTypeProvider<ZodTypeProvider>();
 
-    r.get('/api/v1/roles', { schema: { tags: ['tenancy'], summary: 'Roles and their permission keys', response: { 200: RoleList } } }, async (request) => {
-      requireAuth(request);
-      return deps.rbac.listRoles();
-    });
+    r.get(
+      '/api/v1/roles',
+      {
+        schema: {
+          tags: ['tenancy'],
+          summary: 'Roles and their permission keys',
+          response: { 200: RoleList },
+        },
+      },
+      async (request) => {
+        requireAuth(request);
+        return deps.rbac.listRoles();
+      },
+    );
 
     r.get(
       '/api/v1/tenants/:tid/members',
-      { config: { permission: 'users.read' }, schema: { tags: ['tenancy'], summary: 'Members of the organisation', params: TenantParams, querystring: PageQuery, response: { 200: MemberPage } } },
+      {
+        config: { permission: 'users.read' },
+        schema: {
+          tags: ['tenancy'],
+          summary: 'Members of the organisation',
+          params: TenantParams,
+          querystring: PageQuery,
+          response: { 200: MemberPage },
+        },
+      },
       async (request) => {
         const tenantId = pathTenant(request, request.params.tid);
         const offset = cursorOffset(request.query.cursor);
-        const { rows, total } = await withTenant(app.db, tenantId, (trx) => repo.listMembers(trx, offset, request.query.limit));
+        const { rows, total } = await withTenant(app.db, tenantId, (trx) =>
+          repo.listMembers(trx, offset, request.query.limit),
+        );
         return page(rows.map(toMember), total, offset, request.query.limit);
       },
     );
 
     r.put(
       '/api/v1/tenants/:tid/members/:userId/roles',
-      { config: { permission: 'users.manage' }, schema: { tags: ['tenancy'], summary: "Replace a member's roles", params: MemberParams, body: SetRolesBody, response: { 200: Member } } },
+      {
+        config: { permission: 'users.manage' },
+        schema: {
+          tags: ['tenancy'],
+          summary: "Replace a member's roles",
+          params: MemberParams,
+          body: SetRolesBody,
+          response: { 200: Member },
+        },
+      },
       async (request) => {
         const tenantId = pathTenant(request, request.params.tid);
         const { userId } = request.params;
@@ -83,11 +130,21 @@ export function tenancyRoutes(deps: TenancyDeps): FastifyPluginAsync {
           const before = await repo.findMember(trx, userId);
           if (!before) throw notFound('Member');
           await repo.setMemberRoles(trx, tenantId, userId, roles);
-          if (before.roles.includes('admin') && !roles.includes('admin') && (await repo.countRoleHolders(trx, 'admin')) === 0) {
+          if (
+            before.roles.includes('admin') &&
+            !roles.includes('admin') &&
+            (await repo.countRoleHolders(trx, 'admin')) === 0
+          ) {
             throw conflict('FIG_LAST_ADMIN', 'The organisation would have no admin left');
           }
           const after = (await repo.findMember(trx, userId))!;
-          await audit(request, trx, tenantId, { action: 'member.roles.update', entity: 'membership', entityId: userId, before: { roles: before.roles }, after: { roles: after.roles } });
+          await audit(request, trx, tenantId, {
+            action: 'member.roles.update',
+            entity: 'membership',
+            entityId: userId,
+            before: { roles: before.roles },
+            after: { roles: after.roles },
+          });
           return after;
         });
         await deps.bumpPermsVersion(userId);
@@ -97,7 +154,10 @@ export function tenancyRoutes(deps: TenancyDeps): FastifyPluginAsync {
 
     r.delete(
       '/api/v1/tenants/:tid/members/:userId',
-      { config: { permission: 'users.manage' }, schema: { tags: ['tenancy'], summary: 'Remove a member from the organisation', params: MemberParams } },
+      {
+        config: { permission: 'users.manage' },
+        schema: { tags: ['tenancy'], summary: 'Remove a member from the organisation', params: MemberParams },
+      },
       async (request, reply) => {
         const tenantId = pathTenant(request, request.params.tid);
         const { userId } = request.params;
@@ -108,7 +168,12 @@ export function tenancyRoutes(deps: TenancyDeps): FastifyPluginAsync {
           if (before.roles.includes('admin') && (await repo.countRoleHolders(trx, 'admin')) === 0) {
             throw conflict('FIG_LAST_ADMIN', 'The organisation would have no admin left');
           }
-          await audit(request, trx, tenantId, { action: 'member.remove', entity: 'membership', entityId: userId, before: { email: before.email, roles: before.roles } });
+          await audit(request, trx, tenantId, {
+            action: 'member.remove',
+            entity: 'membership',
+            entityId: userId,
+            before: { email: before.email, roles: before.roles },
+          });
         });
         await deps.bumpPermsVersion(userId);
         return reply.code(204).send();
@@ -117,13 +182,32 @@ export function tenancyRoutes(deps: TenancyDeps): FastifyPluginAsync {
 
     r.get(
       '/api/v1/tenants/:tid/invitations',
-      { config: { permission: 'users.read' }, schema: { tags: ['tenancy'], summary: 'Invitations of the organisation, newest first', params: TenantParams, querystring: PageQuery, response: { 200: InvitationPage } } },
+      {
+        config: { permission: 'users.read' },
+        schema: {
+          tags: ['tenancy'],
+          summary: 'Invitations of the organisation, newest first',
+          params: TenantParams,
+          querystring: PageQuery,
+          response: { 200: InvitationPage },
+        },
+      },
       async (request) => {
         const tenantId = pathTenant(request, request.params.tid);
         const offset = cursorOffset(request.query.cursor);
         const { rows, total } = await withTenant(app.db, tenantId, async (trx) => {
-          const rows = await trx.selectFrom('tenancy.invitations').selectAll().orderBy('created_at', 'desc').orderBy('id').offset(offset).limit(request.query.limit).execute();
-          const { n } = await trx.selectFrom('tenancy.invitations').select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow();
+          const rows = await trx
+            .selectFrom('tenancy.invitations')
+            .selectAll()
+            .orderBy('created_at', 'desc')
+            .orderBy('id')
+            .offset(offset)
+            .limit(request.query.limit)
+            .execute();
+          const { n } = await trx
+            .selectFrom('tenancy.invitations')
+            .select(sql<string>`count(*)`.as('n'))
+            .executeTakeFirstOrThrow();
           return { rows, total: Number(n) };
         });
         const now = Date.now();
@@ -131,7 +215,13 @@ export function tenancyRoutes(deps: TenancyDeps): FastifyPluginAsync {
           id: i.id,
           email: i.email,
           roles: i.roles,
-          status: (i.accepted_at ? 'accepted' : i.revoked_at ? 'revoked' : i.expires_at.getTime() <= now ? 'expired' : 'pending') as 'pending' | 'accepted' | 'revoked' | 'expired',
+          status: (i.accepted_at
+            ? 'accepted'
+            : i.revoked_at
+              ? 'revoked'
+              : i.expires_at.getTime() <= now
+                ? 'expired'
+                : 'pending') as 'pending' | 'accepted' | 'revoked' | 'expired',
           invitedBy: i.invited_by_actor,
           expiresAt: i.expires_at.toISOString(),
           createdAt: i.created_at.toISOString(),
@@ -145,7 +235,13 @@ export function tenancyRoutes(deps: TenancyDeps): FastifyPluginAsync {
       '/api/v1/tenants/:tid/invitations',
       {
         config: { permission: 'users.manage' },
-        schema: { tags: ['tenancy'], summary: 'Invite someone by email with roles', params: TenantParams, body: CreateInvitationBody, response: { 201: CreatedInvitation } },
+        schema: {
+          tags: ['tenancy'],
+          summary: 'Invite someone by email with roles',
+          params: TenantParams,
+          body: CreateInvitationBody,
+          response: { 201: CreatedInvitation },
+        },
       },
       async (request, reply) => {
         const tenantId = pathTenant(request, request.params.tid);
@@ -156,12 +252,25 @@ export function tenancyRoutes(deps: TenancyDeps): FastifyPluginAsync {
         const expiresAt = new Date(Date.now() + deps.invitationTtlMs);
         const created = await withTenant(app.db, tenantId, async (trx) => {
           // RLS shows only users who are members of this tenant.
-          const member = await trx.selectFrom('identity.users').select('id').where('email', '=', email).executeTakeFirst();
-          if (member) throw conflict('FIG_ALREADY_MEMBER', `${email} is already a member of this organisation`);
+          const member = await trx
+            .selectFrom('identity.users')
+            .select('id')
+            .where('email', '=', email)
+            .executeTakeFirst();
+          if (member)
+            throw conflict('FIG_ALREADY_MEMBER', `${email} is already a member of this organisation`);
           const org = await repo.findOwnOrganisation(trx);
           const inv = await trx
             .insertInto('tenancy.invitations')
-            .values({ tenant_id: tenantId, email, roles, token_hash: hash, invited_by: auth.kind === 'user' ? auth.userId : null, invited_by_actor: auth.actor, expires_at: expiresAt })
+            .values({
+              tenant_id: tenantId,
+              email,
+              roles,
+              token_hash: hash,
+              invited_by: auth.kind === 'user' ? auth.userId : null,
+              invited_by_actor: auth.actor,
+              expires_at: expiresAt,
+            })
             .returning(['id'])
             .executeTakeFirstOrThrow();
           await deps.enqueueMessage(trx, {
@@ -171,16 +280,32 @@ export function tenancyRoutes(deps: TenancyDeps): FastifyPluginAsync {
             body: `${auth.actor} invited you to ${org?.name ?? 'their organisation'} as ${roles.join(', ')}. Open /app/accept-invitation?token=${token} before ${expiresAt.toISOString()}.`,
             payload: { token, invitationId: inv.id, tenantId },
           });
-          await audit(request, trx, tenantId, { action: 'invitation.create', entity: 'invitation', entityId: inv.id, after: { email, roles, expiresAt: expiresAt.toISOString() } });
+          await audit(request, trx, tenantId, {
+            action: 'invitation.create',
+            entity: 'invitation',
+            entityId: inv.id,
+            after: { email, roles, expiresAt: expiresAt.toISOString() },
+          });
           return inv;
         });
-        return reply.code(201).send({ id: created.id, email, roles, expiresAt: expiresAt.toISOString(), ...(deps.devTokens ? { token } : {}) });
+        return reply
+          .code(201)
+          .send({
+            id: created.id,
+            email,
+            roles,
+            expiresAt: expiresAt.toISOString(),
+            ...(deps.devTokens ? { token } : {}),
+          });
       },
     );
 
     r.delete(
       '/api/v1/tenants/:tid/invitations/:id',
-      { config: { permission: 'users.manage' }, schema: { tags: ['tenancy'], summary: 'Revoke a pending invitation', params: InvitationParams } },
+      {
+        config: { permission: 'users.manage' },
+        schema: { tags: ['tenancy'], summary: 'Revoke a pending invitation', params: InvitationParams },
+      },
       async (request, reply) => {
         const tenantId = pathTenant(request, request.params.tid);
         await withTenant(app.db, tenantId, async (trx) => {
@@ -193,7 +318,12 @@ export function tenancyRoutes(deps: TenancyDeps): FastifyPluginAsync {
             .returning(['email', 'roles'])
             .executeTakeFirst();
           if (!res) throw notFound('Invitation');
-          await audit(request, trx, tenantId, { action: 'invitation.revoke', entity: 'invitation', entityId: request.params.id, before: res });
+          await audit(request, trx, tenantId, {
+            action: 'invitation.revoke',
+            entity: 'invitation',
+            entityId: request.params.id,
+            before: res,
+          });
         });
         return reply.code(204).send();
       },

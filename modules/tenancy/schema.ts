@@ -6,7 +6,12 @@ export const InvitationParams = z.object({ tid: z.uuid(), id: z.uuid() });
 
 export const RoleKeys = z.array(z.string().min(1).max(50)).max(20);
 
-export const Role = z.object({ key: z.string(), name: z.string(), description: z.string(), permissions: z.array(z.string()) });
+export const Role = z.object({
+  key: z.string(),
+  name: z.string(),
+  description: z.string(),
+  permissions: z.array(z.string()),
+});
 export const RoleList = z.array(Role);
 
 export const Member = z.object({
@@ -18,7 +23,12 @@ export const Member = z.object({
   createdAt: z.string(),
 });
 export type Member = z.infer<typeof Member>;
-export const MemberPage = z.object({ data: z.array(Member), total: z.number().int(), hasMore: z.boolean(), nextCursor: z.string().nullable() });
+export const MemberPage = z.object({
+  data: z.array(Member),
+  total: z.number().int(),
+  hasMore: z.boolean(),
+  nextCursor: z.string().nullable(),
+});
 
 export const SetRolesBody = z.object({ roles: RoleKeys });
 
@@ -43,4 +53,9 @@ export const Invitation = z.object({
   createdAt: z.string(),
   acceptedAt: z.string().nullable(),
 });
-export const InvitationPage = z.object({ data: z.array(Invitation), total: z.number().int(), hasMore: z.boolean(), nextCursor: z.string().nullable() });
+export const InvitationPage = z.object({
+  data: z.array(Invitation),
+  total: z.number().int(),
+  hasMore: z.boolean(),
+  nextCursor: z.string().nullable(),
+});
