@@ -35,7 +35,7 @@ describe('fig CLI against a listening gateway', () => {
   afterAll(() => app?.close());
 
   it('flips a route with a reason and records it with the admin-token actor', async () => {
-    const set = await fig(['route', 'set', BANDS, 'new', '--reason', 'cli cutover']);
+    const set = await fig(['route', 'set', BANDS, 'new', '--reason', 'cli cutover', '--override']);
     expect(set).toMatchObject({ code: 0, stderr: '' });
     expect(set.stdout).toBe(`${BANDS} is now new (version 2); every gateway follows within a second.\n`);
     expect(app.routeTable.modeFor(BANDS)).toBe('new');
@@ -83,7 +83,7 @@ describe('fig CLI against a listening gateway', () => {
     expect(imp.code).toBe(0);
     expect(imp.stdout).toMatch(/^Imported: 0 added, \d+ updated, \d+ routes in the table \(modes kept\)\.\n$/);
 
-    await fig(['route', 'set', BANDS, 'new', '--reason', 'before kill']);
+    await fig(['route', 'set', BANDS, 'new', '--reason', 'before kill', '--override']);
     const kill = await fig(['kill-switch', '--reason', 'cli drill']);
     expect(kill.code).toBe(0);
     expect(kill.stdout).toBe(`Kill switch: 1 route(s) back to legacy:\n  ${BANDS}\n`);

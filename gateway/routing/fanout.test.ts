@@ -54,7 +54,7 @@ describe('route flips across two running gateway processes', () => {
     const res = await fetch(`${urlB}/_fig/routes/${encodeURIComponent(BANDS)}`, {
       method: 'PUT',
       headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ mode: 'new', reason: 'fan-out test' }),
+      body: JSON.stringify({ mode: 'new', reason: 'fan-out test', override: true }),
     });
     expect(res.status).toBe(200);
     expect(await within(1000, 'module', () => whoAnswers(urlA))).toBe('module');
