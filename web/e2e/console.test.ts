@@ -33,14 +33,28 @@ describe('cutover console in a real browser', () => {
     return { by: res.headers.get('server') === 'uvicorn' ? 'legacy' : 'module', status: res.status, body: await res.json() };
   }
 
-  async function flipInUi(mode: 'new' | 'legacy', reason: string) {
+  /** Flip in the UI. Without parity evidence the gate refuses `new`: then override it (ops may, recorded). */
+  async function flipInUi(mode: 'new' | 'legacy', reason: string, opts: { expectGate?: boolean } = {}) {
     const row = page.locator(`tr[data-route="${KEY}"]`);
     await row.locator(`[data-testid="flip-${mode}"]`).click();
     const dialog = page.locator('dialog[open]');
     await dialog.waitFor();
     await dialog.locator('#flip-reason').fill(reason);
+    if (opts.expectGate) {
+      await dialog.getByRole('button', { name: `Switch to ${mode}` }).click();
+      const gate = dialog.locator('[data-testid="gate-failed"]');
+      await gate.waitFor();
+      expect(await gate.innerText()).toContain('samples');
+      // Refused: the optimistic mode rolled back.
+      await row.locator('.badge-mode[data-mode="legacy"]').waitFor();
+      await shot(page, 'flip-gate-refused');
+      await dialog.getByLabel(/Override the parity gate/).check();
+    }
     await dialog.getByRole('button', { name: `Switch to ${mode}` }).click();
-    await dialog.waitFor({ state: 'detached' });
+    await dialog.waitFor({ state: 'detached' }).catch(async (err: Error) => {
+      // Say what the dialog shows (a refused flip shows the gateway's problem detail).
+      throw new Error(`the flip dialog did not close: ${await dialog.locator('.dialog-body').innerText().catch(() => '?')}`, { cause: err });
+    });
     await row.locator(`.badge-mode[data-mode="${mode}"]`).waitFor();
   }
 
@@ -62,7 +76,7 @@ describe('cutover console in a real browser', () => {
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'detached' });
 
-    await flipInUi('new', 'e2e: bands module has full parity');
+    await flipInUi('new', 'e2e: bands module has full parity', { expectGate: true });
     const viaModule = await answeredBy();
     expect(viaModule).toMatchObject({ by: 'module', status: 200 });
     expect(viaModule.body).toEqual(legacyBody);
@@ -72,14 +86,14 @@ describe('cutover console in a real browser', () => {
     const changes = await (
       await fetch(`${url}/_fig/route-changes?routeKey=${encodeURIComponent(KEY)}`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })
     ).json();
-    expect(changes.data[0]).toMatchObject({ routeKey: KEY, actor: 'ops@acme.test', reason: 'e2e: bands module has full parity', after: { mode: 'new' } });
+    expect(changes.data[0]).toMatchObject({ routeKey: KEY, actor: 'ops@acme.test', reason: 'e2e: bands module has full parity', override: true, after: { mode: 'new' } });
 
     await flipInUi('legacy', 'e2e: back to legacy');
     expect(await answeredBy()).toMatchObject({ by: 'legacy', status: 200 });
   });
 
   it('kill switch needs the confirmation word and sends every route back to legacy', async () => {
-    await flipInUi('new', 'e2e: before the kill switch');
+    await flipInUi('new', 'e2e: before the kill switch', { expectGate: true });
     expect((await answeredBy()).by).toBe('module');
 
     await page.getByRole('button', { name: 'Kill switch…' }).click();

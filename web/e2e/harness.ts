@@ -27,11 +27,19 @@ export async function startGateway(overrides: Record<string, string> = {}, opts:
   return { app, url: `http://127.0.0.1:${addr.port}` };
 }
 
+/** Debian's chromium, headless. Pages get a 10 s default wait so a failure names its locator before the test times out. */
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  const newPage = browser.newPage.bind(browser);
+  browser.newPage = async (...args) => {
+    const page = await newPage(...args);
+    page.setDefaultTimeout(10_000);
+    return page;
+  };
+  return browser;
 }
 
 /** Save a screenshot for a human to look at (not asserted). */

@@ -4,8 +4,41 @@ import { Dialog } from '../../../components/ui/dialog';
 import { ModeBadge } from '../../../components/ui/badge';
 import { FormError } from '../../../components/ui/states';
 import { toast } from '../../../components/ui/toast';
+import { ApiError } from '../../../lib/api-client';
 import { useFlipRoute } from '../api/flip-route';
 import type { Route, RouteMode } from '../types';
+
+interface GateCheck {
+  name: string;
+  passed: boolean;
+  actual: string | number | null;
+  required: string | number;
+}
+
+/** The parity gate's checks from a FIG_GATE_FAILED problem, as a small table. */
+function GateChecks({ error }: { error: ApiError }) {
+  const checks = Array.isArray(error.body.checks) ? (error.body.checks as GateCheck[]) : [];
+  return (
+    <div className="gate" role="alert" data-testid="gate-failed">
+      <div className="gate-title">Parity gate not passed</div>
+      {checks.length > 0 && (
+        <table className="gate-checks">
+          <tbody>
+            {checks.map((c) => (
+              <tr key={c.name} className={c.passed ? 'ok' : 'bad'}>
+                <td aria-label={c.passed ? 'passed' : 'failed'}>{c.passed ? '✓' : '✗'}</td>
+                <td>{c.name}</td>
+                <td className="num">{c.actual ?? 'none'}</td>
+                <td className="muted">needs {c.required}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <div className="small">Collect more shadow evidence first{' '}or override with a reason; the override is recorded.</div>
+    </div>
+  );
+}
 
 interface FlipDialogProps {
   route: Route | null;
@@ -31,6 +64,7 @@ export function FlipDialog({ route, target, canOverride, onClose }: FlipDialogPr
   }, [route?.key, target]);
 
   const open = !!route && !!target;
+  const gateError = flip.error instanceof ApiError && flip.error.code === 'FIG_GATE_FAILED' ? flip.error : undefined;
   const reasonError = reason.trim().length < 3 ? 'Say why (at least 3 characters): it is recorded with the change.' : undefined;
 
   const submit = () => {
@@ -99,13 +133,14 @@ export function FlipDialog({ route, target, canOverride, onClose }: FlipDialogPr
             />
             {touched && reasonError ? <div className="field-error">{reasonError}</div> : <div className="field-hint">Recorded in the change history with your name.</div>}
           </div>
+          {gateError && <GateChecks error={gateError} />}
           {canOverride && target !== 'legacy' && (
-            <label className="check">
+            <label className={`check ${gateError ? 'check-emphasis' : ''}`}>
               <input type="checkbox" checked={override} onChange={(e) => setOverride(e.target.checked)} />
               Override the parity gate (recorded as an override)
             </label>
           )}
-          <FormError error={flip.error} shownFields={['reason']} />
+          {!gateError && <FormError error={flip.error} shownFields={['reason']} />}
         </>
       )}
     </Dialog>
