@@ -97,4 +97,40 @@ describe('sign-in and role-based screens in a real browser', () => {
     expect(await page.locator('td', { hasText: 'finance@acme.test' }).count()).toBe(0);
     await page.close();
   });
+
+  it('renews a revoked access token once through the refresh cookie, and shows the login page when that fails too', async () => {
+    const admin = await (
+      await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@acme.test', password: DEMO_PASSWORD }) })
+    ).json();
+    const headers = { authorization: `Bearer ${admin.accessToken}`, 'content-type': 'application/json' };
+    const members = await (await fetch(`${url}/api/v1/tenants/${admin.tenant.id}/members`, { headers })).json();
+    const ops = members.data.find((m: { email: string }) => m.email === 'ops@acme.test');
+    const setRoles = async (roles: string[]) => {
+      const res = await fetch(`${url}/api/v1/tenants/${admin.tenant.id}/members/${ops.userId}/roles`, { method: 'PUT', headers, body: JSON.stringify({ roles }) });
+      expect(res.status).toBe(200);
+    };
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(page, url, 'ops@acme.test', DEMO_PASSWORD);
+    await page.locator('.routes-table').waitFor();
+
+    // A role change revokes the access token in memory (401); the SPA refreshes once and retries.
+    await setRoles(['ops', 'auditor']);
+    const history = page.waitForResponse((r) => r.url().includes('/_fig/route-changes') && r.status() === 200);
+    await page.locator('tr[data-route="GET /api/v1/admin/revenue-bands"] td.route-cell').click();
+    await history;
+    await page.locator('.history-filter').waitFor();
+    await page.locator('[data-testid="user-menu"]').click();
+    await page.locator('.menu .badge', { hasText: 'auditor' }).waitFor();
+    await page.keyboard.press('Escape');
+
+    // Without the refresh cookie the retry cannot happen: back to the login page, saying why.
+    await page.context().clearCookies();
+    await setRoles(['ops']);
+    await page.locator('tr[data-route="PUT /api/v1/admin/revenue-bands"] td.route-cell').click();
+    await page.locator('.login-card').waitFor();
+    expect(await page.locator('.notice').textContent()).toBe('Your session ended. Sign in again to continue.');
+    expect(new URL(page.url()).searchParams.get('next')).toBe('/routes');
+    await page.close();
+  });
 });

@@ -181,6 +181,22 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
   return body as T;
 }
 
+/** Download a file with the bearer token (exports): the body as a Blob and the file name the gateway gave. */
+export async function apiBlob(path: string, opts: { signal?: AbortSignal } = {}): Promise<{ blob: Blob; filename: string | undefined }> {
+  const send = () => rawFetch(path, { headers: accessToken ? { authorization: `Bearer ${accessToken}` } : {}, signal: opts.signal });
+  let res = await send();
+  if (res.status === 401) {
+    const renewed = await refreshSession();
+    if (renewed) res = await send();
+  }
+  if (!res.ok) {
+    const body = await parseBody(res);
+    throw new ApiError(res.status, (body && typeof body === 'object' ? body : { detail: String(body ?? '') }) as Record<string, unknown>);
+  }
+  const filename = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1];
+  return { blob: await res.blob(), filename };
+}
+
 /** The list envelope of every paginated endpoint. */
 export interface ListPage<T> {
   data: T[];

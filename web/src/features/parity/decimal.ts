@@ -1,0 +1,62 @@
+import { formatMoney } from '../../lib/format';
+
+/**
+ * Exact decimal-string helpers for the parity screens: the API sends every value as a decimal
+ * string and the screens compare them to the last digit, so nothing here goes through a float.
+ */
+
+const DEC = /^(-?)(\d+)(?:\.(\d+))?$/;
+
+/** Digits after the decimal point ("100.025" → 3, "12" → 0, not a decimal → 0). */
+export function fracDigits(v: string | null | undefined): number {
+  const m = v ? DEC.exec(v.trim()) : null;
+  return m?.[3]?.length ?? 0;
+}
+
+function toScaled(v: string, dp: number): bigint | null {
+  const m = DEC.exec(v.trim());
+  if (!m) return null;
+  const [, sign, int = '0', frac = ''] = m;
+  const n = BigInt(int + frac.padEnd(dp, '0').slice(0, dp));
+  return sign ? -n : n;
+}
+
+function fromScaled(n: bigint, dp: number): string {
+  const neg = n < 0n;
+  const digits = (neg ? -n : n).toString().padStart(dp + 1, '0');
+  const out = dp ? `${digits.slice(0, -dp)}.${digits.slice(-dp)}` : digits;
+  return (neg ? '-' : '') + out;
+}
+
+/** b − a exactly ("100.02", "100.025" → "0.005"); null when either side is missing or not a decimal. */
+export function subtract(a: string | null | undefined, b: string | null | undefined): string | null {
+  if (a == null || b == null) return null;
+  const dp = Math.max(fracDigits(a), fracDigits(b));
+  const x = toScaled(a, dp);
+  const y = toScaled(b, dp);
+  return x === null || y === null ? null : fromScaled(y - x, dp);
+}
+
+/** A ratio as a decimal string ("0.998571") → "99.86%", exact and half-even. */
+export function formatRate(rate: string | null | undefined, dp = 2): string {
+  if (rate == null) return '—';
+  const n = toScaled(rate, fracDigits(rate));
+  if (n === null) return rate;
+  const shifted = fromScaled(n * 100n, fracDigits(rate));
+  return `${formatMoney(shifted, dp)}%`;
+}
+
+/** Whether a decimal string is zero ("0", "0.0000"). */
+export function isZero(v: string | null | undefined): boolean {
+  return v != null && /^-?0*(\.0*)?$/.test(v.trim());
+}
+
+/** Decimals shown for a set of values: every digit they have, at least 2 (a money cent), at most 10. */
+export function displayDigits(...values: (string | null | undefined)[]): number {
+  return Math.min(10, Math.max(2, ...values.map(fracDigits)));
+}
+
+/** Fixed-decimal display with the given digits ("—" for null). */
+export function formatDecimal(v: string | null | undefined, dp: number): string {
+  return formatMoney(v ?? null, dp);
+}
