@@ -520,3 +520,21 @@ describe('reply.proxyLegacy() for other routes', () => {
     expect(res.body.toString()).toBe('short and stout');
   });
 });
+
+describe('logging', () => {
+  it('writes one access line per proxied request at LOG_LEVEL=info, with request id and status', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const stream = { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) };
+    const { app: logged } = await buildTestApp({ LEGACY_URL: upstream.url, LOG_LEVEL: 'info' }, { logger: { stream } });
+    try {
+      lines.length = 0;
+      const res = await logged.inject({ url: '/api/v1/logged?x=1', headers: { 'x-request-id': 'log-1' } });
+      expect(res.statusCode).toBe(200);
+      const mine = lines.filter((l) => l.reqId === 'log-1');
+      expect(mine).toHaveLength(1);
+      expect(mine[0]).toMatchObject({ level: 30, msg: 'proxied to legacy', method: 'GET', url: '/api/v1/logged?x=1', statusCode: 200, routeKey: 'UNMATCHED' });
+    } finally {
+      await logged.close();
+    }
+  });
+});
