@@ -134,7 +134,7 @@ export class AutoRollbackWatcher extends EventEmitter<{ rollback: [RollbackActio
     const r = gateConfigOf(gate).rollback;
     const c = this.deps.config;
     return {
-      enabled: r.enabled ?? c.AUTOROLLBACK_ENABLED,
+      enabled: r.enabled ?? true,
       windowSeconds: r.windowSeconds ?? c.AUTOROLLBACK_WINDOW_S,
       maxErrorRate: r.maxErrorRate ?? c.AUTOROLLBACK_MAX_ERROR_RATE,
       maxMismatchRate: r.maxMismatchRate ?? c.AUTOROLLBACK_MAX_MISMATCH_RATE,
