@@ -3,8 +3,8 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
-/** The gateway the dev server proxies API calls to (`npm start` runs it on 8080). */
-const gateway = 'http://127.0.0.1:8080';
+/** The gateway the dev server proxies API calls to: FIG_URL (as for the CLI), else `npm start`'s 8080. */
+const gateway = process.env.FIG_URL ?? 'http://127.0.0.1:8080';
 
 // The SPA is served by the gateway at /app/ (web/dist) and by Vite in development.
 export default defineConfig({

@@ -68,6 +68,11 @@ describe('plan builder in a real browser', () => {
     await dialog.waitFor({ state: 'detached' });
     await page.locator('h1 .badge', { hasText: 'locked' }).waitFor();
     expect(await page.getByRole('button', { name: 'Add step…' }).count()).toBe(0);
+
+    await page.getByRole('link', { name: 'Plans' }).first().click();
+    const row = page.locator('tr', { hasText: 'E2E sales bonus' });
+    expect(await row.locator('.badge').textContent()).toBe('locked');
+    await shot(page, 'plans-list');
     await page.close();
   });
 });
