@@ -3,6 +3,9 @@ import { CutoverConsole } from '../features/routes/components/cutover-console';
 import { MembersPage } from '../features/members/components/members-page';
 import { PlansPage } from '../features/plans/components/plans-page';
 import { PlanPage } from '../features/plans/components/plan-page';
+import { ParityReportsPage } from '../features/parity/components/reports-page';
+import { ParityReportPage } from '../features/parity/components/report-page';
+import { ParityEmployeePage } from '../features/parity/components/employee-page';
 
 export interface AppRoute {
   path: string;
@@ -18,5 +21,8 @@ export const appRoutes: AppRoute[] = [
   { path: '/routes', label: 'Cutover', permission: 'routes.read', component: CutoverConsole },
   { path: '/plans', label: 'Plans', permission: 'plans.read', component: PlansPage },
   { path: '/plans/:id', permission: 'plans.read', component: PlanPage },
+  { path: '/parity', label: 'Parity', permission: 'parity.read', component: ParityReportsPage },
+  { path: '/parity/:id', permission: 'parity.read', component: ParityReportPage },
+  { path: '/parity/:id/employees/:employeeId', permission: 'parity.read', component: ParityEmployeePage },
   { path: '/admin/members', label: 'Members', permission: 'users.read', component: MembersPage },
 ];

@@ -10,6 +10,7 @@ import { ChangeHistory } from './change-history';
 import { FlipDialog } from './flip-dialog';
 import { KillSwitchDialog } from './kill-switch-dialog';
 import { ModeSwitch } from './mode-switch';
+import { RouteGateBadge } from './route-gate';
 
 /** "/api/v1/admin/revenue-bands" → "/api/v1/admin"; "/health" → "/health". */
 export function pathPrefix(path: string): string {
@@ -44,7 +45,8 @@ function RouteRow({ r, selected, canFlip, onSelect, onPick }: { r: Route; select
       </td>
       <td>{r.module ? <span className="module">{r.module}</span> : <span className="muted" title="No hosted module serves this route yet">none</span>}</td>
       <Stats r={r} />
-      <td onClick={(e) => e.stopPropagation()}>
+      <td className="switch-cell" onClick={(e) => e.stopPropagation()}>
+        <RouteGateBadge route={r} />
         <ModeSwitch route={r} canFlip={canFlip} onPick={onPick} />
       </td>
     </tr>

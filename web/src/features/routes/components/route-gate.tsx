@@ -1,0 +1,135 @@
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { Link } from '../../../app/router';
+import { ErrorState, Loading } from '../../../components/ui/states';
+import { formatDateTime, formatPercent } from '../../../lib/format';
+import { useRouteGate } from '../api/get-route-gate';
+import type { Route } from '../types';
+import type { RouteGateCheck, RouteGateEvaluation } from '../types-gate';
+import './route-gate.css';
+
+const LABELS: Record<RouteGateCheck['name'], string> = {
+  servable: 'Module serves it',
+  samples: 'Shadow samples',
+  matchRate: 'Match rate',
+  moneyDiff: 'Money difference',
+  latency: 'p99 latency ratio',
+  engineParity: 'Engine parity sign-off',
+};
+
+function actual(c: RouteGateCheck): string {
+  if (c.actual === null || c.actual === undefined) return 'none';
+  if (c.name === 'matchRate' && typeof c.actual === 'number') return formatPercent(c.actual, 2);
+  if (c.name === 'latency' && typeof c.actual === 'number') return `${c.actual}×`;
+  return String(c.actual);
+}
+
+function Evidence({ g }: { g: RouteGateEvaluation }) {
+  const t = g.evidence.totals;
+  const engine = g.evidence.engine;
+  return (
+    <>
+      <table className="route-gate-checks">
+        <tbody>
+          {g.checks.map((c) => (
+            <tr key={c.name} className={c.passed ? 'ok' : 'bad'} data-check={c.name}>
+              <td className="mark" aria-label={c.passed ? 'passed' : 'failed'}>
+                {c.passed ? '✓' : '✗'}
+              </td>
+              <td>
+                <div>{LABELS[c.name] ?? c.name}</div>
+                {c.detail && <div className="muted small">{c.detail}</div>}
+              </td>
+              <td className="num">{actual(c)}</td>
+              <td className="muted small nowrap">needs {c.required}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="route-gate-evidence small muted">
+        Last {g.evidence.windowMinutes >= 60 ? `${Math.round(g.evidence.windowMinutes / 60)} h` : `${g.evidence.windowMinutes} min`}: {t.samples} samples, {t.matches} matched, {t.mismatches} mismatched, {t.noise} noise, {t.errors} errors, {t.skipped} skipped · p99 legacy {t.legacy.p99Ms ?? '–'} ms, new {t.new.p99Ms ?? '–'} ms · evaluated {formatDateTime(g.evidence.evaluatedAt)}
+      </div>
+      {engine?.reportId && (
+        <div className="route-gate-evidence small">
+          Engine parity: <Link to={`/parity/${engine.reportId}`}>open the parity report</Link>
+        </div>
+      )}
+    </>
+  );
+}
+
+/**
+ * The route's parity gate next to its mode switch: a pass/fail badge (from the route list's
+ * `gate` summary) that opens a small panel with every check and the evidence (GET /_fig/routes/{key}/gate).
+ */
+export function RouteGateBadge({ route }: { route: Route }) {
+  const [open, setOpen] = useState(false);
+  const [pos, setPos] = useState<{ top: number; left: number } | null>(null);
+  const btn = useRef<HTMLButtonElement>(null);
+  const panel = useRef<HTMLDivElement>(null);
+  const gate = useRouteGate(route.key, open);
+
+  // A fixed-position panel (the route table scrolls and would clip an absolute one), kept on screen.
+  useLayoutEffect(() => {
+    if (!open || !btn.current) return;
+    const r = btn.current.getBoundingClientRect();
+    const width = 420;
+    setPos({ top: r.bottom + 6, left: Math.max(8, Math.min(r.right - width, window.innerWidth - width - 8)) });
+  }, [open]);
+  useEffect(() => {
+    if (!open) return;
+    const close = (e: Event) => {
+      if (e instanceof KeyboardEvent && e.key !== 'Escape') return;
+      if (e instanceof MouseEvent && (panel.current?.contains(e.target as Node) || btn.current?.contains(e.target as Node))) return;
+      setOpen(false);
+    };
+    const onScroll = (e: Event) => {
+      if (!panel.current?.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('mousedown', close);
+    document.addEventListener('keydown', close);
+    window.addEventListener('resize', close);
+    document.addEventListener('scroll', onScroll, true);
+    return () => {
+      document.removeEventListener('mousedown', close);
+      document.removeEventListener('keydown', close);
+      window.removeEventListener('resize', close);
+      document.removeEventListener('scroll', onScroll, true);
+    };
+  }, [open]);
+
+  const g = route.gate;
+  if (!g) return null;
+  const title = g.passed ? 'Parity gate passes: canary/new allowed' : `Parity gate fails: ${g.failing.join(', ')}`;
+  return (
+    <span className="route-gate">
+      <button
+        ref={btn}
+        type="button"
+        className={`route-gate-badge ${g.passed ? 'ok' : 'bad'}`}
+        title={title}
+        aria-expanded={open}
+        aria-label={`${title}. Show the evidence`}
+        data-testid="route-gate"
+        data-passed={g.passed}
+        onClick={() => setOpen((o) => !o)}
+      >
+        {g.passed ? '✓ gate' : `✗ gate${g.failing.length ? ` ${g.failing.length}` : ''}`}
+      </button>
+      {open && pos && (
+        <div ref={panel} className="route-gate-panel" role="dialog" aria-label={`Parity gate of ${route.key}`} style={{ top: pos.top, left: pos.left }} data-testid="route-gate-panel">
+          <div className="route-gate-head">
+            <strong>Parity gate</strong>
+            <span className="route-key">{route.key}</span>
+          </div>
+          {gate.isPending ? (
+            <Loading label="Evaluating the gate…" />
+          ) : gate.isError ? (
+            <ErrorState error={gate.error} onRetry={() => void gate.refetch()} title="Could not read the gate" />
+          ) : (
+            <Evidence g={gate.data} />
+          )}
+        </div>
+      )}
+    </span>
+  );
+}
