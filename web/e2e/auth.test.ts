@@ -38,6 +38,8 @@ describe('sign-in and role-based screens in a real browser', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('h1', { hasText: 'Cutover console' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/app/routes');
+    await page.locator('.routes-table').waitFor();
+    await shot(page, 'console-1280');
     expect(await page.locator('.user-name').textContent()).toBeTruthy();
 
     // The session survives a reload: the refresh cookie brings the access token back.

@@ -27,7 +27,7 @@ function Stats({ r }: { r: Route }) {
     <>
       <td className="num">{s ? formatCount(s.requests) : '—'}</td>
       <td className={`num ${rate !== null && rate >= 0.05 ? 'bad' : rate !== null && rate >= 0.01 ? 'warn' : ''}`}>{formatPercent(rate)}</td>
-      <td className="num">{s?.p99Ms != null ? `${Math.round(s.p99Ms)} ms` : '—'}</td>
+      <td className="num col-p99">{s?.p99Ms != null ? `${Math.round(s.p99Ms)} ms` : '—'}</td>
     </>
   );
 }
@@ -170,7 +170,7 @@ export function CutoverConsole() {
                     <th>Module</th>
                     <th className="num" title="Requests in the last 15 minutes">Requests</th>
                     <th className="num" title="Share of 5xx answers in the last 15 minutes">Errors</th>
-                    <th className="num">p99</th>
+                    <th className="num col-p99" title="99th percentile latency, last 15 minutes">p99</th>
                     <th>Switch mode</th>
                   </tr>
                 </thead>
