@@ -1,0 +1,167 @@
+/**
+ * Shadow overhead benchmark: one GET route through one gateway process, in mode `legacy` and in
+ * mode `shadow` (legacy answers, the module runs off the request path and is diffed), in the same
+ * run, alternating legacy/shadow/shadow/legacy (ABBA) to cancel drift. Writes bench/results/shadow.md.
+ *
+ *   npx tsx bench/shadow/run.ts   env: BENCH_DURATION (s per phase, default 15), BENCH_RATE (req/s of the
+ *                                 fixed-rate phases, 50: below legacy's capacity), BENCH_CONNECTIONS (saturating phases, 20),
+ *                                 BENCH_NO_WRITE=1 (print only)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon, { type Result } from 'autocannon';
+import pg from 'pg';
+import { migrateToLatest } from '../../migrations/migrator';
+import { freePort, startLegacy } from '../../test/global-setup';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const DURATION = Number(process.env.BENCH_DURATION ?? 15);
+const RATE = Number(process.env.BENCH_RATE ?? 50);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const KEY = 'GET /api/v1/admin/revenue-bands';
+const PATH = '/api/v1/admin/revenue-bands';
+const TOKEN = randomBytes(16).toString('hex');
+
+const log = (msg: string) => process.stderr.write(`[bench:shadow] ${msg}\n`);
+const cleanups: (() => Promise<void>)[] = [];
+const children: ChildProcess[] = [];
+
+async function waitForOk(url: string, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      if (res.ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not answer within ${ms} ms`);
+}
+
+async function createBenchDb(): Promise<string> {
+  const name = `fig_bench_shadow_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`create database "${name}"`);
+  await admin.end();
+  cleanups.push(async () => {
+    const c = new pg.Client({ connectionString: ADMIN_URL });
+    await c.connect();
+    await c.query(`drop database if exists "${name}" with (force)`).catch(() => undefined);
+    await c.end();
+  });
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  await migrateToLatest(url.toString());
+  return url.toString();
+}
+
+async function api(base: string, method: string, url: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${base}${url}`, { method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const json = (await res.json()) as unknown;
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+interface Phase {
+  mode: 'legacy' | 'shadow';
+  kind: 'rate' | 'max';
+  result: Result;
+}
+
+async function main(): Promise<void> {
+  const legacy = await startLegacy();
+  cleanups.push(legacy.stop);
+  const databaseUrl = await createBenchDb();
+  const port = await freePort();
+  const gw = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'gateway/main.ts')], {
+    cwd: root,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LEGACY_URL: legacy.url, DATABASE_URL: databaseUrl, REDIS_PREFIX: `bench:${randomBytes(4).toString('hex')}:`, LOG_LEVEL: 'warn', ADMIN_TOKEN: TOKEN, AUTOROLLBACK_ENABLED: 'false' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(gw);
+  const base = `http://127.0.0.1:${port}`;
+  await waitForOk(`${base}/healthz`, 30_000);
+  await waitForOk(`${base}${PATH}`, 10_000);
+  const enc = encodeURIComponent(KEY);
+
+  const run = async (mode: 'legacy' | 'shadow', kind: 'rate' | 'max'): Promise<Phase> => {
+    await api(base, 'PUT', `/_fig/routes/${enc}`, { mode, reason: `bench: ${mode}` });
+    await autocannon({ url: `${base}${PATH}`, connections: 4, duration: 2 }); // warm-up
+    const result = await autocannon(kind === 'rate' ? { url: `${base}${PATH}`, connections: 4, duration: DURATION, overallRate: RATE } : { url: `${base}${PATH}`, connections: CONNECTIONS, duration: DURATION });
+    log(`${mode.padEnd(6)} ${kind}: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${Math.round(result.requests.average)} req/s, non2xx ${result.non2xx}, errors ${result.errors}`);
+    return { mode, kind, result };
+  };
+
+  const phases: Phase[] = [];
+  for (const kind of ['rate', 'max'] as const) {
+    for (const mode of ['legacy', 'shadow', 'shadow', 'legacy'] as const) phases.push(await run(mode, kind));
+  }
+  await new Promise((r) => setTimeout(r, 1500)); // let the queue drain and samples flush
+  const stats = (await api(base, 'GET', `/_fig/routes/${enc}/shadow?window=1h`)) as { totals: Record<string, unknown> & { legacy: { p99Ms: number }; new: { p99Ms: number } } };
+
+  const avg = (mode: string, kind: string, pick: (r: Result) => number) => {
+    const xs = phases.filter((p) => p.mode === mode && p.kind === kind).map((p) => pick(p.result));
+    return xs.reduce((a, b) => a + b, 0) / xs.length;
+  };
+  const row = (kind: 'rate' | 'max', label: string) => {
+    const l99 = avg('legacy', kind, (r) => r.latency.p99);
+    const s99 = avg('shadow', kind, (r) => r.latency.p99);
+    const l50 = avg('legacy', kind, (r) => r.latency.p50);
+    const s50 = avg('shadow', kind, (r) => r.latency.p50);
+    const lr = avg('legacy', kind, (r) => r.requests.average);
+    const sr = avg('shadow', kind, (r) => r.requests.average);
+    const pct = (a: number, b: number) => `${b >= a ? '+' : ''}${(((b - a) / a) * 100).toFixed(1)}%`;
+    return { text: `| ${label} | ${l50.toFixed(2)} / ${s50.toFixed(2)} | ${l99.toFixed(2)} / ${s99.toFixed(2)} | ${pct(l99, s99)} | ${Math.round(lr)} / ${Math.round(sr)} | ${pct(lr, sr)} |`, p99Delta: (s99 - l99) / l99 };
+  };
+  const fixed = row('rate', `fixed ${RATE} req/s, 4 conns`);
+  const max = row('max', `max, ${CONNECTIONS} conns`);
+  const t = stats.totals;
+  const md = `# Shadow mode overhead
+
+\`npx tsx bench/shadow/run.ts\` (also run by \`npm run bench\`). One gateway process (\`gateway/main.ts\`), the real
+legacy service, Postgres and Redis on one machine (${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${os.platform()}), autocannon on
+\`${KEY}\`. Phases alternate legacy / shadow / shadow / legacy (ABBA), ${DURATION} s each after a 2 s warm-up; values
+are averages of the two phases per mode. In \`shadow\` the bands module answers every request too (off the request
+path, through the bounded queue: SHADOW_CONCURRENCY default 4, SHADOW_QUEUE_MAX 1000) and both bodies are diffed and recorded.
+
+| load | p50 ms legacy / shadow | p99 ms legacy / shadow | p99 Δ | req/s legacy / shadow | req/s Δ |
+|---|---|---|---|---|---|
+${fixed.text}
+${max.text}
+
+Target: shadow adds < 5% to the primary p99 at a steady rate — **${fixed.p99Delta < 0.05 ? 'met' : 'not met'}** (${(fixed.p99Delta * 100).toFixed(1)}%).
+At saturation the shadow side competes for the same CPU (it does real work: a module call, a JSON diff, a
+Postgres write per sample batch), so throughput there is the honest cost of shadowing every request;
+\`normalise.sampleRate\` (per route) shadows a fraction instead.
+
+Shadow samples recorded during the run (window 1 h): ${t.samples} compared (${t.matches} match, ${t.mismatches} mismatch,
+${t.errors} error), ${t.skipped} skipped ${JSON.stringify(t.skippedByReason)}; shadow-side p99: legacy ${t.legacy.p99Ms} ms, module ${t.new.p99Ms} ms.
+
+_Generated ${new Date().toISOString()}._
+`;
+  process.stdout.write(md);
+  if (process.env.BENCH_NO_WRITE !== '1') writeFileSync(path.join(root, 'bench/results/shadow.md'), md);
+}
+
+async function cleanup(): Promise<void> {
+  for (const c of children) c.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 500));
+  for (const fn of cleanups.reverse()) await fn().catch(() => undefined);
+}
+
+main()
+  .then(cleanup, async (err) => {
+    log(`failed: ${(err as Error).stack ?? err}`);
+    await cleanup();
+    process.exitCode = 1;
+  })
+  .then(() => process.exit(process.exitCode ?? 0));
