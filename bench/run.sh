@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Run every benchmark that exists (bench/<name>/run.ts), one after the other; `npm run bench`.
+# A missing benchmark is skipped; a failing one is reported and the others still run.
+# Usage: bench/run.sh [name...]   e.g. bench/run.sh proxy
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+names=("$@")
+if [ ${#names[@]} -eq 0 ]; then names=(proxy engine shadow); fi
+# Any other bench/<name>/run.ts also runs, after the known ones.
+for f in bench/*/run.ts; do
+  [ -e "$f" ] || continue
+  n="$(basename "$(dirname "$f")")"
+  if [ $# -eq 0 ] && [[ ! " ${names[*]} " =~ " ${n} " ]]; then names+=("$n"); fi
+done
+
+failed=()
+for n in "${names[@]}"; do
+  if [ ! -f "bench/$n/run.ts" ]; then
+    echo "== bench/$n: not present, skipped"
+    continue
+  fi
+  echo "== bench/$n"
+  if ! node --import tsx "bench/$n/run.ts"; then failed+=("$n"); fi
+done
+
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "== failed: ${failed[*]}" >&2
+  exit 1
+fi
+echo "== results in bench/results/"
