@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import { Link } from '../../../app/router';
 import { ErrorState, Loading } from '../../../components/ui/states';
 import { formatDateTime, formatPercent } from '../../../lib/format';
@@ -68,44 +68,50 @@ export function RouteGateBadge({ route }: { route: Route }) {
   const panel = useRef<HTMLDivElement>(null);
   const gate = useRouteGate(route.key, open);
 
-  // A fixed-position panel (the route table scrolls and would clip an absolute one), kept on screen.
+  // A fixed-position panel (the route table scrolls and would clip an absolute one), kept on
+  // screen and following its badge when the page or the table scrolls.
   useLayoutEffect(() => {
-    if (!open || !btn.current) return;
-    const r = btn.current.getBoundingClientRect();
-    const width = 420;
-    setPos({ top: r.bottom + 6, left: Math.max(8, Math.min(r.right - width, window.innerWidth - width - 8)) });
-  }, [open]);
-  useEffect(() => {
     if (!open) return;
+    const place = () => {
+      if (!btn.current) return;
+      const r = btn.current.getBoundingClientRect();
+      const width = 420;
+      setPos({ top: r.bottom + 6, left: Math.max(8, Math.min(r.right - width, window.innerWidth - width - 8)) });
+    };
+    place();
     const close = (e: Event) => {
       if (e instanceof KeyboardEvent && e.key !== 'Escape') return;
       if (e instanceof MouseEvent && (panel.current?.contains(e.target as Node) || btn.current?.contains(e.target as Node))) return;
       setOpen(false);
     };
-    const onScroll = (e: Event) => {
-      if (!panel.current?.contains(e.target as Node)) setOpen(false);
-    };
     document.addEventListener('mousedown', close);
     document.addEventListener('keydown', close);
-    window.addEventListener('resize', close);
-    document.addEventListener('scroll', onScroll, true);
+    window.addEventListener('resize', place);
+    document.addEventListener('scroll', place, true);
     return () => {
       document.removeEventListener('mousedown', close);
       document.removeEventListener('keydown', close);
-      window.removeEventListener('resize', close);
-      document.removeEventListener('scroll', onScroll, true);
+      window.removeEventListener('resize', place);
+      document.removeEventListener('scroll', place, true);
     };
   }, [open]);
 
   const g = route.gate;
   if (!g) return null;
-  const title = g.passed ? 'Parity gate passes: canary/new allowed' : `Parity gate fails: ${g.failing.join(', ')}`;
+  // Without a hosted module the gate cannot pass and the mode switch already says so: keep it quiet.
+  const noModule = !g.passed && g.failing.length === 1 && g.failing[0] === 'servable';
+  const tone = g.passed ? 'ok' : noModule ? 'na' : 'bad';
+  const title = g.passed
+    ? 'Parity gate passes: canary and new are allowed'
+    : noModule
+      ? 'No hosted module serves this route, so its parity gate cannot pass'
+      : `Parity gate fails: ${g.failing.join(', ')}`;
   return (
     <span className="route-gate">
       <button
         ref={btn}
         type="button"
-        className={`route-gate-badge ${g.passed ? 'ok' : 'bad'}`}
+        className={`route-gate-badge ${tone}`}
         title={title}
         aria-expanded={open}
         aria-label={`${title}. Show the evidence`}
@@ -113,7 +119,7 @@ export function RouteGateBadge({ route }: { route: Route }) {
         data-passed={g.passed}
         onClick={() => setOpen((o) => !o)}
       >
-        {g.passed ? '✓ gate' : `✗ gate${g.failing.length ? ` ${g.failing.length}` : ''}`}
+        {g.passed ? '✓ gate' : noModule ? 'gate' : `✗ gate (${g.failing.length})`}
       </button>
       {open && pos && (
         <div ref={panel} className="route-gate-panel" role="dialog" aria-label={`Parity gate of ${route.key}`} style={{ top: pos.top, left: pos.left }} data-testid="route-gate-panel">
