@@ -21,7 +21,7 @@ function testModule(state: { behaviour: Behaviour; events: string[]; calls: Modu
   return {
     name: 'shadow-test',
     serves: {
-      [LIST]: async (req, ctx) => {
+      [LIST]: async (req) => {
         state.events.push(`module-called:${req.requestId}`);
         state.calls.push(req);
         switch (state.behaviour) {
@@ -32,7 +32,7 @@ function testModule(state: { behaviour: Behaviour; events: string[]; calls: Modu
           case 'huge':
             return { status: 200, body: { items: Array.from({ length: 200_000 }, (_, i) => ({ id: i, name: 'x'.repeat(20) })) } };
           default:
-            return proxyLegacy(req, ctx as never);
+            return proxyLegacy(req);
         }
       },
       [CREATE]: async (req) => {
