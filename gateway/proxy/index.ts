@@ -102,9 +102,9 @@ function rewriteResponseHeaders(headers: Record<string, unknown>, request: Fasti
   return headers;
 }
 
-/** Map an upstream failure to a problem: 504 when legacy was too slow, 502 otherwise. */
 type UpstreamError = Error & { code?: string; cause?: unknown };
 
+/** Map an upstream failure to a problem: 504 when legacy was too slow, 502 otherwise. */
 function onUpstreamError(reply: FastifyReply, { error }: { error: UpstreamError }) {
   const request = reply.request;
   const code = (error.cause as { code?: string } | undefined)?.code ?? error.code ?? '';
@@ -147,7 +147,11 @@ function sendSmallBody(request: FastifyRequest, reply: FastifyReply, stream: Rea
   stream.on('data', (chunk: Buffer) => chunks.push(chunk));
   stream.once('end', () => reply.send(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
   stream.once('error', (err: UpstreamError) => {
-    if (!reply.sent) onUpstreamError(reply, { error: err });
+    if (!reply.sent) {
+      // The failed answer's headers (cookies, caching, length) must not ride on the problem.
+      for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
+      onUpstreamError(reply, { error: err });
+    }
     else request.log.warn({ err }, 'upstream body failed after the answer started');
   });
 }

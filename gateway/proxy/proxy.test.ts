@@ -461,12 +461,16 @@ describe('legacy down, slow and back', () => {
 
   it('answers 502 when legacy drops the connection in the middle of a small body', async () => {
     upstream.handle((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100', 'set-cookie': 'half=1', etag: '"half"' });
       res.write('{"partial":');
       setImmediate(() => res.socket?.destroy());
     });
     const res = await send(fig, { path: '/partial', headers: { 'x-request-id': 'partial-1' } });
     expect(res.status).toBe(502);
+    expect(res.headers['set-cookie']).toBeUndefined();
+    expect(res.headers.etag).toBeUndefined();
+    expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(res.headers['x-request-id']).toBe('partial-1');
     expect(JSON.parse(res.body.toString())).toMatchObject({ status: 502, code: 'FIG_UPSTREAM_UNAVAILABLE', request_id: 'partial-1', instance: '/partial' });
   });
 
