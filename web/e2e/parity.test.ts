@@ -30,7 +30,10 @@ describe('finance parity flow in a real browser', () => {
   let historicalEmployees: number;
 
   async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+    const context = await browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      acceptDownloads: true,
+    });
     contexts.push(context);
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
@@ -50,13 +53,29 @@ describe('finance parity flow in a real browser', () => {
     const base = legacyEquivalentPlan();
     const plan = {
       ...base,
-      steps: base.steps.map((s) => (s.key === 'fund_factor' ? { ...s, expr: 'if(fund_return < 0.02) then 0.8 else min(1 + (fund_return - 0.02) * 1.001, 1.5)' } : s)),
+      steps: base.steps.map((s) =>
+        s.key === 'fund_factor'
+          ? { ...s, expr: 'if(fund_return < 0.02) then 0.8 else min(1 + (fund_return - 0.02) * 1.001, 1.5)' }
+          : s,
+      ),
     };
     const source = { kind: 'generated' as const, employees: 60, seed: 7 };
     const row = await withTenant(app.db, ACME, (trx) =>
-      insertReport(trx, { tenantId: ACME, name: 'E2E perturbed fund factor', source, planRef: { name: 'e2e-perturbed' }, createdBy: 'ops@acme.test' }),
+      insertReport(trx, {
+        tenantId: ACME,
+        name: 'E2E perturbed fund factor',
+        source,
+        planRef: { name: 'e2e-perturbed' },
+        createdBy: 'ops@acme.test',
+      }),
     );
-    const report = await executeReport({ db: app.db, config: app.config, log: app.log }, ACME, row.id, source, { plan, planName: 'e2e-perturbed' });
+    const report = await executeReport(
+      { db: app.db, config: app.config, log: app.log },
+      ACME,
+      row.id,
+      source,
+      { plan, planName: 'e2e-perturbed' },
+    );
     expect(report.status).toBe('done');
     expect(report.mismatched).toBeGreaterThan(0);
     perturbedId = report.id;
@@ -92,10 +111,18 @@ describe('finance parity flow in a real browser', () => {
 
     // Summary: every employee compared, all identical.
     await page.locator('[data-testid="summary"]').waitFor();
-    expect(await page.locator('[data-testid="stat-employees"] .stat-value').innerText()).toBe((historicalEmployees + 10).toLocaleString('en-US'));
+    expect(await page.locator('[data-testid="stat-employees"] .stat-value').innerText()).toBe(
+      (historicalEmployees + 10).toLocaleString('en-US'),
+    );
     expect(await page.locator('[data-testid="stat-match-rate"] .stat-value').innerText()).toBe('100.00%');
     expect(await page.locator('[data-testid="stat-max-diff"] .stat-value').innerText()).toBe('0.00');
-    expect(await page.locator('tr[data-output="bonus"] td').allInnerTexts()).toEqual(['bonus', (historicalEmployees + 10).toLocaleString('en-US'), '0', '0', '0.00']);
+    expect(await page.locator('tr[data-output="bonus"] td').allInnerTexts()).toEqual([
+      'bonus',
+      (historicalEmployees + 10).toLocaleString('en-US'),
+      '0',
+      '0',
+      '0.00',
+    ]);
     await page.getByText('No mismatches', { exact: true }).waitFor();
 
     // Gate A: the three checks pass, with their evidence.
@@ -103,18 +130,33 @@ describe('finance parity flow in a real browser', () => {
     expect(await gate.locator('li[data-passed="true"]').count()).toBe(3);
     await gate.locator('li[data-check="historical_sample"] summary').click();
     const evidence = gate.locator('li[data-check="historical_sample"] .evidence');
-    expect(await evidence.locator('.total-row td').allInnerTexts()).toEqual(['Total', historicalEmployees.toLocaleString('en-US')]);
+    expect(await evidence.locator('.total-row td').allInnerTexts()).toEqual([
+      'Total',
+      historicalEmployees.toLocaleString('en-US'),
+    ]);
     await gate.locator('li[data-check="canonical_half_even"] summary').click();
     expect(await gate.locator('li[data-check="canonical_half_even"] .evidence tbody tr').count()).toBe(10);
     await shot(page, 'parity-report-passed');
 
     // Exports download through the bearer token.
-    const [csv] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="export-csv"]').click()]);
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-testid="export-csv"]').click(),
+    ]);
     expect(csv.suggestedFilename()).toBe('parity-E2E-history.csv');
-    expect(readFileSync((await csv.path())!, 'utf8').split(/\r?\n/)[0]).toBe('batch_id,employee_id,output,legacy_value,new_value,abs_diff,within_tolerance,first_diff_step');
-    const [xlsx] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="export-xlsx"]').click()]);
+    expect(readFileSync((await csv.path())!, 'utf8').split(/\r?\n/)[0]).toBe(
+      'batch_id,employee_id,output,legacy_value,new_value,abs_diff,within_tolerance,first_diff_step',
+    );
+    const [xlsx] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-testid="export-xlsx"]').click(),
+    ]);
     expect(xlsx.suggestedFilename()).toBe('parity-E2E-history.xlsx');
-    expect(readFileSync((await xlsx.path())!).subarray(0, 2).toString('latin1')).toBe('PK');
+    expect(
+      readFileSync((await xlsx.path())!)
+        .subarray(0, 2)
+        .toString('latin1'),
+    ).toBe('PK');
 
     // Sign off: a note is required, then the report shows who signed and when.
     await page.locator('[data-testid="sign-off"]').click();
@@ -130,7 +172,9 @@ describe('finance parity flow in a real browser', () => {
     expect(await signed.innerText()).toContain('Signed off by finance@acme.test');
     expect(await signed.innerText()).toContain('E2E: reviewed the full history, no differences.');
     expect(await page.locator('[data-testid="sign-off"]').isDisabled()).toBe(true);
-    expect(await page.locator('[data-testid="sign-off"]').getAttribute('title')).toContain('Already signed off by finance@acme.test');
+    expect(await page.locator('[data-testid="sign-off"]').getAttribute('title')).toContain(
+      'Already signed off by finance@acme.test',
+    );
     await shot(page, 'parity-signed-off');
 
     // The list shows it signed and the engine gate passes on it.
@@ -143,9 +187,16 @@ describe('finance parity flow in a real browser', () => {
 
     // Recorded server-side too: the report and its audit event.
     const audit = await withTenant(app.db, ACME, (trx) =>
-      trx.selectFrom('audit.events').select(['actor', 'action', 'entity_id']).where('action', '=', 'parity.report.sign_off').where('entity_id', '=', reportId).execute(),
+      trx
+        .selectFrom('audit.events')
+        .select(['actor', 'action', 'entity_id'])
+        .where('action', '=', 'parity.report.sign_off')
+        .where('entity_id', '=', reportId)
+        .execute(),
     );
-    expect(audit).toEqual([{ actor: 'finance@acme.test', action: 'parity.report.sign_off', entity_id: reportId }]);
+    expect(audit).toEqual([
+      { actor: 'finance@acme.test', action: 'parity.report.sign_off', entity_id: reportId },
+    ]);
   });
 
   it('drills into an employee whose tapes differ: both tapes side by side, the first differing step marked', async () => {
@@ -166,12 +217,20 @@ describe('finance parity flow in a real browser', () => {
     expect(total).toBeGreaterThan(25);
     expect(await range.innerText()).toBe(`1–25 of ${total.toLocaleString('en-US')}`);
     await page.getByRole('button', { name: 'Next ›' }).click();
-    await page.waitForFunction(() => document.querySelector('[data-testid="mismatch-range"]')?.textContent?.startsWith('26–'));
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid="mismatch-range"]')?.textContent?.startsWith('26–'),
+    );
     await page.getByRole('button', { name: '‹ Previous' }).click();
-    await page.waitForFunction(() => document.querySelector('[data-testid="mismatch-range"]')?.textContent?.startsWith('1–'));
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid="mismatch-range"]')?.textContent?.startsWith('1–'),
+    );
 
     await page.getByLabel('Filter by output').selectOption('fund_factor');
-    await page.waitForFunction(() => [...document.querySelectorAll('.mismatch-table tbody tr td:nth-child(3)')].every((td) => td.textContent === 'fund_factor'));
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('.mismatch-table tbody tr td:nth-child(3)')].every(
+        (td) => td.textContent === 'fund_factor',
+      ),
+    );
     await page.getByLabel('Minimum difference').fill('1000');
     await page.getByText('No mismatch matches these filters').waitFor();
     await page.getByRole('button', { name: 'Clear filters' }).click();
@@ -185,16 +244,23 @@ describe('finance parity flow in a real browser', () => {
     // Drill into the employee with the largest bonus difference.
     const first = rows.first();
     const employeeId = (await first.getAttribute('data-employee'))!;
-    const [legacyBonus, newBonus] = await Promise.all([first.locator('td:nth-child(4)').innerText(), first.locator('td:nth-child(5)').innerText()]);
+    const [legacyBonus, newBonus] = await Promise.all([
+      first.locator('td:nth-child(4)').innerText(),
+      first.locator('td:nth-child(5)').innerText(),
+    ]);
     await first.click();
-    await page.waitForURL(new RegExp(`/app/parity/${perturbedId}/employees/${employeeId}\\?batchId=generated$`));
+    await page.waitForURL(
+      new RegExp(`/app/parity/${perturbedId}/employees/${employeeId}\\?batchId=generated$`),
+    );
     const tapes = page.locator('[data-testid="tapes"]');
     await tapes.waitFor();
     expect(await page.locator('[data-testid="first-diff-step"]').innerText()).toBe('fund_factor');
     expect(await tapes.locator('tr[data-first]').getAttribute('data-step')).toBe('fund_factor');
     expect(await tapes.locator('tr.first-diff .first-marker').innerText()).toBe('first difference');
     // Steps before the first difference are identical; the bonus line shows the values of the list.
-    expect(await tapes.locator('tr[data-step="perf_multiplier"]').getAttribute('class')).not.toContain('differs');
+    expect(await tapes.locator('tr[data-step="perf_multiplier"]').getAttribute('class')).not.toContain(
+      'differs',
+    );
     const bonus = await tapes.locator('tr[data-step="bonus"] td').allInnerTexts();
     expect(bonus.slice(1, 5)).toEqual(['bonus', 'bonus', legacyBonus, newBonus]);
     expect(bonus[5]).toMatch(/^[+−]/);
@@ -219,11 +285,20 @@ describe('finance parity flow in a real browser', () => {
     await page.locator('[data-testid="summary"]').waitFor();
     const sign = page.locator('[data-testid="sign-off"]');
     expect(await sign.isDisabled()).toBe(true);
-    expect(await sign.getAttribute('title')).toBe('Only finance can sign off a parity report (permission parity.signoff).');
-    expect(await page.locator('[data-testid="sign-off-state"]').innerText()).toBe('Not signed off. Only finance can sign off a parity report (permission parity.signoff).');
+    expect(await sign.getAttribute('title')).toBe(
+      'Only finance can sign off a parity report (permission parity.signoff).',
+    );
+    expect(await page.locator('[data-testid="sign-off-state"]').innerText()).toBe(
+      'Not signed off. Only finance can sign off a parity report (permission parity.signoff).',
+    );
     await shot(page, 'parity-ops-cannot-sign');
 
-    const refused = await app.inject({ method: 'POST', url: `/api/v1/parity/reports/${report.id}/sign-off`, headers: ops.headers, payload: { note: 'ops tries' } });
+    const refused = await app.inject({
+      method: 'POST',
+      url: `/api/v1/parity/reports/${report.id}/sign-off`,
+      headers: ops.headers,
+      payload: { note: 'ops tries' },
+    });
     expect(refused.statusCode).toBe(403);
     expect(refused.json()).toMatchObject({ status: 403, code: 'FIG_FORBIDDEN' });
 
@@ -235,19 +310,23 @@ describe('finance parity flow in a real browser', () => {
     expect(await badge.getAttribute('data-passed')).toBe('false');
     await badge.click();
     const panel = page.locator('[data-testid="route-gate-panel"]');
-    await panel.locator('tr[data-check="samples"]').waitFor();
-    expect(await panel.locator('tr[data-check="samples"] .mark').getAttribute('aria-label')).toBe('failed');
-    expect(await panel.locator('tr[data-check="servable"] .mark').getAttribute('aria-label')).toBe('passed');
+    await panel.locator('li[data-check="samples"]').waitFor();
+    expect(await panel.locator('li[data-check="samples"] .mark').getAttribute('aria-label')).toBe('failed');
+    expect(await panel.locator('li[data-check="servable"] .mark').getAttribute('aria-label')).toBe('passed');
     await shot(page, 'console-route-gate');
     await page.keyboard.press('Escape');
     await panel.waitFor({ state: 'detached' });
 
     // An engine route's gate includes finance's parity sign-off, as the engine gate API reports it.
-    const engine = (await app.inject({ method: 'GET', url: '/api/v1/parity/engine-gate', headers: ops.headers })).json() as { passed: boolean };
+    const engine = (
+      await app.inject({ method: 'GET', url: '/api/v1/parity/engine-gate', headers: ops.headers })
+    ).json() as { passed: boolean };
     const calc = page.locator('tr[data-route="POST /api/v1/calculate"]');
     await calc.locator('[data-testid="route-gate"]').click();
-    await panel.locator('tr[data-check="engineParity"]').waitFor();
-    expect(await panel.locator('tr[data-check="engineParity"] .mark').getAttribute('aria-label')).toBe(engine.passed ? 'passed' : 'failed');
+    await panel.locator('li[data-check="engineParity"]').waitFor();
+    expect(await panel.locator('li[data-check="engineParity"] .mark').getAttribute('aria-label')).toBe(
+      engine.passed ? 'passed' : 'failed',
+    );
     await shot(page, 'console-engine-gate');
   });
 });

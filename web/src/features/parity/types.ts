@@ -1,8 +1,17 @@
 // The parity API's types come from the module's own zod schemas (type-only: nothing server-side is bundled).
 import type { z } from 'zod';
-import type { EmployeeDrillDown as EmployeeDrillDownSchema, GateCheck as GateCheckSchema } from '../../../../legacy-shadow/parity/schema';
+import type {
+  EmployeeDrillDown as EmployeeDrillDownSchema,
+  GateCheck as GateCheckSchema,
+} from '../../../../legacy-shadow/parity/schema';
 
-export type { CreateReportBody, EngineGate, Mismatch, ParityReport, ReportSource } from '../../../../legacy-shadow/parity/schema';
+export type {
+  CreateReportBody,
+  EngineGate,
+  Mismatch,
+  ParityReport,
+  ReportSource,
+} from '../../../../legacy-shadow/parity/schema';
 export type { ListPage } from '../../lib/api-client';
 
 export type EmployeeDrillDown = z.infer<typeof EmployeeDrillDownSchema>;

@@ -5,7 +5,9 @@ export type ExportFormat = 'csv' | 'xlsx';
 
 /** GET /api/v1/parity/reports/{id}/export.{csv,xlsx} with the bearer token, then save the blob as a file. */
 export async function downloadExport(id: string, format: ExportFormat): Promise<string> {
-  const { blob, filename } = await apiBlob(`/api/v1/parity/reports/${encodeURIComponent(id)}/export.${format}`);
+  const { blob, filename } = await apiBlob(
+    `/api/v1/parity/reports/${encodeURIComponent(id)}/export.${format}`,
+  );
   const name = filename ?? `parity-${id}.${format}`;
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
@@ -19,4 +21,5 @@ export async function downloadExport(id: string, format: ExportFormat): Promise<
   return name;
 }
 
-export const useDownloadExport = (id: string) => useMutation({ mutationFn: (format: ExportFormat) => downloadExport(id, format) });
+export const useDownloadExport = (id: string) =>
+  useMutation({ mutationFn: (format: ExportFormat) => downloadExport(id, format) });

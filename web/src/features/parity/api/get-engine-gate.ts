@@ -8,6 +8,7 @@ export function getEngineGate(signal?: AbortSignal) {
   return api<EngineGate>('/api/v1/parity/engine-gate', { signal });
 }
 
-export const engineGateQueryOptions = () => queryOptions({ queryKey: parityKeys.engineGate, queryFn: ({ signal }) => getEngineGate(signal) });
+export const engineGateQueryOptions = () =>
+  queryOptions({ queryKey: parityKeys.engineGate, queryFn: ({ signal }) => getEngineGate(signal) });
 
 export const useEngineGate = () => useQuery(engineGateQueryOptions());

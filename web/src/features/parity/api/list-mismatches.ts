@@ -6,7 +6,12 @@ import { parityKeys } from './keys';
 export const MISMATCH_PAGE_SIZE = 25;
 
 /** GET /api/v1/parity/reports/{id}/mismatches: largest difference first, one line per (employee, output). */
-export function listMismatches(id: string, filters: MismatchFilters, cursor: string | undefined, signal?: AbortSignal) {
+export function listMismatches(
+  id: string,
+  filters: MismatchFilters,
+  cursor: string | undefined,
+  signal?: AbortSignal,
+) {
   return api<ListPage<Mismatch>>(`/api/v1/parity/reports/${encodeURIComponent(id)}/mismatches`, {
     query: {
       output: filters.output,
@@ -26,5 +31,9 @@ export const mismatchesQueryOptions = (id: string, filters: MismatchFilters, cur
     placeholderData: keepPreviousData,
   });
 
-export const useMismatches = (id: string, filters: MismatchFilters, cursor: string | undefined, enabled = true) =>
-  useQuery({ ...mismatchesQueryOptions(id, filters, cursor), enabled });
+export const useMismatches = (
+  id: string,
+  filters: MismatchFilters,
+  cursor: string | undefined,
+  enabled = true,
+) => useQuery({ ...mismatchesQueryOptions(id, filters, cursor), enabled });

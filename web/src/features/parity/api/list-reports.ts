@@ -15,7 +15,8 @@ export const reportsQueryOptions = () =>
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => (last.hasMore && last.nextCursor ? last.nextCursor : undefined),
     // A queued run finishes in the worker: keep polling while any listed report is still running.
-    refetchInterval: (q) => (q.state.data?.pages.some((p) => p.data.some((r) => r.status === 'running')) ? 3000 : false),
+    refetchInterval: (q) =>
+      q.state.data?.pages.some((p) => p.data.some((r) => r.status === 'running')) ? 3000 : false,
   });
 
 export const useReports = () => useInfiniteQuery(reportsQueryOptions());

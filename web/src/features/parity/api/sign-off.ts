@@ -5,7 +5,10 @@ import { parityKeys } from './keys';
 
 /** POST /api/v1/parity/reports/{id}/sign-off (finance; refused while Gate A fails or when already signed). */
 export function signOffReport(id: string, note: string) {
-  return api<ParityReport>(`/api/v1/parity/reports/${encodeURIComponent(id)}/sign-off`, { method: 'POST', body: { note } });
+  return api<ParityReport>(`/api/v1/parity/reports/${encodeURIComponent(id)}/sign-off`, {
+    method: 'POST',
+    body: { note },
+  });
 }
 
 export function useSignOff(id: string) {

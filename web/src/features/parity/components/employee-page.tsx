@@ -26,9 +26,15 @@ function Tapes({ d }: { d: EmployeeDrillDown }) {
         {d.steps.map((s, i) => {
           const diff = subtract(s.legacy, s.new);
           const dp = displayDigits(s.legacy, s.new, diff);
-          const differs = s.differs || (diff !== null && !isZero(diff)) || (s.legacy === null) !== (s.new === null);
+          const differs =
+            s.differs || (diff !== null && !isZero(diff)) || (s.legacy === null) !== (s.new === null);
           return (
-            <tr key={s.key} className={`${differs ? 'differs' : ''} ${s.first ? 'first-diff' : ''}`} data-step={s.key} data-first={s.first || undefined}>
+            <tr
+              key={s.key}
+              className={`${differs ? 'differs' : ''} ${s.first ? 'first-diff' : ''}`}
+              data-step={s.key}
+              data-first={s.first || undefined}
+            >
               <td className="num muted">{i + 1}</td>
               <td className="mono">
                 {s.key}
@@ -41,7 +47,15 @@ function Tapes({ d }: { d: EmployeeDrillDown }) {
               <td className="mono muted">{s.output}</td>
               <td className="num money">{formatDecimal(s.legacy, dp)}</td>
               <td className="num money">{formatDecimal(s.new, dp)}</td>
-              <td className={`num money ${differs ? 'bad' : 'muted'}`}>{diff === null ? (s.legacy === s.new ? '—' : 'missing') : isZero(diff) ? '0' : `${diff.startsWith('-') ? '' : '+'}${formatDecimal(diff, dp)}`}</td>
+              <td className={`num money ${differs ? 'bad' : 'muted'}`}>
+                {diff === null
+                  ? s.legacy === s.new
+                    ? '—'
+                    : 'missing'
+                  : isZero(diff)
+                    ? '0'
+                    : `${diff.startsWith('-') ? '' : '+'}${formatDecimal(diff, dp)}`}
+              </td>
             </tr>
           );
         })}
@@ -78,7 +92,8 @@ export function ParityEmployeePage({ params }: { params: Record<string, string> 
   return (
     <div className="page parity-employee">
       <div className="breadcrumbs">
-        <Link to="/parity">Parity reports</Link> / <Link to={`/parity/${id}`}>{reportName}</Link> / {employeeId}
+        <Link to="/parity">Parity reports</Link> / <Link to={`/parity/${id}`}>{reportName}</Link> /{' '}
+        {employeeId}
       </div>
       {q.isPending ? (
         <Loading label="Loading both tapes…" />
@@ -97,8 +112,11 @@ export function ParityEmployeePage({ params }: { params: Record<string, string> 
               <p className="subtitle">
                 {q.data.firstDiffStep ? (
                   <>
-                    The engines first differ at step <code data-testid="first-diff-step">{q.data.firstDiffStep}</code>; {q.data.mismatches.length} output
-                    {q.data.mismatches.length === 1 ? ' differs' : 's differ'} ({q.data.mismatches.map((m) => m.output).join(', ')}).
+                    The engines first differ at step{' '}
+                    <code data-testid="first-diff-step">{q.data.firstDiffStep}</code>;{' '}
+                    {q.data.mismatches.length} output
+                    {q.data.mismatches.length === 1 ? ' differs' : 's differ'} (
+                    {q.data.mismatches.map((m) => m.output).join(', ')}).
                   </>
                 ) : (
                   'No differing step was recorded.'
@@ -121,7 +139,8 @@ export function ParityEmployeePage({ params }: { params: Record<string, string> 
               <div className="panel-header">
                 <h2>Legacy and new, step by step</h2>
                 <span className="legend small">
-                  <span className="legend-swatch differs" /> differs <span className="legend-swatch first-diff" /> first difference
+                  <span className="legend-swatch differs" /> differs{' '}
+                  <span className="legend-swatch first-diff" /> first difference
                 </span>
               </div>
               <div className="table-scroll">
@@ -131,12 +150,14 @@ export function ParityEmployeePage({ params }: { params: Record<string, string> 
                 <div className="panel-pad">
                   {q.data.legacyTape.error && (
                     <div className="form-error">
-                      Legacy failed{q.data.legacyTape.error.step ? ` at ${q.data.legacyTape.error.step}` : ''}: {q.data.legacyTape.error.message}
+                      Legacy failed{q.data.legacyTape.error.step ? ` at ${q.data.legacyTape.error.step}` : ''}
+                      : {q.data.legacyTape.error.message}
                     </div>
                   )}
                   {q.data.newTape.error && (
                     <div className="form-error">
-                      New engine failed{q.data.newTape.error.step ? ` at ${q.data.newTape.error.step}` : ''}: {q.data.newTape.error.message}
+                      New engine failed{q.data.newTape.error.step ? ` at ${q.data.newTape.error.step}` : ''}:{' '}
+                      {q.data.newTape.error.message}
                     </div>
                   )}
                 </div>

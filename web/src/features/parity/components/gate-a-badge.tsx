@@ -3,7 +3,8 @@ import type { ParityReport } from '../types';
 
 /** Gate A of a report: passed, failed, or not evaluated yet (running, failed run). */
 export function GateABadge({ report }: { report: Pick<ParityReport, 'gateA' | 'status'> }) {
-  if (!report.gateA) return <Badge tone="neutral">{report.status === 'running' ? 'pending' : 'not evaluated'}</Badge>;
+  if (!report.gateA)
+    return <Badge tone="neutral">{report.status === 'running' ? 'pending' : 'not evaluated'}</Badge>;
   const failing = report.gateA.checks.filter((c) => !c.passed).map((c) => c.name);
   return report.gateA.passed ? (
     <Badge tone="ok" title="Every Gate A check passed">

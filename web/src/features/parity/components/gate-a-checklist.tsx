@@ -140,7 +140,12 @@ export function GateAChecklist({ checks }: { checks: GateACheck[] }) {
   return (
     <ul className="gate-list" data-testid="gate-a">
       {checks.map((c) => (
-        <li key={c.name} className={`gate-item ${c.passed ? 'ok' : 'bad'}`} data-check={c.name} data-passed={c.passed}>
+        <li
+          key={c.name}
+          className={`gate-item ${c.passed ? 'ok' : 'bad'}`}
+          data-check={c.name}
+          data-passed={c.passed}
+        >
           <details>
             <summary>
               <span className="gate-mark" aria-label={c.passed ? 'passed' : 'failed'}>

@@ -32,7 +32,14 @@ export function MismatchList({ report }: { report: ParityReport }) {
     return () => clearTimeout(t);
   }, [minDiffText, minDiffValid]);
 
-  const filters: MismatchFilters = useMemo(() => ({ output: output || undefined, minDiff: minDiff || undefined, overToleranceOnly: overOnly || undefined }), [output, minDiff, overOnly]);
+  const filters: MismatchFilters = useMemo(
+    () => ({
+      output: output || undefined,
+      minDiff: minDiff || undefined,
+      overToleranceOnly: overOnly || undefined,
+    }),
+    [output, minDiff, overOnly],
+  );
   useEffect(() => setCursors([undefined]), [filters]);
 
   const cursor = cursors[cursors.length - 1];
@@ -41,9 +48,17 @@ export function MismatchList({ report }: { report: ParityReport }) {
   const filtered = !!(filters.output || filters.minDiff || filters.overToleranceOnly);
 
   let body;
-  if (report.status !== 'done') body = <Empty title="No mismatches to show">{report.status === 'running' ? 'The run is still going.' : 'The run failed before comparing.'}</Empty>;
+  if (report.status !== 'done')
+    body = (
+      <Empty title="No mismatches to show">
+        {report.status === 'running' ? 'The run is still going.' : 'The run failed before comparing.'}
+      </Empty>
+    );
   else if (q.isPending) body = <Loading label="Loading mismatches…" />;
-  else if (q.isError) body = <ErrorState error={q.error} onRetry={() => void q.refetch()} title="Could not load the mismatches" />;
+  else if (q.isError)
+    body = (
+      <ErrorState error={q.error} onRetry={() => void q.refetch()} title="Could not load the mismatches" />
+    );
   else if (q.data.data.length === 0)
     body = filtered ? (
       <Empty title="No mismatch matches these filters">
@@ -87,7 +102,12 @@ export function MismatchList({ report }: { report: ParityReport }) {
                 const dp = displayDigits(m.legacyValue, m.newValue, m.absDiff);
                 const to = employeePath(report.id, m.employeeId, m.batchId);
                 return (
-                  <tr key={m.id} className="clickable" data-employee={m.employeeId} onClick={() => navigate(to)}>
+                  <tr
+                    key={m.id}
+                    className="clickable"
+                    data-employee={m.employeeId}
+                    onClick={() => navigate(to)}
+                  >
                     <td className="mono">
                       <Link to={to} onClick={(e) => e.stopPropagation()}>
                         {m.employeeId}
@@ -97,8 +117,16 @@ export function MismatchList({ report }: { report: ParityReport }) {
                     <td className="mono">{m.output}</td>
                     <td className="num money">{formatDecimal(m.legacyValue, dp)}</td>
                     <td className="num money">{formatDecimal(m.newValue, dp)}</td>
-                    <td className={`num money ${m.withinTolerance ? 'warn' : 'bad'}`}>{m.absDiff === null ? 'missing' : formatDecimal(m.absDiff, dp)}</td>
-                    <td>{m.withinTolerance ? <Badge tone="warn">within 0.01</Badge> : <Badge tone="bad">over</Badge>}</td>
+                    <td className={`num money ${m.withinTolerance ? 'warn' : 'bad'}`}>
+                      {m.absDiff === null ? 'missing' : formatDecimal(m.absDiff, dp)}
+                    </td>
+                    <td>
+                      {m.withinTolerance ? (
+                        <Badge tone="warn">within 0.01</Badge>
+                      ) : (
+                        <Badge tone="bad">over</Badge>
+                      )}
+                    </td>
                     <td className="mono">{m.firstDiffStep ?? '—'}</td>
                   </tr>
                 );
@@ -114,7 +142,12 @@ export function MismatchList({ report }: { report: ParityReport }) {
             <Button size="sm" disabled={pageIndex === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
               ‹ Previous
             </Button>
-            <Button size="sm" disabled={!q.data.hasMore || !q.data.nextCursor} busy={q.isFetching && !q.isPending} onClick={() => setCursors((c) => [...c, q.data.nextCursor ?? undefined])}>
+            <Button
+              size="sm"
+              disabled={!q.data.hasMore || !q.data.nextCursor}
+              busy={q.isFetching && !q.isPending}
+              onClick={() => setCursors((c) => [...c, q.data.nextCursor ?? undefined])}
+            >
               Next ›
             </Button>
           </span>
@@ -130,7 +163,12 @@ export function MismatchList({ report }: { report: ParityReport }) {
         <div className="mismatch-filters">
           <label className="inline-field">
             <span>Output</span>
-            <select value={output} onChange={(e) => setOutput(e.target.value)} aria-label="Filter by output" disabled={report.status !== 'done'}>
+            <select
+              value={output}
+              onChange={(e) => setOutput(e.target.value)}
+              aria-label="Filter by output"
+              disabled={report.status !== 'done'}
+            >
               <option value="">All outputs</option>
               {outputs.map((o) => (
                 <option key={o} value={o}>
@@ -156,11 +194,19 @@ export function MismatchList({ report }: { report: ParityReport }) {
             />
           </label>
           <label className="check small">
-            <input type="checkbox" checked={overOnly} onChange={(e) => setOverOnly(e.target.checked)} disabled={report.status !== 'done'} /> Over tolerance only
+            <input
+              type="checkbox"
+              checked={overOnly}
+              onChange={(e) => setOverOnly(e.target.checked)}
+              disabled={report.status !== 'done'}
+            />{' '}
+            Over tolerance only
           </label>
         </div>
       </div>
-      {!minDiffValid && <div className="field-error panel-pad">Min |diff| must be a plain decimal like 0.01.</div>}
+      {!minDiffValid && (
+        <div className="field-error panel-pad">Min |diff| must be a plain decimal like 0.01.</div>
+      )}
       {body}
     </section>
   );

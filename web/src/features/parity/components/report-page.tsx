@@ -15,7 +15,19 @@ import { signOffBlockedReason, SignOffAction } from './sign-off';
 import { can, useSession } from '../../../lib/auth';
 import '../parity.css';
 
-function Card({ label, value, sub, tone, testId }: { label: string; value: string; sub?: string; tone?: 'ok' | 'warn' | 'bad'; testId?: string }) {
+function Card({
+  label,
+  value,
+  sub,
+  tone,
+  testId,
+}: {
+  label: string;
+  value: string;
+  sub?: string;
+  tone?: 'ok' | 'warn' | 'bad';
+  testId?: string;
+}) {
   return (
     <div className={`stat-card ${tone ? `stat-${tone}` : ''}`} data-testid={testId}>
       <div className="stat-label">{label}</div>
@@ -29,16 +41,37 @@ function SummaryCards({ r }: { r: ParityReport }) {
   const clean = r.mismatched === 0;
   return (
     <div className="stat-grid" data-testid="summary">
-      <Card label="Employees compared" value={r.employees.toLocaleString()} sub={`${r.batches.length} segment${r.batches.length === 1 ? '' : 's'} · ${describeSource(r.source)}`} testId="stat-employees" />
-      <Card label="Match rate" value={formatRate(r.matchRate)} sub={`${r.matched.toLocaleString()} identical on every output`} tone={clean ? 'ok' : 'warn'} testId="stat-match-rate" />
+      <Card
+        label="Employees compared"
+        value={r.employees.toLocaleString()}
+        sub={`${r.batches.length} segment${r.batches.length === 1 ? '' : 's'} · ${describeSource(r.source)}`}
+        testId="stat-employees"
+      />
+      <Card
+        label="Match rate"
+        value={formatRate(r.matchRate)}
+        sub={`${r.matched.toLocaleString()} identical on every output`}
+        tone={clean ? 'ok' : 'warn'}
+        testId="stat-match-rate"
+      />
       <Card
         label="Mismatched employees"
         value={r.mismatched.toLocaleString()}
-        sub={r.mismatched ? `${r.withinTolerance.toLocaleString()} within 0.01 · ${(r.mismatched - r.withinTolerance).toLocaleString()} over` : 'none'}
+        sub={
+          r.mismatched
+            ? `${r.withinTolerance.toLocaleString()} within 0.01 · ${(r.mismatched - r.withinTolerance).toLocaleString()} over`
+            : 'none'
+        }
         tone={clean ? 'ok' : r.mismatched === r.withinTolerance ? 'warn' : 'bad'}
         testId="stat-mismatched"
       />
-      <Card label="Max |diff|" value={formatDecimal(r.maxAbsDiff, displayDigits(r.maxAbsDiff))} sub="largest difference on any output" tone={isZero(r.maxAbsDiff) ? 'ok' : clean ? undefined : 'warn'} testId="stat-max-diff" />
+      <Card
+        label="Max |diff|"
+        value={formatDecimal(r.maxAbsDiff, displayDigits(r.maxAbsDiff))}
+        sub="largest difference on any output"
+        tone={isZero(r.maxAbsDiff) ? 'ok' : clean ? undefined : 'warn'}
+        testId="stat-max-diff"
+      />
     </div>
   );
 }
@@ -70,7 +103,9 @@ function ByOutput({ r }: { r: ParityReport }) {
                 <td className="num">{s.compared.toLocaleString()}</td>
                 <td className={`num ${s.mismatched ? 'warn' : ''}`}>{s.mismatched.toLocaleString()}</td>
                 <td className={`num ${s.overTolerance ? 'bad' : ''}`}>{s.overTolerance.toLocaleString()}</td>
-                <td className={`num money ${s.overTolerance ? 'bad' : s.mismatched ? 'warn' : ''}`}>{formatDecimal(s.maxAbsDiff, displayDigits(s.maxAbsDiff))}</td>
+                <td className={`num money ${s.overTolerance ? 'bad' : s.mismatched ? 'warn' : ''}`}>
+                  {formatDecimal(s.maxAbsDiff, displayDigits(s.maxAbsDiff))}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -125,7 +160,11 @@ export function ParityReportPage({ params }: { params: Record<string, string> })
   if (report.isError)
     return (
       <div className="page page-narrow">
-        <ErrorState error={report.error} onRetry={() => void report.refetch()} title="Could not load the report" />
+        <ErrorState
+          error={report.error}
+          onRetry={() => void report.refetch()}
+          title="Could not load the report"
+        />
         <p className="center">
           <Link to="/parity">Back to parity reports</Link>
         </p>
@@ -174,7 +213,11 @@ export function ParityReportPage({ params }: { params: Record<string, string> })
                 <h2>Gate A</h2>
                 <GateABadge report={r} />
               </div>
-              {r.gateA ? <GateAChecklist checks={r.gateA.checks} /> : <div className="panel-pad muted">Gate A was not evaluated for this report.</div>}
+              {r.gateA ? (
+                <GateAChecklist checks={r.gateA.checks} />
+              ) : (
+                <div className="panel-pad muted">Gate A was not evaluated for this report.</div>
+              )}
             </section>
             <ByOutput r={r} />
           </div>

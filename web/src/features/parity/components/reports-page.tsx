@@ -14,8 +14,15 @@ import '../parity.css';
 
 /** "historical · all batches", "generated · 1,000 · seed 1". */
 export function describeSource(source: unknown): string {
-  const s = (source ?? {}) as { kind?: string; batchIds?: unknown; employees?: number; seed?: number; rows?: unknown[] };
-  if (s.kind === 'historical') return `historical · ${s.batchIds === 'all' ? 'all batches' : `batches ${(s.batchIds as number[] | undefined)?.join(', ') ?? '?'}`}`;
+  const s = (source ?? {}) as {
+    kind?: string;
+    batchIds?: unknown;
+    employees?: number;
+    seed?: number;
+    rows?: unknown[];
+  };
+  if (s.kind === 'historical')
+    return `historical · ${s.batchIds === 'all' ? 'all batches' : `batches ${(s.batchIds as number[] | undefined)?.join(', ') ?? '?'}`}`;
   if (s.kind === 'generated') return `generated · seed ${s.seed ?? '?'}`;
   if (s.kind === 'rows') return `given rows · ${s.rows?.length ?? '?'}`;
   return s.kind ?? 'unknown';
@@ -29,15 +36,20 @@ function ReportRow({ r }: { r: ParityReport }) {
           {r.name}
         </Link>
         <div className="summary-plain">
-          {describeSource(r.source)} · by {r.createdBy} · <span title={formatDateTime(r.createdAt)}>{formatRelative(r.createdAt)}</span>
+          {describeSource(r.source)} · by {r.createdBy} ·{' '}
+          <span title={formatDateTime(r.createdAt)}>{formatRelative(r.createdAt)}</span>
         </div>
       </td>
       <td>
         <StatusBadge status={r.status} />
       </td>
       <td className="num">{r.status === 'running' ? '—' : r.employees.toLocaleString()}</td>
-      <td className={`num ${r.matchRate !== null && r.mismatched > 0 ? 'warn' : ''}`}>{formatRate(r.matchRate)}</td>
-      <td className={`num money ${r.mismatched > 0 ? 'warn' : ''}`}>{r.status === 'done' ? formatDecimal(r.maxAbsDiff, displayDigits(r.maxAbsDiff)) : '—'}</td>
+      <td className={`num ${r.matchRate !== null && r.mismatched > 0 ? 'warn' : ''}`}>
+        {formatRate(r.matchRate)}
+      </td>
+      <td className={`num money ${r.mismatched > 0 ? 'warn' : ''}`}>
+        {r.status === 'done' ? formatDecimal(r.maxAbsDiff, displayDigits(r.maxAbsDiff)) : '—'}
+      </td>
       <td>
         <GateABadge report={r} />
       </td>
@@ -67,7 +79,10 @@ export function ParityReportsPage() {
       <div className="page-header">
         <div>
           <h1>Parity reports</h1>
-          <p className="subtitle">The legacy engine and the new engine on the same employees, compared to the cent. Finance signs off a report whose Gate A passed.</p>
+          <p className="subtitle">
+            The legacy engine and the new engine on the same employees, compared to the cent. Finance signs
+            off a report whose Gate A passed.
+          </p>
         </div>
         <div className="page-actions">
           {can(session, 'parity.run') && (
@@ -82,10 +97,16 @@ export function ParityReportsPage() {
         {reports.isPending ? (
           <Loading label="Loading parity reports…" />
         ) : reports.isError ? (
-          <ErrorState error={reports.error} onRetry={() => void reports.refetch()} title="Could not load the parity reports" />
+          <ErrorState
+            error={reports.error}
+            onRetry={() => void reports.refetch()}
+            title="Could not load the parity reports"
+          />
         ) : rows.length === 0 ? (
           <Empty title="No parity reports yet">
-            {can(session, 'parity.run') ? 'Run one on the historical legacy batches to see how the new engine compares.' : 'Ops or finance run them; they appear here.'}
+            {can(session, 'parity.run')
+              ? 'Run one on the historical legacy batches to see how the new engine compares.'
+              : 'Ops or finance run them; they appear here.'}
           </Empty>
         ) : (
           <>
@@ -114,7 +135,11 @@ export function ParityReportsPage() {
                 {rows.length} of {total} report{total === 1 ? '' : 's'}
               </span>
               {reports.hasNextPage && (
-                <Button size="sm" onClick={() => void reports.fetchNextPage()} busy={reports.isFetchingNextPage}>
+                <Button
+                  size="sm"
+                  onClick={() => void reports.fetchNextPage()}
+                  busy={reports.isFetchingNextPage}
+                >
                   Load older reports
                 </Button>
               )}

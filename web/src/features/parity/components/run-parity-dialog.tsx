@@ -48,8 +48,12 @@ export function RunParityDialog({ open, onClose }: { open: boolean; onClose: () 
   const s = /^\d+$/.test(seed) ? Number(seed) : NaN;
   const errors = {
     name: name.trim() ? undefined : 'Give the report a name',
-    batches: kind === 'historical' && !allBatches && !batchIds ? 'List batch ids as positive whole numbers, e.g. 1, 2, 3' : undefined,
-    employees: kind === 'generated' && !(n >= 1 && n <= 200_000) ? 'Between 1 and 200,000 employees' : undefined,
+    batches:
+      kind === 'historical' && !allBatches && !batchIds
+        ? 'List batch ids as positive whole numbers, e.g. 1, 2, 3'
+        : undefined,
+    employees:
+      kind === 'generated' && !(n >= 1 && n <= 200_000) ? 'Between 1 and 200,000 employees' : undefined,
     seed: kind === 'generated' && !(s >= 0 && s <= 2 ** 31 - 1) ? 'A whole number from 0' : undefined,
   };
   const invalid = Object.values(errors).some(Boolean);
@@ -59,12 +63,18 @@ export function RunParityDialog({ open, onClose }: { open: boolean; onClose: () 
     setTouched(true);
     if (invalid || create.isPending) return;
     const source: ReportSource =
-      kind === 'historical' ? { kind: 'historical', batchIds: allBatches ? 'all' : batchIds! } : { kind: 'generated', employees: n, seed: s };
+      kind === 'historical'
+        ? { kind: 'historical', batchIds: allBatches ? 'all' : batchIds! }
+        : { kind: 'generated', employees: n, seed: s };
     create.mutate(
       { name: name.trim(), source },
       {
         onSuccess: (report) => {
-          toast(report.status === 'running' ? `“${report.name}” is queued; the worker runs it` : `“${report.name}” finished`);
+          toast(
+            report.status === 'running'
+              ? `“${report.name}” is queued; the worker runs it`
+              : `“${report.name}” finished`,
+          );
           onClose();
           navigate(`/parity/${report.id}`);
         },
@@ -89,36 +99,94 @@ export function RunParityDialog({ open, onClose }: { open: boolean; onClose: () 
         </>
       }
     >
-      <p className="muted lead">Replays employees through the legacy engine and the new engine and compares every output to the cent. Runs up to 5,000 employees at once; larger ones go to the worker.</p>
-      <Field label="Name" name="name" value={name} onChange={(e) => setName(e.target.value)} error={(touched && errors.name) || api?.fieldError('name')} />
+      <p className="muted lead">
+        Replays employees through the legacy engine and the new engine and compares every output to the cent.
+        Runs up to 5,000 employees at once; larger ones go to the worker.
+      </p>
+      <Field
+        label="Name"
+        name="name"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        error={(touched && errors.name) || api?.fieldError('name')}
+      />
       <fieldset>
         <legend>Employees</legend>
         <div className="parity-source">
           <label className="check">
-            <input type="radio" name="kind" value="historical" checked={kind === 'historical'} onChange={() => setKind('historical')} />
+            <input
+              type="radio"
+              name="kind"
+              value="historical"
+              checked={kind === 'historical'}
+              onChange={() => setKind('historical')}
+            />
             Historical legacy batches
           </label>
           {kind === 'historical' && (
             <div className="parity-source-detail">
               <label className="check">
-                <input type="radio" name="batches" checked={allBatches} onChange={() => setAllBatches(true)} /> All batches
+                <input
+                  type="radio"
+                  name="batches"
+                  checked={allBatches}
+                  onChange={() => setAllBatches(true)}
+                />{' '}
+                All batches
               </label>
               <label className="check">
-                <input type="radio" name="batches" checked={!allBatches} onChange={() => setAllBatches(false)} /> Only batches
+                <input
+                  type="radio"
+                  name="batches"
+                  checked={!allBatches}
+                  onChange={() => setAllBatches(false)}
+                />{' '}
+                Only batches
               </label>
               {!allBatches && (
-                <Field label="Batch ids" name="batchIds" placeholder="1, 2, 3" value={batchText} onChange={(e) => setBatchText(e.target.value)} error={touched ? errors.batches : undefined} autoFocus />
+                <Field
+                  label="Batch ids"
+                  name="batchIds"
+                  placeholder="1, 2, 3"
+                  value={batchText}
+                  onChange={(e) => setBatchText(e.target.value)}
+                  error={touched ? errors.batches : undefined}
+                  autoFocus
+                />
               )}
             </div>
           )}
           <label className="check">
-            <input type="radio" name="kind" value="generated" checked={kind === 'generated'} onChange={() => setKind('generated')} />
+            <input
+              type="radio"
+              name="kind"
+              value="generated"
+              checked={kind === 'generated'}
+              onChange={() => setKind('generated')}
+            />
             Generated employees
           </label>
           {kind === 'generated' && (
             <div className="parity-source-detail form-row">
-              <Field label="Employees" name="employees" inputMode="numeric" className="num-input" value={employees} onChange={(e) => setEmployees(e.target.value)} error={touched ? errors.employees : undefined} />
-              <Field label="Seed" name="seed" inputMode="numeric" className="num-input" value={seed} onChange={(e) => setSeed(e.target.value)} error={touched ? errors.seed : undefined} hint="Same seed, same employees." />
+              <Field
+                label="Employees"
+                name="employees"
+                inputMode="numeric"
+                className="num-input"
+                value={employees}
+                onChange={(e) => setEmployees(e.target.value)}
+                error={touched ? errors.employees : undefined}
+              />
+              <Field
+                label="Seed"
+                name="seed"
+                inputMode="numeric"
+                className="num-input"
+                value={seed}
+                onChange={(e) => setSeed(e.target.value)}
+                error={touched ? errors.seed : undefined}
+                hint="Same seed, same employees."
+              />
             </div>
           )}
         </div>

@@ -12,7 +12,8 @@ import type { ParityReport } from '../types';
 
 /** Why this user cannot sign this report off, or undefined when they can. */
 export function signOffBlockedReason(report: ParityReport, maySign: boolean): string | undefined {
-  if (report.signedOffAt) return `Already signed off by ${report.signedOffBy} on ${formatDateTime(report.signedOffAt)}.`;
+  if (report.signedOffAt)
+    return `Already signed off by ${report.signedOffBy} on ${formatDateTime(report.signedOffAt)}.`;
   if (!maySign) return 'Only finance can sign off a parity report (permission parity.signoff).';
   if (report.status === 'running') return 'The run has not finished yet.';
   if (report.status === 'failed') return 'The run failed; run the report again.';
@@ -23,7 +24,15 @@ export function signOffBlockedReason(report: ParityReport, maySign: boolean): st
   return undefined;
 }
 
-function SignOffDialog({ report, open, onClose }: { report: ParityReport; open: boolean; onClose: () => void }) {
+function SignOffDialog({
+  report,
+  open,
+  onClose,
+}: {
+  report: ParityReport;
+  open: boolean;
+  onClose: () => void;
+}) {
   const sign = useSignOff(report.id);
   const [note, setNote] = useState('');
   const [touched, setTouched] = useState(false);
@@ -33,7 +42,10 @@ function SignOffDialog({ report, open, onClose }: { report: ParityReport; open: 
     setTouched(false);
     sign.reset();
   }, [open]);
-  const noteError = note.trim().length < 3 ? 'Write a note of at least 3 characters: it is recorded in the audit trail.' : undefined;
+  const noteError =
+    note.trim().length < 3
+      ? 'Write a note of at least 3 characters: it is recorded in the audit trail.'
+      : undefined;
   const apiErr = sign.error instanceof ApiError ? sign.error : undefined;
   const submit = () => {
     setTouched(true);
@@ -65,14 +77,29 @@ function SignOffDialog({ report, open, onClose }: { report: ParityReport; open: 
       <div className="flip-summary">
         <strong>{report.name}</strong>
         <span className="small">
-          {report.employees.toLocaleString()} employees · match rate {formatRate(report.matchRate)} · largest difference {report.maxAbsDiff} · Gate A passed
+          {report.employees.toLocaleString()} employees · match rate {formatRate(report.matchRate)} · largest
+          difference {report.maxAbsDiff} · Gate A passed
         </span>
       </div>
-      <p className="small muted">Your sign-off is recorded with your name, this note and the Gate A evidence; the engine cutover gate then passes on this report. It cannot be undone.</p>
+      <p className="small muted">
+        Your sign-off is recorded with your name, this note and the Gate A evidence; the engine cutover gate
+        then passes on this report. It cannot be undone.
+      </p>
       <div className={`field ${touched && noteError ? 'field-invalid' : ''}`}>
         <label htmlFor="sign-off-note">Note</label>
-        <textarea id="sign-off-note" rows={3} value={note} autoFocus onChange={(e) => setNote(e.target.value)} placeholder="e.g. Reviewed the Q2 history with the controller; no differences." />
-        {touched && noteError ? <div className="field-error">{noteError}</div> : apiErr?.fieldError('note') ? <div className="field-error">{apiErr.fieldError('note')}</div> : null}
+        <textarea
+          id="sign-off-note"
+          rows={3}
+          value={note}
+          autoFocus
+          onChange={(e) => setNote(e.target.value)}
+          placeholder="e.g. Reviewed the Q2 history with the controller; no differences."
+        />
+        {touched && noteError ? (
+          <div className="field-error">{noteError}</div>
+        ) : apiErr?.fieldError('note') ? (
+          <div className="field-error">{apiErr.fieldError('note')}</div>
+        ) : null}
       </div>
       <FormError error={sign.error} shownFields={['note']} />
     </Dialog>
@@ -86,7 +113,13 @@ export function SignOffAction({ report }: { report: ParityReport }) {
   const blocked = signOffBlockedReason(report, can(session, 'parity.signoff'));
   return (
     <>
-      <Button variant="primary" disabled={!!blocked} title={blocked ?? 'Sign off with a note (audited)'} onClick={() => setOpen(true)} data-testid="sign-off">
+      <Button
+        variant="primary"
+        disabled={!!blocked}
+        title={blocked ?? 'Sign off with a note (audited)'}
+        onClick={() => setOpen(true)}
+        data-testid="sign-off"
+      >
         Sign off…
       </Button>
       {!report.signedOffAt && <SignOffDialog report={report} open={open} onClose={() => setOpen(false)} />}

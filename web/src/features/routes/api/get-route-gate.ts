@@ -8,6 +8,11 @@ export function getRouteGate(key: string, signal?: AbortSignal) {
 }
 
 export const routeGateQueryOptions = (key: string) =>
-  queryOptions({ queryKey: ['routes', 'gate', key] as const, queryFn: ({ signal }) => getRouteGate(key, signal), staleTime: 5_000 });
+  queryOptions({
+    queryKey: ['routes', 'gate', key] as const,
+    queryFn: ({ signal }) => getRouteGate(key, signal),
+    staleTime: 5_000,
+  });
 
-export const useRouteGate = (key: string, enabled: boolean) => useQuery({ ...routeGateQueryOptions(key), enabled });
+export const useRouteGate = (key: string, enabled: boolean) =>
+  useQuery({ ...routeGateQueryOptions(key), enabled });

@@ -28,25 +28,33 @@ function Evidence({ g }: { g: RouteGateEvaluation }) {
   const engine = g.evidence.engine;
   return (
     <>
-      <table className="route-gate-checks">
-        <tbody>
-          {g.checks.map((c) => (
-            <tr key={c.name} className={c.passed ? 'ok' : 'bad'} data-check={c.name}>
-              <td className="mark" aria-label={c.passed ? 'passed' : 'failed'}>
-                {c.passed ? '✓' : '✗'}
-              </td>
-              <td>
-                <div>{LABELS[c.name] ?? c.name}</div>
-                {c.detail && <div className="muted small">{c.detail}</div>}
-              </td>
-              <td className="num">{actual(c)}</td>
-              <td className="muted small nowrap">needs {c.required}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ul className="route-gate-checks">
+        {g.checks.map((c) => (
+          <li key={c.name} className={c.passed ? 'ok' : 'bad'} data-check={c.name}>
+            <span className="mark" aria-label={c.passed ? 'passed' : 'failed'}>
+              {c.passed ? '✓' : '✗'}
+            </span>
+            <div className="check-body">
+              <div className="check-line">
+                <span className="check-name">{LABELS[c.name] ?? c.name}</span>
+                <span className="check-value">
+                  <span className="num">{actual(c)}</span>{' '}
+                  <span className="muted small">needs {c.required}</span>
+                </span>
+              </div>
+              {c.detail && <div className="muted small">{c.detail}</div>}
+            </div>
+          </li>
+        ))}
+      </ul>
       <div className="route-gate-evidence small muted">
-        Last {g.evidence.windowMinutes >= 60 ? `${Math.round(g.evidence.windowMinutes / 60)} h` : `${g.evidence.windowMinutes} min`}: {t.samples} samples, {t.matches} matched, {t.mismatches} mismatched, {t.noise} noise, {t.errors} errors, {t.skipped} skipped · p99 legacy {t.legacy.p99Ms ?? '–'} ms, new {t.new.p99Ms ?? '–'} ms · evaluated {formatDateTime(g.evidence.evaluatedAt)}
+        Last{' '}
+        {g.evidence.windowMinutes >= 60
+          ? `${Math.round(g.evidence.windowMinutes / 60)} h`
+          : `${g.evidence.windowMinutes} min`}
+        : {t.samples} samples, {t.matches} matched, {t.mismatches} mismatched, {t.noise} noise, {t.errors}{' '}
+        errors, {t.skipped} skipped · p99 legacy {t.legacy.p99Ms ?? '–'} ms, new {t.new.p99Ms ?? '–'} ms ·
+        evaluated {formatDateTime(g.evidence.evaluatedAt)}
       </div>
       {engine?.reportId && (
         <div className="route-gate-evidence small">
@@ -63,7 +71,9 @@ function Evidence({ g }: { g: RouteGateEvaluation }) {
  */
 export function RouteGateBadge({ route }: { route: Route }) {
   const [open, setOpen] = useState(false);
-  const [pos, setPos] = useState<{ top: number; left: number } | null>(null);
+  const [pos, setPos] = useState<{ top?: number; bottom?: number; left: number; maxHeight: number } | null>(
+    null,
+  );
   const btn = useRef<HTMLButtonElement>(null);
   const panel = useRef<HTMLDivElement>(null);
   const gate = useRouteGate(route.key, open);
@@ -75,13 +85,25 @@ export function RouteGateBadge({ route }: { route: Route }) {
     const place = () => {
       if (!btn.current) return;
       const r = btn.current.getBoundingClientRect();
-      const width = 420;
-      setPos({ top: r.bottom + 6, left: Math.max(8, Math.min(r.right - width, window.innerWidth - width - 8)) });
+      const width = 440;
+      const left = Math.max(8, Math.min(r.right - width, window.innerWidth - width - 8));
+      const below = window.innerHeight - r.bottom - 14;
+      const above = r.top - 14;
+      // Open downwards unless the room below is small and there is more above.
+      setPos(
+        below >= 360 || below >= above
+          ? { top: r.bottom + 6, left, maxHeight: below }
+          : { bottom: window.innerHeight - r.top + 6, left, maxHeight: above },
+      );
     };
     place();
     const close = (e: Event) => {
       if (e instanceof KeyboardEvent && e.key !== 'Escape') return;
-      if (e instanceof MouseEvent && (panel.current?.contains(e.target as Node) || btn.current?.contains(e.target as Node))) return;
+      if (
+        e instanceof MouseEvent &&
+        (panel.current?.contains(e.target as Node) || btn.current?.contains(e.target as Node))
+      )
+        return;
       setOpen(false);
     };
     document.addEventListener('mousedown', close);
@@ -122,7 +144,14 @@ export function RouteGateBadge({ route }: { route: Route }) {
         {g.passed ? '✓ gate' : noModule ? 'gate' : `✗ gate (${g.failing.length})`}
       </button>
       {open && pos && (
-        <div ref={panel} className="route-gate-panel" role="dialog" aria-label={`Parity gate of ${route.key}`} style={{ top: pos.top, left: pos.left }} data-testid="route-gate-panel">
+        <div
+          ref={panel}
+          className="route-gate-panel"
+          role="dialog"
+          aria-label={`Parity gate of ${route.key}`}
+          style={pos}
+          data-testid="route-gate-panel"
+        >
           <div className="route-gate-head">
             <strong>Parity gate</strong>
             <span className="route-key">{route.key}</span>
@@ -130,7 +159,11 @@ export function RouteGateBadge({ route }: { route: Route }) {
           {gate.isPending ? (
             <Loading label="Evaluating the gate…" />
           ) : gate.isError ? (
-            <ErrorState error={gate.error} onRetry={() => void gate.refetch()} title="Could not read the gate" />
+            <ErrorState
+              error={gate.error}
+              onRetry={() => void gate.refetch()}
+              title="Could not read the gate"
+            />
           ) : (
             <Evidence g={gate.data} />
           )}
