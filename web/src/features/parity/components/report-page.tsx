@@ -69,7 +69,7 @@ function SummaryCards({ r }: { r: ParityReport }) {
         label="Max |diff|"
         value={formatDecimal(r.maxAbsDiff, displayDigits(r.maxAbsDiff))}
         sub="largest difference on any output"
-        tone={isZero(r.maxAbsDiff) ? 'ok' : clean ? undefined : 'warn'}
+        tone={isZero(r.maxAbsDiff) ? 'ok' : r.mismatched === r.withinTolerance ? 'warn' : 'bad'}
         testId="stat-max-diff"
       />
     </div>
