@@ -21,7 +21,7 @@ export interface BuildOptions {
   logger?: boolean | object;
 }
 
-const REQUEST_ID_RE = /^[A-Za-z0-9._:\-]{1,128}$/;
+const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Build the fig Fastify app: plugins, modules, route table dispatch and the legacy proxy. */
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {

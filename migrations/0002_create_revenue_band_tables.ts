@@ -7,7 +7,6 @@ import { sql, type Kysely } from 'kysely';
  * table (ADR: tenancy for bands arrives with plans, issue 5). Seeded with legacy's default table, as legacy seeds it
  * (version 1, updated_at 2025-06-30T09:00:00.000Z), so a fresh install answers byte-identically.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations describe a moment in history, not the app types
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`create schema if not exists comp`.execute(db);
   await sql`grant usage on schema comp to fig_app`.execute(db);
