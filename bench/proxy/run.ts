@@ -267,7 +267,8 @@ function report(rows: Row[], probes: Probe[], m: Record<string, string>): string
       `Load generator, upstream and gateway are separate processes sharing the machine's ${m.nproc} cores. Gateway LOG_LEVEL=${LOG_LEVEL}. ` +
       `The fixed-rate case uses ${RATE_CONNECTIONS} connections (autocannon sends each connection's per-second quota back to back, so many connections would make it bursts). ` +
       `The legacy case is ${LEGACY_ROUNDS} round(s) of direct, fig, fig, direct, averaged. ` +
-      '"CPU µs/req" is the gateway process\'s user+system CPU time divided by the requests it proxied: 1,000,000 / that is what one dedicated core sustains.',
+      '"CPU µs/req" is the gateway process\'s user+system CPU time divided by the requests it proxied: 1,000,000 / that is what one dedicated core sustains.' +
+      (CPU_PROF ? ' This run had BENCH_CPU_PROF=1: the gateways ran under the CPU profiler, which costs them a few percent.' : ''),
     '',
   );
   lines.push('## Results', '');
