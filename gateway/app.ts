@@ -41,11 +41,31 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     },
     bodyLimit: 50 * 1024 * 1024,
     trustProxy: true,
+    // Fastify's two lines per request ("incoming request", "request completed") cost about a third
+    // of the proxy's CPU (bench/proxy); fig writes one access line per request instead (below).
+    disableRequestLogging: true,
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+
+  // One access line per request, with what an operator needs: request id, route key and mode.
+  app.addHook('onResponse', (request, reply, done) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url,
+        statusCode: reply.statusCode,
+        routeKey: (request as { routeKey?: string }).routeKey,
+        routeMode: (request as { routeMode?: string }).routeMode,
+        tenantId: request.auth?.tenantId,
+        responseTime: Math.round(reply.elapsedTime * 100) / 100,
+      },
+      'request completed',
+    );
+    done();
+  });
 
   await app.register(problemPlugin);
   await app.register(infraPlugin, { config });

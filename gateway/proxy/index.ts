@@ -223,11 +223,6 @@ export const legacyProxyPlugin = fp(
       return (this as FastifyReply & { from: (source: string, opts: object) => FastifyReply }).from('/', options as never);
     });
 
-    // At LOG_LEVEL=info Fastify writes two lines per request ("incoming request", "request
-    // completed"); for proxied traffic that doubled fig's CPU per request (bench/proxy). Write one
-    // access line instead, with what an operator needs. Other levels keep Fastify's own lines.
-    const accessLine = config.LOG_LEVEL === 'info';
-
     // The catch-all lives in its own scope so its pass-through body parser applies to it alone.
     await app.register(async (scope) => {
       streamRequestBodies(scope);
@@ -235,18 +230,6 @@ export const legacyProxyPlugin = fp(
         method: scope.supportedMethods,
         url: '/*',
         schema: { hide: true },
-        ...(accessLine
-          ? {
-              logLevel: 'warn',
-              onResponse(request: FastifyRequest, reply: FastifyReply, done: () => void) {
-                app.log.info(
-                  { reqId: request.id, method: request.method, url: request.url, statusCode: reply.statusCode, routeKey: (request as ProxyState).routeKey, responseTime: reply.elapsedTime },
-                  'proxied to legacy',
-                );
-                done();
-              },
-            }
-          : {}),
         // Fastify refuses malformed Content-Type values (415) before any parser runs; legacy must
         // judge those itself, so hide the header from Fastify and give it back before the handler.
         onRequest(request, _reply, done) {

@@ -526,7 +526,7 @@ describe('reply.proxyLegacy() for other routes', () => {
 });
 
 describe('logging', () => {
-  it('writes one access line per proxied request at LOG_LEVEL=info, with request id and status', async () => {
+  it('writes one access line per proxied request, with request id, status and route key', async () => {
     const lines: Record<string, unknown>[] = [];
     const stream = { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) };
     const { app: logged } = await buildTestApp({ LEGACY_URL: upstream.url, LOG_LEVEL: 'info' }, { logger: { stream } });
@@ -536,7 +536,7 @@ describe('logging', () => {
       expect(res.statusCode).toBe(200);
       const mine = lines.filter((l) => l.reqId === 'log-1');
       expect(mine).toHaveLength(1);
-      expect(mine[0]).toMatchObject({ level: 30, msg: 'proxied to legacy', method: 'GET', url: '/api/v1/logged?x=1', statusCode: 200, routeKey: 'UNMATCHED' });
+      expect(mine[0]).toMatchObject({ level: 30, msg: 'request completed', method: 'GET', url: '/api/v1/logged?x=1', statusCode: 200, routeKey: 'UNMATCHED' });
     } finally {
       await logged.close();
     }
