@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { TEST_ADMIN_TOKEN, buildTestApp, legacyUrl } from '../../test/helpers';
+import { startLegacy } from '../../test/global-setup';
 import { syncBandsFromLegacy } from '../../modules/bands';
 import { canaryIdentity, onNewSide } from '../../legacy-shadow/http/canary';
 
@@ -128,22 +129,29 @@ describe('route table and per-route cutover', () => {
   });
 
   it('syncs the band table from legacy so the module answers legacy\'s current table', async () => {
-    const put = await fetch(`${legacyUrl()}/api/v1/admin/revenue-bands`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ bands: [{ min_revenue: '0', multiplier: '0.75' }, { min_revenue: '2000000', multiplier: '1.1' }] }),
-    });
-    expect(put.status).toBe(200);
-    const { result, table } = await syncBandsFromLegacy(app.db, legacyUrl());
-    expect(result).toBe('added');
-    expect(table.bands).toEqual([{ min_revenue: '0', multiplier: '0.75' }, { min_revenue: '2000000', multiplier: '1.1' }]);
-    await flip(BANDS, { mode: 'new', reason: 'compare after sync', override: true });
-    const viaFig = await app.inject({ url: '/api/v1/admin/revenue-bands' });
-    const direct = await (await fetch(`${legacyUrl()}/api/v1/admin/revenue-bands`)).text();
-    expect(viaFig.headers.server).toBeUndefined(); // the module answered, not legacy
-    expect(viaFig.body).toBe(direct);
-    expect((await syncBandsFromLegacy(app.db, legacyUrl())).result).toBe('updated');
-    await flip(BANDS, { mode: 'legacy', reason: 'done comparing' });
+    // Changing legacy's band table would leak into other test files sharing the run's legacy
+    // service, so this test gets a legacy instance of its own.
+    const own = await startLegacy();
+    try {
+      const put = await fetch(`${own.url}/api/v1/admin/revenue-bands`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ bands: [{ min_revenue: '0', multiplier: '0.75' }, { min_revenue: '2000000', multiplier: '1.1' }] }),
+      });
+      expect(put.status).toBe(200);
+      const { result, table } = await syncBandsFromLegacy(app.db, own.url);
+      expect(result).toBe('added');
+      expect(table.bands).toEqual([{ min_revenue: '0', multiplier: '0.75' }, { min_revenue: '2000000', multiplier: '1.1' }]);
+      await flip(BANDS, { mode: 'new', reason: 'compare after sync', override: true });
+      const viaFig = await app.inject({ url: '/api/v1/admin/revenue-bands' });
+      const direct = await (await fetch(`${own.url}/api/v1/admin/revenue-bands`)).text();
+      expect(viaFig.headers.server).toBeUndefined(); // the module answered, not legacy
+      expect(viaFig.body).toBe(direct);
+      expect((await syncBandsFromLegacy(app.db, own.url)).result).toBe('updated');
+      await flip(BANDS, { mode: 'legacy', reason: 'done comparing' });
+    } finally {
+      await own.stop();
+    }
   });
 
   it('refuses a flip to new when no module serves the route', async () => {
