@@ -1,22 +1,13 @@
 import closeWithGrace from 'close-with-grace';
 import { Worker } from 'bullmq';
 import pino from 'pino';
-import { ConfigError, loadConfig } from './config';
+import { loadConfigOrExit } from './config';
 import { modules } from './modules';
 import { createDb } from '../modules/core/db';
 import { createRedis } from '../modules/core/redis';
 import { queueName, type JobContext } from '../modules/core/jobs';
 
-let config;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    process.stderr.write(`${err.message}\n`);
-    process.exit(1);
-  }
-  throw err;
-}
+const config = loadConfigOrExit();
 
 const log = pino({ level: config.LOG_LEVEL, base: { service: 'fig-worker' } });
 const db = createDb(config.DATABASE_URL, { max: config.DB_POOL_MAX });

@@ -1,10 +1,10 @@
-import { loadConfig } from '../gateway/config';
+import { loadConfigOrExit } from '../gateway/config';
 import { createDb } from '../modules/core/db';
 import { seedDemo as seedIdentity, DEMO_TENANTS } from '../modules/identity/index';
 import { seedDemo as seedPlans } from '../modules/plans/index';
 
 /** Seed the demo tenants: organisations, users and roles, then each module's demo data. Idempotent. */
-const config = loadConfig();
+const config = loadConfigOrExit();
 const db = createDb(config.DATABASE_URL, { max: 2 });
 try {
   await seedIdentity(db);
