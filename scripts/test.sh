@@ -10,6 +10,8 @@ echo "== typecheck"
 npx tsc --noEmit -p tsconfig.json
 echo "== lint"
 npx eslint --max-warnings=0 .
+echo "== import cycles"
+npx madge --circular --extensions ts,tsx --ts-config tsconfig.json gateway modules legacy-shadow web/src
 echo "== legacy service (pytest)"
 bash scripts/legacy.sh --test
 echo "== vitest (gateway, modules, shadow, browser)"
