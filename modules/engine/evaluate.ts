@@ -34,8 +34,7 @@ export interface EvaluateOptions {
 }
 
 function cell(row: InputRow, name: string): unknown {
-  if (row instanceof Map) return row.get(name);
-  return Object.hasOwn(row, name) ? (row as Record<string, unknown>)[name] : undefined;
+  return row instanceof Map ? row.get(name) : ownCell(row as Record<string, unknown>, name);
 }
 
 /** Set an own data property; `__proto__` (a legal name) must not reach the prototype setter. */
@@ -44,8 +43,13 @@ function setOwn(obj: Record<string, string>, key: string, value: string): void {
   else obj[key] = value;
 }
 
+const ownCell = (row: Record<string, unknown>, name: string): unknown => (Object.hasOwn(row, name) ? row[name] : undefined);
+
 function readInput(row: InputRow, name: string): Num {
-  const v = cell(row, name);
+  return readCell(cell(row, name), name);
+}
+
+function readCell(v: unknown, name: string): Num {
   if (v === undefined || v === null || v === '') throw new DslEvaluationError(`missing input '${name}'`);
   const text = typeof v === 'string' ? v : typeof v === 'object' && typeof (v as Decimal).toFixed === 'function' && (v as Decimal).isFinite() ? (v as Decimal).toFixed() : undefined;
   if (text === undefined) throw new DslEvaluationError(`input '${name}' must be a decimal string`);
@@ -67,8 +71,9 @@ function evaluateInto(plan: CompiledPlan, env: Num[], row: InputRow, withTape: b
   let inputs: Record<string, string> | undefined;
   try {
     if (withTape) inputs = {};
+    const isMap = row instanceof Map;
     for (const inp of plan.inputs) {
-      const d = readInput(row, inp.name);
+      const d = readCell(isMap ? (row as ReadonlyMap<string, unknown>).get(inp.name) : ownCell(row as Record<string, unknown>, inp.name), inp.name);
       env[inp.slot] = d;
       if (inputs) setOwn(inputs, inp.name, toCanonical(d));
     }

@@ -153,32 +153,46 @@ export function parseInput(raw: string): Num | undefined {
 
 /** Canonical string: plain notation, no exponent, trailing zeros trimmed, never "-0". */
 export function toCanonical(x: Num): string {
-  return x.text ?? (x.text = format(x));
+  return x.text ?? (x.text = x.b === null ? cachedText(x.c, x.s) : formatBig(x.b, x.s));
 }
 
-function format(x: Num): string {
-  if (x.b === null) {
-    const c = x.c;
+// A small direct-mapped cache of recent texts: values that recur across rows (rates, factors,
+// round amounts) share one string instead of formatting and keeping a copy per row.
+const CACHE_SIZE = 4096;
+const cacheC = new Float64Array(CACHE_SIZE).fill(Number.NaN);
+const cacheS = new Int32Array(CACHE_SIZE);
+const cacheText: string[] = new Array<string>(CACHE_SIZE).fill('');
+
+function cachedText(c: number, s: number): string {
+  const h = ((c % 1_000_003) * 31 + s) & (CACHE_SIZE - 1);
+  // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: cache hit only; a miss formats the same text
+  if (cacheC[h] === c && cacheS[h] === s) return cacheText[h] as string;
+  const text = formatSmall(c, s);
+  cacheC[h] = c;
+  cacheS[h] = s;
+  cacheText[h] = text;
+  return text;
+}
+
+/** Text of a safe-integer coefficient: fast paths, else formatBig. */
+function formatSmall(c: number, s: number): string {
+  {
+    // Stryker disable next-line ConditionalExpression: fast path only; formatBig(0n, s) is '0' too
     if (c === 0) return '0';
-    const s = x.s;
+    // Stryker disable next-line ConditionalExpression: fast path only; formatBig(c, 0) gives the same digits
     if (s === 0) return String(c);
-    if (s > 0 && s < 16) {
-      // Split into whole and fraction parts with exact integer arithmetic (|c| < 2^53).
-      const a = c < 0 ? -c : c;
-      let frac = a % (P10N[s] as number);
-      const whole = (a - frac) / (P10N[s] as number);
-      const sign = c < 0 ? '-' : '';
-      if (frac === 0) return sign + String(whole);
-      let places = s;
-      while (frac % 10 === 0) {
-        frac /= 10;
-        places--;
-      }
-      const f = String(frac);
-      return `${sign}${whole}.${f.length < places ? '0'.repeat(places - f.length) + f : f}`;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator: fast path only; formatBig gives the same text
+    if (s > 0 && s < 16 && c < 1e15 && c > -1e15) {
+      // A coefficient of at most 15 digits over an exact power of ten: the division is correctly
+      // rounded, and the shortest round-trip text of that double is the decimal itself with
+      // trailing zeros trimmed (two such decimals never share a double). JS prints it in plain
+      // notation from 1e-6 up. One string, no intermediates: cheaper than splitting by hand.
+      const v = c / (P10N[s] as number);
+      // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator: fast path only; formatBig gives the same text
+      if (v >= 1e-6 || v <= -1e-6) return String(v);
     }
   }
-  return formatBig(big(x), x.s);
+  return formatBig(BigInt(c), s);
 }
 
 function formatBig(coef: bigint, s: number): string {
@@ -336,6 +350,23 @@ export function power(x: Num, n: Num): Num {
 /** Quantize to dp places half-even (mode 'even') or toward -∞ ('floor'); more than 28 digits is an error, as in Python. */
 export function quantize(x: Num, dp: number, name: string, mode: 'even' | 'floor' = 'even'): Num {
   let q: bigint;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator: fast path only; the BigInt code below gives the same result
+  if (x.b === null && x.s > dp && x.s - dp < 16) {
+    // Exact in doubles: |c| < 2^53 and unit ≤ 10^15, so r, c − r, the quotient and 2|r| are exact.
+    const c = x.c;
+    const unit = P10N[x.s - dp] as number;
+    const r = c % unit; // sign of c
+    let k = (c - r) / unit;
+    if (r !== 0) {
+      if (mode === 'floor') {
+        if (r < 0) k -= 1;
+      } else {
+        const twice = (r < 0 ? -r : r) * 2;
+        if (twice > unit || (twice === unit && k % 2 !== 0)) k += r < 0 ? -1 : 1;
+      }
+    }
+    return new Num(k === 0 ? 0 : k, dp, null);
+  }
   if (x.s <= dp) {
     if (isZero(x)) return ZERO;
     if (digitCount(big(x)) + dp - x.s > PRECISION) throw new DslEvaluationError(`${name}: result exceeds ${PRECISION} significant digits`);
@@ -353,7 +384,7 @@ export function quantize(x: Num, dp: number, name: string, mode: 'even' | 'floor
       if (twice > unit || (twice === unit && (q & 1n) !== 0n)) q += r < 0n ? -1n : 1n;
     }
   }
-  if (q !== 0n && digitCount(q) > PRECISION) throw new DslEvaluationError(`${name}: result exceeds ${PRECISION} significant digits`);
+  if (q >= LIMIT || q <= -LIMIT) throw new DslEvaluationError(`${name}: result exceeds ${PRECISION} significant digits`);
   return make(q, dp);
 }
 
