@@ -94,7 +94,7 @@ export async function registerAccessTokens(
     await app.register(fastifyJwt, {
       secret: key.secret,
       namespace: key.kid,
-      sign: { algorithm: 'HS256', kid: key.kid, expiresIn: opts.ttlSeconds * 1000, iss: 'fig' },
+      sign: { algorithm: 'HS256', kid: key.kid, expiresIn: opts.ttlSeconds, iss: 'fig' },
       verify: { algorithms: ['HS256'], allowedIss: 'fig' },
       decoratorName: 'jwtPayload',
     });

@@ -82,8 +82,13 @@ describe('login', () => {
     const { expiresIn, ...meRest } = me.json();
     expect(meRest).toEqual(rest);
     expect(expiresIn).toBeGreaterThan(500);
+    expect(expiresIn).toBeLessThanOrEqual(app.config.ACCESS_TOKEN_TTL_S);
     const header = JSON.parse(Buffer.from(body.accessToken.split('.')[0], 'base64url').toString());
     expect(header).toEqual({ alg: 'HS256', typ: 'JWT', kid: 'k1' });
+    // The token itself lives exactly ACCESS_TOKEN_TTL_S (about ten minutes), not what the body says.
+    const claims = JSON.parse(Buffer.from(body.accessToken.split('.')[1], 'base64url').toString());
+    expect(claims.exp - claims.iat).toBe(app.config.ACCESS_TOKEN_TTL_S);
+    expect(body.expiresIn).toBe(app.config.ACCESS_TOKEN_TTL_S);
     const stored = await app.db
       .selectFrom('identity.users')
       .select('password_hash')
