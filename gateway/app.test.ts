@@ -59,3 +59,27 @@ describe('health', () => {
     }
   });
 });
+
+describe('request id', () => {
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    ({ app } = await buildTestApp());
+  });
+  afterAll(() => app.close());
+
+  it('answers fig\'s own routes with the client\'s X-Request-Id, or a fresh one', async () => {
+    const kept = await app.inject({ url: '/healthz', headers: { 'x-request-id': 'abc-123' } });
+    expect(kept.headers['x-request-id']).toBe('abc-123');
+    const minted = await app.inject({ url: '/healthz' });
+    expect(minted.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const problem = await app.inject({ url: '/_fig/routes', headers: { 'x-request-id': 'abc-456' } });
+    expect(problem.statusCode).toBe(401);
+    expect(problem.headers['x-request-id']).toBe('abc-456');
+    expect(problem.json().request_id).toBe('abc-456');
+  });
+
+  it('refuses a spoofed request id with unsafe characters and mints one', async () => {
+    const res = await app.inject({ url: '/healthz', headers: { 'x-request-id': 'bad id\nwith newline' } });
+    expect(res.headers['x-request-id']).not.toContain('bad');
+  });
+});

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config';
@@ -43,12 +43,18 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     trustProxy: true,
     // Fastify's two lines per request ("incoming request", "request completed") cost about a third
     // of the proxy's CPU (bench/proxy); fig writes one access line per request instead (below).
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+
+  // Every response carries its request id, whoever answers (legacy echoes the same id).
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    done();
+  });
 
   // One access line per request, with what an operator needs: request id, route key and mode.
   app.addHook('onResponse', (request, reply, done) => {
@@ -57,8 +63,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         method: request.method,
         url: request.url,
         statusCode: reply.statusCode,
-        routeKey: (request as { routeKey?: string }).routeKey,
-        routeMode: (request as { routeMode?: string }).routeMode,
+        // Routed requests carry routeKey/routeMode in their child logger already (gateway/routing);
+        // an unmatched path only has the proxy's 'UNMATCHED' key.
+        ...(request.routeKey && !request.routeMode ? { routeKey: request.routeKey } : {}),
         tenantId: request.auth?.tenantId,
         responseTime: Math.round(reply.elapsedTime * 100) / 100,
       },
