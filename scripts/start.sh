@@ -41,8 +41,10 @@ echo "fig: seeding the demo tenant..."
 npx tsx scripts/seed.ts
 
 PIDS=()
+STOPPING=0
 cleanup() {
   trap - INT TERM EXIT
+  STOPPING=1
   echo
   echo "fig: stopping..."
   for pid in "${PIDS[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true; done
@@ -72,8 +74,8 @@ cat <<MSG
     legacy    http://127.0.0.1:$LEGACY_PORT   (direct; docs at /docs)
 
     demo sign-in: ops@acme.test / admin@acme.test / finance@acme.test, password fig-demo-2026
-    CLI:          npm run fig -- route list      (admin token in .fig/admin-token)
+    CLI:          FIG_URL=http://127.0.0.1:$PORT npm run fig -- route list   (admin token in .fig/admin-token)
 
 MSG
 wait -n "${PIDS[@]}" || true
-echo "fig: a process exited; stopping the rest." >&2
+[ "$STOPPING" = 1 ] || echo "fig: a process exited; stopping the rest." >&2
