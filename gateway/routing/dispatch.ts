@@ -5,6 +5,7 @@ import { BodyTee, copyHeaders } from '../../legacy-shadow/http/capture';
 import { canaryIdentity, onNewSide } from '../../legacy-shadow/http/canary';
 import { isWrite, reverseShadowOn } from '../../legacy-shadow/http/rules';
 import { capturedOf, type ShadowJob } from '../../legacy-shadow/http/service';
+import { isSmallBody, sendSmallBody } from '../proxy';
 import type { ServingModule } from './route-table';
 import type { RouteMode } from './tables';
 
@@ -46,7 +47,26 @@ export const dispatchShadow: DispatchStrategy = async (ctx) => {
   const started = performance.now();
   return reply.proxyLegacy({
     body: ctx.body,
-    onResponse: (_req, rep, res) => {
+    onResponse: (req, rep, res) => {
+      if (isSmallBody(req, res, cap)) {
+        // The usual JSON answer: sent whole, in one write, exactly as mode legacy sends it; the
+        // shadow keeps a reference to those bytes (no tee stream on the response path).
+        let body: Buffer | undefined;
+        let endedAt = 0;
+        let done = false;
+        const handOver = (finished: boolean) => {
+          if (done) return;
+          done = true;
+          if (!finished || !body) return shadow.skip(routeKey, 'primary_failed', 'legacy', plan.request.requestId);
+          shadow.submit({ ...plan, primary: { status: res.statusCode, headers: definedHeaders(res.headers), body, over: false, ms: endedAt - started } });
+        };
+        rep.raw.once('finish', () => handOver(true));
+        rep.raw.once('close', () => handOver(rep.raw.writableFinished));
+        return sendSmallBody(req, rep, res.stream, (bytes) => {
+          body = bytes;
+          endedAt = performance.now();
+        });
+      }
       const tee = new BodyTee(cap);
       pipeline(res.stream, tee, () => undefined);
       let done = false;

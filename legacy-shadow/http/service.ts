@@ -54,6 +54,7 @@ const CORPUS_BODY_MAX = 64 * 1024;
 const FLUSH_MS = 200;
 const FLUSH_ROWS = 200;
 const NOISE_CACHE_MS = 2_000;
+const SERVED_FLUSH_MS = 1_000;
 
 /**
  * HTTP shadow: takes copies of answered requests, runs the other side off the request path in a
@@ -67,6 +68,9 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
   private flushing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
+  private servedTimer: NodeJS.Timeout | undefined;
+  /** Module-side answers not yet in Redis: `<minute>\n<routeKey>@<version>` → counts. */
+  private served = new Map<string, { n: number; e: number }>();
   private readonly noiseCache = new Map<string, { at: number; globs: string[] }>();
   private readonly rulesCache = new Map<string, { version: number; raw: unknown; rules: NormaliseRules }>();
   private readonly samplesTotal: Counter<'route_key' | 'outcome'> | undefined;
@@ -103,6 +107,8 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
   start(): void {
     this.timer = setInterval(() => void this.flush(), FLUSH_MS);
     this.timer.unref();
+    this.servedTimer = setInterval(() => void this.flushServed(), SERVED_FLUSH_MS);
+    this.servedTimer.unref();
     const prune = () =>
       void repo.prune(this.deps.db, this.deps.config.SHADOW_RETENTION_DAYS).catch((err) => this.deps.log.warn({ err }, 'shadow retention prune failed'));
     this.pruneTimer = setInterval(prune, 3_600_000);
@@ -113,7 +119,8 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     if (this.pruneTimer) clearInterval(this.pruneTimer);
-    await this.flush();
+    if (this.servedTimer) clearInterval(this.servedTimer);
+    await Promise.all([this.flush(), this.flushServed()]);
   }
 
   /** Wait until every queued sample ran and its rows are written (tests, benchmarks, shutdown). */
@@ -149,19 +156,41 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
     }
   }
 
-  /** Count a module-side answer (canary/new) for the error budget: one Redis hash per minute. */
+  /**
+   * Count a module-side answer (canary/new) for the error budget, in memory; flushed to one Redis
+   * hash per minute every second (one pipeline for every route), and before this process reads.
+   */
   recordServed(routeKey: string, version: number, status: number): void {
     const minute = Math.floor(Date.now() / 60_000);
-    const hash = `${this.deps.config.REDIS_PREFIX}shadow:served:${minute}`;
-    const field = `${routeKey}@${version}`;
-    const pipe = this.deps.redis.pipeline().hincrby(hash, `${field}|n`, 1);
-    if (status >= 500) pipe.hincrby(hash, `${field}|e`, 1);
-    pipe.expire(hash, 3 * 3600);
-    pipe.exec().catch((err) => this.deps.log.debug({ err }, 'served counter not recorded'));
+    const key = `${minute}\n${routeKey}@${version}`;
+    let acc = this.served.get(key);
+    if (!acc) this.served.set(key, (acc = { n: 0, e: 0 }));
+    acc.n++;
+    if (status >= 500) acc.e++;
+  }
+
+  /** Write the served counters accumulated since the last flush (one Redis pipeline). */
+  async flushServed(): Promise<void> {
+    if (this.served.size === 0) return;
+    const batch = this.served;
+    this.served = new Map();
+    const pipe = this.deps.redis.pipeline();
+    const hashes = new Set<string>();
+    for (const [key, acc] of batch) {
+      const cut = key.indexOf('\n');
+      const hash = `${this.deps.config.REDIS_PREFIX}shadow:served:${key.slice(0, cut)}`;
+      const field = key.slice(cut + 1);
+      pipe.hincrby(hash, `${field}|n`, acc.n);
+      if (acc.e) pipe.hincrby(hash, `${field}|e`, acc.e);
+      hashes.add(hash);
+    }
+    for (const hash of hashes) pipe.expire(hash, 3 * 3600);
+    await pipe.exec().catch((err) => this.deps.log.debug({ err }, 'served counters not recorded'));
   }
 
   /** Module-side answers and 5xx of a route at one version (since its last flip) over the last `windowSeconds` (minute granularity). */
   async servedCounts(routeKey: string, version: number, windowSeconds: number): Promise<{ requests: number; errors: number }> {
+    await this.flushServed();
     const field = `${routeKey}@${version}`;
     const now = Math.floor(Date.now() / 60_000);
     const first = Math.floor((Date.now() - windowSeconds * 1000) / 60_000);
@@ -223,12 +252,27 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
     }
 
     const [lBytes, cBytes] = await Promise.all([decodeBody(legacy.body ?? Buffer.alloc(0), legacy.headers['content-encoding']), decodeBody(candidate.body ?? Buffer.alloc(0), candidate.headers['content-encoding'])]);
-    const left = parseBody(lBytes);
-    const right = parseBody(cBytes);
-
     // Noise baseline: the same GET to legacy again; paths that differ legacy-vs-legacy are noise.
     const noiseRate = job.rules.noiseSampleRate ?? this.deps.config.SHADOW_NOISE_SAMPLE_RATE;
-    if (job.primarySide === 'legacy' && request.method === 'GET' && left.json && noiseRate > 0 && Math.random() < noiseRate) {
+    const learnNoise = job.primarySide === 'legacy' && request.method === 'GET' && noiseRate > 0 && Math.random() < noiseRate;
+
+    // The common case, byte-identical answers: a match without parsing or diffing (the diff of two
+    // equal documents finds nothing; id mapping and dual-write bookkeeping need the full path).
+    if (lBytes.equals(cBytes) && (!job.rules.compareStatus || legacy.status === candidate.status) && !job.rules.idPaths.length && !dualWrite) {
+      if (learnNoise) {
+        const parsed = parseBody(lBytes);
+        if (parsed.json) await this.learnNoise(job, parsed.value, signal).catch((err) => this.deps.log.debug({ err, routeKey }, 'noise baseline failed'));
+      }
+      this.push(
+        { route_key: routeKey, primary_side: job.primarySide, outcome: 'match', legacy_status: legacy.status, new_status: candidate.status, legacy_ms: legacy.ms, new_ms: candidate.ms, failing: 0, money_failing: 0, max_money_diff: '0', diff_paths: [], request_id: request.requestId },
+        request.requestId,
+      );
+      return;
+    }
+
+    const left = parseBody(lBytes);
+    const right = parseBody(cBytes);
+    if (learnNoise && left.json) {
       await this.learnNoise(job, left.value, signal).catch((err) => this.deps.log.debug({ err, routeKey }, 'noise baseline failed'));
     }
 
