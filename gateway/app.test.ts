@@ -83,3 +83,27 @@ describe('request id', () => {
     expect(res.headers['x-request-id']).not.toContain('bad');
   });
 });
+
+describe('a path Fastify cannot decode', () => {
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    ({ app } = await buildTestApp());
+  });
+  afterAll(() => app.close());
+
+  it.each(['/api/v1/invoices/%E0%A4%A', '/%', '/_fig/%', '/api/v1/invoices/%E0%A4'])('answers %s with a problem carrying the request id', async (url) => {
+    const res = await app.inject({ url, headers: { 'x-request-id': 'bad-url-1' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(res.headers['x-request-id']).toBe('bad-url-1');
+    expect(res.json()).toEqual({
+      type: 'https://fig.dev/problems/fig-bad-url',
+      title: 'Bad Request',
+      status: 400,
+      detail: 'The request path is not valid percent-encoded UTF-8',
+      instance: url,
+      request_id: 'bad-url-1',
+      code: 'FIG_BAD_URL',
+    });
+  });
+});

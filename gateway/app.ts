@@ -2,7 +2,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config';
-import { problemPlugin } from './plugins/problem';
+import { problemPlugin, sendProblem } from './plugins/problem';
 import { infraPlugin } from './plugins/infra';
 import { healthPlugin } from './plugins/health';
 import { authPlugin } from './plugins/auth';
@@ -20,6 +20,12 @@ export interface BuildOptions {
   /** Pino logger options; false for silence in tests. */
   logger?: boolean | object;
 }
+
+/** Problem codes for the errors Fastify raises before routing (see frameworkErrors). */
+const FRAMEWORK_CODES: Record<string, string> = {
+  FST_ERR_BAD_URL: 'FIG_BAD_URL',
+  FST_ERR_MAX_PARAM_LENGTH: 'FIG_PATH_PARAM_TOO_LONG',
+};
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -45,6 +51,16 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     // of the proxy's CPU (bench/proxy); fig writes one access line per request instead (below).
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
+    // A path Fastify cannot decode (malformed percent-encoding, e.g. /api/v1/x/%E0%A4%A) never
+    // reaches a route, a hook or the legacy proxy: answer it as a problem like every other error.
+    frameworkErrors: (err, request, reply) => {
+      reply.header('x-request-id', request.id);
+      const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 400;
+      const code = FRAMEWORK_CODES[err.code] ?? 'FIG_BAD_REQUEST';
+      request.log.info({ method: request.method, url: request.url, statusCode: status, code }, 'request refused before routing');
+      const detail = code === 'FIG_BAD_URL' ? 'The request path is not valid percent-encoded UTF-8' : err.message;
+      sendProblem(request, reply, status, code, detail);
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
