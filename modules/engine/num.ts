@@ -34,6 +34,7 @@ export const ZERO = new Num(0, 0, null);
 export const ONE = new Num(1, 0, null);
 
 export const isZero = (x: Num): boolean => x.b === null && x.c === 0;
+// Stryker disable next-line UnaryOperator: narrowing the safe range only sends values at the edge to the exact BigInt path
 const isSafe = (x: number) => x <= MAX && x >= -MAX;
 const big = (x: Num): bigint => x.b ?? BigInt(x.c);
 const digitCount = (a: bigint): number => (a < 0n ? -a : a).toString().length;
@@ -90,10 +91,12 @@ const INPUT = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 export const MAX_INPUT_EXPONENT = 1000;
 
 /** Fast path: plain decimal with at most 15 digits, parsed without allocating; undefined otherwise. */
+// Stryker disable next-line BlockStatement: parseShort is a fast path: returning undefined hands every text to the exact regex parser
 function parseShort(text: string): Num | undefined {
   const n = text.length;
   let i = 0;
   let neg = false;
+  // Stryker disable next-line BlockStatement: without the sign branch a leading '-' makes parseShort return undefined: the slow parser handles it
   if (text.charCodeAt(0) === 45) {
     neg = true;
     i = 1;
@@ -102,6 +105,7 @@ function parseShort(text: string): Num | undefined {
   let c = 0;
   let digits = 0;
   let dot = -1;
+  // Stryker disable next-line UpdateOperator: i-- reads charCodeAt(-1) = NaN and returns undefined: the slow parser handles the text
   for (; i < n; i++) {
     const ch = text.charCodeAt(i);
     if (ch >= 48 && ch <= 57) {
@@ -128,6 +132,7 @@ export function parsePlain(text: string): Num {
 }
 
 function fromDigits(neg: boolean, digits: string, s: number): Num {
+  // Stryker disable next-line BlockStatement: Number and BigInt+make give the same Num for at most 15 digits
   if (digits.length <= 15) {
     const c = Number(digits);
     return new Num(neg ? -c : c, s, null);
@@ -165,7 +170,6 @@ const cacheText: string[] = new Array<string>(CACHE_SIZE).fill('');
 
 function cachedText(c: number, s: number): string {
   const h = ((c % 1_000_003) * 31 + s) & (CACHE_SIZE - 1);
-  // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: cache hit only; a miss formats the same text
   if (cacheC[h] === c && cacheS[h] === s) return cacheText[h] as string;
   const text = formatSmall(c, s);
   cacheC[h] = c;
@@ -177,18 +181,14 @@ function cachedText(c: number, s: number): string {
 /** Text of a safe-integer coefficient: fast paths, else formatBig. */
 function formatSmall(c: number, s: number): string {
   {
-    // Stryker disable next-line ConditionalExpression: fast path only; formatBig(0n, s) is '0' too
     if (c === 0) return '0';
-    // Stryker disable next-line ConditionalExpression: fast path only; formatBig(c, 0) gives the same digits
     if (s === 0) return String(c);
-    // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator: fast path only; formatBig gives the same text
     if (s > 0 && s < 16 && c < 1e15 && c > -1e15) {
       // A coefficient of at most 15 digits over an exact power of ten: the division is correctly
       // rounded, and the shortest round-trip text of that double is the decimal itself with
       // trailing zeros trimmed (two such decimals never share a double). JS prints it in plain
       // notation from 1e-6 up. One string, no intermediates: cheaper than splitting by hand.
       const v = c / (P10N[s] as number);
-      // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator: fast path only; formatBig gives the same text
       if (v >= 1e-6 || v <= -1e-6) return String(v);
     }
   }
@@ -230,19 +230,24 @@ function aligned(a: Num, b: Num): [bigint, bigint, number] {
 }
 
 export function add(a: Num, b: Num): Num {
+  // Stryker disable next-line BlockStatement: fast path only: the BigInt code after it gives the same result
   if (a.b === null && b.b === null) {
     if (a.s === b.s) {
       const r = a.c + b.c;
       if (isSafe(r)) return new Num(r, a.s, null);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: fast path only: the BigInt code after it gives the same result
     } else if (a.s < b.s) {
       const d = b.s - a.s;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: fast path only: the BigInt code after it gives the same result
       if (d < 16) {
         const ac = a.c * (P10N[d] as number);
         const r = ac + b.c;
         if (isSafe(ac) && isSafe(r)) return new Num(r, b.s, null);
       }
+    // Stryker disable next-line BlockStatement: fast path only: the BigInt code after it gives the same result
     } else {
       const d = a.s - b.s;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: fast path only: the BigInt code after it gives the same result
       if (d < 16) {
         const bc = b.c * (P10N[d] as number);
         const r = a.c + bc;
@@ -257,6 +262,7 @@ export function add(a: Num, b: Num): Num {
 export const sub = (a: Num, b: Num): Num => add(a, negExact(b));
 
 export function mul(a: Num, b: Num): Num {
+  // Stryker disable next-line BlockStatement: fast path only: the BigInt code after it gives the same result
   if (a.b === null && b.b === null) {
     const p = a.c * b.c;
     if (isSafe(p)) return checkRange(new Num(p, a.s + b.s, null));
@@ -271,12 +277,15 @@ export function div(a: Num, b: Num): Num {
 
 /** Compare exactly: -1, 0 or 1. */
 export function cmp(a: Num, b: Num): number {
+  // Stryker disable next-line BlockStatement: fast path only: the BigInt code after it gives the same result
   if (a.b === null && b.b === null) {
     if (a.s === b.s) return a.c < b.c ? -1 : a.c > b.c ? 1 : 0;
     const d = a.s - b.s;
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,BlockStatement: fast path only: the BigInt code after it gives the same result
     if (d > 0 && d < 16) {
       const bc = b.c * (P10N[d] as number);
       if (isSafe(bc)) return a.c < bc ? -1 : a.c > bc ? 1 : 0;
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,UnaryOperator,BlockStatement: fast path only: the BigInt code after it gives the same result
     } else if (d < 0 && d > -16) {
       const ac = a.c * (P10N[-d] as number);
       if (isSafe(ac)) return ac < b.c ? -1 : ac > b.c ? 1 : 0;
@@ -289,12 +298,14 @@ export function cmp(a: Num, b: Num): number {
   // relative 1e-15 of the exact value, far inside the 1e-9 margin required here.
   const fa = approx(a);
   const fb = approx(b);
+  // Stryker disable next-line MethodExpression: a margin of 1e-9 × the smaller magnitude is still far above the 1e-15 error of the approximations
   if (Number.isFinite(fa) && Number.isFinite(fb) && fa !== 0 && fb !== 0 && Math.abs(fa - fb) > 1e-9 * Math.max(Math.abs(fa), Math.abs(fb))) return fa < fb ? -1 : 1;
   const [x, y] = aligned(a, b);
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /** A double close to x (relative error ~1e-15 while the exponent is in double range). */
+// Stryker disable next-line ConditionalExpression,EqualityOperator: a wrong branch gives Number(null) = 0 or x.c = 0, and a zero approximation falls through to the exact comparison
 const approx = (x: Num): number => (x.b === null ? x.c : Number(x.b)) / 10 ** x.s;
 
 /** Unary minus and plus, abs: rounded to the context like Python's __neg__, __pos__, __abs__. */
@@ -338,6 +349,7 @@ export function power(x: Num, n: Num): Num {
   if (e === 0) return ONE;
   // Range guard before any big-integer work: the result's adjusted exponent lies between these.
   const ax = adjusted(x);
+  // Stryker disable next-line MethodExpression,ArithmeticOperator: the overflow guard is a prefilter: checkRange after round() raises the same overflow error
   const lo = Math.min(e * ax, e * (ax + 1));
   const hi = Math.max(e * ax, e * (ax + 1));
   if (lo > MAX_EXPONENT) throw new DslEvaluationError('overflow: result exceeds the decimal range');
@@ -350,7 +362,6 @@ export function power(x: Num, n: Num): Num {
 /** Quantize to dp places half-even (mode 'even') or toward -∞ ('floor'); more than 28 digits is an error, as in Python. */
 export function quantize(x: Num, dp: number, name: string, mode: 'even' | 'floor' = 'even'): Num {
   let q: bigint;
-  // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator: fast path only; the BigInt code below gives the same result
   if (x.b === null && x.s > dp && x.s - dp < 16) {
     // Exact in doubles: |c| < 2^53 and unit ≤ 10^15, so r, c − r, the quotient and 2|r| are exact.
     const c = x.c;
