@@ -5,7 +5,23 @@ import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 
 const DESCRIPTION = `fig is a strangler-fig gateway in front of the legacy service. This page documents fig's own
 routes. Every other path is answered by the legacy service (mode \`legacy\`) or, route by route, by a fig module
-(mode \`new\`). The ops API under \`/_fig\` needs \`Authorization: Bearer <ADMIN_TOKEN>\` or a signed-in ops user.`;
+(mode \`new\`). Routes with a lock need \`Authorization: Bearer <token>\`: an access token from
+\`POST /api/v1/auth/login\`, or (for the ops API under \`/_fig\`) the ADMIN_TOKEN. Paste it in "Authorize" for "Try it out".`;
+
+const BEARER = [{ bearerAuth: [] }];
+
+/**
+ * The bearer scheme on every documented route that needs a caller: one with `config.permission`
+ * (the auth guard) or, unless `config.public`, any fig route under /api/v1 or /_fig (those call
+ * requireAuth in the handler). Swagger UI's "Try it out" then sends the token set in "Authorize".
+ */
+function withSecurity<T extends { schema: unknown }>(config: unknown, url: string, out: T): T {
+  const cfg = (config ?? {}) as { permission?: string; public?: boolean };
+  const schema = (out.schema ?? {}) as Record<string, unknown>;
+  const needsAuth = Boolean(cfg.permission) || (!cfg.public && /^\/(api\/v1|_fig)\//.test(url));
+  if (!needsAuth || schema.security) return out;
+  return { ...out, schema: { ...schema, security: BEARER } };
+}
 
 /**
  * /docs: Swagger UI of fig's own routes (zod schemas through the type provider's transform).
@@ -21,7 +37,7 @@ export const swaggerPlugin = fp(
         components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
         tags: [{ name: 'ops', description: 'Route table and cutover (/_fig)' }],
       },
-      transform: jsonSchemaTransform,
+      transform: (input) => withSecurity(input.route.config, input.url, jsonSchemaTransform(input)),
     });
     await app.register(swaggerUi, {
       routePrefix: '/docs',

@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildTestApp } from '../../test/helpers';
+
+const PUBLIC = [
+  'POST /api/v1/auth/login',
+  'POST /api/v1/auth/refresh',
+  'POST /api/v1/auth/logout',
+  'POST /api/v1/auth/accept-invitation',
+  'POST /api/v1/auth/password-reset/request',
+  'POST /api/v1/auth/password-reset',
+  'POST /api/v1/auth/verify-email',
+];
+
+describe('/docs/json security', () => {
+  let app: FastifyInstance;
+  let ops: { key: string; security: unknown }[];
+  beforeAll(async () => {
+    ({ app } = await buildTestApp());
+    const res = await app.inject('/docs/json');
+    expect(res.statusCode).toBe(200);
+    const spec = res.json() as { paths: Record<string, Record<string, { security?: unknown }>>; components: unknown };
+    expect(spec.components).toMatchObject({ securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } });
+    ops = Object.entries(spec.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, security: op.security })),
+    );
+  });
+  afterAll(() => app.close());
+
+  it('leaves the sign-in, refresh, invitation and password reset routes open', () => {
+    const open = ops.filter((o) => o.security === undefined).map((o) => o.key);
+    expect(open.sort()).toEqual([...PUBLIC].sort());
+  });
+
+  it('asks for the bearer token on every other /api/v1 and /_fig route', () => {
+    const guarded = ops.filter((o) => !PUBLIC.includes(o.key));
+    expect(guarded.length).toBeGreaterThan(40);
+    for (const o of guarded) expect(o, o.key).toEqual({ key: o.key, security: [{ bearerAuth: [] }] });
+    const keys = guarded.map((o) => o.key);
+    expect(keys).toEqual(expect.arrayContaining(['GET /api/v1/me', 'POST /api/v1/bonus-plans/{id}/evaluate', 'GET /api/v1/tenants/{tid}/members', 'PUT /_fig/routes/{key}']));
+  });
+
+  it('documents only routes whose guard agrees: every permission route carries the scheme', () => {
+    const documented = new Map(ops.map((o) => [o.key.replace(/\{(\w+)\}/g, ':$1'), o.security]));
+    const checked = app.guardedRoutes.filter((r) => documented.has(`${r.method} ${r.url}`));
+    expect(checked.length).toBeGreaterThan(20);
+    for (const r of checked) expect(documented.get(`${r.method} ${r.url}`), `${r.method} ${r.url}`).toEqual([{ bearerAuth: [] }]);
+  });
+});
