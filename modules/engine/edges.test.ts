@@ -5,8 +5,11 @@
  * (default context) results.
  */
 import { describe, expect, it } from 'vitest';
-import { allocatePool, compilePlan, evaluateBatch, evaluateExpression, evaluateRow } from './index';
+import { check } from './checker';
+import { compileExpr } from './compile';
+import { Decimal, canonical } from './decimal';
 import { orderSteps } from './graph';
+import { DslCheckError, DslEvaluationError, DslSyntaxError, allocatePool, checkPlan, compilePlan, evaluateBatch, evaluateExpression, evaluateRow, formatProblem, parse } from './index';
 import { isInteger, parseInput, parsePlain, quantize, toCanonical, type Num } from './num';
 
 const big = (digits: number) => `1${'0'.repeat(digits)}`;
@@ -213,5 +216,165 @@ describe('evaluate: tape and outputs agree', () => {
       ok: false,
       error: { step: null, message: "input 'a' must be a decimal string" },
     });
+  });
+});
+
+describe('lexer and parser messages', () => {
+  const problem = (src: string) => {
+    try {
+      parse(src);
+    } catch (err) {
+      if (err instanceof DslSyntaxError) return err.problem;
+      throw err;
+    }
+    throw new Error(`expected a syntax error for ${src}`);
+  };
+  const message = (src: string) => problem(src).message;
+  it('names what is not part of the language', () => {
+    for (const s of ['"a"', "'a'", '`a`']) expect(message(s)).toBe('strings are not part of the language');
+    for (const s of ['a[1]', 'a]']) expect(message(s)).toBe('brackets are not part of the language');
+    for (const s of ['{1}', '}']) expect(message(s)).toBe('braces are not part of the language');
+    expect(problem('a & b')).toEqual({ code: 'syntax', message: "expected '&&'", line: 1, column: 3, offset: 2, excerpt: 'a & b\n  ^' });
+    expect(message('a | b')).toBe("expected '||'");
+    expect(message('a &&& b')).toBe("expected '&&'");
+    expect(message('a ||| b')).toBe("expected '||'");
+    expect(message('#')).toBe("unexpected character '#'");
+    expect(message('1.')).toBe('expected a digit after the decimal point');
+    expect(message('x y')).toBe("expected an operator or end of input, found name 'y'");
+    expect(message('1 2')).toBe('expected an operator or end of input, found number 2');
+    expect(message('if(1) else 2')).toBe("expected 'then', found 'else'");
+    expect(message('(1, 2)')).toBe("expected ')', found ','");
+    expect(message('then')).toBe("expected an expression ('then' is a keyword), found 'then'");
+  });
+  it('reads identifiers from A to Z and tabs and carriage returns as blanks', () => {
+    expect(evaluateExpression('A + Z + a + z + _', { A: '1', Z: '2', a: '3', z: '4', _: '5' })).toBe('15');
+    expect(evaluateExpression('1\t+\r\n2')).toBe('3');
+  });
+  it('limits nesting to 200 levels, counting only open levels', () => {
+    expect(() => parse(`${'('.repeat(199)}1${')'.repeat(199)}`)).not.toThrow();
+    expect(message(`${'('.repeat(200)}1${')'.repeat(200)}`)).toBe('expected at most 200 levels of nesting, found number 1');
+    expect(() => parse(`${'-'.repeat(199)}1`)).not.toThrow();
+    expect(message(`${'-'.repeat(200)}1`)).toBe('expected at most 200 levels of nesting, found number 1');
+    // Many levels one after the other are fine: depth is released after each group.
+    expect(evaluateExpression(`${'(1)+'.repeat(300)}1`)).toBe('301');
+    expect(evaluateExpression(`${'-1+'.repeat(300)}1`)).toBe('-299');
+  });
+  it('limits expressions to 10,000 characters', () => {
+    expect(() => parse(`1${' '.repeat(9999)}`)).not.toThrow();
+    expect(problem(`1${' '.repeat(10_000)}`)).toEqual({ code: 'syntax', message: 'expression longer than 10000 characters', line: 1, column: 10_001, offset: 10_000 });
+  });
+});
+
+describe('checker', () => {
+  const problems = (src: string, names: string[] = []) => check(parse(src), src, new Set(names)).map((p) => `${p.code} ${p.column}: ${p.message}`);
+  it('visits operands of unary, groups and if', () => {
+    expect(problems('-x + (y)')).toEqual(["unknown_name 2: unknown name 'x'", "unknown_name 7: unknown name 'y'"]);
+    expect(problems('if(p) then q else r')).toEqual(["unknown_name 4: unknown name 'p'", "unknown_name 12: unknown name 'q'", "unknown_name 19: unknown name 'r'"]);
+  });
+  it('only a comparison under a comparison is chained', () => {
+    expect(problems('a + 1 < 2', ['a'])).toEqual([]);
+    expect(problems('(a < 1) < 2', ['a'])).toEqual([]);
+  });
+  it('counts literal digits with and without a point', () => {
+    expect(problems('1'.repeat(40))).toEqual([]);
+    expect(problems('1'.repeat(41))).toEqual(['literal_out_of_range 1: number literal has 41 digits; at most 40 are allowed']);
+    expect(problems(`${'1'.repeat(39)}.1`)).toEqual([]);
+    expect(problems(`${'1'.repeat(40)}.1`)).toEqual(['literal_out_of_range 1: number literal has 41 digits; at most 40 are allowed']);
+  });
+  it('hints at calling a function used as a name', () => {
+    expect(problems('round2')).toEqual(["unknown_name 1: unknown name 'round2' ('round2' is a function: call it as round2(x))"]);
+  });
+});
+
+describe('problems', () => {
+  it('formats what is known', () => {
+    expect(formatProblem({ code: 'syntax', message: 'm' })).toBe('m');
+    expect(formatProblem({ code: 'syntax', message: 'm', field: 'expr' })).toBe('expr: m');
+    expect(formatProblem({ code: 'syntax', message: 'm', step: 's', field: 'expr', line: 1, column: 2, excerpt: 'ab\n ^' })).toBe('step s, expr, line 1, column 2: m\nab\n ^');
+    expect(formatProblem({ code: 'syntax', message: 'm', step: 's' })).toBe('step s: m');
+  });
+  it('names its errors', () => {
+    expect(new DslEvaluationError('x').name).toBe('DslEvaluationError');
+    expect(new DslCheckError([{ code: 'syntax', message: 'm' }]).name).toBe('DslCheckError');
+    try {
+      parse('(');
+    } catch (err) {
+      expect((err as Error).name).toBe('DslSyntaxError');
+    }
+    expect.assertions(3);
+  });
+});
+
+describe('plan checks', () => {
+  it('says what declared a name first; only step problems carry a step', () => {
+    expect(
+      checkPlan({
+        inputs: [{ name: 'a' }, { name: 'a' }],
+        constants: [{ name: 'k', value: '1' }, { name: 'a', value: '1' }],
+        steps: [
+          { key: 's', output: 'k', expr: 'a' },
+          { key: 't', output: 'a', expr: '1' },
+        ],
+      }),
+    ).toStrictEqual([
+      { code: 'duplicate_name', message: "'a' is already declared by input 0", field: 'inputs.1.name' },
+      { code: 'duplicate_name', message: "'a' is already declared by input 0", field: 'constants.1.name' },
+      { code: 'duplicate_output', message: "'k' is already declared by constant 0", field: 'steps.0.output', step: 's' },
+      { code: 'duplicate_output', message: "'a' is already declared by input 0", field: 'steps.1.output', step: 't' },
+    ]);
+  });
+  it('reads an input used only in a condition', () => {
+    const plan = compilePlan({
+      inputs: [{ name: 'flag' }, { name: 'x' }],
+      steps: [{ key: 's', output: 'y', expr: 'x * 2', condition_expr: 'flag', default: '-1' }],
+    });
+    expect(evaluateBatch(plan, [{ flag: '1', x: '2' }, { flag: '0', x: '2' }, { x: '2' }])).toEqual([
+      { ok: true, outputs: { y: '4' }, tape: { inputs: { flag: '1', x: '2' }, steps: [{ key: 's', output: 'y', value: '4', condition: true }] } },
+      { ok: true, outputs: { y: '-1' }, tape: { inputs: { flag: '0', x: '2' }, steps: [{ key: 's', output: 'y', value: '-1', condition: false }] } },
+      { ok: false, error: { step: null, message: "missing input 'flag'" } },
+    ]);
+  });
+  it('keeps __proto__ as an ordinary input in the tape', () => {
+    const plan = compilePlan({ inputs: [{ name: '__proto__' }], steps: [{ key: 's', output: 'y', expr: '__proto__ + 1' }] });
+    const r = evaluateRow(plan, JSON.parse('{"__proto__": "1"}') as Record<string, string>);
+    if (!r.ok || r.tape === undefined) throw new Error('expected a tape');
+    expect(Object.keys(r.tape.inputs)).toEqual(['__proto__']);
+    expect(Object.getOwnPropertyDescriptor(r.tape.inputs, '__proto__')).toEqual({ value: '1', enumerable: true, writable: true, configurable: true });
+    expect(Object.getPrototypeOf(r.tape.inputs)).toBe(Object.prototype);
+    expect(r.outputs).toEqual({ y: '2' });
+  });
+});
+
+describe('input cells', () => {
+  const plan = compilePlan({ inputs: [{ name: 'a' }], steps: [{ key: 's', output: 'y', expr: 'a + 0' }] });
+  const run = (a: unknown) => evaluateRow(plan, { a } as Record<string, string>, { tape: false });
+  it('null, undefined and empty are missing; Decimals are read; other values refused', () => {
+    for (const v of [null, undefined, '']) expect(run(v)).toEqual({ ok: false, error: { step: null, message: "missing input 'a'" } });
+    expect(run(new Decimal('1.50'))).toEqual({ ok: true, outputs: { y: '1.5' } });
+    expect(run(new Decimal('-1e-7'))).toEqual({ ok: true, outputs: { y: '-0.0000001' } });
+    for (const v of [new Decimal(Infinity), new Decimal(NaN), 1.5, true, {}, { toFixed: 1, isFinite: () => true }]) {
+      expect(run(v)).toEqual({ ok: false, error: { step: null, message: "input 'a' must be a decimal string" } });
+    }
+  });
+  it('canonical() of strings and Decimals', () => {
+    expect(canonical('1.50')).toBe('1.5');
+    expect(canonical(' -0.0e3 ')).toBe('0');
+    expect(canonical(new Decimal('2.500'))).toBe('2.5');
+    expect(() => canonical('x')).toThrow('not a decimal: "x"');
+    expect(() => canonical('1'.repeat(50) + 'x')).toThrow(`not a decimal: "${'1'.repeat(40)}"`);
+  });
+});
+
+describe('compileExpr', () => {
+  it('refuses names and functions it cannot resolve (the checker runs first in normal use)', () => {
+    expect(() => compileExpr(parse('zz'), new Map())).toThrow("unknown name 'zz'");
+    expect(() => compileExpr(parse('nope(1)'), new Map())).toThrow("unknown function 'nope'");
+  });
+});
+
+describe('orderSteps: where cycles start', () => {
+  it('reports only the nodes on a cycle, not the path into it', () => {
+    expect(orderSteps([[1], [2], [1]]).cycles).toEqual([[1, 2, 1]]);
+    expect(orderSteps([[1], [2], [3], [1]]).cycles).toEqual([[1, 2, 3, 1]]);
   });
 });

