@@ -1,9 +1,28 @@
 import { z } from 'zod';
+import { badRequest } from './errors';
+
+const CURSOR_MESSAGE = 'is not a cursor from this list: pass nextCursor exactly as returned';
+
+/** The offset inside a cursor made by `page()`, or undefined when the text is not one. */
+function decodeCursor(cursor: string): number | undefined {
+  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) return undefined;
+  try {
+    const base64 = cursor.replace(/-/g, '+').replace(/_/g, '/');
+    const parsed = JSON.parse(atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4))) as { o?: unknown } | null;
+    const o = parsed?.o;
+    return typeof o === 'number' && Number.isInteger(o) && o >= 0 ? o : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An opaque list cursor; anything `page()` did not produce is a 400 at validation. */
+export const PageCursor = z.string().max(200).refine((c) => decodeCursor(c) !== undefined, CURSOR_MESSAGE);
 
 /** Query schema for list endpoints: `limit` (1–200, default 50) and an opaque `cursor`. */
 export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(200).optional(),
+  cursor: PageCursor.optional(),
 });
 export type PageQuery = z.infer<typeof PageQuery>;
 
@@ -14,15 +33,16 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-/** Decode a cursor produced by `page()`; a malformed cursor starts from the beginning. */
+/**
+ * Decode a cursor produced by `page()` (none: offset 0). A malformed cursor is a 400 problem on
+ * `querystring.cursor`, the same one PageQuery gives, also for lists whose schema declares a plain string.
+ */
 export function cursorOffset(cursor: string | undefined): number {
   if (!cursor) return 0;
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { o?: unknown };
-    return typeof parsed.o === 'number' && Number.isInteger(parsed.o) && parsed.o >= 0 ? parsed.o : 0;
-  } catch {
-    return 0;
-  }
+  const offset = decodeCursor(cursor);
+  if (offset === undefined)
+    throw badRequest('1 invalid field(s)', [{ path: 'querystring.cursor', message: CURSOR_MESSAGE, code: 'custom' }], 'FIG_VALIDATION');
+  return offset;
 }
 
 /** Wrap one fetched slice (at most `limit` rows read from `offset`) into the list envelope. */
