@@ -24,7 +24,7 @@ export function EngineGateBanner() {
         {g.passed ? '✓' : '✗'}
       </span>
       <span>
-        <strong>Engine cutover gate {g.passed ? 'passes' : 'does not pass'}.</strong> {g.detail}
+        <strong>Engine cutover gate {g.passed ? 'passes' : 'does not pass'}.</strong> {/[.!?]$/.test(g.detail.trim()) ? g.detail.trim() : `${g.detail.trim()}.`}
         {report && (
           <>
             {' '}

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
-import { displayDigits, formatDecimal } from '../decimal';
-import type { GateACheck } from '../types';
+import { displayDigits, formatDecimal, formatRate, fracDigits } from '../decimal';
+import type { GateACheck, ParityReport } from '../types';
 
 const TITLES: Record<string, string> = {
   historical_sample: 'At least 1,000 employees from 3 historical batches',
@@ -14,6 +14,34 @@ const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
 function Money({ v, dp }: { v: unknown; dp?: number }) {
   const s = str(v);
   return <>{formatDecimal(s, dp ?? displayDigits(s))}</>;
+}
+
+/** A target share as a fraction ("0.1") shown as a percent ("10%"), exactly (no floats). */
+function targetPercent(v: string | null): string {
+  if (v === null) return '—';
+  return formatRate(v, Math.max(0, fracDigits(v) - 2));
+}
+
+/** 1200 → "1,200" in a sentence, leaving decimals ("0.01") alone. */
+function groupThousands(text: string): string {
+  return text.replace(/(?<![\d.,])\d{4,}(?![\d.,])/g, (n) => Number(n).toLocaleString('en-US'));
+}
+
+/**
+ * The line under a check. The historical check counts only historical employees, while the
+ * report's total also has the canonical cases: say so, so 1,200 here and 1,210 on the card agree.
+ */
+function checkDetail(c: GateACheck, report?: ParityReport): string {
+  const detail = groupThousands(c.detail).replace(/^([\d,]+) employees from (\d+) historical batches/, '$1 historical employees from $2 batches');
+  if (c.name !== 'historical_sample' || !report) return detail;
+  const historical = Number((c.evidence as Row).employees);
+  const rest = report.employees - historical;
+  if (!Number.isFinite(historical) || rest <= 0) return detail;
+  const canonical = (report.batches as { kind?: string; employees?: number }[])
+    .filter((b) => b?.kind === 'canonical')
+    .reduce((n, b) => n + (b.employees ?? 0), 0);
+  const what = canonical === rest ? `the ${rest.toLocaleString('en-US')} canonical cases` : `${rest.toLocaleString('en-US')} more employees`;
+  return `${detail}; the report’s ${report.employees.toLocaleString('en-US')} also include ${what}`;
 }
 
 /** The evidence of one check, as tables where its shape is known, else as JSON. */
@@ -97,7 +125,7 @@ function Evidence({ check }: { check: GateACheck }) {
           <tr>
             <th>Case</th>
             <th className="num">Base</th>
-            <th className="num">Target %</th>
+            <th className="num">Target</th>
             <th className="num">Expected</th>
             <th className="num">Legacy</th>
             <th className="num">New</th>
@@ -113,7 +141,7 @@ function Evidence({ check }: { check: GateACheck }) {
                 <td className="num money">
                   <Money v={c.baseSalary} />
                 </td>
-                <td className="num money">{str(c.targetPct)}</td>
+                <td className="num money">{targetPercent(str(c.targetPct))}</td>
                 <td className="num money">
                   <Money v={c.expected} dp={dp} />
                 </td>
@@ -136,7 +164,7 @@ function Evidence({ check }: { check: GateACheck }) {
 }
 
 /** Gate A: each check with pass/fail, what was measured, and its evidence on demand. */
-export function GateAChecklist({ checks }: { checks: GateACheck[] }) {
+export function GateAChecklist({ checks, report }: { checks: GateACheck[]; report?: ParityReport }) {
   return (
     <ul className="gate-list" data-testid="gate-a">
       {checks.map((c) => (
@@ -153,7 +181,7 @@ export function GateAChecklist({ checks }: { checks: GateACheck[] }) {
               </span>
               <span className="gate-text">
                 <span className="gate-name">{TITLES[c.name] ?? c.name}</span>
-                <span className="gate-detail">{c.detail}</span>
+                <span className="gate-detail">{checkDetail(c, report)}</span>
               </span>
               <span className="gate-more muted small">Evidence</span>
             </summary>

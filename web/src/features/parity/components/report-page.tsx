@@ -37,6 +37,31 @@ function Card({
   );
 }
 
+const KIND_WORDS: Record<string, [string, string]> = {
+  historical: ['historical', 'historical'],
+  canonical: ['canonical case', 'canonical cases'],
+  generated: ['generated', 'generated'],
+  rows: ['given row', 'given rows'],
+};
+
+/** Where the compared employees came from: "1,200 historical (3 batches) + 10 canonical cases". */
+export function employeeBreakdown(r: ParityReport): string | null {
+  const byKind = new Map<string, { employees: number; batches: number }>();
+  for (const b of r.batches as { kind?: string; employees?: number }[]) {
+    if (!b || typeof b.kind !== 'string' || typeof b.employees !== 'number') return null;
+    const k = byKind.get(b.kind) ?? { employees: 0, batches: 0 };
+    byKind.set(b.kind, { employees: k.employees + b.employees, batches: k.batches + 1 });
+  }
+  if (byKind.size === 0) return null;
+  return [...byKind.entries()]
+    .map(([kind, { employees, batches }]) => {
+      const [one, many] = KIND_WORDS[kind] ?? [kind, kind];
+      const batchNote = kind === 'historical' ? ` (${batches} batch${batches === 1 ? '' : 'es'})` : '';
+      return `${employees.toLocaleString('en-US')} ${employees === 1 ? one : many}${batchNote}`;
+    })
+    .join(' + ');
+}
+
 function SummaryCards({ r }: { r: ParityReport }) {
   const clean = r.mismatched === 0;
   return (
@@ -44,7 +69,7 @@ function SummaryCards({ r }: { r: ParityReport }) {
       <Card
         label="Employees compared"
         value={r.employees.toLocaleString()}
-        sub={`${r.batches.length} segment${r.batches.length === 1 ? '' : 's'} · ${describeSource(r.source)}`}
+        sub={employeeBreakdown(r) ?? describeSource(r.source)}
         testId="stat-employees"
       />
       <Card
@@ -86,6 +111,7 @@ function ByOutput({ r }: { r: ParityReport }) {
       {rows.length === 0 ? (
         <div className="panel-pad muted">No outputs were compared.</div>
       ) : (
+        <div className="table-x">
         <table className="table by-output-table">
           <thead>
             <tr>
@@ -110,6 +136,7 @@ function ByOutput({ r }: { r: ParityReport }) {
             ))}
           </tbody>
         </table>
+        </div>
       )}
     </section>
   );
@@ -214,7 +241,7 @@ export function ParityReportPage({ params }: { params: Record<string, string> })
                 <GateABadge report={r} />
               </div>
               {r.gateA ? (
-                <GateAChecklist checks={r.gateA.checks} />
+                <GateAChecklist checks={r.gateA.checks} report={r} />
               ) : (
                 <div className="panel-pad muted">Gate A was not evaluated for this report.</div>
               )}

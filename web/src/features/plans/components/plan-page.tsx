@@ -11,7 +11,7 @@ import { usePlan } from '../api/get-plan';
 import { useLockPlan, useStartVersion } from '../api/lock-plan';
 import { useSaveStep } from '../api/save-step';
 import { useValidatePlan } from '../api/validate-plan';
-import type { Plan, Step } from '../types';
+import type { Plan, PlanProblem, Step } from '../types';
 import { EvaluatePanel } from './evaluate-panel';
 import { ProblemList } from './problem-list';
 import { StepEditor } from './step-editor';
@@ -42,13 +42,70 @@ function LockDialog({ plan, open, problems, onClose }: { plan: Plan; open: boole
   );
 }
 
+/** The DOM id of a step's row, for the problems summary's links. */
+function stepAnchor(key: string): string {
+  return `step-${key.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+}
+
+/**
+ * Every validation problem at the top of the page, each linking to its step (the full message
+ * with the caret excerpt stays under the step); problems that belong to no step are shown here in full.
+ */
+function ProblemsSummary({ plan, problems }: { plan: Plan; problems: PlanProblem[] }) {
+  if (problems.length === 0) return null;
+  const stepKeys = new Set(plan.steps.map((s) => s.key));
+  const inSteps = problems.filter((x) => x.stepKey && stepKeys.has(x.stepKey));
+  const general = problems.filter((x) => !x.stepKey || !stepKeys.has(x.stepKey));
+  const go = (key: string) => {
+    const row = document.getElementById(stepAnchor(key));
+    if (!row) return;
+    row.scrollIntoView({ behavior: 'smooth', block: 'center' });
+    row.classList.remove('flash');
+    void row.offsetWidth; // restart the highlight
+    row.classList.add('flash');
+  };
+  return (
+    <section className="panel problems-panel" aria-label="Validation problems" data-testid="problems-summary">
+      <header className="panel-header">
+        <h2>
+          {problems.length} validation problem{problems.length === 1 ? '' : 's'}
+        </h2>
+        <span className="muted">fix them before locking</span>
+      </header>
+      {inSteps.length > 0 && (
+        <ul className="problem-links">
+          {inSteps.map((x, i) => (
+            <li key={i}>
+              <button type="button" className="link problem-link" onClick={() => go(x.stepKey!)}>
+                <span className="mono strong">{x.stepKey}</span>
+                {x.line !== null && (
+                  <span className="problem-pos">
+                    {' '}
+                    line {x.line}, column {x.column}
+                  </span>
+                )}
+              </button>{' '}
+              <span className="problem-message">{x.message}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {general.length > 0 && (
+        <div className="panel-pad">
+          <ProblemList problems={general} />
+        </div>
+      )}
+    </section>
+  );
+}
+
 function StepsTable({ plan, editable, onEdit }: { plan: Plan; editable: boolean; onEdit: (s: Step) => void }) {
   const validation = useValidatePlan(plan.id);
   const del = useSaveStep(plan.id);
   const problems = validation.data?.problems ?? [];
   if (plan.steps.length === 0) return <Empty title="No steps yet">{editable ? 'Add the first step: an output name and its expression.' : 'This plan has no steps.'}</Empty>;
   return (
-    <div className="table-scroll">
+    <div className="table-x">
       <table className="table steps-table">
         <thead>
           <tr>
@@ -66,7 +123,7 @@ function StepsTable({ plan, editable, onEdit }: { plan: Plan; editable: boolean;
             .map((s) => {
               const mine = problems.filter((p) => p.stepKey === s.key);
               return (
-                <tr key={s.id} className={mine.length ? 'has-problem' : ''}>
+                <tr key={s.id} id={stepAnchor(s.key)} className={mine.length ? 'has-problem' : ''}>
                   <td className="num muted">{s.position + 1}</td>
                   <td>
                     <div className="mono strong">{s.output}</div>
@@ -123,12 +180,21 @@ export function PlanPage({ params }: { params: Record<string, string> }) {
   const draft = p.status === 'draft';
   const editable = draft && can(session, 'plans.write');
   const problems = validation.data?.problems ?? [];
-  const general = problems.filter((x) => !x.stepKey || !p.steps.some((s) => s.key === x.stepKey));
+  const lockBlocked = !validation.data
+    ? validation.isError
+      ? 'The plan could not be validated; reload to try again'
+      : 'Validating the plan…'
+    : problems.length > 0
+      ? `Fix the ${problems.length} validation problem${problems.length === 1 ? '' : 's'} first`
+      : undefined;
 
   return (
     <div className="page">
       <div className="breadcrumbs">
-        <Link to="/plans">Plans</Link> <span aria-hidden>/</span>
+        <Link to="/plans">Plans</Link> <span aria-hidden>/</span>{' '}
+        <span aria-current="page">
+          {p.name} v{p.version}
+        </span>
       </div>
       <div className="page-header">
         <div>
@@ -147,9 +213,12 @@ export function PlanPage({ params }: { params: Record<string, string> }) {
           )}
           {editable && <Button onClick={() => setEditing('new')}>Add step…</Button>}
           {draft && can(session, 'plans.lock') && (
-            <Button variant="primary" onClick={() => setLocking(true)}>
-              Lock…
-            </Button>
+            // The wrapper carries the tooltip: a disabled button gets no hover events in some browsers.
+            <span className="btn-wrap" title={lockBlocked ?? 'Lock this version: it can never change again'}>
+              <Button variant="primary" disabled={!!lockBlocked} title={lockBlocked} data-testid="lock-plan" onClick={() => setLocking(true)}>
+                Lock…
+              </Button>
+            </span>
           )}
           {!draft && can(session, 'plans.write') && (
             <Button busy={newVersion.isPending} onClick={() => newVersion.mutate(undefined, { onSuccess: (n) => navigate(`/plans/${n.id}`), onError: (e) => toast(e.message, 'error') })}>
@@ -176,11 +245,7 @@ export function PlanPage({ params }: { params: Record<string, string> }) {
         )}
       </div>
 
-      {general.length > 0 && (
-        <div className="panel panel-pad problems-panel">
-          <ProblemList problems={general} />
-        </div>
-      )}
+      {draft && <ProblemsSummary plan={p} problems={problems} />}
 
       <section className="panel">
         <header className="panel-header">

@@ -168,9 +168,15 @@ export function CutoverConsole() {
                     <th>Route</th>
                     <th>Mode</th>
                     <th>Module</th>
-                    <th className="num" title="Requests in the last 15 minutes">Requests</th>
-                    <th className="num" title="Share of 5xx answers in the last 15 minutes">Errors</th>
-                    <th className="num col-p99" title="99th percentile latency, last 15 minutes">p99</th>
+                    <th className="num" title="Requests in the last 15 minutes">
+                      Requests<span className="th-sub">last 15 min</span>
+                    </th>
+                    <th className="num" title="Share of 5xx answers in the last 15 minutes">
+                      Errors<span className="th-sub">last 15 min</span>
+                    </th>
+                    <th className="num col-p99" title="99th percentile latency, last 15 minutes">
+                      p99<span className="th-sub">last 15 min</span>
+                    </th>
                     <th>Switch mode</th>
                   </tr>
                 </thead>

@@ -6,6 +6,7 @@ import { FormError } from '../../../components/ui/states';
 import { toast } from '../../../components/ui/toast';
 import { ApiError } from '../../../lib/api-client';
 import { useFlipRoute } from '../api/flip-route';
+import { describeGateCheck } from '../gate-labels';
 import type { Route, RouteMode } from '../types';
 
 interface GateCheck {
@@ -24,14 +25,17 @@ function GateChecks({ error }: { error: ApiError }) {
       {checks.length > 0 && (
         <table className="gate-checks">
           <tbody>
-            {checks.map((c) => (
-              <tr key={c.name} className={c.passed ? 'ok' : 'bad'}>
-                <td aria-label={c.passed ? 'passed' : 'failed'}>{c.passed ? '✓' : '✗'}</td>
-                <td>{c.name}</td>
-                <td className="num">{c.actual ?? 'none'}</td>
-                <td className="muted">needs {c.required}</td>
-              </tr>
-            ))}
+            {checks.map((c) => {
+              const t = describeGateCheck(c);
+              return (
+                <tr key={c.name} className={c.passed ? 'ok' : 'bad'} data-check={c.name}>
+                  <td aria-label={c.passed ? 'passed' : 'failed'}>{c.passed ? '✓' : '✗'}</td>
+                  <td>{t.label}</td>
+                  <td className={/^[\d−-]/.test(t.value) ? 'num' : 'value-text'}>{t.value}</td>
+                  <td className="muted">{t.needs && `needs ${t.needs}`}</td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       )}

@@ -1,27 +1,12 @@
 import { useLayoutEffect, useRef, useState } from 'react';
 import { Link } from '../../../app/router';
 import { ErrorState, Loading } from '../../../components/ui/states';
-import { formatDateTime, formatPercent } from '../../../lib/format';
+import { formatDateTime } from '../../../lib/format';
 import { useRouteGate } from '../api/get-route-gate';
 import type { Route } from '../types';
-import type { RouteGateCheck, RouteGateEvaluation } from '../types-gate';
+import { describeGateCheck, GATE_CHECK_NAMES } from '../gate-labels';
+import type { RouteGateEvaluation } from '../types-gate';
 import './route-gate.css';
-
-const LABELS: Record<RouteGateCheck['name'], string> = {
-  servable: 'Module serves it',
-  samples: 'Shadow samples',
-  matchRate: 'Match rate',
-  moneyDiff: 'Money difference',
-  latency: 'p99 latency ratio',
-  engineParity: 'Engine parity sign-off',
-};
-
-function actual(c: RouteGateCheck): string {
-  if (c.actual === null || c.actual === undefined) return 'none';
-  if (c.name === 'matchRate' && typeof c.actual === 'number') return formatPercent(c.actual, 2);
-  if (c.name === 'latency' && typeof c.actual === 'number') return `${c.actual}×`;
-  return String(c.actual);
-}
 
 function Evidence({ g }: { g: RouteGateEvaluation }) {
   const t = g.evidence.totals;
@@ -29,23 +14,26 @@ function Evidence({ g }: { g: RouteGateEvaluation }) {
   return (
     <>
       <ul className="route-gate-checks">
-        {g.checks.map((c) => (
-          <li key={c.name} className={c.passed ? 'ok' : 'bad'} data-check={c.name}>
-            <span className="mark" aria-label={c.passed ? 'passed' : 'failed'}>
-              {c.passed ? '✓' : '✗'}
-            </span>
-            <div className="check-body">
-              <div className="check-line">
-                <span className="check-name">{LABELS[c.name] ?? c.name}</span>
-                <span className="check-value">
-                  <span className="num">{actual(c)}</span>{' '}
-                  <span className="muted small">needs {c.required}</span>
-                </span>
+        {g.checks.map((c) => {
+          const t = describeGateCheck(c);
+          return (
+            <li key={c.name} className={c.passed ? 'ok' : 'bad'} data-check={c.name}>
+              <span className="mark" aria-label={c.passed ? 'passed' : 'failed'}>
+                {c.passed ? '✓' : '✗'}
+              </span>
+              <div className="check-body">
+                <div className="check-line">
+                  <span className="check-name">{t.label}</span>
+                  <span className="check-value">
+                    {t.value && <span className={/^[\d−-]/.test(t.value) ? 'num' : ''}>{t.value}</span>}{' '}
+                    {t.needs && <span className="muted small">(needs {t.needs})</span>}
+                  </span>
+                </div>
+                {c.detail && <div className="muted small">{c.detail}</div>}
               </div>
-              {c.detail && <div className="muted small">{c.detail}</div>}
-            </div>
-          </li>
-        ))}
+            </li>
+          );
+        })}
       </ul>
       <div className="route-gate-evidence small muted">
         Last{' '}
@@ -126,8 +114,8 @@ export function RouteGateBadge({ route }: { route: Route }) {
   const title = g.passed
     ? 'Parity gate passes: canary and new are allowed'
     : noModule
-      ? 'No hosted module serves this route, so its parity gate cannot pass'
-      : `Parity gate fails: ${g.failing.join(', ')}`;
+      ? 'No module serves this route yet: it can only be legacy'
+      : `Parity gate fails: ${g.failing.map((f) => GATE_CHECK_NAMES[f] ?? f).join(', ')}`;
   return (
     <span className="route-gate">
       <button
@@ -156,6 +144,12 @@ export function RouteGateBadge({ route }: { route: Route }) {
             <strong>Parity gate</strong>
             <span className="route-key">{route.key}</span>
           </div>
+          {noModule && (
+            <p className="route-gate-note small">
+              No module serves this route yet: it can only be legacy. The gate below cannot pass until a
+              fig module hosts the route.
+            </p>
+          )}
           {gate.isPending ? (
             <Loading label="Evaluating the gate…" />
           ) : gate.isError ? (
