@@ -1,5 +1,5 @@
 import { request as undiciRequest } from 'undici';
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../../gateway/proxy/headers';
 
 /** A response as the shadow side sees it: status, headers and (capped) body bytes. */
 export interface CapturedResponse {
@@ -27,7 +27,8 @@ export async function replayToLegacy(legacyUrl: string, copy: RequestCopy, opts:
   const started = performance.now();
   const base = new URL(legacyUrl);
   const headers: Record<string, string | string[]> = { ...copy.headers, 'x-fig-shadow': 'replay' };
-  headers.traceparent = `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+  // Pooled random bytes (as the proxy's traceparent): two randomBytes() calls cost more than the rest of the header work.
+  headers.traceparent = `00-${randomHex(16)}-${randomHex(8)}-01`;
   delete headers.tracestate;
   const res = await undiciRequest(new URL(base.pathname.replace(/\/+$/, '') + copy.url, base.origin), {
     method: copy.method as 'GET',

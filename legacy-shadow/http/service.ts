@@ -141,7 +141,7 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
         this.skip(job.routeKey, 'queue_full', job.primarySide, job.request.requestId);
         return;
       }
-      this.emit('enqueued', { routeKey: job.routeKey, requestId: job.request.requestId });
+      if (this.listenerCount('enqueued')) this.emit('enqueued', { routeKey: job.routeKey, requestId: job.request.requestId });
     } catch (err) {
       this.deps.log.warn({ err, routeKey: job.routeKey }, 'shadow submit failed');
     }
@@ -232,7 +232,7 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
     const { routeKey, request } = job;
     const entity = entityOf(routeKey, job.rules);
     const dualWrite = job.writePolicy === 'dual-write' && isWrite(request.method);
-    this.emit('started', { routeKey, requestId: request.requestId });
+    if (this.listenerCount('started')) this.emit('started', { routeKey, requestId: request.requestId });
     let other: CapturedResponse;
     try {
       other = job.primarySide === 'legacy' ? await this.callModule(job, entity, signal) : await this.callLegacy(request, signal);
@@ -456,7 +456,7 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
   private push(row: repo.NewSample, requestId: string): void {
     this.buffer.push({ ...row, max_money_diff: row.max_money_diff ?? '0' });
     this.samplesTotal?.inc({ route_key: row.route_key, outcome: row.outcome });
-    this.emit('sample', { routeKey: row.route_key, requestId, outcome: row.outcome, reason: row.skip_reason });
+    if (this.listenerCount('sample')) this.emit('sample', { routeKey: row.route_key, requestId, outcome: row.outcome, reason: row.skip_reason });
     if (this.buffer.length >= FLUSH_ROWS) void this.flush();
   }
 
