@@ -10,6 +10,13 @@ describe('config', () => {
     expect(c.LEGACY_URL).toBe('http://127.0.0.1:8000');
     expect(c.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/fig');
     expect(c.REDIS_URL).toBe('redis://127.0.0.1:6379');
+    expect(c.FIG_URL).toBe('http://127.0.0.1:8080');
+  });
+
+  it('points the CLI at this machine\'s PORT unless FIG_URL is set', () => {
+    expect(loadConfig({ PORT: '9090' }).FIG_URL).toBe('http://127.0.0.1:9090');
+    expect(loadConfig({ PORT: '0' }).FIG_URL).toBe('http://127.0.0.1:8080');
+    expect(loadConfig({ PORT: '9090', FIG_URL: 'http://fig.internal:80' }).FIG_URL).toBe('http://fig.internal:80');
   });
 
   it('names every bad variable in one error', () => {

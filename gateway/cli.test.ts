@@ -66,7 +66,44 @@ describe('fig CLI against a listening gateway', () => {
     expect(bad.stderr).toBe('400 Bad Request (FIG_VALIDATION): 1 invalid field(s)\n  - body.reason: give a reason of at least 3 characters\n');
     const denied = await fig(['route', 'list'], { ADMIN_TOKEN: 'wrong-token-0123456789' });
     expect(denied.code).toBe(1);
-    expect(denied.stderr).toContain('401 Unauthorized (FIG_UNAUTHORIZED): ');
+    expect(denied.stderr).toBe('401 Unauthorized: The gateway did not accept the admin token (ADMIN_TOKEN / .fig/admin-token). Use the ADMIN_TOKEN the gateway was started with.\n');
+  });
+
+  it('says no route matches a filter instead of suggesting an import', async () => {
+    const none = await fig(['route', 'list', '--mode', 'canary']);
+    expect(none).toEqual({ code: 0, stdout: 'No routes match --mode canary.\n', stderr: '' });
+    const prefix = await fig(['route', 'list', '--prefix', '/nowhere', '--search', 'x y']);
+    expect(prefix).toEqual({ code: 0, stdout: 'No routes match --search "x y" --prefix /nowhere.\n', stderr: '' });
+  });
+
+  it('refuses a canary without --percent 1-100, in the CLI and at the API', async () => {
+    const bare = await fig(['route', 'set', BANDS, 'canary', '--reason', 'try it']);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain('route set KEY canary needs --percent 1-100 (the share of traffic the module answers), e.g. --percent 5\n');
+    const zero = await fig(['route', 'set', BANDS, 'canary', '--percent', '0', '--reason', 'try it']);
+    expect(zero.code).toBe(2);
+    expect(app.routeTable.modeFor(BANDS)).toBe('legacy');
+
+    const problem = (instance: string) => ({
+      type: 'https://fig.dev/problems/fig-validation',
+      title: 'Bad Request',
+      status: 400,
+      detail: '1 invalid field(s)',
+      instance,
+      request_id: 'canary-0',
+      code: 'FIG_VALIDATION',
+      errors: [{ path: 'body.canaryPercent', message: 'a canary needs canaryPercent between 1 and 100', code: 'custom' }],
+    });
+    const url = `/_fig/routes/${encodeURIComponent(BANDS)}`;
+    const headers = { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'x-request-id': 'canary-0' };
+    const explicit = await app.inject({ method: 'PUT', url, headers, payload: { mode: 'canary', canaryPercent: 0, reason: 'zero', override: true } });
+    expect(explicit.statusCode).toBe(400);
+    expect(explicit.json()).toEqual(problem(url));
+    // No percent and the route's stored percent is 0: the same refusal, from the route table.
+    const implicit = await app.inject({ method: 'PUT', url, headers, payload: { mode: 'canary', reason: 'zero', override: true } });
+    expect(implicit.statusCode).toBe(400);
+    expect(implicit.json()).toEqual(problem(url));
+    expect(app.routeTable.modeFor(BANDS)).toBe('legacy');
   });
 
   it('exits 2 on usage errors and 3 when the gateway is unreachable', async () => {

@@ -21,7 +21,8 @@ const USAGE = `Usage: npm run fig -- <command>
   bands sync                                                  copy legacy's current revenue band table into fig
 
 A KEY is "METHOD /path/template", e.g. "GET /api/v1/admin/revenue-bands".
-Environment: FIG_URL (default http://127.0.0.1:8080), ADMIN_TOKEN (default: .fig/admin-token).`;
+A canary needs --percent 1-100 (the share of traffic the module answers).
+Environment: FIG_URL (default http://127.0.0.1:$PORT, PORT default 8080), ADMIN_TOKEN (default: .fig/admin-token).`;
 
 class UsageError extends Error {}
 class ApiError extends Error {
@@ -74,6 +75,8 @@ async function api<T>(config: Config, method: string, path: string, body?: unkno
   }
   if (!res.ok) {
     const p = (parsed ?? {}) as Problem;
+    if (res.status === 401 && token)
+      throw new ApiError('401 Unauthorized: The gateway did not accept the admin token (ADMIN_TOKEN / .fig/admin-token). Use the ADMIN_TOKEN the gateway was started with.', 1);
     const lines = [`${res.status} ${p.title ?? res.statusText}${p.code ? ` (${p.code})` : ''}: ${p.detail ?? text.slice(0, 500)}`];
     for (const e of p.errors ?? []) lines.push(`  - ${e.path}: ${e.message}`);
     if (res.status === 401 && !token) lines.push('No admin token: set ADMIN_TOKEN or run `npm start` once (it writes .fig/admin-token).');
@@ -160,6 +163,8 @@ async function run(argv: string[]): Promise<void> {
       if (!cursor) break;
     }
     if (values.json) out(all);
+    else if (all.length === 0 && (values.mode || values.search || values.prefix))
+      console.log(`No routes match${values.mode ? ` --mode ${values.mode}` : ''}${values.search ? ` --search ${JSON.stringify(values.search)}` : ''}${values.prefix ? ` --prefix ${values.prefix}` : ''}.`);
     else if (all.length === 0) console.log('No routes. Import them with: npm run fig -- routes import');
     else printRoutes(all);
     return;
@@ -179,9 +184,11 @@ async function run(argv: string[]): Promise<void> {
     const body: Record<string, unknown> = { mode, reason: values.reason };
     if (values.percent !== undefined) {
       const n = Number(values.percent);
-      if (!Number.isInteger(n)) throw new UsageError('--percent must be a whole number 0-100');
+      if (!Number.isInteger(n) || n < 0 || n > 100) throw new UsageError('--percent must be a whole number 0-100');
       body.canaryPercent = n;
     }
+    if (mode === 'canary' && !(Number(body.canaryPercent) >= 1))
+      throw new UsageError('route set KEY canary needs --percent 1-100 (the share of traffic the module answers), e.g. --percent 5');
     if (values.override) body.override = true;
     const r = await api<RouteOut>(config, 'PUT', `/_fig/routes/${encodeURIComponent(key)}`, body);
     if (values.json) out(r);

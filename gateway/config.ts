@@ -26,8 +26,8 @@ export const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Bearer token for automation on /_fig routes. Unset: only signed-in ops users may use them. */
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-  /** Gateway the `npm run fig` CLI talks to. */
-  FIG_URL: z.url().default('http://127.0.0.1:8080'),
+  /** Gateway the `npm run fig` CLI talks to; unset: http://127.0.0.1:$PORT (8080 when PORT is unset or 0), see loadConfig. */
+  FIG_URL: z.url().optional(),
   PROXY_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
   PROXY_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1).default(5_000),
   PROXY_CONNECTIONS: z.coerce.number().int().min(1).default(128),
@@ -80,7 +80,7 @@ export const ConfigSchema = z.object({
   METRICS_ENABLED: bool.default(true),
 });
 
-export type Config = z.infer<typeof ConfigSchema>;
+export type Config = Omit<z.infer<typeof ConfigSchema>, 'FIG_URL'> & { FIG_URL: string };
 
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
@@ -102,7 +102,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(picked[String(i.path[0])])})`),
     );
   }
-  return parsed.data;
+  const data = parsed.data;
+  return { ...data, FIG_URL: data.FIG_URL ?? `http://127.0.0.1:${data.PORT || 8080}` };
 }
 
 /** For entry points: the config, or one line per bad variable on stderr and exit code 1. */

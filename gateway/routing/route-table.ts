@@ -3,13 +3,13 @@ import { sql } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Db } from '../../modules/core/db';
-import { conflict, notFound } from '../../modules/core/errors';
+import { badRequest, conflict, notFound } from '../../modules/core/errors';
 import { cursorOffset, page, type Page } from '../../modules/core/pagination';
 import type { FigModule, LegacyRouteHandler } from '../../modules/core/module';
 import { operationsOf } from './openapi';
 import { RouteMatcher } from './matcher';
 import type { RouteChangeRecord, RouteMode, RouteRecord } from './tables';
-import type { ImportResult, RouteChange, RouteSnapshot } from './schema';
+import { CANARY_PERCENT_MESSAGE, type ImportResult, type RouteChange, type RouteSnapshot } from './schema';
 import './tables';
 
 export interface FlipInput {
@@ -269,6 +269,8 @@ export class RouteTable extends EventEmitter<RouteTableEvents> {
         canaryPercent: input.canaryPercent ?? before.canary_percent,
         module: input.mode === 'legacy' ? before.module : serving!.module,
       };
+      if (after.mode === 'canary' && after.canaryPercent < 1)
+        throw badRequest('1 invalid field(s)', [{ path: 'body.canaryPercent', message: CANARY_PERCENT_MESSAGE, code: 'custom' }], 'FIG_VALIDATION');
       const was = snapshot(before);
       if (was.mode === after.mode && was.canaryPercent === after.canaryPercent) return { row: before, changed: false, was };
       const row = await trx

@@ -55,6 +55,9 @@ export const RouteList = z.object({
 
 export const RouteKeyParams = z.object({ key: z.string().min(3).max(1000) });
 
+/** Mode canary sends some traffic to the module: 0% would be legacy under another name. */
+export const CANARY_PERCENT_MESSAGE = 'a canary needs canaryPercent between 1 and 100';
+
 export const FlipBody = z
   .object({
     mode: RouteMode,
@@ -62,7 +65,11 @@ export const FlipBody = z
     reason: z.string().trim().min(3, 'give a reason of at least 3 characters').max(2000),
     override: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .refine((b) => !(b.mode === 'canary' && b.canaryPercent === 0), {
+    path: ['canaryPercent'],
+    message: CANARY_PERCENT_MESSAGE,
+  });
 export type FlipBody = z.infer<typeof FlipBody>;
 
 export const KillSwitchBody = z.object({ reason: z.string().trim().min(3, 'give a reason of at least 3 characters').max(2000) }).strict();
