@@ -12,8 +12,9 @@ export const PlanErrors = {
   notLocked: (id: string) =>
     conflict('PLAN_NOT_LOCKED', `Bonus plan ${id} is a draft; a new version can only be started from a locked plan`, { planId: id }),
   alreadyLocked: (id: string) => conflict('PLAN_ALREADY_LOCKED', `Bonus plan ${id} is already locked`, { planId: id }),
-  invalid: (id: string, problems: PlanProblem[]) =>
-    new AppError('PLAN_INVALID', 422, `Bonus plan ${id} has ${problems.length} problem(s) and cannot be locked`, [], { problems }),
+  /** `action` names what was refused: locking (also an import with lock) or evaluating test vectors. */
+  invalid: (id: string, problems: PlanProblem[], action: 'locked' | 'evaluated' = 'locked') =>
+    new AppError('PLAN_INVALID', 422, `Bonus plan ${id} has ${problems.length} problem(s) and cannot be ${action}`, [], { problems }),
   duplicate: (what: string, errors: FieldError[]) => new AppError('PLAN_DUPLICATE', 409, `${what} already exists`, errors),
   catalogKeyTaken: (key: string) =>
     new AppError('INPUT_CATALOG_DUPLICATE', 409, `Input '${key}' is already in the catalog`, [{ path: 'body.key', message: 'is already used' }]),

@@ -155,6 +155,11 @@ describe('plans API', () => {
       body: problem(422, 'PLAN_INVALID', `Bonus plan ${plan.id} has 1 problem(s) and cannot be locked`, { problems: v.body.problems }),
     });
     expect((await api(admin, 'GET', `/bonus-plans/${plan.id}`)).body.status).toBe('draft');
+    const evaluate = await api(readonly, 'POST', `/bonus-plans/${plan.id}/evaluate`, { rows: [{}] });
+    expect(evaluate).toEqual({
+      status: 422,
+      body: problem(422, 'PLAN_INVALID', `Bonus plan ${plan.id} has 1 problem(s) and cannot be evaluated`, { problems: v.body.problems }),
+    });
   });
 
   it('evaluates test vectors: tape per row, failing rows, pool', async () => {

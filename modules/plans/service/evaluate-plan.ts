@@ -15,12 +15,12 @@ import { bundleProblems } from './validate-plan';
 export async function evaluatePlan(deps: PlansDeps, caller: Caller, id: string, body: EvaluateBody): Promise<EvaluateResponse> {
   const bundle = await inTenant(deps, caller, async (trx) => loadBundle(trx, await getPlanRow(trx, caller, id)));
   const problems = bundleProblems(bundle);
-  if (problems.length > 0) throw PlanErrors.invalid(id, problems);
+  if (problems.length > 0) throw PlanErrors.invalid(id, problems, 'evaluated');
   let compiled;
   try {
     compiled = compilePlan(toDefinition(bundle));
   } catch (err) {
-    if (err instanceof DslCheckError) throw PlanErrors.invalid(id, err.problems.map(toPlanProblem));
+    if (err instanceof DslCheckError) throw PlanErrors.invalid(id, err.problems.map(toPlanProblem), 'evaluated');
     throw err;
   }
   const raw = evaluateBatch(compiled, body.rows);
