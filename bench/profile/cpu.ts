@@ -23,9 +23,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import pg from 'pg';
-import { migrateToLatest } from '../../migrations/migrator';
 import { startLegacy } from '../../test/global-setup';
+import { createBenchDb } from '../lib/setup';
 import { summarise } from './summarise';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -33,7 +32,6 @@ const N = Number(process.env.PROBE_N ?? 5000);
 const ROUNDS = Number(process.env.PROBE_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.PROBE_CONNECTIONS ?? 8);
 const PROFILE = process.env.PROBE_PROFILE === '1';
-const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const BANDS = '/api/v1/admin/revenue-bands';
 const BANDS_KEY = `GET ${BANDS}`;
 const TOKEN = randomBytes(16).toString('hex');
@@ -78,26 +76,14 @@ async function main(): Promise<void> {
   const upstreamUrl = useLegacy ? legacy.url : `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
 
   // 3. A fresh database.
-  const name = `fig_probe_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database "${name}"`);
-  await admin.end();
-  cleanups.push(async () => {
-    const c = new pg.Client({ connectionString: ADMIN_URL });
-    await c.connect();
-    await c.query(`drop database if exists "${name}" with (force)`).catch(() => undefined);
-    await c.end();
-  });
-  const dbUrl = new URL(ADMIN_URL);
-  dbUrl.pathname = `/${name}`;
-  await migrateToLatest(dbUrl.toString());
+  const db = await createBenchDb('fig_probe');
+  cleanups.push(db.drop);
 
   // 4. The gateway.
   const gw = fork(path.join(root, 'bench/profile/gateway.ts'), [], {
     cwd: root,
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, LEGACY_URL: upstreamUrl, DATABASE_URL: dbUrl.toString(), REDIS_PREFIX: `probe:${randomBytes(4).toString('hex')}:`, LOG_LEVEL: process.env.PROBE_LOG_LEVEL ?? 'info', ADMIN_TOKEN: TOKEN, AUTOROLLBACK_ENABLED: 'false' },
+    env: { ...process.env, LEGACY_URL: upstreamUrl, DATABASE_URL: db.url, REDIS_PREFIX: `probe:${randomBytes(4).toString('hex')}:`, LOG_LEVEL: process.env.PROBE_LOG_LEVEL ?? 'info', ADMIN_TOKEN: TOKEN, AUTOROLLBACK_ENABLED: 'false' },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   cleanups.push(async () => {

@@ -18,10 +18,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type Result } from 'autocannon';
-import pg from 'pg';
 import { Pool } from 'undici';
-import { migrateToLatest } from '../../migrations/migrator';
 import { freePort, startLegacy } from '../../test/global-setup';
+import { createBenchDb, waitForOk } from '../lib/setup';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -34,7 +33,6 @@ const LEGACY_ROUNDS = Number(process.env.BENCH_LEGACY_ROUNDS ?? 1);
 const WARMUP = Math.min(3, DURATION);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info';
 const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
-const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const LEGACY_PATH = process.env.BENCH_LEGACY_PATH ?? '/api/v1/admin/revenue-bands';
 
 const children: ChildProcess[] = [];
@@ -42,22 +40,6 @@ const cleanups: (() => Promise<void>)[] = [];
 
 function log(msg: string): void {
   process.stderr.write(`[bench:proxy] ${msg}\n`);
-}
-
-async function waitForOk(url: string, ms: number, child?: ChildProcess): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (child && child.exitCode !== null) throw new Error(`${url}: process exited with ${child.exitCode}`);
-    try {
-      const res = await fetch(url);
-      await res.arrayBuffer();
-      if (res.ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not answer within ${ms} ms`);
 }
 
 async function startUpstream(): Promise<string> {
@@ -68,24 +50,6 @@ async function startUpstream(): Promise<string> {
     child.once('exit', (code) => reject(new Error(`upstream exited with ${code}`)));
   });
   return `http://127.0.0.1:${port}`;
-}
-
-async function createBenchDb(): Promise<string> {
-  const name = `fig_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database "${name}"`);
-  await admin.end();
-  cleanups.push(async () => {
-    const c = new pg.Client({ connectionString: ADMIN_URL });
-    await c.connect();
-    await c.query(`drop database if exists "${name}" with (force)`).catch(() => undefined);
-    await c.end();
-  });
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  await migrateToLatest(url.toString());
-  return url.toString();
 }
 
 async function startGateway(name: string, legacyUrl: string, databaseUrl: string): Promise<string> {
@@ -320,7 +284,9 @@ async function main(): Promise<void> {
   const upstream = await startUpstream();
   const legacy = await startLegacy();
   cleanups.push(() => legacy.stop());
-  const databaseUrl = await createBenchDb();
+  const db = await createBenchDb('fig_bench');
+  cleanups.push(db.drop);
+  const databaseUrl = db.url;
   const figFast = await startGateway('fast', upstream, databaseUrl);
   const figLegacy = await startGateway('legacy', legacy.url, databaseUrl);
   await waitForOk(`${figLegacy}${LEGACY_PATH}`, 10_000);

@@ -14,15 +14,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type Result } from 'autocannon';
-import pg from 'pg';
-import { migrateToLatest } from '../../migrations/migrator';
 import { freePort, startLegacy } from '../../test/global-setup';
+import { createBenchDb, waitForOk } from '../lib/setup';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DURATION = Number(process.env.BENCH_DURATION ?? 15);
 const RATE = Number(process.env.BENCH_RATE ?? 50);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
-const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const KEY = 'GET /api/v1/admin/revenue-bands';
 const PATH = '/api/v1/admin/revenue-bands';
 const TOKEN = randomBytes(16).toString('hex');
@@ -30,39 +28,6 @@ const TOKEN = randomBytes(16).toString('hex');
 const log = (msg: string) => process.stderr.write(`[bench:shadow] ${msg}\n`);
 const cleanups: (() => Promise<void>)[] = [];
 const children: ChildProcess[] = [];
-
-async function waitForOk(url: string, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(url);
-      await res.arrayBuffer();
-      if (res.ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not answer within ${ms} ms`);
-}
-
-async function createBenchDb(): Promise<string> {
-  const name = `fig_bench_shadow_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database "${name}"`);
-  await admin.end();
-  cleanups.push(async () => {
-    const c = new pg.Client({ connectionString: ADMIN_URL });
-    await c.connect();
-    await c.query(`drop database if exists "${name}" with (force)`).catch(() => undefined);
-    await c.end();
-  });
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  await migrateToLatest(url.toString());
-  return url.toString();
-}
 
 async function api(base: string, method: string, url: string, body?: unknown): Promise<unknown> {
   const res = await fetch(`${base}${url}`, { method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -80,7 +45,9 @@ interface Phase {
 async function main(): Promise<void> {
   const legacy = await startLegacy();
   cleanups.push(legacy.stop);
-  const databaseUrl = await createBenchDb();
+  const db = await createBenchDb('fig_bench_shadow');
+  cleanups.push(db.drop);
+  const databaseUrl = db.url;
   const port = await freePort();
   const gw = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'gateway/main.ts')], {
     cwd: root,
