@@ -5,29 +5,13 @@ import { requireTenant } from '../core/auth-context';
 import { cursorOffset, page } from '../core/pagination';
 import { AuditEventFilter, AuditEventPage, AuditEventQuery, ChainReport, type AuditEvent } from './schema';
 import { eventsAfter, listEvents } from './repo';
-import { verifyChain } from './verify-chain';
+import { chainedFields, verifyChain } from './verify-chain';
 import type { AuditEventRow } from './tables';
 import { csvLine } from './csv';
 
 /** Wire shape of a stored event. */
 export function toAuditEvent(row: AuditEventRow): AuditEvent {
-  return {
-    id: row.id,
-    seq: Number(row.seq),
-    tenantId: row.tenant_id,
-    actor: row.actor,
-    actorId: row.actor_id,
-    action: row.action,
-    entity: row.entity,
-    entityId: row.entity_id,
-    before: row.before ?? null,
-    after: row.after ?? null,
-    requestId: row.request_id,
-    ip: row.ip,
-    createdAt: row.created_at.toISOString(),
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
+  return { id: row.id, ...chainedFields(row), hash: row.hash };
 }
 
 const CSV_COLUMNS = [

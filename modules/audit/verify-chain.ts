@@ -1,5 +1,5 @@
 import type { Trx } from '../core/db';
-import { eventHash, GENESIS_HASH } from './canonical';
+import { eventHash, GENESIS_HASH, type ChainedFields } from './canonical';
 import { eventsAfter } from './repo';
 import type { AuditEventRow } from './tables';
 
@@ -21,9 +21,9 @@ export interface ChainReport {
   firstBroken: BrokenLink | null;
 }
 
-/** Recompute the hash of a stored row. */
-export function rowHash(row: AuditEventRow): string {
-  return eventHash({
+/** The fields of a stored row that its hash covers, as the wire and the hash name them. */
+export function chainedFields(row: AuditEventRow): ChainedFields {
+  return {
     tenantId: row.tenant_id,
     seq: Number(row.seq),
     actor: row.actor,
@@ -37,7 +37,12 @@ export function rowHash(row: AuditEventRow): string {
     ip: row.ip,
     createdAt: row.created_at.toISOString(),
     prevHash: row.prev_hash,
-  });
+  };
+}
+
+/** Recompute the hash of a stored row. */
+export function rowHash(row: AuditEventRow): string {
+  return eventHash(chainedFields(row));
 }
 
 /**
