@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, type FieldError } from '../../modules/core/errors';
+import { fieldErrors } from './field-errors';
 
 export interface Problem {
   type: string;
@@ -23,6 +24,7 @@ const TITLES: Record<number, string> = {
   405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Payload Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
@@ -31,14 +33,6 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
 };
-
-/** Turn "/steps/2/expr" and a context into "body.steps[2].expr". */
-function fieldPath(context: string | undefined, instancePath: string): string {
-  const parts = instancePath.split('/').filter(Boolean);
-  let out = context ?? 'body';
-  for (const p of parts) out += /^\d+$/.test(p) ? `[${p}]` : `.${p}`;
-  return out;
-}
 
 /** Send an RFC 9457 problem; the one way fig reports an error to a client. */
 export function sendProblem(
@@ -69,11 +63,10 @@ export const problemPlugin = fp(
   async (app) => {
     app.setErrorHandler((err: FastifyError, request, reply) => {
       if (hasZodFastifySchemaValidationErrors(err)) {
-        const errors = err.validation.map((v) => ({
-          path: fieldPath(err.validationContext, v.instancePath),
-          message: v.message ?? 'is invalid',
-          code: v.keyword,
-        }));
+        // zod's own wording ("Invalid input: expected number, received undefined") becomes "is required" etc.
+        const context = err.validationContext;
+        const input = context === 'querystring' ? request.query : context ? (request as unknown as Record<string, unknown>)[context] : request.body;
+        const errors = fieldErrors(context, err.validation, input);
         return sendProblem(request, reply, 400, 'FIG_VALIDATION', `${errors.length} invalid field(s)`, errors);
       }
       if (err instanceof AppError) {

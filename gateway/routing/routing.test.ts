@@ -196,7 +196,7 @@ describe('route table and per-route cutover', () => {
         expect.objectContaining({ path: 'body.reason', message: 'give a reason of at least 3 characters' }),
       ]),
     });
-    expect(body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['body', 'body.canaryPercent', 'body.mode', 'body.reason']);
+    expect(body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['body.canaryPercent', 'body.extra', 'body.mode', 'body.reason']);
   });
 
   it('records every flip with actor, reason, before/after and request id', async () => {
