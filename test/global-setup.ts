@@ -45,13 +45,13 @@ async function waitFor(url: string, ms: number, child: ChildProcess): Promise<vo
   throw new Error(`legacy service did not answer ${url} within ${ms} ms`);
 }
 
-/** Start the real legacy FastAPI service on a free port with its own fresh SQLite file. */
+/** Start the real legacy FastAPI service on a free port with its own fresh SQLite file (with the _diag test routes). */
 export async function startLegacy(): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'fig-legacy-'));
   const child = spawn('/usr/bin/python3', ['-m', 'legacy_fastapi'], {
     cwd: LEGACY_DIR,
-    env: { ...process.env, LEGACY_PORT: String(port), LEGACY_HOST: '127.0.0.1', LEGACY_DB_PATH: path.join(dir, 'legacy.sqlite3'), LEGACY_LOG_LEVEL: 'warning' },
+    env: { ...process.env, LEGACY_PORT: String(port), LEGACY_HOST: '127.0.0.1', LEGACY_DB_PATH: path.join(dir, 'legacy.sqlite3'), LEGACY_LOG_LEVEL: 'warning', LEGACY_DIAG: '1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;

@@ -43,8 +43,10 @@ def create_app(db_path: Optional[str] = None, settings: Optional[Settings] = Non
     def health() -> Health:
         return Health(status="ok")
 
-    for module in (sessions, bonus, apar, projects, diag):
+    for module in (sessions, bonus, apar, projects):
         app.include_router(module.router)
+    if settings.diag:
+        app.include_router(diag.router)
     app.add_middleware(RequestLogMiddleware)
 
     @app.on_event("shutdown")

@@ -18,6 +18,8 @@ class Settings:
     db_path: str = str(DEFAULT_DB_PATH)
     log_level: str = "info"
     session_ttl_seconds: int = 86400
+    # /api/v1/_diag/* (proxy test endpoints): off unless LEGACY_DIAG=1, so real users never see them.
+    diag: bool = False
 
 
 def _int(name: str, default: int, lo: int, hi: int) -> int:
@@ -33,6 +35,13 @@ def _int(name: str, default: int, lo: int, hi: int) -> int:
     return value
 
 
+def _flag(name: str) -> bool:
+    raw = (os.environ.get(name) or "0").lower()
+    if raw not in ("0", "1", "true", "false", "yes", "no"):
+        raise SystemExit(f"{name} must be 1 or 0, got {raw!r}")
+    return raw in ("1", "true", "yes")
+
+
 def from_env() -> Settings:
     level = os.environ.get("LEGACY_LOG_LEVEL", "info").lower()
     if level not in LOG_LEVELS:
@@ -43,4 +52,5 @@ def from_env() -> Settings:
         db_path=os.environ.get("LEGACY_DB_PATH") or str(DEFAULT_DB_PATH),
         log_level=level,
         session_ttl_seconds=_int("LEGACY_SESSION_TTL_SECONDS", 86400, 1, 10 * 365 * 86400),
+        diag=_flag("LEGACY_DIAG"),
     )

@@ -41,7 +41,8 @@ def shared_app(tmp_path_factory: pytest.TempPathFactory, template_db: Path):
     # Building the FastAPI app costs ~0.1-0.2 s (route cloning); tests share one and swap its database.
     path = tmp_path_factory.mktemp("shared") / "legacy.sqlite3"
     shutil.copyfile(template_db, path)
-    application = create_app(str(path), settings=Settings())
+    # LEGACY_DIAG=1: the suite tests the _diag proxy endpoints too (test_diag.py).
+    application = create_app(str(path), settings=Settings(diag=True))
     application.state.db.dispose()
     return application
 

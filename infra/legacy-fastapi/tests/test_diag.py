@@ -73,3 +73,30 @@ def test_redirect_not_modified_slow_upload(client):
     payload = bytes(range(256)) * 8192  # 2 MiB
     r = client.post("/api/v1/_diag/upload", content=payload)
     assert r.json() == {"bytes": len(payload), "sha256": hashlib.sha256(payload).hexdigest()}
+
+
+def test_diag_is_off_unless_legacy_diag_is_set(client, db_path, monkeypatch):
+    import pytest
+    from fastapi.testclient import TestClient
+
+    from legacy_fastapi.app import create_app
+    from legacy_fastapi.config import Settings, from_env
+
+    plain = create_app(str(db_path), settings=Settings())
+    try:
+        assert TestClient(plain).get("/api/v1/_diag/echo").status_code == 404
+        paths = set(TestClient(plain).get("/openapi.json").json()["paths"])
+        with_diag = set(client.get("/openapi.json").json()["paths"])
+        assert sorted(with_diag - paths) == sorted(p for p in with_diag if p.startswith("/api/v1/_diag/"))
+        assert len(with_diag - paths) == 7
+        assert paths < with_diag
+    finally:
+        plain.state.db.dispose()
+
+    monkeypatch.delenv("LEGACY_DIAG", raising=False)
+    assert from_env().diag is False
+    monkeypatch.setenv("LEGACY_DIAG", "1")
+    assert from_env().diag is True
+    monkeypatch.setenv("LEGACY_DIAG", "maybe")
+    with pytest.raises(SystemExit, match="LEGACY_DIAG must be 1 or 0"):
+        from_env()
