@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { withTenant, type Db, type Trx } from '../../core/db';
 import { AppError, badRequest, type FieldError } from '../../core/errors';
@@ -60,6 +61,37 @@ export async function getPlanRow(trx: Trx, caller: Caller, id: string, opts: { f
 export async function getDraftForUpdate(trx: Trx, caller: Caller, id: string): Promise<BonusPlanRow> {
   const plan = await getPlanRow(trx, caller, id, { forUpdate: true });
   if (plan.status !== 'draft') throw PlanErrors.locked(plan.id, plan.version);
+  return plan;
+}
+
+/**
+ * Version 1 of a new plan family, as a draft, with its inputs and constants (their names already
+ * checked with assertUniqueNames). Used by create and import.
+ */
+export async function insertFamilyDraft(
+  trx: Trx,
+  caller: Caller,
+  p: {
+    name: string;
+    description: string;
+    catalogVersion: number;
+    inputs: { name: string; description: string }[];
+    constants: { name: string; value: string; description: string }[];
+  },
+): Promise<BonusPlanRow> {
+  const plan = await repo.insertPlan(trx, {
+    tenant_id: caller.tenantId,
+    family_id: randomUUID(),
+    parent_id: null,
+    name: p.name,
+    description: p.description,
+    version: 1,
+    status: 'draft',
+    catalog_version: p.catalogVersion,
+    created_by: caller.actor,
+  });
+  await repo.replaceInputs(trx, caller.tenantId, plan.id, p.inputs);
+  await repo.replaceConstants(trx, caller.tenantId, plan.id, p.constants);
   return plan;
 }
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { CATALOG_VERSION } from '../../engine/index';
 import { cursorOffset, page, type Page } from '../../core/pagination';
 import { auditPlanChange } from '../audit';
@@ -6,7 +5,7 @@ import { toPlan, toPlanSummary } from '../mappers';
 import * as repo from '../repo';
 import type { CreatePlanBody, PatchPlanBody, Plan, PlanListQuery, PlanSummary } from '../schema';
 import type { Caller, PlansDeps } from './context';
-import { assertUniqueNames, getDraftForUpdate, getPlanRow, inTenant } from './context';
+import { assertUniqueNames, getDraftForUpdate, getPlanRow, insertFamilyDraft, inTenant } from './context';
 import { loadBundle } from './load-plan';
 
 /** GET /tenants/{tid}/bonus-plans: newest first, paginated. */
@@ -28,19 +27,8 @@ export async function createPlan(deps: PlansDeps, caller: Caller, body: CreatePl
   assertUniqueNames(body.inputs, 'body.inputs');
   assertUniqueNames(body.constants, 'body.constants');
   return inTenant(deps, caller, async (trx) => {
-    const plan = await repo.insertPlan(trx, {
-      tenant_id: caller.tenantId,
-      family_id: randomUUID(),
-      parent_id: null,
-      name: body.name,
-      description: body.description,
-      version: 1,
-      status: 'draft',
-      catalog_version: CATALOG_VERSION,
-      created_by: caller.actor,
-    });
-    await repo.replaceInputs(trx, caller.tenantId, plan.id, body.inputs);
-    await repo.replaceConstants(trx, caller.tenantId, plan.id, body.constants);
+    const { name, description, inputs, constants } = body;
+    const plan = await insertFamilyDraft(trx, caller, { name, description, inputs, constants, catalogVersion: CATALOG_VERSION });
     const created = toPlan(await loadBundle(trx, plan));
     await auditPlanChange(trx, caller, { action: 'plan.create', entity: 'bonus_plan', entityId: plan.id, after: created });
     return created;

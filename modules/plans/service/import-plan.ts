@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { CATALOG_VERSION } from '../../engine/index';
 import { auditPlanChange } from '../audit';
 import { PlanErrors } from '../errors';
@@ -6,7 +5,7 @@ import { toPlan } from '../mappers';
 import * as repo from '../repo';
 import type { ImportPlanBody, Plan } from '../schema';
 import type { Caller, PlansDeps } from './context';
-import { assertUniqueNames, inTenant } from './context';
+import { assertUniqueNames, insertFamilyDraft, inTenant } from './context';
 import { loadBundle } from './load-plan';
 import { bundleProblems } from './validate-plan';
 
@@ -20,24 +19,13 @@ export async function importPlan(deps: PlansDeps, caller: Caller, body: ImportPl
   assertUniqueNames(body.constants, 'body.constants');
   assertUniqueNames(body.pools, 'body.pools');
   return inTenant(deps, caller, async (trx) => {
-    const plan = await repo.insertPlan(trx, {
-      tenant_id: caller.tenantId,
-      family_id: randomUUID(),
-      parent_id: null,
+    const plan = await insertFamilyDraft(trx, caller, {
       name: body.name,
       description: body.description,
-      version: 1,
-      status: 'draft',
-      catalog_version: body.catalog_version ?? CATALOG_VERSION,
-      created_by: caller.actor,
+      catalogVersion: body.catalog_version ?? CATALOG_VERSION,
+      inputs: body.inputs.map((i) => ({ name: i.name, description: i.description ?? '' })),
+      constants: body.constants.map((c) => ({ name: c.name, value: c.value, description: c.description ?? '' })),
     });
-    await repo.replaceInputs(trx, caller.tenantId, plan.id, body.inputs.map((i) => ({ name: i.name, description: i.description ?? '' })));
-    await repo.replaceConstants(
-      trx,
-      caller.tenantId,
-      plan.id,
-      body.constants.map((c) => ({ name: c.name, value: c.value, description: c.description ?? '' })),
-    );
     await repo.insertSteps(
       trx,
       caller.tenantId,
