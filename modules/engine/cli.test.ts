@@ -33,8 +33,15 @@ describe('engine CLI', () => {
       { error: 'expected an object with "expr" (string) and optional "vars" (object of decimal strings)' },
       { error: '"vars" must be an object of decimal strings' },
       { error: "missing input '__proto__'" },
+      { error: 'empty line' },
       { value: '-4' },
     ]);
+  });
+  it('eval answers a blank line too, so output line N is always input line N', () => {
+    const input = ['', '{"expr": "1 + 1"}', '   ', '', '{"expr": "2 * 3"}', ''].join('\n') + '\n';
+    expect(cli(['eval'], input)).toBe(
+      ['{"error":"empty line"}', '{"value":"2"}', '{"error":"empty line"}', '{"error":"empty line"}', '{"value":"6"}', '{"error":"empty line"}', ''].join('\n'),
+    );
   });
   it('eval streams 100,000 lines', () => {
     const lines = Array.from({ length: 100_000 }, (_, i) => JSON.stringify({ expr: `x * 3 + ${i % 7}`, vars: { x: `${i}.5` } }));

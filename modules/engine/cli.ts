@@ -2,7 +2,7 @@
  * Engine command line, for tools and for checking the engine from outside.
  *
  *   npm run -s engine -- eval            JSON lines {"expr": "...", "vars": {"x": "1.25"}} on stdin →
- *                                        one line {"value": "..."} or {"error": "..."} per input, in order
+ *                                        one line {"value": "..."} or {"error": "..."} per input line (blank ones too), in order
  *   npm run -s engine -- run --plan plan.json --csv rows.csv [--out results.csv]
  *                                        evaluate a plan over a CSV: every input column, every output, error
  *   npm run -s engine -- functions       the function catalog as JSON
@@ -68,13 +68,15 @@ function evalLine(line: string, cache: Map<string, CompiledExpression | Error>):
   }
 }
 
+const EMPTY_LINE = JSON.stringify({ error: 'empty line' });
+
 async function evalCommand(): Promise<number> {
   const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
   const out = bufferedWriter(process.stdout);
   const cache = new Map<string, CompiledExpression | Error>();
   for await (const line of rl) {
-    if (line.trim() === '') continue;
-    await out.write(evalLine(line, cache) + '\n');
+    // A blank line still gets its answer: output line N always belongs to input line N.
+    await out.write((line.trim() === '' ? EMPTY_LINE : evalLine(line, cache)) + '\n');
   }
   await out.flush();
   return 0;
