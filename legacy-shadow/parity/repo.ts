@@ -6,6 +6,23 @@ import type { MismatchQuery } from './schema';
 import type { ParityMismatchRow, ParityReportRow } from './tables';
 import './tables';
 
+/**
+ * A mismatch without its tapes: what lists and exports read. After the id, in the order of the
+ * export's columns.
+ */
+export const MISMATCH_SUMMARY_COLUMNS = [
+  'id',
+  'batch_id',
+  'employee_id',
+  'output',
+  'legacy_value',
+  'new_value',
+  'abs_diff',
+  'within_tolerance',
+  'first_diff_step',
+] as const;
+export type MismatchSummaryRow = Pick<ParityMismatchRow, (typeof MISMATCH_SUMMARY_COLUMNS)[number]>;
+
 /** Insert a report in status `running`. */
 export async function insertReport(
   trx: Trx,
@@ -145,22 +162,10 @@ export async function listMismatches(
   reportId: string,
   q: MismatchQuery,
   offset: number,
-): Promise<{ rows: Omit<ParityMismatchRow, 'legacy_tape' | 'new_tape'>[]; total: number }> {
+): Promise<{ rows: MismatchSummaryRow[]; total: number }> {
   const [rows, count] = await Promise.all([
     filtered(trx, reportId, q)
-      .select([
-        'id',
-        'tenant_id',
-        'report_id',
-        'employee_id',
-        'batch_id',
-        'output',
-        'legacy_value',
-        'new_value',
-        'abs_diff',
-        'within_tolerance',
-        'first_diff_step',
-      ])
+      .select(MISMATCH_SUMMARY_COLUMNS)
       .orderBy(sql`abs_diff desc nulls first`)
       .orderBy('id')
       .offset(offset)
@@ -190,20 +195,15 @@ export async function employeeMismatches(
 }
 
 /** Mismatches after an id (export paging). */
-export async function mismatchesAfter(trx: Trx, reportId: string, afterId: string, limit: number) {
+export async function mismatchesAfter(
+  trx: Trx,
+  reportId: string,
+  afterId: string,
+  limit: number,
+): Promise<MismatchSummaryRow[]> {
   return trx
     .selectFrom('parity.mismatches')
-    .select([
-      'id',
-      'employee_id',
-      'batch_id',
-      'output',
-      'legacy_value',
-      'new_value',
-      'abs_diff',
-      'within_tolerance',
-      'first_diff_step',
-    ])
+    .select(MISMATCH_SUMMARY_COLUMNS)
     .where('report_id', '=', reportId)
     .where('id', '>', afterId)
     .orderBy('id')

@@ -22,19 +22,7 @@ import {
 import { createReport, engineGate, getReport, signOff, toReport } from './service';
 import type { ParityTape } from './compare';
 
-type MismatchSummaryRow = {
-  id: string;
-  employee_id: string;
-  batch_id: string | null;
-  output: string;
-  legacy_value: string | null;
-  new_value: string | null;
-  abs_diff: string | null;
-  within_tolerance: boolean;
-  first_diff_step: string | null;
-};
-
-const toMismatch = (m: MismatchSummaryRow): Mismatch => ({
+const toMismatch = (m: repo.MismatchSummaryRow): Mismatch => ({
   id: String(m.id),
   employeeId: m.employee_id,
   batchId: m.batch_id,
@@ -50,16 +38,8 @@ function trimZeros(s: string): string {
   return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
 }
 
-const EXPORT_COLUMNS = [
-  'batch_id',
-  'employee_id',
-  'output',
-  'legacy_value',
-  'new_value',
-  'abs_diff',
-  'within_tolerance',
-  'first_diff_step',
-];
+/** Header of the CSV/XLSX export: the summary columns after the id (cells() writes them in this order). */
+const EXPORT_COLUMNS = repo.MISMATCH_SUMMARY_COLUMNS.slice(1);
 const EXPORT_MAX_ROWS = 200_000;
 
 const actorOf = (request: FastifyRequest) => {
@@ -221,7 +201,7 @@ export const parityRoutes: FastifyPluginAsync = async (app) => {
     withTenant(app.db, tenantId, async (trx) => {
       const report = await repo.findReport(trx, id);
       if (!report) throw notFound('Parity report', id);
-      const rows: MismatchSummaryRow[] = [];
+      const rows: repo.MismatchSummaryRow[] = [];
       let after = '0';
       while (rows.length < EXPORT_MAX_ROWS) {
         const chunk = await repo.mismatchesAfter(trx, id, after, 2000);
@@ -231,7 +211,7 @@ export const parityRoutes: FastifyPluginAsync = async (app) => {
       }
       return { report: toReport(report), rows };
     });
-  const cells = (m: MismatchSummaryRow): XlsxCell[] => {
+  const cells = (m: repo.MismatchSummaryRow): XlsxCell[] => {
     const w = toMismatch(m);
     return [
       w.batchId,
