@@ -1,26 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import type { FastifyInstance } from 'fastify';
-import { seedDemo } from '../../modules/identity';
-import { assertBuilt, launchBrowser, shot, startGateway } from './harness';
+import { shot, startDemo } from './harness';
 import { DEMO_PASSWORD, signIn } from './login';
 
 describe('sign-in and role-based screens in a real browser', () => {
-  let app: FastifyInstance;
   let url: string;
   let browser: Browser;
+  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    assertBuilt();
-    ({ app, url } = await startGateway());
-    await seedDemo(app.db);
-    browser = await launchBrowser();
+    ({ url, browser, close } = await startDemo());
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  afterAll(() => close?.());
 
   it('shows a readable error for a wrong password, lands on the console with the right one, and logs out to the login page', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

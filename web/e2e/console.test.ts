@@ -1,31 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { FastifyInstance } from 'fastify';
 import { TEST_ADMIN_TOKEN, legacyUrl } from '../../test/helpers';
-import { seedDemo } from '../../modules/identity';
-import { assertBuilt, launchBrowser, shot, startGateway } from './harness';
+import { shot, startDemo } from './harness';
 import { DEMO_PASSWORD, signIn } from './login';
 
 const KEY = 'GET /api/v1/admin/revenue-bands';
 
 describe('cutover console in a real browser', () => {
-  let app: FastifyInstance;
   let url: string;
-  let browser: Browser;
   let page: Page;
+  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    assertBuilt();
-    ({ app, url } = await startGateway());
-    await seedDemo(app.db);
-    browser = await launchBrowser();
+    let browser: Browser;
+    ({ url, browser, close } = await startDemo());
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  afterAll(() => close?.());
 
   /** Who answered a plain API client: the legacy service (uvicorn) or a fig module. */
   async function answeredBy(): Promise<{ by: 'legacy' | 'module'; status: number; body: unknown }> {

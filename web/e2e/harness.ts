@@ -3,6 +3,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { buildTestApp } from '../../test/helpers';
+import { seedDemo } from '../../modules/identity';
 import type { BuildOptions } from '../../gateway/app';
 
 /** Browser tests drive the built SPA (scripts/install.sh builds it before `npm test`). */
@@ -25,6 +26,32 @@ export async function startGateway(overrides: Record<string, string> = {}, opts:
   const addr = app.server.address();
   if (!addr || typeof addr === 'string') throw new Error('gateway did not bind');
   return { app, url: `http://127.0.0.1:${addr.port}` };
+}
+
+/** What a browser test drives: a gateway with the demo tenant and users, and a browser. `close` ends both. */
+export interface Demo {
+  app: FastifyInstance;
+  url: string;
+  browser: Browser;
+  close: () => Promise<void>;
+}
+
+/** The usual browser-test setup: check the SPA is built, start a gateway, seed the demo users, launch chromium. */
+export async function startDemo(): Promise<Demo> {
+  assertBuilt();
+  const { app, url } = await startGateway();
+  try {
+    await seedDemo(app.db);
+    const browser = await launchBrowser();
+    const close = async () => {
+      await browser.close();
+      await app.close();
+    };
+    return { app, url, browser, close };
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
 }
 
 /** Debian's chromium, headless. Pages get a 10 s default wait so a failure names its locator before the test times out. */

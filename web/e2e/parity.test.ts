@@ -4,11 +4,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { legacyUrl } from '../../test/helpers';
 import { loginAs } from '../../test/auth';
-import { seedDemo } from '../../modules/identity';
 import { withTenant } from '../../modules/core/db';
 import { executeReport, LegacyClient, legacyEquivalentPlan } from '../../legacy-shadow/parity/index';
 import { insertReport } from '../../legacy-shadow/parity/repo';
-import { assertBuilt, launchBrowser, shot, startGateway } from './harness';
+import { shot, startDemo } from './harness';
 import { DEMO_PASSWORD, signIn } from './login';
 
 const ACME = '00000000-0000-4000-8000-00000000ac3e';
@@ -23,6 +22,7 @@ describe('finance parity flow in a real browser', () => {
   let app: FastifyInstance;
   let url: string;
   let browser: Browser;
+  let close: (() => Promise<void>) | undefined;
   const contexts: BrowserContext[] = [];
   /** A report whose new engine ran a perturbed plan: real mismatches from the real runner. */
   let perturbedId: string;
@@ -41,9 +41,7 @@ describe('finance parity flow in a real browser', () => {
   }
 
   beforeAll(async () => {
-    assertBuilt();
-    ({ app, url } = await startGateway());
-    await seedDemo(app.db);
+    ({ app, url, browser, close } = await startDemo());
 
     const batches = await new LegacyClient(legacyUrl()).listBatches();
     historicalEmployees = batches.reduce((a, b) => a + b.employee_count, 0);
@@ -79,14 +77,11 @@ describe('finance parity flow in a real browser', () => {
     expect(report.status).toBe('done');
     expect(report.mismatched).toBeGreaterThan(0);
     perturbedId = report.id;
-
-    browser = await launchBrowser();
   });
 
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await app?.close();
+    await close?.();
   });
 
   it('finance runs a historical report from the UI, reads the summary and Gate A, exports it and signs it off', async () => {

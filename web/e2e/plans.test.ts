@@ -1,26 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import type { FastifyInstance } from 'fastify';
-import { seedDemo } from '../../modules/identity';
-import { assertBuilt, launchBrowser, shot, startGateway } from './harness';
+import { shot, startDemo } from './harness';
 import { DEMO_PASSWORD, signIn } from './login';
 
 describe('plan builder in a real browser', () => {
-  let app: FastifyInstance;
   let url: string;
   let browser: Browser;
+  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    assertBuilt();
-    ({ app, url } = await startGateway());
-    await seedDemo(app.db);
-    browser = await launchBrowser();
+    ({ url, browser, close } = await startDemo());
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  afterAll(() => close?.());
 
   it('creates a plan, shows validation problems with line and column, evaluates a test row and locks it', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
