@@ -14,6 +14,18 @@ export interface EmployeeRow {
   revenue: string;
 }
 
+/** The fields of an EmployeeRow, in the order the legacy calculation receives them. */
+const EMPLOYEE_FIELDS = [
+  'employee_id',
+  'name',
+  'department',
+  'base_salary',
+  'target_pct',
+  'performance_score',
+  'fund_return',
+  'revenue',
+] as const satisfies readonly (keyof EmployeeRow)[];
+
 /** One employee's result from the legacy engine. */
 export interface LegacyResult {
   employee_id: string;
@@ -120,27 +132,8 @@ export class LegacyClient {
     poolAmount?: string | null,
   ): Promise<{ results: LegacyResult[] }> {
     return this.json('POST', '/api/v1/calculate', {
-      employees: employees.map(
-        ({
-          employee_id,
-          name,
-          department,
-          base_salary,
-          target_pct,
-          performance_score,
-          fund_return,
-          revenue,
-        }) => ({
-          employee_id,
-          name,
-          department,
-          base_salary,
-          target_pct,
-          performance_score,
-          fund_return,
-          revenue,
-        }),
-      ),
+      // Rows read back from legacy carry more (row_no, results): send only what the calculation takes.
+      employees: employees.map((e) => Object.fromEntries(EMPLOYEE_FIELDS.map((k) => [k, e[k]]))),
       bands,
       ...(poolAmount != null ? { pool_amount: poolAmount } : {}),
     });
