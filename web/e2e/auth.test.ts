@@ -1,22 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { shot, startDemo } from './harness';
+import { describe, expect, it } from 'vitest';
+import { shot, useDemo } from './harness';
 import { DEMO_PASSWORD, signIn } from './login';
 
 describe('sign-in and role-based screens in a real browser', () => {
-  let url: string;
-  let browser: Browser;
-  let close: (() => Promise<void>) | undefined;
-
-  beforeAll(async () => {
-    ({ url, browser, close } = await startDemo());
-  });
-
-  afterAll(() => close?.());
+  const demo = useDemo();
 
   it('shows a readable error for a wrong password, lands on the console with the right one, and logs out to the login page', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${url}/app/`);
+    const page = await demo.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${demo.url}/app/`);
     await page.waitForURL(/\/app\/login/);
     await page.locator('input[name="email"]').fill('ops@acme.test');
     await page.locator('input[name="password"]').fill('not-the-password');
@@ -49,13 +40,13 @@ describe('sign-in and role-based screens in a real browser', () => {
   });
 
   it('hides the console from a role without routes.read and refuses it by URL', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await signIn(page, url, 'finance@acme.test', DEMO_PASSWORD);
+    const page = await demo.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(page, demo.url, 'finance@acme.test', DEMO_PASSWORD);
     const nav = page.locator('nav[aria-label="Main"]');
     expect(await nav.getByText('Cutover').count()).toBe(0);
     expect(await nav.getByText('Plans').count()).toBe(1);
 
-    await page.goto(`${url}/app/routes`);
+    await page.goto(`${demo.url}/app/routes`);
     const refused = page.locator('[data-testid="not-allowed"]');
     await refused.waitFor();
     expect(await refused.textContent()).toContain('routes.read');
@@ -64,8 +55,8 @@ describe('sign-in and role-based screens in a real browser', () => {
   });
 
   it('lets an admin invite a user with roles and switch organisation from the user menu', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await signIn(page, url, 'admin@acme.test', DEMO_PASSWORD);
+    const page = await demo.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(page, demo.url, 'admin@acme.test', DEMO_PASSWORD);
     await page.locator('nav[aria-label="Main"]').getByText('Members').click();
     await page.locator('td', { hasText: 'finance@acme.test' }).waitFor();
 
@@ -94,18 +85,18 @@ describe('sign-in and role-based screens in a real browser', () => {
 
   it('renews a revoked access token once through the refresh cookie, and shows the login page when that fails too', async () => {
     const admin = await (
-      await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@acme.test', password: DEMO_PASSWORD }) })
+      await fetch(`${demo.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@acme.test', password: DEMO_PASSWORD }) })
     ).json();
     const headers = { authorization: `Bearer ${admin.accessToken}`, 'content-type': 'application/json' };
-    const members = await (await fetch(`${url}/api/v1/tenants/${admin.tenant.id}/members`, { headers })).json();
+    const members = await (await fetch(`${demo.url}/api/v1/tenants/${admin.tenant.id}/members`, { headers })).json();
     const ops = members.data.find((m: { email: string }) => m.email === 'ops@acme.test');
     const setRoles = async (roles: string[]) => {
-      const res = await fetch(`${url}/api/v1/tenants/${admin.tenant.id}/members/${ops.userId}/roles`, { method: 'PUT', headers, body: JSON.stringify({ roles }) });
+      const res = await fetch(`${demo.url}/api/v1/tenants/${admin.tenant.id}/members/${ops.userId}/roles`, { method: 'PUT', headers, body: JSON.stringify({ roles }) });
       expect(res.status).toBe(200);
     };
 
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await signIn(page, url, 'ops@acme.test', DEMO_PASSWORD);
+    const page = await demo.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(page, demo.url, 'ops@acme.test', DEMO_PASSWORD);
     await page.locator('.routes-table').waitFor();
 
     // A role change revokes the access token in memory (401); the SPA refreshes once and retries.

@@ -1,27 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { TEST_ADMIN_TOKEN, legacyUrl } from '../../test/helpers';
-import { shot, startDemo } from './harness';
+import { shot, useDemo } from './harness';
 import { DEMO_PASSWORD, signIn } from './login';
 
 const KEY = 'GET /api/v1/admin/revenue-bands';
 
 describe('cutover console in a real browser', () => {
-  let url: string;
+  const demo = useDemo();
   let page: Page;
-  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    let browser: Browser;
-    ({ url, browser, close } = await startDemo());
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page = await demo.browser.newPage({ viewport: { width: 1440, height: 900 } });
   });
-
-  afterAll(() => close?.());
 
   /** Who answered a plain API client: the legacy service (uvicorn) or a fig module. */
   async function answeredBy(): Promise<{ by: 'legacy' | 'module'; status: number; body: unknown }> {
-    const res = await fetch(`${url}/api/v1/admin/revenue-bands`);
+    const res = await fetch(`${demo.url}/api/v1/admin/revenue-bands`);
     return { by: res.headers.get('server') === 'uvicorn' ? 'legacy' : 'module', status: res.status, body: await res.json() };
   }
 
@@ -54,7 +49,7 @@ describe('cutover console in a real browser', () => {
     expect(await answeredBy()).toMatchObject({ by: 'legacy', status: 200 });
     const legacyBody = await (await fetch(`${legacyUrl()}/api/v1/admin/revenue-bands`)).json();
 
-    await signIn(page, url, 'ops@acme.test', DEMO_PASSWORD);
+    await signIn(page, demo.url, 'ops@acme.test', DEMO_PASSWORD);
     await page.locator(`tr[data-route="${KEY}"]`).waitFor();
     await shot(page, 'console');
 
@@ -76,7 +71,7 @@ describe('cutover console in a real browser', () => {
     await shot(page, 'console-after-flip');
 
     const changes = await (
-      await fetch(`${url}/_fig/route-changes?routeKey=${encodeURIComponent(KEY)}`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })
+      await fetch(`${demo.url}/_fig/route-changes?routeKey=${encodeURIComponent(KEY)}`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })
     ).json();
     expect(changes.data[0]).toMatchObject({ routeKey: KEY, actor: 'ops@acme.test', reason: 'e2e: bands module has full parity', override: true, after: { mode: 'new' } });
 

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { buildTestApp } from '../../test/helpers';
@@ -52,6 +53,21 @@ export async function startDemo(): Promise<Demo> {
     await app.close();
     throw err;
   }
+}
+
+/**
+ * startDemo() before the enclosing describe's tests and close() after them (registers beforeAll and
+ * afterAll). The fields are set once beforeAll has run: read them inside tests, not at collection.
+ */
+export function useDemo(): Demo {
+  const demo = {} as Demo;
+  beforeAll(async () => {
+    Object.assign(demo, await startDemo());
+  });
+  afterAll(async () => {
+    await demo.close?.();
+  });
+  return demo;
 }
 
 /** Debian's chromium, headless. Pages get a 10 s default wait so a failure names its locator before the test times out. */

@@ -1,22 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { shot, startDemo } from './harness';
+import { describe, expect, it } from 'vitest';
+import { shot, useDemo } from './harness';
 import { DEMO_PASSWORD, signIn } from './login';
 
 describe('plan builder in a real browser', () => {
-  let url: string;
-  let browser: Browser;
-  let close: (() => Promise<void>) | undefined;
-
-  beforeAll(async () => {
-    ({ url, browser, close } = await startDemo());
-  });
-
-  afterAll(() => close?.());
+  const demo = useDemo();
 
   it('creates a plan, shows validation problems with line and column, evaluates a test row and locks it', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await signIn(page, url, 'admin@acme.test', DEMO_PASSWORD);
+    const page = await demo.browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await signIn(page, demo.url, 'admin@acme.test', DEMO_PASSWORD);
     await page.locator('nav[aria-label="Main"]').getByText('Plans').click();
     await page.locator('h1', { hasText: 'Bonus plans' }).waitFor();
 
