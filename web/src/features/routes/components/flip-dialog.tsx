@@ -116,8 +116,8 @@ export function FlipDialog({ route, target, canOverride, onClose }: FlipDialogPr
             <div className="field">
               <label htmlFor="canary-percent">Share of tenants on the new module</label>
               <div className="range-row">
-                <input id="canary-percent" type="range" min={0} max={100} step={1} value={percent} onChange={(e) => setPercent(Number(e.target.value))} />
-                <input type="number" min={0} max={100} value={percent} aria-label="Canary percent" onChange={(e) => setPercent(Math.max(0, Math.min(100, Number(e.target.value))))} />
+                <input id="canary-percent" type="range" min={1} max={100} step={1} value={percent} onChange={(e) => setPercent(Number(e.target.value))} />
+                <input type="number" min={1} max={100} value={percent} aria-label="Canary percent" onChange={(e) => setPercent(Math.max(1, Math.min(100, Number(e.target.value))))} />
                 <span>%</span>
               </div>
             </div>
