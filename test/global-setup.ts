@@ -46,7 +46,7 @@ async function waitFor(url: string, ms: number, child: ChildProcess): Promise<vo
 }
 
 /** Start the real legacy FastAPI service on a free port with its own fresh SQLite file (with the _diag test routes). */
-export async function startLegacy(): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startLegacy(): Promise<{ url: string; pid: number | undefined; stop: () => Promise<void> }> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'fig-legacy-'));
   const child = spawn('/usr/bin/python3', ['-m', 'legacy_fastapi'], {
@@ -58,6 +58,7 @@ export async function startLegacy(): Promise<{ url: string; stop: () => Promise<
   await waitFor(`${url}/health`, 60_000, child);
   return {
     url,
+    pid: child.pid,
     stop: async () => {
       if (child.exitCode === null) {
         child.kill('SIGTERM');

@@ -29,7 +29,8 @@ const RATE = Number(process.env.BENCH_RATE ?? 2000);
 /** Connections of the fixed-rate case: autocannon sends each connection's per-second quota back to back, so few connections keep that case from turning into bursts. */
 const RATE_CONNECTIONS = Number(process.env.BENCH_RATE_CONNECTIONS ?? 4);
 /** The legacy case alternates direct/fig/fig/direct this many times (ABBA) to cancel drift; results are averaged. */
-const LEGACY_ROUNDS = Number(process.env.BENCH_LEGACY_ROUNDS ?? 1);
+const LEGACY_ROUNDS = Number(process.env.BENCH_LEGACY_ROUNDS ?? 3);
+const PIN = process.env.BENCH_PIN !== '0';
 const WARMUP = Math.min(3, DURATION);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info';
 const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
@@ -297,6 +298,19 @@ async function main(): Promise<void> {
   await measure(rows, 'fast upstream, moderate load', 'direct', `${upstream}/`, { rate: RATE });
   await measure(rows, 'fast upstream, moderate load', 'fig', `${figFast}/`, { rate: RATE, gateway: 'fast' });
   const legacyRuns: Row[] = [];
+  // On a small machine the load generator, the gateway and Python share the cores; a gateway that
+  // steals CPU from legacy would measure the machine, not fig. So legacy gets its own core and the
+  // load generator and gateway share the rest, as they would on separate hosts (BENCH_PIN=0: off).
+  const pinned = PIN && Number(m.nproc) >= 2 && legacy.pid !== undefined;
+  if (pinned) {
+    const last = Number(m.nproc) - 1;
+    const rest = last === 1 ? '0' : `0-${last - 1}`;
+    execFileSync('taskset', ['-a', '-pc', String(last), String(legacy.pid)], { stdio: 'ignore' });
+    for (const pid of [process.pid, gatewayPids.get('legacy')]) {
+      if (pid) execFileSync('taskset', ['-a', '-pc', rest, String(pid)], { stdio: 'ignore' });
+    }
+    m.pinning = `legacy FastAPI on CPU ${last}; load generator and gateway on CPU ${rest}`;
+  }
   const legacyDirect = `${legacy.url}${LEGACY_PATH}`;
   const legacyFig = `${figLegacy}${LEGACY_PATH}`;
   for (let round = 0; round < LEGACY_ROUNDS; round++) {
@@ -306,6 +320,7 @@ async function main(): Promise<void> {
     await measure(legacyRuns, 'legacy FastAPI', 'fig', legacyFig, { gateway: 'legacy', warm: false });
     await measure(legacyRuns, 'legacy FastAPI', 'direct', legacyDirect, { warm: false });
   }
+  if (pinned) execFileSync('taskset', ['-a', '-pc', `0-${Number(m.nproc) - 1}`, String(process.pid)], { stdio: 'ignore' });
   rows.push(mergeRows('legacy FastAPI', 'direct', legacyRuns.filter((r) => r.via === 'direct')));
   rows.push(mergeRows('legacy FastAPI', 'fig', legacyRuns.filter((r) => r.via === 'fig')));
 
