@@ -118,7 +118,7 @@ describe('fig CLI against a listening gateway', () => {
   it('imports routes, pulls the kill switch and syncs bands', async () => {
     const imp = await fig(['routes', 'import']);
     expect(imp.code).toBe(0);
-    expect(imp.stdout).toMatch(/^Imported: 0 added, \d+ updated, \d+ routes in the table \(modes kept\)\.\n$/);
+    expect(imp.stdout).toMatch(/^Imported: 0 added, \d+ updated, 0 removed, \d+ routes in the table \(modes kept\)\.\n$/);
 
     await fig(['route', 'set', BANDS, 'new', '--reason', 'before kill', '--override']);
     const kill = await fig(['kill-switch', '--reason', 'cli drill']);

@@ -216,9 +216,12 @@ async function run(argv: string[]): Promise<void> {
   }
   if (cmd === 'routes' && sub === 'import') {
     const body = values.file ? { openapi: JSON.parse(readFileSync(values.file, 'utf8')) as unknown } : {};
-    const r = await api<{ added: number; updated: number; total: number }>(config, 'POST', '/_fig/routes/import', body);
+    const r = await api<{ added: number; updated: number; removed: number; orphaned: string[]; total: number }>(config, 'POST', '/_fig/routes/import', body);
     if (values.json) out(r);
-    else console.log(`Imported: ${r.added} added, ${r.updated} updated, ${r.total} routes in the table (modes kept).`);
+    else {
+      console.log(`Imported: ${r.added} added, ${r.updated} updated, ${r.removed} removed, ${r.total} routes in the table (modes kept).`);
+      if (r.orphaned.length) console.log(`Not in the legacy document any more, kept because a module answers them: ${r.orphaned.join(', ')}`);
+    }
     return;
   }
   if (cmd === 'kill-switch') {

@@ -62,6 +62,8 @@ setsid npx tsx gateway/main.ts & PIDS+=($!)
 setsid npx tsx gateway/worker.ts & PIDS+=($!)
 for _ in $(seq 1 120); do curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
 curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null || { echo "fig: the gateway did not start" >&2; exit 1; }
+# Keep the route table in step with what legacy documents today (modes are kept; see operator guide).
+FIG_URL="http://127.0.0.1:$PORT" npx tsx gateway/cli.ts routes import || echo "fig: could not refresh the route table from legacy's OpenAPI" >&2
 
 cat <<MSG
 

@@ -380,13 +380,41 @@ export class RouteTable extends EventEmitter<RouteTableEvents> {
         else updated++;
       }
     }
+    // Routes legacy no longer documents: a legacy-mode one is dropped (with a change row, so the
+    // history says where it went); one a module answers stays until ops move it back.
+    const documented = new Set(ops.map((o) => o.key));
+    const stale = ops.length
+      ? await this.deps.db.selectFrom('gateway.routes').selectAll().where('source', '=', 'openapi').execute()
+      : [];
+    const gone = stale.filter((r) => !documented.has(r.key));
+    const removable = gone.filter((r) => r.mode === 'legacy').map((r) => r.key);
+    const orphaned = gone.filter((r) => r.mode !== 'legacy').map((r) => r.key);
+    if (removable.length) {
+      await this.deps.db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('gateway.routes').where('key', 'in', removable).execute();
+        await trx
+          .insertInto('gateway.route_changes')
+          .values(
+            gone
+              .filter((r) => r.mode === 'legacy')
+              .map((r) => ({
+                route_key: r.key,
+                actor: 'openapi-import',
+                reason: 'no longer in the legacy OpenAPI document',
+                before: JSON.stringify(snapshot(r)),
+                after: null,
+              })),
+          )
+          .execute();
+      });
+    }
     const { count } = await this.deps.db
       .selectFrom('gateway.routes')
       .select((eb) => eb.fn.countAll<string>().as('count'))
       .executeTakeFirstOrThrow();
     await this.reload('import');
     await this.publish({ op: 'import' });
-    return { added, updated, total: Number(count) };
+    return { added, updated, removed: removable.length, orphaned, total: Number(count) };
   }
 
   /** Number of rows in gateway.routes (database, not memory). */

@@ -247,17 +247,23 @@ describe('route table and per-route cutover', () => {
     expect(noop.json()).toEqual({ changed: 0, routes: [] });
   });
 
-  it('re-imports from the real legacy OpenAPI keeping modes, and adds new keys from a given document', async () => {
+  it('re-imports from the real legacy OpenAPI keeping modes; a new document adds its keys and drops undocumented legacy-mode ones', async () => {
     await flip(BANDS, { mode: 'new', reason: 'keep me', override: true });
     const res = await app.inject({ method: 'POST', url: '/_fig/routes/import', headers: auth, payload: {} });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ added: 0, updated: legacyRoutes.length, total: legacyRoutes.length });
+    expect(res.json()).toEqual({ added: 0, updated: legacyRoutes.length, removed: 0, orphaned: [], total: legacyRoutes.length });
     expect(app.routeTable.modeFor(BANDS)).toBe('new');
     const doc = { openapi: '3.0.2', paths: { '/api/v1/things/{id}': { get: { summary: 'A thing', tags: ['things'] }, delete: {} } } };
     const more = await app.inject({ method: 'POST', url: '/_fig/routes/import', headers: auth, payload: { openapi: doc } });
-    expect(more.json()).toEqual({ added: 2, updated: 0, total: legacyRoutes.length + 2 });
+    // Every legacy-mode route the new document lacks is dropped; the one a module answers is kept for ops.
+    expect(more.json()).toEqual({ added: 2, updated: 0, removed: legacyRoutes.length - 1, orphaned: [BANDS], total: 3 });
+    const dropped = await app.db.selectFrom('gateway.route_changes').selectAll().where('route_key', '=', INVOICES).where('actor', '=', 'openapi-import').execute();
+    expect(dropped).toHaveLength(1);
+    expect(dropped[0]).toMatchObject({ reason: 'no longer in the legacy OpenAPI document', before: { mode: 'legacy' }, after: null });
     const one = await app.inject({ url: `/_fig/routes/${enc('GET /api/v1/things/{id}')}`, headers: auth });
     expect(one.json()).toMatchObject({ key: 'GET /api/v1/things/{id}', summary: 'A thing', tags: ['things'], mode: 'legacy', servable: false });
+    const back = await app.inject({ method: 'POST', url: '/_fig/routes/import', headers: auth, payload: {} });
+    expect(back.json()).toEqual({ added: legacyRoutes.length - 1, updated: 1, removed: 2, orphaned: [], total: legacyRoutes.length });
     const bad = await app.inject({ method: 'POST', url: '/_fig/routes/import', headers: auth, payload: { openapi: { info: {} } } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ code: 'FIG_BAD_OPENAPI', errors: [{ path: 'body.openapi.paths', message: 'is required' }] });

@@ -106,7 +106,15 @@ export const RouteChangeList = z.object({
 });
 
 export const ImportBody = z.object({ openapi: z.record(z.string(), z.unknown()).optional() }).strict();
-export const ImportResult = z.object({ added: z.number().int(), updated: z.number().int(), total: z.number().int() });
+export const ImportResult = z.object({
+  added: z.number().int(),
+  updated: z.number().int(),
+  /** Legacy-mode routes that legacy no longer documents, dropped from the table (audited). */
+  removed: z.number().int(),
+  /** Routes legacy no longer documents but that are not in legacy mode: kept, for ops to decide. */
+  orphaned: z.array(z.string()),
+  total: z.number().int(),
+});
 export type ImportResult = z.infer<typeof ImportResult>;
 
 export const ModuleList = z.array(z.object({ name: z.string(), serves: z.array(z.string()) }));
