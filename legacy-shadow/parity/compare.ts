@@ -76,7 +76,8 @@ function diffOf(a: string | null | undefined, b: string | null | undefined): Dec
 export function compareSegment(seg: Segment, tolerance: Decimal): SegmentResult {
   const compiled = compilePlan(seg.plan);
   const stepOrder = compiled.steps.map((s) => ({ key: s.key, output: s.output }));
-  const results = evaluateBatch(compiled, seg.rows as unknown as Record<string, string>[]);
+  // Tapes only for rows that end up mismatching (re-evaluated below): the tape triples the engine's cost.
+  const results = evaluateBatch(compiled, seg.rows as unknown as Record<string, string>[], { tape: false });
   const pooled = new Map<string, string>();
   if (seg.poolAmount != null) {
     const rows = results.flatMap((r, i) =>
@@ -142,7 +143,8 @@ export function compareSegment(seg: Segment, tolerance: Decimal): SegmentResult 
       })),
       ...(seg.poolAmount != null ? { pool_bonus: legacy?.pool_bonus ?? null } : {}),
     };
-    const tape: Tape | undefined = res?.ok ? res.tape : undefined;
+    const taped = res?.ok ? evaluateBatch(compiled, [row as unknown as Record<string, string>])[0] : undefined;
+    const tape: Tape | undefined = taped?.ok ? taped.tape : undefined;
     const newTape: ParityTape = {
       inputs: tape?.inputs ?? inputs,
       steps: stepOrder.map((s) => ({ ...s, value: tape?.steps.find((t) => t.key === s.key)?.value ?? null })),
