@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { requireAuth, requireTenant } from '../../modules/core/auth-context';
 import { withTenant } from '../../modules/core/db';
 import { notFound } from '../../modules/core/errors';
-import { cursorOffset, page, PageQuery } from '../../modules/core/pagination';
+import { listPage, PageQuery } from '../../modules/core/pagination';
 import { csvLine, xlsx, type XlsxCell } from './export';
 import * as repo from './repo';
 import {
@@ -90,11 +90,11 @@ export const parityRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request) => {
       const tenantId = requireTenant(request);
-      const offset = cursorOffset(request.query.cursor);
-      const { rows, total } = await withTenant(app.db, tenantId, (trx) =>
-        repo.listReports(trx, offset, request.query.limit),
+      return listPage(
+        request.query,
+        (offset, limit) => withTenant(app.db, tenantId, (trx) => repo.listReports(trx, offset, limit)),
+        toReport,
       );
-      return page(rows.map(toReport), total, offset, request.query.limit);
     },
   );
 
@@ -126,13 +126,16 @@ export const parityRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request) => {
       const tenantId = requireTenant(request);
-      const offset = cursorOffset(request.query.cursor);
-      const { rows, total } = await withTenant(app.db, tenantId, async (trx) => {
-        if (!(await repo.findReport(trx, request.params.id)))
-          throw notFound('Parity report', request.params.id);
-        return repo.listMismatches(trx, request.params.id, request.query, offset);
-      });
-      return page(rows.map(toMismatch), total, offset, request.query.limit);
+      return listPage(
+        request.query,
+        (offset) =>
+          withTenant(app.db, tenantId, async (trx) => {
+            if (!(await repo.findReport(trx, request.params.id)))
+              throw notFound('Parity report', request.params.id);
+            return repo.listMismatches(trx, request.params.id, request.query, offset);
+          }),
+        toMismatch,
+      );
     },
   );
 

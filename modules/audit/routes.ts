@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { withTenant } from '../core/db';
 import { requireTenant } from '../core/auth-context';
-import { cursorOffset, page } from '../core/pagination';
+import { listPage } from '../core/pagination';
 import { AuditEventFilter, AuditEventPage, AuditEventQuery, ChainReport, type AuditEvent } from './schema';
 import { eventsAfter, listEvents } from './repo';
 import { chainedFields, verifyChain } from './verify-chain';
@@ -49,11 +49,11 @@ export const auditRoutes: FastifyPluginAsync = async (app) => {
     async (request) => {
       const tenantId = requireTenant(request);
       const { limit, cursor, ...filter } = request.query;
-      const offset = cursorOffset(cursor);
-      const { rows, total } = await withTenant(app.db, tenantId, (trx) =>
-        listEvents(trx, filter, offset, limit),
+      return listPage(
+        { cursor, limit },
+        (offset) => withTenant(app.db, tenantId, (trx) => listEvents(trx, filter, offset, limit)),
+        toAuditEvent,
       );
-      return page(rows.map(toAuditEvent), total, offset, limit);
     },
   );
 

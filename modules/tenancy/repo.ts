@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Trx } from '../core/db';
-import './tables';
+import type { Invitation } from './tables';
 import '../identity/tables';
 
 export interface TenantSummary {
@@ -80,6 +80,27 @@ export async function listMembers(
   const rows = await membersQuery(trx).orderBy('u.email').offset(offset).limit(limit).execute();
   const { n } = await trx
     .selectFrom('tenancy.memberships')
+    .select(sql<string>`count(*)`.as('n'))
+    .executeTakeFirstOrThrow();
+  return { rows, total: Number(n) };
+}
+
+/** Invitations of the transaction's tenant (RLS), newest first. */
+export async function listInvitations(
+  trx: Trx,
+  offset: number,
+  limit: number,
+): Promise<{ rows: Invitation[]; total: number }> {
+  const rows = await trx
+    .selectFrom('tenancy.invitations')
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .offset(offset)
+    .limit(limit)
+    .execute();
+  const { n } = await trx
+    .selectFrom('tenancy.invitations')
     .select(sql<string>`count(*)`.as('n'))
     .executeTakeFirstOrThrow();
   return { rows, total: Number(n) };

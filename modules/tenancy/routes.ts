@@ -1,10 +1,9 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { sql } from 'kysely';
 import { requireAuth, requireTenant } from '../core/auth-context';
 import { badRequest, conflict, notFound, type FieldError } from '../core/errors';
 import { withTenant, type Trx } from '../core/db';
-import { cursorOffset, page, PageQuery } from '../core/pagination';
+import { listPage, PageQuery } from '../core/pagination';
 import { recordAudit } from '../audit/index';
 import * as repo from './repo';
 import type { Rbac } from './rbac';
@@ -102,11 +101,11 @@ export function tenancyRoutes(deps: TenancyDeps): FastifyPluginAsync {
       },
       async (request) => {
         const tenantId = pathTenant(request, request.params.tid);
-        const offset = cursorOffset(request.query.cursor);
-        const { rows, total } = await withTenant(app.db, tenantId, (trx) =>
-          repo.listMembers(trx, offset, request.query.limit),
+        return listPage(
+          request.query,
+          (offset, limit) => withTenant(app.db, tenantId, (trx) => repo.listMembers(trx, offset, limit)),
+          toMember,
         );
-        return page(rows.map(toMember), total, offset, request.query.limit);
       },
     );
 
@@ -194,40 +193,27 @@ export function tenancyRoutes(deps: TenancyDeps): FastifyPluginAsync {
       },
       async (request) => {
         const tenantId = pathTenant(request, request.params.tid);
-        const offset = cursorOffset(request.query.cursor);
-        const { rows, total } = await withTenant(app.db, tenantId, async (trx) => {
-          const rows = await trx
-            .selectFrom('tenancy.invitations')
-            .selectAll()
-            .orderBy('created_at', 'desc')
-            .orderBy('id')
-            .offset(offset)
-            .limit(request.query.limit)
-            .execute();
-          const { n } = await trx
-            .selectFrom('tenancy.invitations')
-            .select(sql<string>`count(*)`.as('n'))
-            .executeTakeFirstOrThrow();
-          return { rows, total: Number(n) };
-        });
         const now = Date.now();
-        const data = rows.map((i) => ({
-          id: i.id,
-          email: i.email,
-          roles: i.roles,
-          status: (i.accepted_at
-            ? 'accepted'
-            : i.revoked_at
-              ? 'revoked'
-              : i.expires_at.getTime() <= now
-                ? 'expired'
-                : 'pending') as 'pending' | 'accepted' | 'revoked' | 'expired',
-          invitedBy: i.invited_by_actor,
-          expiresAt: i.expires_at.toISOString(),
-          createdAt: i.created_at.toISOString(),
-          acceptedAt: i.accepted_at?.toISOString() ?? null,
-        }));
-        return page(data, total, offset, request.query.limit);
+        return listPage(
+          request.query,
+          (offset, limit) => withTenant(app.db, tenantId, (trx) => repo.listInvitations(trx, offset, limit)),
+          (i) => ({
+            id: i.id,
+            email: i.email,
+            roles: i.roles,
+            status: (i.accepted_at
+              ? 'accepted'
+              : i.revoked_at
+                ? 'revoked'
+                : i.expires_at.getTime() <= now
+                  ? 'expired'
+                  : 'pending') as 'pending' | 'accepted' | 'revoked' | 'expired',
+            invitedBy: i.invited_by_actor,
+            expiresAt: i.expires_at.toISOString(),
+            createdAt: i.created_at.toISOString(),
+            acceptedAt: i.accepted_at?.toISOString() ?? null,
+          }),
+        );
       },
     );
 
@@ -288,15 +274,13 @@ export function tenancyRoutes(deps: TenancyDeps): FastifyPluginAsync {
           });
           return inv;
         });
-        return reply
-          .code(201)
-          .send({
-            id: created.id,
-            email,
-            roles,
-            expiresAt: expiresAt.toISOString(),
-            ...(deps.devTokens ? { token } : {}),
-          });
+        return reply.code(201).send({
+          id: created.id,
+          email,
+          roles,
+          expiresAt: expiresAt.toISOString(),
+          ...(deps.devTokens ? { token } : {}),
+        });
       },
     );
 
