@@ -8,9 +8,7 @@ function decodeCursor(cursor: string): number | undefined {
   if (!/^[A-Za-z0-9_-]+$/.test(cursor)) return undefined;
   try {
     const base64 = cursor.replace(/-/g, '+').replace(/_/g, '/');
-    const parsed = JSON.parse(atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4))) as {
-      o?: unknown;
-    } | null;
+    const parsed = JSON.parse(atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4))) as { o?: unknown } | null;
     const o = parsed?.o;
     return typeof o === 'number' && Number.isInteger(o) && o >= 0 ? o : undefined;
   } catch {
@@ -19,10 +17,7 @@ function decodeCursor(cursor: string): number | undefined {
 }
 
 /** An opaque list cursor; anything `page()` did not produce is a 400 at validation. */
-export const PageCursor = z
-  .string()
-  .max(200)
-  .refine((c) => decodeCursor(c) !== undefined, CURSOR_MESSAGE);
+export const PageCursor = z.string().max(200).refine((c) => decodeCursor(c) !== undefined, CURSOR_MESSAGE);
 
 /** Query schema for list endpoints: `limit` (1–200, default 50) and an opaque `cursor`. */
 export const PageQuery = z.object({
@@ -46,11 +41,7 @@ export function cursorOffset(cursor: string | undefined): number {
   if (!cursor) return 0;
   const offset = decodeCursor(cursor);
   if (offset === undefined)
-    throw badRequest(
-      '1 invalid field(s)',
-      [{ path: 'querystring.cursor', message: CURSOR_MESSAGE, code: 'custom' }],
-      'FIG_VALIDATION',
-    );
+    throw badRequest('1 invalid field(s)', [{ path: 'querystring.cursor', message: CURSOR_MESSAGE, code: 'custom' }], 'FIG_VALIDATION');
   return offset;
 }
 
@@ -62,9 +53,7 @@ export function page<T>(fetched: T[], total: number, offset: number, limit: numb
     data: rows,
     total,
     hasMore,
-    nextCursor: hasMore
-      ? Buffer.from(JSON.stringify({ o: offset + rows.length })).toString('base64url')
-      : null,
+    nextCursor: hasMore ? Buffer.from(JSON.stringify({ o: offset + rows.length })).toString('base64url') : null,
   };
 }
 

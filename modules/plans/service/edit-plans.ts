@@ -9,26 +9,18 @@ import { assertUniqueNames, getDraftForUpdate, getPlanRow, insertFamilyDraft, in
 import { loadBundle } from './load-plan';
 
 /** GET /tenants/{tid}/bonus-plans: newest first, paginated. */
-export async function listPlans(
-  deps: PlansDeps,
-  caller: Caller,
-  q: PlanListQuery,
-): Promise<Page<PlanSummary>> {
+export async function listPlans(deps: PlansDeps, caller: Caller, q: PlanListQuery): Promise<Page<PlanSummary>> {
   return listPage(
     q,
     (offset, limit) =>
-      inTenant(deps, caller, (trx) =>
-        repo.listPlans(trx, caller.tenantId, { offset, limit, status: q.status, search: q.search }),
-      ),
+      inTenant(deps, caller, (trx) => repo.listPlans(trx, caller.tenantId, { offset, limit, status: q.status, search: q.search })),
     toPlanSummary,
   );
 }
 
 /** GET /bonus-plans/{id} */
 export async function getPlan(deps: PlansDeps, caller: Caller, id: string): Promise<Plan> {
-  return inTenant(deps, caller, async (trx) =>
-    toPlan(await loadBundle(trx, await getPlanRow(trx, caller, id))),
-  );
+  return inTenant(deps, caller, async (trx) => toPlan(await loadBundle(trx, await getPlanRow(trx, caller, id))));
 }
 
 /** POST /tenants/{tid}/bonus-plans: a new plan family, version 1, draft. */
@@ -37,31 +29,15 @@ export async function createPlan(deps: PlansDeps, caller: Caller, body: CreatePl
   assertUniqueNames(body.constants, 'body.constants');
   return inTenant(deps, caller, async (trx) => {
     const { name, description, inputs, constants } = body;
-    const plan = await insertFamilyDraft(trx, caller, {
-      name,
-      description,
-      inputs,
-      constants,
-      catalogVersion: CATALOG_VERSION,
-    });
+    const plan = await insertFamilyDraft(trx, caller, { name, description, inputs, constants, catalogVersion: CATALOG_VERSION });
     const created = toPlan(await loadBundle(trx, plan));
-    await auditPlanChange(trx, caller, {
-      action: 'plan.create',
-      entity: 'bonus_plan',
-      entityId: plan.id,
-      after: created,
-    });
+    await auditPlanChange(trx, caller, { action: 'plan.create', entity: 'bonus_plan', entityId: plan.id, after: created });
     return created;
   });
 }
 
 /** PATCH /bonus-plans/{id}: only while draft. */
-export async function patchPlan(
-  deps: PlansDeps,
-  caller: Caller,
-  id: string,
-  body: PatchPlanBody,
-): Promise<Plan> {
+export async function patchPlan(deps: PlansDeps, caller: Caller, id: string, body: PatchPlanBody): Promise<Plan> {
   assertUniqueNames(body.inputs, 'body.inputs');
   assertUniqueNames(body.constants, 'body.constants');
   return inTenant(deps, caller, async (trx) => {
