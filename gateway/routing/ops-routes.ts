@@ -3,7 +3,6 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, forbidden } from '../../modules/core/errors';
 import { requireAuth } from '../../modules/core/auth-context';
-import { opsGuard } from './ops-auth';
 import { parseRouteKey } from './openapi';
 import type { LiveRoute } from './route-table';
 import {
@@ -59,10 +58,12 @@ export async function fetchLegacyOpenApi(legacyUrl: string, timeoutMs = 5000): P
   return res.json();
 }
 
-/** The ops API (/_fig/*), see CONTRACTS.md. Every route needs routes.read or routes.flip. */
+/**
+ * The ops API (/_fig/*), see CONTRACTS.md. Every route needs routes.read or routes.flip, checked
+ * by the auth plugin's guard (gateway/plugins/auth.ts) from `config.permission`.
+ */
 export async function opsRoutes(scope: FastifyInstance): Promise<void> {
   const app = scope.withTypeProvider<ZodTypeProvider>();
-  app.addHook('onRequest', opsGuard(scope));
   const table = () => app.routeTable;
 
   app.get(
