@@ -4,7 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Db } from '../../modules/core/db';
 import { badRequest, conflict, notFound } from '../../modules/core/errors';
-import { cursorOffset, page, type Page } from '../../modules/core/pagination';
+import { cursorOffset, listPage, page, type Page } from '../../modules/core/pagination';
 import type { FigModule, LegacyRouteHandler } from '../../modules/core/module';
 import { operationsOf } from './openapi';
 import { RouteMatcher } from './matcher';
@@ -428,15 +428,19 @@ export class RouteTable extends EventEmitter<RouteTableEvents> {
 
   /** Audit trail of flips, newest first. */
   async history(filter: { routeKey?: string; limit?: number; cursor?: string } = {}): Promise<Page<RouteChange>> {
-    const limit = filter.limit ?? 50;
-    const offset = cursorOffset(filter.cursor);
     let q = this.deps.db.selectFrom('gateway.route_changes');
     if (filter.routeKey) q = q.where('route_key', '=', filter.routeKey);
-    const [rows, total] = await Promise.all([
-      q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute(),
-      q.select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirstOrThrow(),
-    ]);
-    return page(rows.map(toChange), Number(total.count), offset, limit);
+    return listPage(
+      { cursor: filter.cursor, limit: filter.limit ?? 50 },
+      async (offset, limit) => {
+        const [rows, total] = await Promise.all([
+          q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute(),
+          q.select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirstOrThrow(),
+        ]);
+        return { rows, total: Number(total.count) };
+      },
+      toChange,
+    );
   }
 }
 
