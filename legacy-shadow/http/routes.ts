@@ -4,7 +4,6 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireAuth } from '../../modules/core/auth-context';
 import { badRequest, notFound } from '../../modules/core/errors';
-import { opsGuard } from '../../gateway/routing/ops-auth';
 import { parseRouteKey } from '../../gateway/routing/openapi';
 import { toRoute } from '../../gateway/routing/ops-routes';
 import { Route } from '../../gateway/routing/schema';
@@ -46,7 +45,6 @@ const SettingsBody = z
  */
 export async function shadowOpsRoutes(scope: FastifyInstance): Promise<void> {
   const app = scope.withTypeProvider<ZodTypeProvider>();
-  app.addHook('onRequest', opsGuard(scope));
 
   app.get(
     '/_fig/routes/:key/shadow',

@@ -16,7 +16,7 @@ export interface JobContext {
 
 /**
  * A job is a definition (documenso style): a name, a version, a zod payload and a handler.
- * The worker runs every definition a hosted module exports; producers enqueue through `enqueue`.
+ * The worker runs every definition a hosted module exports; producers add jobs to the BullMQ queue named by `queueName`.
  */
 export interface JobDefinition<P extends z.ZodType = z.ZodType, R = unknown> {
   name: string;
