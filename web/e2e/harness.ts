@@ -1,11 +1,14 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, vi } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { buildTestApp } from '../../test/helpers';
 import { seedDemo } from '../../modules/identity';
 import type { BuildOptions } from '../../gateway/app';
+
+// Browser flows chain several page waits; on a loaded CI machine they need more than the unit-test budget.
+vi.setConfig({ testTimeout: 90_000 });
 
 /** Browser tests drive the built SPA (scripts/install.sh builds it before `npm test`). */
 export const DIST = path.resolve(import.meta.dirname, '../dist');
@@ -79,7 +82,7 @@ export async function launchBrowser(): Promise<Browser> {
   const newPage = browser.newPage.bind(browser);
   browser.newPage = async (...args) => {
     const page = await newPage(...args);
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(25_000); // a loaded 2-core CI box can be slow; waits end as soon as the element shows
     return page;
   };
   return browser;

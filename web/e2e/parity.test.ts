@@ -36,7 +36,7 @@ describe('finance parity flow in a real browser', () => {
     });
     contexts.push(context);
     const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(25_000); // a loaded 2-core CI box can be slow; waits end as soon as the element shows
     return page;
   }
 
