@@ -106,7 +106,13 @@ export async function ensurePlatformRoleAsOwner(
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .insertInto('identity.platform_role_grants')
-      .values({ user_id: g.userId, role_key: g.role, granted_by: null, granted_by_actor: g.actor, reason: g.reason })
+      .values({
+        user_id: g.userId,
+        role_key: g.role,
+        granted_by: null,
+        granted_by_actor: g.actor,
+        reason: g.reason,
+      })
       .onConflict((c) => c.columns(['user_id', 'role_key']).doNothing())
       .returning('user_id')
       .executeTakeFirst();
@@ -186,14 +192,25 @@ export async function revokePlatformRole(
       .returning('user_id')
       .executeTakeFirst();
     if (!row) throw notFound(`Platform role ${input.role} of`, input.email);
-    await recordEvent(trx, { ...input, userId: row.user_id, email: input.email.toLowerCase(), action: 'revoke' });
+    await recordEvent(trx, {
+      ...input,
+      userId: row.user_id,
+      email: input.email.toLowerCase(),
+      action: 'revoke',
+    });
     return row.user_id;
   });
 }
 
 async function recordEvent(
   trx: Executor,
-  e: PlatformActor & { userId: string; email: string; role: string; reason: string; action: 'grant' | 'revoke' },
+  e: PlatformActor & {
+    userId: string;
+    email: string;
+    role: string;
+    reason: string;
+    action: 'grant' | 'revoke';
+  },
 ): Promise<void> {
   await trx
     .insertInto('identity.platform_role_events')

@@ -43,7 +43,12 @@ export function platformRoutes(service: IdentityService): FastifyPluginAsync {
       '/_fig/platform/grants',
       {
         config: { permission: 'platform.roles.read' },
-        schema: { tags, security, summary: 'Who holds a platform role, granted by whom and why', response: { 200: PlatformGrantList } },
+        schema: {
+          tags,
+          security,
+          summary: 'Who holds a platform role, granted by whom and why',
+          response: { 200: PlatformGrantList },
+        },
       },
       async () => ({ data: await listPlatformGrants(app.db) }),
     );
@@ -63,7 +68,10 @@ export function platformRoutes(service: IdentityService): FastifyPluginAsync {
       async (request, reply) => {
         const grant = await grantPlatformRole(app.db, app.rbac, { ...request.body, ...actorOf(request) });
         await service.bumpPermsVersion(grant.userId);
-        request.log.info({ userId: grant.userId, role: grant.role, actor: grant.grantedBy }, 'platform role granted');
+        request.log.info(
+          { userId: grant.userId, role: grant.role, actor: grant.grantedBy },
+          'platform role granted',
+        );
         return reply.code(201).send(grant);
       },
     );
@@ -75,7 +83,8 @@ export function platformRoutes(service: IdentityService): FastifyPluginAsync {
         schema: {
           tags,
           security,
-          summary: "Revoke a user's platform role, with a reason (recorded); their access tokens stop working",
+          summary:
+            "Revoke a user's platform role, with a reason (recorded); their access tokens stop working",
           body: PlatformGrantBody,
         },
       },

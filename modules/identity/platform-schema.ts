@@ -32,4 +32,6 @@ export const PlatformRoleEvent = z.object({
   createdAt: z.string(),
 });
 export const PlatformRoleEventList = z.object({ data: z.array(PlatformRoleEvent) });
-export const PlatformRoleEventQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+export const PlatformRoleEventQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});

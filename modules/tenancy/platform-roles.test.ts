@@ -73,7 +73,10 @@ describe('ops cannot be granted inside a tenant, on any role-granting path', () 
   type Attempt = {
     path: string;
     /** Try to make `victim` an ops holder through this path; resolve to what the caller saw. */
-    attempt: (ctx: { admin: Awaited<ReturnType<typeof loginAs>>; victim: { userId: string; email: string } }) => Promise<unknown>;
+    attempt: (ctx: {
+      admin: Awaited<ReturnType<typeof loginAs>>;
+      victim: { userId: string; email: string };
+    }) => Promise<unknown>;
     /** What the caller must see. */
     refused: unknown;
   };
@@ -154,7 +157,9 @@ describe('ops cannot be granted inside a tenant, on any role-granting path', () 
     {
       path: 'membership write as the app role (tenancy addMember, used by invitation accept)',
       attempt: ({ admin, victim }) =>
-        pgError(withTenant(app.db, admin.tenantId, (trx) => addMember(trx, admin.tenantId, victim.userId, ['ops']))),
+        pgError(
+          withTenant(app.db, admin.tenantId, (trx) => addMember(trx, admin.tenantId, victim.userId, ['ops'])),
+        ),
       refused: {
         code: '23503',
         message:
@@ -227,7 +232,9 @@ describe('ops cannot be granted inside a tenant, on any role-granting path', () 
     const roles = res.json() as { key: string; scope: string; permissions: string[] }[];
     expect(roles.map((r) => r.key)).toEqual(TENANT_ROLES);
     expect(roles.every((r) => r.scope === 'tenant')).toBe(true);
-    expect(roles.flatMap((r) => r.permissions).filter((p) => p.startsWith('routes.') || p.startsWith('platform.'))).toEqual([]);
+    expect(
+      roles.flatMap((r) => r.permissions).filter((p) => p.startsWith('routes.') || p.startsWith('platform.')),
+    ).toEqual([]);
   });
 
   it('gives a token that claims ops as a tenant role no platform permission', async () => {
@@ -248,8 +255,18 @@ describe('ops cannot be granted inside a tenant, on any role-granting path', () 
   it('refuses an access token minted without the platformRoles claim (issued before platform roles)', async () => {
     const admin = await loginAs(app, { roles: ['admin'] });
     const signer = app.accessTokens as unknown as { sign: (c: object) => string };
-    const old = signer.sign({ sub: admin.userId, tid: admin.tenantId, roles: ['admin'], pv: 1, portal: 'internal', email: admin.email });
-    const res = await app.inject({ url: `/api/v1/tenants/${admin.tenantId}/members`, headers: { authorization: `Bearer ${old}` } });
+    const old = signer.sign({
+      sub: admin.userId,
+      tid: admin.tenantId,
+      roles: ['admin'],
+      pv: 1,
+      portal: 'internal',
+      email: admin.email,
+    });
+    const res = await app.inject({
+      url: `/api/v1/tenants/${admin.tenantId}/members`,
+      headers: { authorization: `Bearer ${old}` },
+    });
     expect(problem(res)).toEqual({
       type: 'https://fig.dev/problems/fig-unauthorized',
       title: 'Unauthorized',
@@ -262,9 +279,18 @@ describe('ops cannot be granted inside a tenant, on any role-granting path', () 
   it('keeps the demo platform operator working through a platform grant, and no tenant holds ops', async () => {
     await seedDemo(app.db);
     const ops = await login('ops@acme.test', DEMO_PASSWORD);
-    expect(ops.json()).toMatchObject({ tenant: { id: DEMO_TENANTS.acme.id }, roles: [], platformRoles: ['ops'] });
-    expect(ops.json().permissions).toEqual(expect.arrayContaining(['routes.read', 'routes.flip', 'routes.override', 'platform.roles.manage']));
-    const routes = await app.inject({ url: '/_fig/routes?limit=1', headers: { authorization: `Bearer ${ops.json().accessToken as string}` } });
+    expect(ops.json()).toMatchObject({
+      tenant: { id: DEMO_TENANTS.acme.id },
+      roles: [],
+      platformRoles: ['ops'],
+    });
+    expect(ops.json().permissions).toEqual(
+      expect.arrayContaining(['routes.read', 'routes.flip', 'routes.override', 'platform.roles.manage']),
+    );
+    const routes = await app.inject({
+      url: '/_fig/routes?limit=1',
+      headers: { authorization: `Bearer ${ops.json().accessToken as string}` },
+    });
     expect(routes.statusCode).toBe(200);
     const tenantOps = await app.db
       .selectFrom('tenancy.user_role_assignments')
@@ -282,7 +308,8 @@ describe('/_fig/* and the shadow corpus are for platform roles only', () => {
 
   beforeAll(async () => {
     const tenantId = await createTestTenant(app);
-    for (const role of TENANT_ROLES) tenantCallers[role] = (await loginAs(app, { roles: [role], tenantId })).headers;
+    for (const role of TENANT_ROLES)
+      tenantCallers[role] = (await loginAs(app, { roles: [role], tenantId })).headers;
     tenantCallers['every tenant role'] = (await loginAs(app, { roles: TENANT_ROLES, tenantId })).headers;
     operator = await loginAs(app, { roles: [], platformRoles: ['ops'], tenantId });
     const list = await app.inject({ url: '/_fig/routes?limit=1', headers: operator.headers });
@@ -291,9 +318,17 @@ describe('/_fig/* and the shadow corpus are for platform roles only', () => {
 
   const figRoutes = () => app.guardedRoutes.filter((r) => r.url.startsWith('/_fig'));
   const urlOf = (url: string) =>
-    url.replace(':key', encodeURIComponent(routeKey)).replace(/:[A-Za-z]+/g, () => randomUUID()).replace('*', 'nothing-here');
+    url
+      .replace(':key', encodeURIComponent(routeKey))
+      .replace(/:[A-Za-z]+/g, () => randomUUID())
+      .replace('*', 'nothing-here');
   const call = (method: string, url: string, headers: Record<string, string>) =>
-    app.inject({ method: method as 'GET', url: urlOf(url), headers, ...(method === 'GET' ? {} : { payload: {} }) });
+    app.inject({
+      method: method as 'GET',
+      url: urlOf(url),
+      headers,
+      ...(method === 'GET' ? {} : { payload: {} }),
+    });
 
   it('covers the route table, flips, kill switch, settings, history, shadow corpus and platform grants', () => {
     const keys = figRoutes().map((r) => `${r.method} ${r.url}`);
@@ -309,7 +344,9 @@ describe('/_fig/* and the shadow corpus are for platform roles only', () => {
         'POST /_fig/platform/grants',
       ]),
     );
-    expect(figRoutes().every((r) => r.permission.startsWith('routes.') || r.permission.startsWith('platform.'))).toBe(true);
+    expect(
+      figRoutes().every((r) => r.permission.startsWith('routes.') || r.permission.startsWith('platform.')),
+    ).toBe(true);
   });
 
   it('answers 403 to every tenant role (admin and auditor included) on every /_fig route', async () => {
@@ -402,7 +439,9 @@ describe('platform grants API (/_fig/platform/grants)', () => {
     });
 
     const list = await app.inject({ url: '/_fig/platform/grants', headers: operator.headers });
-    expect(list.json().data).toContainEqual(expect.objectContaining({ email: grantee.email, role: 'ops', grantedBy: operator.email }));
+    expect(list.json().data).toContainEqual(
+      expect.objectContaining({ email: grantee.email, role: 'ops', grantedBy: operator.email }),
+    );
 
     const revoked = await app.inject({
       method: 'DELETE',
@@ -415,23 +454,43 @@ describe('platform grants API (/_fig/platform/grants)', () => {
     const last = await login(grantee.email);
     expect(last.json()).toMatchObject({ roles: ['hr'], platformRoles: [] });
     expect(
-      problem(await app.inject({ url: '/_fig/route-changes', headers: { authorization: `Bearer ${last.json().accessToken as string}` } })),
+      problem(
+        await app.inject({
+          url: '/_fig/route-changes',
+          headers: { authorization: `Bearer ${last.json().accessToken as string}` },
+        }),
+      ),
     ).toEqual(forbidden('routes.read'));
 
     const events = await app.inject({ url: '/_fig/platform/events?limit=10', headers: operator.headers });
     const mine = (events.json().data as { userId: string }[]).filter((e) => e.userId === grantee.userId);
     expect(mine).toEqual([
-      expect.objectContaining({ action: 'revoke', role: 'ops', actor: 'admin-token', reason: 'cutover done', email: grantee.email }),
-      expect.objectContaining({ action: 'grant', role: 'ops', actor: operator.email, reason: 'on call for the Q3 cutover', email: grantee.email }),
+      expect.objectContaining({
+        action: 'revoke',
+        role: 'ops',
+        actor: 'admin-token',
+        reason: 'cutover done',
+        email: grantee.email,
+      }),
+      expect.objectContaining({
+        action: 'grant',
+        role: 'ops',
+        actor: operator.email,
+        reason: 'on call for the Q3 cutover',
+        email: grantee.email,
+      }),
     ]);
     // The record is append-only.
-    await expect(sql`delete from identity.platform_role_events`.execute(app.db)).rejects.toThrow(/append-only/);
+    await expect(sql`delete from identity.platform_role_events`.execute(app.db)).rejects.toThrow(
+      /append-only/,
+    );
   });
 
   it('refuses a tenant role, an unknown role, a missing reason and an unknown user with problems', async () => {
     const headers = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
     const user = await createUserWithRoles(app, { roles: ['hr'] });
-    const post = (payload: object) => app.inject({ method: 'POST', url: '/_fig/platform/grants', headers, payload });
+    const post = (payload: object) =>
+      app.inject({ method: 'POST', url: '/_fig/platform/grants', headers, payload });
     const bad = (path: string, message: string) => ({
       type: 'https://fig.dev/problems/fig-validation',
       title: 'Bad Request',
@@ -441,7 +500,7 @@ describe('platform grants API (/_fig/platform/grants)', () => {
       errors: [{ path, message }],
     });
     expect(problem(await post({ email: user.email, role: 'admin', reason: 'promote' }))).toEqual(
-      bad('body.role', 'admin is a tenant role: an organisation\'s admin grants it'),
+      bad('body.role', "admin is a tenant role: an organisation's admin grants it"),
     );
     expect(problem(await post({ email: user.email, role: 'root', reason: 'promote' }))).toEqual(
       bad('body.role', 'unknown platform role root'),
@@ -471,19 +530,32 @@ describe('migration 0036 (existing data)', () => {
     await admin.end();
     const url = new URL(inject('adminDatabaseUrl'));
     url.pathname = `/${name}`;
-    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString(), max: 1 }) }) });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run on Kysely<any> (a moment in history, not the app's types)
+    const db = new Kysely<any>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString(), max: 1 }) }),
+    });
     try {
       const migrator = new Migrator({ db, provider: new FolderProvider(), allowUnorderedMigrations: true });
       expect((await migrator.migrateTo('0035_create_shadow_tables')).error).toBeUndefined();
       const org = '00000000-0000-4000-8000-0000000000a1';
-      await sql`insert into tenancy.organisations (id, name, slug) values (${org}, 'Globex', 'globex')`.execute(db);
+      await sql`insert into tenancy.organisations (id, name, slug) values (${org}, 'Globex', 'globex')`.execute(
+        db,
+      );
       const users = await sql<{ id: string; email: string }>`
-        insert into identity.users (email, name) values ('planted@x.test', 'p'), ('hr@x.test', 'h') returning id, email`.execute(db);
+        insert into identity.users (email, name) values ('planted@x.test', 'p'), ('hr@x.test', 'h') returning id, email`.execute(
+        db,
+      );
       const [planted, hr] = users.rows;
-      await sql`insert into tenancy.memberships (tenant_id, user_id) values (${org}, ${planted!.id}), (${org}, ${hr!.id})`.execute(db);
-      await sql`insert into tenancy.user_role_assignments (tenant_id, user_id, role_key) values (${org}, ${planted!.id}, 'ops'), (${org}, ${planted!.id}, 'hr'), (${org}, ${hr!.id}, 'hr')`.execute(db);
+      await sql`insert into tenancy.memberships (tenant_id, user_id) values (${org}, ${planted!.id}), (${org}, ${hr!.id})`.execute(
+        db,
+      );
+      await sql`insert into tenancy.user_role_assignments (tenant_id, user_id, role_key) values (${org}, ${planted!.id}, 'ops'), (${org}, ${planted!.id}, 'hr'), (${org}, ${hr!.id}, 'hr')`.execute(
+        db,
+      );
       const inv = (roles: string[], accepted: boolean) =>
-        sql<{ id: string }>`insert into tenancy.invitations (tenant_id, email, roles, token_hash, invited_by_actor, expires_at, accepted_at)
+        sql<{
+          id: string;
+        }>`insert into tenancy.invitations (tenant_id, email, roles, token_hash, invited_by_actor, expires_at, accepted_at)
           values (${org}, 'i@x.test', ${roles}, ${randomBytes(8).toString('hex')}, 'admin', now() + interval '1 day', ${accepted ? new Date() : null}) returning id`
           .execute(db)
           .then((r) => r.rows[0]!.id);
@@ -493,13 +565,35 @@ describe('migration 0036 (existing data)', () => {
 
       expect((await migrator.migrateToLatest()).error).toBeUndefined();
 
-      const grants = await sql`select user_id, role_key, granted_by_actor, reason from identity.platform_role_grants`.execute(db);
+      const grants =
+        await sql`select user_id, role_key, granted_by_actor, reason from identity.platform_role_grants`.execute(
+          db,
+        );
       expect(grants.rows).toEqual([
-        { user_id: planted!.id, role_key: 'ops', granted_by_actor: 'migration', reason: 'migrated from tenant role ops in globex' },
+        {
+          user_id: planted!.id,
+          role_key: 'ops',
+          granted_by_actor: 'migration',
+          reason: 'migrated from tenant role ops in globex',
+        },
       ]);
-      const events = await sql`select user_id, email, role_key, action, actor from identity.platform_role_events`.execute(db);
-      expect(events.rows).toEqual([{ user_id: planted!.id, email: 'planted@x.test', role_key: 'ops', action: 'grant', actor: 'migration' }]);
-      const assignments = await sql`select user_id, role_key from tenancy.user_role_assignments order by role_key, user_id`.execute(db);
+      const events =
+        await sql`select user_id, email, role_key, action, actor from identity.platform_role_events`.execute(
+          db,
+        );
+      expect(events.rows).toEqual([
+        {
+          user_id: planted!.id,
+          email: 'planted@x.test',
+          role_key: 'ops',
+          action: 'grant',
+          actor: 'migration',
+        },
+      ]);
+      const assignments =
+        await sql`select user_id, role_key from tenancy.user_role_assignments order by role_key, user_id`.execute(
+          db,
+        );
       expect(assignments.rows).toEqual(
         [
           { user_id: planted!.id, role_key: 'hr' },
@@ -508,7 +602,9 @@ describe('migration 0036 (existing data)', () => {
       );
       const invitations = await sql<{ id: string; roles: string[]; revoked: boolean }>`
         select id, roles, revoked_at is not null as revoked from tenancy.invitations`.execute(db);
-      const byId = Object.fromEntries(invitations.rows.map((r) => [r.id, { roles: r.roles, revoked: r.revoked }]));
+      const byId = Object.fromEntries(
+        invitations.rows.map((r) => [r.id, { roles: r.roles, revoked: r.revoked }]),
+      );
       expect(byId).toEqual({
         [onlyOps]: { roles: [], revoked: true },
         [mixed]: { roles: ['hr'], revoked: false },
@@ -520,10 +616,14 @@ describe('migration 0036 (existing data)', () => {
         where r.scope = 'tenant' and p.scope = 'platform'`.execute(db);
       expect(tenantPlatformPerms.rows).toEqual([]);
       await expect(
-        sql`insert into tenancy.role_permissions (role_key, permission_key) values ('auditor', 'routes.read')`.execute(db),
+        sql`insert into tenancy.role_permissions (role_key, permission_key) values ('auditor', 'routes.read')`.execute(
+          db,
+        ),
       ).rejects.toThrow('tenant role auditor cannot hold platform permission routes.read');
       const forced = await sql<{ relname: string; forced: boolean }>`
-        select relname, relforcerowsecurity as forced from pg_class where relname in ('user_role_assignments', 'invitations') order by relname`.execute(db);
+        select relname, relforcerowsecurity as forced from pg_class where relname in ('user_role_assignments', 'invitations') order by relname`.execute(
+        db,
+      );
       expect(forced.rows).toEqual([
         { relname: 'invitations', forced: true },
         { relname: 'user_role_assignments', forced: true },
