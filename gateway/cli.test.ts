@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { buildApp } from './app';
 import { TEST_ADMIN_TOKEN, legacyUrl, testConfig } from '../test/helpers';
+import { createUserWithRoles } from '../test/auth';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
@@ -129,5 +130,25 @@ describe('fig CLI against a listening gateway', () => {
     const sync = await fig(['bands', 'sync']);
     expect(sync.code).toBe(0);
     expect(sync.stdout).toMatch(/^Band table version \d+ (added|updated) from http:\/\/127\.0\.0\.1:\d+ \(\d+ bands, updated .+\)\.\n$/);
+  });
+
+  it('grants and revokes a platform role with a reason, lists it, and refuses a tenant role', async () => {
+    const user = await createUserWithRoles(app, { roles: ['hr'] });
+    const grant = await fig(['platform', 'grant', user.email, 'ops', '--reason', 'cli on call']);
+    expect(grant).toEqual({ code: 0, stdout: `${user.email} now holds the platform role ops; their current sessions refresh into it.\n`, stderr: '' });
+    const list = await fig(['platform', 'list', '--json']);
+    expect(JSON.parse(list.stdout)).toContainEqual(expect.objectContaining({ email: user.email, role: 'ops', grantedBy: 'admin-token', reason: 'cli on call' }));
+    const tenantRole = await fig(['platform', 'grant', user.email, 'admin', '--reason', 'promote']);
+    expect(tenantRole).toEqual({ code: 1, stdout: '', stderr: "400 Bad Request (FIG_VALIDATION): 1 invalid field(s)\n  - body.role: admin is a tenant role: an organisation's admin grants it\n" });
+    const noReason = await fig(['platform', 'revoke', user.email, 'ops']);
+    expect(noReason.code).toBe(2);
+    expect(noReason.stderr).toContain('platform revoke needs --reason "why" (it is recorded)');
+    const revoke = await fig(['platform', 'revoke', user.email, 'ops', '--reason', 'shift over']);
+    expect(revoke).toEqual({ code: 0, stdout: `${user.email} no longer holds the platform role ops; their access tokens stopped working.\n`, stderr: '' });
+    const history = await fig(['platform', 'history', '--json']);
+    expect(JSON.parse(history.stdout).slice(0, 2)).toEqual([
+      expect.objectContaining({ action: 'revoke', email: user.email, role: 'ops', actor: 'admin-token', reason: 'shift over' }),
+      expect.objectContaining({ action: 'grant', email: user.email, role: 'ops', actor: 'admin-token', reason: 'cli on call' }),
+    ]);
   });
 });

@@ -19,8 +19,13 @@ const USAGE = `Usage: npm run fig -- <command>
   kill-switch --reason "..."                                  every route back to legacy, now
   modules                                                     hosted modules and the keys they serve
   bands sync                                                  copy legacy's current revenue band table into fig
+  platform grant <EMAIL> <ROLE> --reason "..."                give an existing user a platform role (ops), recorded
+  platform revoke <EMAIL> <ROLE> --reason "..."               take it back, recorded; their tokens stop working
+  platform list [--json]                                      who holds a platform role
+  platform history [--limit N] [--json]                       platform role grants and revokes, newest first
 
 A KEY is "METHOD /path/template", e.g. "GET /api/v1/admin/revenue-bands".
+Platform roles (ops) are never granted inside an organisation: only here or by a platform operator.
 A canary needs --percent 1-100 (the share of traffic the module answers).
 Environment: FIG_URL (default http://127.0.0.1:$PORT, PORT default 8080), ADMIN_TOKEN (default: .fig/admin-token).`;
 
@@ -235,6 +240,39 @@ async function run(argv: string[]): Promise<void> {
     const m = await api<{ name: string; serves: string[] }[]>(config, 'GET', '/_fig/modules');
     if (values.json) out(m);
     else for (const mod of m) console.log(`${mod.name}${mod.serves.length ? `\n${mod.serves.map((k) => `  serves ${k}`).join('\n')}` : '  (serves no legacy route)'}`);
+    return;
+  }
+  if (cmd === 'platform' && (sub === 'grant' || sub === 'revoke')) {
+    const [email, role] = rest;
+    if (!email || !role) throw new UsageError(`platform ${sub} needs an email and a role, e.g. platform ${sub} ops@example.com ops --reason "why"`);
+    if (!values.reason) throw new UsageError(`platform ${sub} needs --reason "why" (it is recorded)`);
+    const body = { email, role, reason: values.reason };
+    if (sub === 'grant') {
+      const g = await api<{ email: string; role: string }>(config, 'POST', '/_fig/platform/grants', body);
+      if (values.json) out(g);
+      else console.log(`${g.email} now holds the platform role ${g.role}; their current sessions refresh into it.`);
+    } else {
+      await api(config, 'DELETE', '/_fig/platform/grants', body);
+      console.log(`${email.toLowerCase()} no longer holds the platform role ${role}; their access tokens stopped working.`);
+    }
+    return;
+  }
+  if (cmd === 'platform' && sub === 'list') {
+    const l = await api<{ data: { email: string; role: string; grantedBy: string; reason: string; createdAt: string }[] }>(config, 'GET', '/_fig/platform/grants');
+    if (values.json) out(l.data);
+    else if (l.data.length === 0) console.log('Nobody holds a platform role (the admin token still works).');
+    else console.log(table([['EMAIL', 'ROLE', 'GRANTED BY', 'SINCE', 'REASON'], ...l.data.map((g) => [g.email, g.role, g.grantedBy, g.createdAt, g.reason])]));
+    return;
+  }
+  if (cmd === 'platform' && sub === 'history') {
+    const h = await api<{ data: { createdAt: string; action: string; email: string; role: string; actor: string; reason: string }[] }>(
+      config,
+      'GET',
+      `/_fig/platform/events?limit=${encodeURIComponent(values.limit ?? '20')}`,
+    );
+    if (values.json) out(h.data);
+    else if (h.data.length === 0) console.log('No platform role changes recorded.');
+    else console.log(table([['WHEN', 'ACTION', 'EMAIL', 'ROLE', 'ACTOR', 'REASON'], ...h.data.map((e) => [e.createdAt, e.action, e.email, e.role, e.actor, e.reason])]));
     return;
   }
   if (cmd === 'bands' && sub === 'sync') {

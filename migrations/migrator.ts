@@ -7,7 +7,7 @@ import pg from 'pg';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** Every `NNNN_verb_noun.ts` beside this file, imported by our own code (so tsx and vitest both load TypeScript). */
-class FolderProvider implements MigrationProvider {
+export class FolderProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
     const files = (await fs.readdir(here)).filter((f) => /^\d{4}_[a-z0-9_]+\.ts$/.test(f)).sort();
     const out: Record<string, Migration> = {};

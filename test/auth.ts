@@ -1,6 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { createOrganisation, provisionUser } from '../modules/identity/index';
+import {
+  createOrganisation,
+  ensurePlatformRoleAsOwner,
+  listPlatformRolesAsOwner,
+  provisionUser,
+} from '../modules/identity/index';
 
 export const TEST_PASSWORD = 'test-password-0123';
 
@@ -27,11 +32,12 @@ export async function createTestTenant(
 
 /**
  * A user (password TEST_PASSWORD unless the email already exists) who is a member of `tenantId`
- * (a new organisation when omitted) with `roles`.
+ * (a new organisation when omitted) with tenant `roles`, and holds `platformRoles` (granted as the
+ * platform, the way the demo seed does).
  */
 export async function createUserWithRoles(
   app: FastifyInstance,
-  opts: { tenantId?: string; roles: string[]; email?: string; name?: string },
+  opts: { tenantId?: string; roles: string[]; platformRoles?: string[]; email?: string; name?: string },
 ): Promise<TestUser> {
   const tenantId = opts.tenantId ?? (await createTestTenant(app));
   const email = (opts.email ?? `u-${randomBytes(5).toString('hex')}@test.fig`).toLowerCase();
@@ -43,6 +49,8 @@ export async function createUserWithRoles(
     roles: opts.roles,
     actor: 'test',
   });
+  for (const role of opts.platformRoles ?? [])
+    await ensurePlatformRoleAsOwner(app.db, { userId: user.id, email, role, actor: 'test', reason: 'test set-up' });
   return { userId: user.id, tenantId, email, password: TEST_PASSWORD };
 }
 
@@ -52,7 +60,7 @@ export async function createUserWithRoles(
  */
 export async function loginAs(
   app: FastifyInstance,
-  opts: { roles: string[]; tenantId?: string; email?: string },
+  opts: { roles: string[]; platformRoles?: string[]; tenantId?: string; email?: string },
 ): Promise<{
   token: string;
   headers: { authorization: string };
@@ -77,6 +85,7 @@ export async function loginAs(
     sub: u.userId,
     tid: u.tenantId,
     roles: assigned.map((r) => r.role_key),
+    platformRoles: await listPlatformRolesAsOwner(app.db, u.userId),
     pv: row.perms_version,
     portal: 'internal',
     email: u.email,

@@ -42,9 +42,10 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
 /**
  * Authentication and authorisation for fig's own routes.
  *
- * - onRequest: a `Bearer` token is the ADMIN_TOKEN (automation: ops permissions, no tenant) or a
- *   fig access token (HS256 JWT, key chosen by `kid`, permission version checked in Redis). It
- *   becomes `request.auth`. A token that fails is not an error by itself: legacy-proxied routes
+ * - onRequest: a `Bearer` token is the ADMIN_TOKEN (automation: the `ops` platform role, no tenant)
+ *   or a fig access token (HS256 JWT, key chosen by `kid`, permission version checked in Redis). It
+ *   becomes `request.auth`; permissions are the tenant roles' tenant permissions plus the platform
+ *   roles' (see modules/tenancy/rbac.ts). A token that fails is not an error by itself: legacy-proxied routes
  *   ignore auth entirely (legacy clients send their own tokens).
  * - the guard, in the same hook (before the body is parsed): a route with `config.permission`
  *   needs `request.auth` (401 problem) holding that permission (403 problem); `config.public`
@@ -74,14 +75,15 @@ export const authPlugin = fp<{ config: Config }>(
     let adminPermissions: Set<string> | undefined;
     const adminContext = (): AuthContext => {
       adminPermissions ??= new Set([
-        ...rbac.permissionsFor(['ops']),
+        ...rbac.permissionsFor([], ['ops']),
         ...[...rbac.allPermissions()].filter((p) => p.startsWith('routes.')),
       ]);
       return {
         kind: 'admin-token',
         userId: 'admin-token',
         actor: 'admin-token',
-        roles: ['ops'],
+        roles: [],
+        platformRoles: ['ops'],
         permissions: adminPermissions,
         portal: 'internal',
       };
@@ -108,7 +110,8 @@ export const authPlugin = fp<{ config: Config }>(
           actor: claims.email,
           tenantId: claims.tid,
           roles: claims.roles,
-          permissions: rbac.permissionsFor(claims.roles),
+          platformRoles: claims.platformRoles,
+          permissions: rbac.permissionsFor(claims.roles, claims.platformRoles),
           portal: claims.portal,
         };
       } catch (err) {

@@ -18,13 +18,18 @@ let OTHER_TENANT: string;
 let app: FastifyInstance;
 
 const sessions = new Map<string, { authorization: string }>();
-/** Bearer headers of a real member of the tenant with these roles (test/auth loginAs), one per role set. */
+/**
+ * Bearer headers of a real member of the tenant with these roles (test/auth loginAs), one per role
+ * set. `ops` is a platform role: granted to the user, not inside the tenant.
+ */
 async function as(roles: string[], tenantId = TENANT) {
   const key = `${tenantId}:${roles.join('+')}`;
   let h = sessions.get(key);
   if (!h) {
     const email = `${roles.join('+')}@${tenantId === TENANT ? 'acme' : 'other'}.test`;
-    h = (await loginAs(app, { roles, tenantId, email })).headers;
+    const platformRoles = roles.filter((r) => r === 'ops');
+    const tenantRoles = roles.filter((r) => r !== 'ops');
+    h = (await loginAs(app, { roles: tenantRoles, platformRoles, tenantId, email })).headers;
     sessions.set(key, h);
   }
   return h;

@@ -13,7 +13,10 @@ export interface AuthContext {
   actor: string;
   /** Tenant of this session; undefined only for the admin token. */
   tenantId?: string;
+  /** Tenant roles in `tenantId`. */
   roles: string[];
+  /** Platform roles (granted by a platform operator, never through a tenant). */
+  platformRoles: string[];
   permissions: ReadonlySet<string>;
   portal: 'internal' | 'client';
 }

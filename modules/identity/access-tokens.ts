@@ -13,6 +13,9 @@ export const AccessClaims = z.object({
   sub: z.uuid(),
   tid: z.uuid(),
   roles: z.array(z.string()),
+  /** Platform roles (identity.platform_role_grants), never from a tenant. Required: a token minted
+   * before platform roles existed is refused and the client refreshes into one that has them. */
+  platformRoles: z.array(z.string()),
   pv: z.number().int(),
   portal: z.enum(['internal', 'client']),
   email: z.string(),

@@ -252,6 +252,7 @@ describe('access tokens', () => {
     sub: user.userId,
     tid: user.tenantId,
     roles: ['admin'],
+    platformRoles: [],
     pv: 1,
     portal: 'internal',
     email: user.email,
@@ -567,7 +568,8 @@ describe('seedDemo', () => {
     expect(await count()).toBe(events);
     expect(first.tenants.map((t) => t.slug)).toEqual(['acme', 'globex']);
     const res = await login('admin@acme.test', 'fig-demo-2026');
-    expect(res.json()).toMatchObject({ tenant: { id: DEMO_TENANTS.acme.id }, roles: ['admin', 'ops'] });
+    // Acme's admin is a tenant admin only; ops is a platform role (see platform-roles.test.ts).
+    expect(res.json()).toMatchObject({ tenant: { id: DEMO_TENANTS.acme.id }, roles: ['admin'], platformRoles: [] });
     expect(
       res
         .json()

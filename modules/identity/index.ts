@@ -3,12 +3,14 @@ import type { FigModule } from '../core/module';
 import type { Config } from '../../gateway/config';
 import { tenancyRoutes } from '../tenancy/index';
 import { identityRoutes } from './routes';
+import { platformRoutes } from './platform-routes';
 import { IdentityService, INVITATION_TTL_MS } from './service';
 import { enqueueMessage } from './repo';
 import './tables';
 
 export { seedDemo, DEMO_PASSWORD, DEMO_TENANTS, type DemoSeed } from './seed-demo';
 export { provisionUser, createOrganisation } from './provision';
+export { ensurePlatformRoleAsOwner, listPlatformRolesAsOwner } from './platform-roles';
 export { IdentityService, switchToTenant } from './service';
 export {
   parseJwtKeys,
@@ -23,8 +25,9 @@ export { REFRESH_COOKIE, REFRESH_COOKIE_PATH } from './routes';
 export type { SessionBody, MeBody } from './schema';
 
 /**
- * Registers /api/v1/auth/*, /api/v1/me and the organisation admin API (members, invitations,
- * roles — modules/tenancy routes, given identity's token minting and outbox). Needs the auth
+ * Registers /api/v1/auth/*, /api/v1/me, the organisation admin API (members, invitations,
+ * roles — modules/tenancy routes, given identity's token minting and outbox) and the platform
+ * operator's /_fig/platform/* (platform roles). Needs the auth
  * plugin (gateway/plugins/auth.ts) for app.accessTokens and app.rbac.
  */
 const plugin: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
@@ -37,6 +40,7 @@ const plugin: FastifyPluginAsync<{ config: Config }> = async (app, { config }) =
     log: app.log,
   });
   await app.register(identityRoutes(service, config));
+  await app.register(platformRoutes(service));
   await app.register(
     tenancyRoutes({
       rbac: app.rbac,

@@ -29,6 +29,8 @@ export const MeBody = z.object({
   user: z.object({ id: z.string(), email: z.string(), name: z.string() }),
   tenant: z.object({ id: z.string(), name: z.string(), slug: z.string() }),
   roles: z.array(z.string()),
+  /** Platform roles (ops), granted by a platform operator; they apply in every organisation. */
+  platformRoles: z.array(z.string()),
   permissions: z.array(z.string()),
   tenants: z.array(TenantSummary),
 });

@@ -1,5 +1,6 @@
 import type { Db } from '../core/db';
 import { createOrganisation, provisionUser } from './provision';
+import { ensurePlatformRoleAsOwner } from './platform-roles';
 
 export const DEMO_PASSWORD = 'fig-demo-2026';
 export const DEMO_TENANTS = {
@@ -7,9 +8,11 @@ export const DEMO_TENANTS = {
   globex: { id: '00000000-0000-4000-8000-0000000061b0', name: 'Globex', slug: 'globex' },
 } as const;
 
-const DEMO_USERS: Array<{ email: string; name: string; roles: string[]; globex?: string[] }> = [
-  { email: 'admin@acme.test', name: 'Ada Admin', roles: ['admin', 'ops'], globex: ['admin'] },
-  { email: 'ops@acme.test', name: 'Oscar Ops', roles: ['ops'] },
+// `platform`: platform roles, held across organisations (ops@acme.test is the demo's platform
+// operator; Acme's admin is only a tenant admin, like Globex's).
+const DEMO_USERS: Array<{ email: string; name: string; roles: string[]; globex?: string[]; platform?: string[] }> = [
+  { email: 'admin@acme.test', name: 'Ada Admin', roles: ['admin'], globex: ['admin'] },
+  { email: 'ops@acme.test', name: 'Oscar Ops', roles: [], platform: ['ops'] },
   { email: 'finance@acme.test', name: 'Fiona Finance', roles: ['finance'] },
   { email: 'hr@acme.test', name: 'Harriet HR', roles: ['hr'] },
   { email: 'auditor@acme.test', name: 'Audrey Auditor', roles: ['auditor'] },
@@ -18,7 +21,7 @@ const DEMO_USERS: Array<{ email: string; name: string; roles: string[]; globex?:
 
 export interface DemoSeed {
   tenants: Array<{ id: string; name: string; slug: string }>;
-  users: Array<{ email: string; password: string; roles: string[] }>;
+  users: Array<{ email: string; password: string; roles: string[]; platformRoles: string[] }>;
 }
 
 /**
@@ -31,7 +34,7 @@ export async function seedDemo(db: Db): Promise<DemoSeed> {
     await createOrganisation(db, DEMO_TENANTS.globex),
   ];
   for (const u of DEMO_USERS) {
-    await provisionUser(db, {
+    const user = await provisionUser(db, {
       email: u.email,
       name: u.name,
       password: DEMO_PASSWORD,
@@ -48,9 +51,22 @@ export async function seedDemo(db: Db): Promise<DemoSeed> {
         roles: u.globex,
         actor: 'seed',
       });
+    for (const role of u.platform ?? [])
+      await ensurePlatformRoleAsOwner(db, {
+        userId: user.id,
+        email: u.email,
+        role,
+        actor: 'seed',
+        reason: 'demo platform operator',
+      });
   }
   return {
     tenants,
-    users: DEMO_USERS.map((u) => ({ email: u.email, password: DEMO_PASSWORD, roles: u.roles })),
+    users: DEMO_USERS.map((u) => ({
+      email: u.email,
+      password: DEMO_PASSWORD,
+      roles: u.roles,
+      platformRoles: u.platform ?? [],
+    })),
   };
 }

@@ -15,6 +15,7 @@ import {
 } from '../tenancy/repo';
 import type { Rbac } from '../tenancy/rbac';
 import { permsVersionKey, type AccessTokens } from './access-tokens';
+import { listPlatformRolesAsOwner } from './platform-roles';
 import { LoginThrottle } from './login-throttle';
 import { hashPassword, verifyPassword } from './passwords';
 import * as repo from './repo';
@@ -110,13 +111,20 @@ export class IdentityService {
       );
   }
 
-  private body(user: User, tenants: TenantSummary[], tenant: TenantSummary, expiresIn: number): MeBody {
+  private body(
+    user: User,
+    tenants: TenantSummary[],
+    tenant: TenantSummary,
+    platformRoles: string[],
+    expiresIn: number,
+  ): MeBody {
     return {
       expiresIn,
       user: { id: user.id, email: user.email, name: user.name },
       tenant: { id: tenant.id, name: tenant.name, slug: tenant.slug },
       roles: tenant.roles,
-      permissions: [...this.d.rbac.permissionsFor(tenant.roles)].sort(),
+      platformRoles,
+      permissions: [...this.d.rbac.permissionsFor(tenant.roles, platformRoles)].sort(),
       tenants,
     };
   }
@@ -132,6 +140,8 @@ export class IdentityService {
     if (!tenants.length) throw forbidden('This account is not a member of any organisation');
     const tenant = tenantId ? tenants.find((t) => t.id === tenantId) : tenants[0];
     if (!tenant) throw new AppError('FIG_NOT_A_MEMBER', 403, 'You are not a member of this organisation');
+    // Platform roles come only from platform grants, never from the tenant's role assignments.
+    const platformRoles = await listPlatformRolesAsOwner(this.d.db, user.id);
     const refresh = mintRefreshToken();
     const sessionId = await repo.insertSession(this.d.db, {
       userId: user.id,
@@ -146,12 +156,16 @@ export class IdentityService {
       sub: user.id,
       tid: tenant.id,
       roles: tenant.roles,
+      platformRoles,
       pv: user.perms_version,
       portal: 'internal',
       email: user.email,
     });
     return {
-      body: { accessToken, ...this.body(user, tenants, tenant, this.d.accessTokens.ttlSeconds) },
+      body: {
+        accessToken,
+        ...this.body(user, tenants, tenant, platformRoles, this.d.accessTokens.ttlSeconds),
+      },
       refreshToken: refresh.token,
       sessionId,
     };
@@ -321,7 +335,7 @@ export class IdentityService {
         'You are no longer a member of this organisation: sign in again',
       );
     const expiresIn = expiresAt ? Math.max(0, Math.floor(expiresAt - Date.now() / 1000)) : 0;
-    return this.body(user, tenants, { ...tenant, roles: auth.roles }, expiresIn);
+    return this.body(user, tenants, { ...tenant, roles: auth.roles }, auth.platformRoles, expiresIn);
   }
 
   /** Always "accepted" (no account enumeration); queues a reset link when the account exists. */

@@ -71,3 +71,34 @@ declare module '../core/database' {
     'identity.outbox': OutboxTable;
   }
 }
+
+/** identity.platform_role_grants: platform roles (ops) keyed by user, never by tenant (owner-only). */
+export interface PlatformRoleGrantTable {
+  user_id: string;
+  role_key: string;
+  granted_by: string | null;
+  granted_by_actor: string;
+  reason: string;
+  created_at: CreatedAt;
+}
+/** identity.platform_role_events: append-only record of every platform grant and revoke. */
+export interface PlatformRoleEventTable {
+  id: Generated<string>;
+  user_id: string;
+  email: string;
+  role_key: string;
+  action: 'grant' | 'revoke';
+  actor: string;
+  actor_id: string | null;
+  reason: string;
+  request_id: string | null;
+  ip: string | null;
+  created_at: CreatedAt;
+}
+
+declare module '../core/database' {
+  interface Database {
+    'identity.platform_role_grants': PlatformRoleGrantTable;
+    'identity.platform_role_events': PlatformRoleEventTable;
+  }
+}

@@ -45,10 +45,23 @@ const toMember = (m: repo.MemberRow): Member => ({ ...m, createdAt: m.createdAt.
 
 /** Members, roles and invitations of an organisation. */
 export function tenancyRoutes(deps: TenancyDeps): FastifyPluginAsync {
+  // Only tenant roles are granted inside an organisation: a platform role (ops) acts on every
+  // tenant's traffic and is granted by a platform operator alone (/_fig/platform/grants).
   const checkRoles = (roles: string[]) => {
-    const errors: FieldError[] = roles.flatMap((r, i) =>
-      deps.rbac.hasRole(r) ? [] : [{ path: `body.roles[${i}]`, message: `unknown role ${r}` }],
-    );
+    const errors: FieldError[] = roles.flatMap((r, i): FieldError[] => {
+      const scope = deps.rbac.scopeOf(r);
+      if (scope === 'tenant') return [];
+      const path = `body.roles[${i}]`;
+      return scope === 'platform'
+        ? [
+            {
+              path,
+              code: 'platform_role',
+              message: `${r} is a platform role: only a platform operator grants it, never an organisation`,
+            },
+          ]
+        : [{ path, message: `unknown role ${r}` }];
+    });
     if (errors.length) throw badRequest(`${errors.length} invalid field(s)`, errors, 'FIG_VALIDATION');
     return [...new Set(roles)].sort();
   };
@@ -77,13 +90,13 @@ export function tenancyRoutes(deps: TenancyDeps): FastifyPluginAsync {
       {
         schema: {
           tags: ['tenancy'],
-          summary: 'Roles and their permission keys',
+          summary: 'Tenant roles (the ones an organisation grants) and their permission keys',
           response: { 200: RoleList },
         },
       },
       async (request) => {
         requireAuth(request);
-        return deps.rbac.listRoles();
+        return deps.rbac.listRoles('tenant');
       },
     );
 

@@ -10,6 +10,7 @@ export const Role = z.object({
   key: z.string(),
   name: z.string(),
   description: z.string(),
+  scope: z.enum(['tenant', 'platform']),
   permissions: z.array(z.string()),
 });
 export const RoleList = z.array(Role);

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { buildTestApp, TEST_ADMIN_TOKEN } from '../../test/helpers';
 import { createUserWithRoles, loginAs } from '../../test/auth';
 
-const ROLES = ['admin', 'hr', 'manager', 'finance', 'auditor', 'readonly', 'ops'];
+const ROLES = ['admin', 'hr', 'manager', 'finance', 'auditor', 'readonly'];
 
 const problem = (res: LightMyRequestResponse) => {
   const { instance: _i, request_id: _r, ...rest } = res.json() as Record<string, unknown>;
@@ -38,12 +38,16 @@ describe('permission guard over the route registry', () => {
     const tenantId = (await loginAs(app, { roles: ['admin'] })).tenantId;
     const tokens: Record<string, Record<string, string>> = {};
     for (const role of ROLES) tokens[role] = (await loginAs(app, { roles: [role], tenantId })).headers;
+    // ops is a platform role: granted to the user, not in the tenant.
+    tokens['platform ops'] = (await loginAs(app, { roles: [], platformRoles: ['ops'], tenantId })).headers;
     tokens['admin-token'] = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
     const allowed = (role: string, permission: string) =>
       role === 'admin-token'
         ? ['routes.read', 'routes.flip', 'routes.override', 'parity.read'].includes(permission) ||
-          app.rbac.permissionsFor(['ops']).has(permission)
-        : app.rbac.permissionsFor([role]).has(permission);
+          app.rbac.permissionsFor([], ['ops']).has(permission)
+        : role === 'platform ops'
+          ? app.rbac.permissionsFor([], ['ops']).has(permission)
+          : app.rbac.permissionsFor([role]).has(permission);
     const mismatches: string[] = [];
     for (const route of app.guardedRoutes) {
       const url = route.url

@@ -9,15 +9,19 @@ export interface OrganisationTable {
   slug: string;
   created_at: CreatedAt;
 }
+/** Where a role or permission applies: inside one organisation, or across the platform. */
+export type RoleScope = 'tenant' | 'platform';
 export interface RoleTable {
   key: string;
   name: string;
   description: string;
   position: number;
+  scope: ColumnType<RoleScope, RoleScope | undefined, RoleScope>;
 }
 export interface PermissionTable {
   key: string;
   description: string;
+  scope: ColumnType<RoleScope, RoleScope | undefined, RoleScope>;
 }
 export interface RolePermissionTable {
   role_key: string;

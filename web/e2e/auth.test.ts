@@ -63,6 +63,9 @@ describe('sign-in and role-based screens in a real browser', () => {
     await page.getByRole('button', { name: 'Invite user…' }).click();
     const dialog = page.locator('dialog[open]');
     await dialog.getByLabel('Email').fill('new.analyst@acme.test');
+    // Only tenant roles are offered: ops is a platform role no organisation grants.
+    await dialog.locator('label.role-option').first().waitFor();
+    expect(await dialog.locator('label.role-option').evaluateAll((ls) => ls.map((l) => l.getAttribute('data-role')))).toEqual(['admin', 'hr', 'manager', 'finance', 'auditor', 'readonly']);
     await dialog.locator('label.role-option', { hasText: 'auditor' }).locator('input').check();
     await dialog.getByRole('button', { name: 'Send invitation' }).click();
     await dialog.locator('.notice-success').waitFor();
@@ -99,19 +102,21 @@ describe('sign-in and role-based screens in a real browser', () => {
     await signIn(page, demo.url, 'ops@acme.test', DEMO_PASSWORD);
     await page.locator('.routes-table').waitFor();
 
-    // A role change revokes the access token in memory (401); the SPA refreshes once and retries.
-    await setRoles(['ops', 'auditor']);
+    // ops is ops@acme.test's platform role; Acme's admin edits only its tenant roles. A role change
+    // revokes the access token in memory (401); the SPA refreshes once and retries.
+    await setRoles(['auditor']);
     const history = page.waitForResponse((r) => r.url().includes('/_fig/route-changes') && r.status() === 200);
     await page.locator('tr[data-route="GET /api/v1/admin/revenue-bands"] td.route-cell').click();
     await history;
     await page.locator('.history-filter').waitFor();
     await page.locator('[data-testid="user-menu"]').click();
     await page.locator('.menu .badge', { hasText: 'auditor' }).waitFor();
+    expect(await page.locator('[data-testid="platform-role"]').textContent()).toBe('ops (platform)');
     await page.keyboard.press('Escape');
 
     // Without the refresh cookie the retry cannot happen: back to the login page, saying why.
     await page.context().clearCookies();
-    await setRoles(['ops']);
+    await setRoles([]);
     await page.locator('tr[data-route="PUT /api/v1/admin/revenue-bands"] td.route-cell').click();
     await page.locator('.login-card').waitFor();
     expect(await page.locator('.notice').textContent()).toBe('Your session ended. Sign in again to continue.');

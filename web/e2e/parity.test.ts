@@ -263,7 +263,7 @@ describe('finance parity flow in a real browser', () => {
   });
 
   it('a user without parity.signoff sees the sign-off disabled, and the API refuses it', async () => {
-    const ops = await loginAs(app, { roles: ['ops'], tenantId: ACME });
+    const ops = await loginAs(app, { roles: [], platformRoles: ['ops'], tenantId: ACME });
     const created = await app.inject({
       method: 'POST',
       url: '/api/v1/parity/reports',

@@ -1,5 +1,8 @@
 import { Link } from './router';
 
+/** Platform permissions (route table, platform roles) come from platform roles, which no organisation grants. */
+const isPlatformPermission = (permission: string) => permission.startsWith('routes.') || permission.startsWith('platform.');
+
 /** Shown when the signed-in user's roles do not grant the screen's permission. */
 export function NotAllowedPage({ permission }: { permission: string }) {
   return (
@@ -7,7 +10,10 @@ export function NotAllowedPage({ permission }: { permission: string }) {
       <div className="state state-error" data-testid="not-allowed">
         <div className="state-title">Not allowed</div>
         <div className="state-text">
-          Your roles do not include the <code>{permission}</code> permission this page needs. Ask an administrator of your organisation for access.
+          Your roles do not include the <code>{permission}</code> permission this page needs.{' '}
+          {isPlatformPermission(permission)
+            ? 'It comes with the ops platform role, which only a platform operator grants (not an administrator of your organisation).'
+            : 'Ask an administrator of your organisation for access.'}
         </div>
         <Link to="/" className="btn btn-secondary btn-sm">
           Go to your start page

@@ -46,6 +46,8 @@ export interface SessionPayload {
   user: { id: string; email: string; name: string };
   tenant: { id: string; name: string; slug: string } | null;
   roles: string[];
+  /** Platform roles (ops): granted by a platform operator, the same in every organisation. */
+  platformRoles: string[];
   permissions: string[];
   tenants: { id: string; name: string; slug: string; roles: string[] }[];
 }

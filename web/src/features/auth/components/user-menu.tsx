@@ -67,6 +67,11 @@ export function UserMenu() {
                   {r}
                 </span>
               ))}
+              {s.platformRoles.map((r) => (
+                <span key={`platform:${r}`} className="badge badge-neutral" title="Platform role: granted by a platform operator, the same in every organisation" data-testid="platform-role">
+                  {r} (platform)
+                </span>
+              ))}
             </div>
           </div>
           {s.tenants.length > 1 && (

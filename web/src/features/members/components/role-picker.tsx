@@ -1,12 +1,12 @@
 import type { Role } from '../types';
 
-/** Checkboxes for roles, each with the permissions it grants as a hint. */
+/** Checkboxes for tenant roles, each with the permissions it grants as a hint. Platform roles (ops) are never offered: no organisation grants them. */
 export function RolePicker({ roles, value, onChange }: { roles: Role[]; value: string[]; onChange: (v: string[]) => void }) {
   return (
     <fieldset className="role-picker">
       <legend>Roles</legend>
-      {roles.map((r) => (
-        <label key={r.key} className="check role-option">
+      {roles.filter((r) => r.scope === 'tenant').map((r) => (
+        <label key={r.key} className="check role-option" data-role={r.key}>
           <input type="checkbox" checked={value.includes(r.key)} onChange={(e) => onChange(e.target.checked ? [...value, r.key] : value.filter((k) => k !== r.key))} />
           <span>
             <strong>{r.name || r.key}</strong>
