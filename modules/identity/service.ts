@@ -60,7 +60,7 @@ const refreshInvalid = () => new AppError('FIG_REFRESH_INVALID', 401, 'The sessi
 const tokenInvalid = () =>
   badRequest('The link is invalid, expired or was already used', [], 'FIG_TOKEN_INVALID');
 const weakPassword = (message: string) =>
-  badRequest('The password cannot be used', [{ path: 'body.password', message }], 'FIG_VALIDATION');
+  badRequest('1 invalid field(s)', [{ path: 'body.password', message }], 'FIG_VALIDATION');
 
 const RESET_TTL_MS = 60 * 60 * 1000;
 const VERIFY_TTL_MS = 24 * 60 * 60 * 1000;
