@@ -114,9 +114,10 @@ export class IdentityService {
         'EX',
         this.d.config.ACCESS_TOKEN_TTL_S + 60,
       )
-      .catch((err: Error) =>
-        this.d.log.warn({ err: err.message, userId }, 'could not publish permission version'),
-      );
+      .catch((err: Error) => {
+        this.d.onRedisFallback?.('revocation_publish', 'skipped');
+        this.d.log.warn({ err: err.message, userId }, 'could not publish permission version');
+      });
   }
 
   private body(user: User, tenants: TenantSummary[], tenant: TenantSummary, expiresIn: number): MeBody {
