@@ -1,11 +1,17 @@
 import { useState } from 'react';
 
+// The token taken from the fragment, kept for the page it was on: the fragment is gone after the
+// first read, and React may call a state initializer twice (StrictMode in development).
+let taken: { path: string; token: string } | undefined;
+
 /** Read `#token=…` once and take it out of the address bar (and so out of history and bookmarks). */
 function takeToken(): string {
-  const params = new URLSearchParams(window.location.hash.replace(/^#/, ''));
-  const token = params.get('token') ?? '';
-  if (window.location.hash) window.history.replaceState(window.history.state, '', window.location.pathname);
-  return token;
+  const { hash, pathname } = window.location;
+  if (hash) {
+    taken = { path: pathname, token: new URLSearchParams(hash.replace(/^#/, '')).get('token') ?? '' };
+    window.history.replaceState(window.history.state, '', pathname);
+  }
+  return taken?.path === pathname ? taken.token : '';
 }
 
 /**
