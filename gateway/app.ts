@@ -13,6 +13,7 @@ import { staticPlugin } from './plugins/static';
 import { routeTablePlugin, routingPlugin } from './routing';
 import { modules as defaultModules } from './modules';
 import type { FigModule } from '../modules/core/module';
+import { redactUrlSecrets } from '../modules/identity/index';
 
 export interface BuildOptions {
   /** Override the hosted modules (tests register deliberately slow or failing ones). */
@@ -57,7 +58,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       reply.header('x-request-id', request.id);
       const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 400;
       const code = FRAMEWORK_CODES[err.code] ?? 'FIG_BAD_REQUEST';
-      request.log.info({ method: request.method, url: request.url, statusCode: status, code }, 'request refused before routing');
+      request.log.info({ method: request.method, url: redactUrlSecrets(request.url), statusCode: status, code }, 'request refused before routing');
       const detail = code === 'FIG_BAD_URL' ? 'The request path is not valid percent-encoded UTF-8' : err.message;
       sendProblem(request, reply, status, code, detail);
     },
@@ -77,7 +78,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     request.log.info(
       {
         method: request.method,
-        url: request.url,
+        url: redactUrlSecrets(request.url),
         statusCode: reply.statusCode,
         // Routed requests carry routeKey/routeMode in their child logger already (gateway/routing);
         // an unmatched path only has the proxy's 'UNMATCHED' key.

@@ -10,9 +10,9 @@ import {
   parseJwtKeys,
   registerAccessTokens,
   TokenRejected,
-  permsVersionKey,
   type AccessTokens,
 } from '../../modules/identity/access-tokens';
+import { isAccessRevoked } from '../../modules/identity/revocation';
 import { Rbac } from '../../modules/tenancy/rbac';
 
 export interface GuardedRoute {
@@ -43,7 +43,8 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
  * Authentication and authorisation for fig's own routes.
  *
  * - onRequest: a `Bearer` token is the ADMIN_TOKEN (automation: the `ops` platform role, no tenant)
- *   or a fig access token (HS256 JWT, key chosen by `kid`, permission version checked in Redis). It
+ *   or a fig access token (HS256 JWT, key chosen by `kid`; permission version and session revocation
+ *   checked in Redis, in Postgres when Redis is down — modules/identity/revocation.ts). It
  *   becomes `request.auth`; permissions are the tenant roles' tenant permissions plus the platform
  *   roles' (see modules/tenancy/rbac.ts). A token that fails is not an error by itself: legacy-proxied routes
  *   ignore auth entirely (legacy clients send their own tokens).
@@ -96,13 +97,17 @@ export const authPlugin = fp<{ config: Config }>(
       }
       try {
         const claims = accessTokens.verify(token);
-        const current = await app.redis
-          .get(permsVersionKey(config.REDIS_PREFIX, claims.sub))
-          .catch((err: Error) => {
-            request.log.warn({ err: err.message }, 'permission version check skipped: redis unavailable');
-            return null;
-          });
-        if (current !== null && Number(current) > claims.pv) throw new TokenRejected('revoked');
+        const revoked = await isAccessRevoked(
+          {
+            redis: app.redis,
+            db: app.db,
+            prefix: config.REDIS_PREFIX,
+            log: request.log,
+            onFallback: (check, outcome) => app.metrics.authRedisFallbacks.inc({ check, outcome }),
+          },
+          claims,
+        );
+        if (revoked) throw new TokenRejected('revoked');
         request.authExpiresAt = claims.exp;
         request.auth = {
           kind: 'user',

@@ -11,6 +11,8 @@ export interface FigMetrics {
   upstreamLatency: Histogram<'route_key' | 'status'>;
   routeFlips: Counter<'from' | 'to'>;
   killSwitch: Counter<string>;
+  /** Sign-in throttle and token revocation checks that could not use Redis (docs/security.md). */
+  authRedisFallbacks: Counter<'check' | 'outcome'>;
 }
 
 declare module 'fastify' {
@@ -69,6 +71,12 @@ export const metricsPlugin = fp(
         registers: [registry],
       }),
       killSwitch: new Counter({ name: 'fig_kill_switch_total', help: 'Kill switch activations through this gateway process', registers: [registry] }),
+      authRedisFallbacks: new Counter({
+        name: 'fig_auth_redis_fallbacks_total',
+        help: 'Security checks that could not use Redis, by check and what fig did instead (refused, database, skipped)',
+        labelNames: ['check', 'outcome'],
+        registers: [registry],
+      }),
     };
     new Gauge({
       name: 'fig_routes',

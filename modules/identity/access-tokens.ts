@@ -8,9 +8,13 @@ export interface JwtKey {
   secret: string;
 }
 
-/** Claims of a fig access token. `pv` is the user's permission version at issue time. */
+/**
+ * Claims of a fig access token. `pv` is the user's permission version at issue time; `sid` the
+ * session family it was issued for (logout and refresh-token reuse end it).
+ */
 export const AccessClaims = z.object({
   sub: z.uuid(),
+  sid: z.uuid().optional(),
   tid: z.uuid(),
   roles: z.array(z.string()),
   /** Platform roles (identity.platform_role_grants), never from a tenant. Required: a token minted

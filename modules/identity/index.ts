@@ -6,6 +6,7 @@ import { identityRoutes } from './routes';
 import { platformRoutes } from './platform-routes';
 import { IdentityService, INVITATION_TTL_MS } from './service';
 import { enqueueMessage } from './repo';
+import { purgeLinkTokensJob } from './jobs';
 import './tables';
 
 export { seedDemo, DEMO_PASSWORD, DEMO_TENANTS, type DemoSeed } from './seed-demo';
@@ -21,7 +22,10 @@ export {
   type AccessClaims,
 } from './access-tokens';
 export { hashPassword, verifyPassword } from './passwords';
-export { REFRESH_COOKIE, REFRESH_COOKIE_PATH } from './routes';
+export { REFRESH_COOKIE, REFRESH_COOKIE_PATH, DEVICE_COOKIE } from './routes';
+export { isAccessRevoked, sessionRevokedKey, type RedisFallback } from './revocation';
+export { redactUrlSecrets } from './secret-tokens';
+export { purgeLinkTokensJob } from './jobs';
 export type { SessionBody, MeBody } from './schema';
 
 /**
@@ -38,6 +42,7 @@ const plugin: FastifyPluginAsync<{ config: Config }> = async (app, { config }) =
     accessTokens: app.accessTokens,
     rbac: app.rbac,
     log: app.log,
+    onRedisFallback: (check, outcome) => app.metrics.authRedisFallbacks.inc({ check, outcome }),
   });
   await app.register(identityRoutes(service, config));
   await app.register(platformRoutes(service));
@@ -54,4 +59,4 @@ const plugin: FastifyPluginAsync<{ config: Config }> = async (app, { config }) =
 };
 
 /** Identity + tenancy: users, sessions, organisations, memberships, roles, invitations. */
-export const identityModule: FigModule = { name: 'identity', plugin };
+export const identityModule: FigModule = { name: 'identity', plugin, jobs: [purgeLinkTokensJob] };

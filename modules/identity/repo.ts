@@ -51,6 +51,28 @@ export async function bumpPermsVersionAsOwner(db: Executor, userId: string): Pro
   return row.perms_version;
 }
 
+/** Postgres answer to "was this access token revoked" (used when Redis is unavailable). */
+export async function isAccessRevokedInDb(
+  db: Executor,
+  claims: { sub: string; pv: number; sid?: string | undefined },
+): Promise<boolean> {
+  const user = await db
+    .selectFrom('identity.users')
+    .select('perms_version')
+    .where('id', '=', claims.sub)
+    .executeTakeFirst();
+  if (!user || user.perms_version > claims.pv) return true;
+  if (!claims.sid) return false;
+  const ended = await db
+    .selectFrom('identity.user_sessions')
+    .select('id')
+    .where('family_id', '=', claims.sid)
+    .where('revoked_at', 'is not', null)
+    .limit(1)
+    .executeTakeFirst();
+  return ended !== undefined;
+}
+
 export interface AuthEventInput {
   type:
     | 'login_success'
@@ -172,6 +194,32 @@ export async function insertActionToken(
     .execute();
 }
 
+/**
+ * A reset token for the active account with this email, in one statement that inserts nothing
+ * when there is none: both answers to a reset request run the same queries.
+ */
+export async function insertResetTokenForEmail(
+  db: Executor,
+  t: { email: string; tokenHash: string; expiresAt: Date },
+): Promise<void> {
+  await db
+    .insertInto('identity.action_tokens')
+    .columns(['user_id', 'purpose', 'token_hash', 'expires_at'])
+    .expression(
+      db
+        .selectFrom('identity.users')
+        .select([
+          'id',
+          sql.lit('reset_password').as('purpose'),
+          sql`${t.tokenHash}::text`.as('token_hash'),
+          sql`${t.expiresAt}::timestamptz`.as('expires_at'),
+        ])
+        .where('email', '=', t.email.toLowerCase())
+        .where('disabled_at', 'is', null),
+    )
+    .execute();
+}
+
 /** Use a single-use token: atomically marks it used; undefined when unknown, used, expired or of another purpose. */
 export async function consumeActionToken(
   db: Executor,
@@ -210,4 +258,35 @@ export async function enqueueMessage(db: Executor, m: OutboxMessage): Promise<vo
       payload: JSON.stringify(m.payload ?? {}),
     })
     .execute();
+}
+
+/** How long each kind of link mail stays useful; after that (or once sent) its token is purged. */
+export const LINK_MAIL_TTL_MS: Record<string, number> = {
+  password_reset: 60 * 60 * 1000,
+  verify_email: 24 * 60 * 60 * 1000,
+  invitation: 7 * 24 * 60 * 60 * 1000,
+};
+
+/**
+ * Remove link tokens from outbox rows that were delivered or whose link expired: the body keeps
+ * its text with the token replaced, the payload loses any `token`. Idempotent; returns rows changed.
+ */
+export async function purgeOutboxLinkTokens(db: Executor, now: Date): Promise<number> {
+  let changed = 0;
+  for (const [kind, ttl] of Object.entries(LINK_MAIL_TTL_MS)) {
+    const res = await db
+      .updateTable('identity.outbox')
+      .set({
+        body: sql`regexp_replace(body, '([?#]token=)[A-Za-z0-9_.-]+', '\\1(removed)', 'g')`,
+        payload: sql`payload - 'token'`,
+      })
+      .where('kind', '=', kind)
+      .where((eb) =>
+        eb.or([eb('sent_at', 'is not', null), eb('created_at', '<', new Date(now.getTime() - ttl))]),
+      )
+      .where((eb) => eb.or([eb('body', '~', '[?#]token=[A-Za-z0-9_-]'), sql<boolean>`payload ? 'token'`]))
+      .executeTakeFirst();
+    changed += Number(res.numUpdatedRows);
+  }
+  return changed;
 }

@@ -18,6 +18,9 @@ import {
 
 export const REFRESH_COOKIE = 'fig_refresh';
 export const REFRESH_COOKIE_PATH = '/api/v1/auth';
+/** Device cookie: marks a browser that signed in to an account before (own failed-sign-in budget). */
+export const DEVICE_COOKIE = 'fig_device';
+const DEVICE_COOKIE_MAX_AGE_S = 180 * 24 * 3600;
 
 /** The caller, or a 401 naming why their token was refused. */
 function requireAuth(request: FastifyRequest): AuthContext {
@@ -47,6 +50,11 @@ export function identityRoutes(service: IdentityService, config: Config): Fastif
       ...cookieOptions,
       maxAge: config.REFRESH_TOKEN_TTL_S,
     });
+    if (issued.deviceToken)
+      reply.setCookie(DEVICE_COOKIE, issued.deviceToken, {
+        ...cookieOptions,
+        maxAge: DEVICE_COOKIE_MAX_AGE_S,
+      });
     reply.header('cache-control', 'no-store');
     return issued.body;
   };
@@ -56,9 +64,13 @@ export function identityRoutes(service: IdentityService, config: Config): Fastif
 
   return async (app) => {
     const r = app.withTypeProvider<ZodTypeProvider>();
-    // 429 lockout problems carry Retry-After.
+    // 429 lockout and 503 throttle-unavailable problems carry Retry-After.
     app.addHook('onSend', async (_request, reply, payload) => {
-      if (reply.statusCode === 429 && !reply.hasHeader('retry-after') && typeof payload === 'string') {
+      if (
+        (reply.statusCode === 429 || reply.statusCode === 503) &&
+        !reply.hasHeader('retry-after') &&
+        typeof payload === 'string'
+      ) {
         const m = /"retryAfter":(\d+)/.exec(payload);
         if (m) reply.header('retry-after', m[1]);
       }
@@ -76,7 +88,8 @@ export function identityRoutes(service: IdentityService, config: Config): Fastif
           response: { 200: SessionBody },
         },
       },
-      async (request, reply) => sendSession(reply, await service.login(request.body, meta(request))),
+      async (request, reply) =>
+        sendSession(reply, await service.login(request.body, meta(request), request.cookies[DEVICE_COOKIE])),
     );
 
     r.post(

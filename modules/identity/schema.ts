@@ -1,11 +1,13 @@
 import { z } from 'zod';
-import { MIN_PASSWORD_LENGTH } from './passwords';
+import { isCommonPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './passwords';
 
 const Email = z.string().trim().toLowerCase().pipe(z.email().max(320));
+/** A new password: 12 to 128 characters, not a common one (the account's own email/name: service). */
 const Password = z
   .string()
   .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
-  .max(512);
+  .max(MAX_PASSWORD_LENGTH, `must be at most ${MAX_PASSWORD_LENGTH} characters`)
+  .refine((p) => !isCommonPassword(p), 'is a commonly used password: choose one that is harder to guess');
 
 export const LoginBody = z.object({
   email: Email,

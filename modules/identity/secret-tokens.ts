@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export type TokenPurpose = 'invitation' | 'verify_email' | 'reset_password' | 'refresh';
+export type TokenPurpose = 'invitation' | 'verify_email' | 'reset_password' | 'refresh' | 'device';
 
 /** sha256 hex: how every secret token is stored (the token itself is never stored). */
 export function sha256(text: string): string {
@@ -43,4 +43,43 @@ export function checkSignedToken(
 export function mintRefreshToken(): { token: string; hash: string } {
   const token = randomBytes(32).toString('base64url');
   return { token, hash: sha256(token) };
+}
+
+/**
+ * Device cookie for one account (OWASP "device cookie"): `<random>.<hmac(email, random)>`. A
+ * browser that signed in to an account keeps it; its random part names the device, which gets its
+ * own failed-sign-in budget so strangers' failures never lock that browser out.
+ */
+export function mintDeviceToken(secret: string, email: string): string {
+  const body = randomBytes(24).toString('base64url');
+  return `${body}.${mac(secret, 'device', `${email}:${body}`).toString('base64url')}`;
+}
+
+/** The device id of a device cookie issued for this email under one of the secrets, else undefined. */
+export function checkDeviceToken(
+  secrets: readonly string[],
+  email: string,
+  token: string,
+): string | undefined {
+  const m = /^([A-Za-z0-9_-]{32})\.([A-Za-z0-9_-]{22})$/.exec(token);
+  if (!m) return undefined;
+  const given = Buffer.from(m[2]!, 'base64url');
+  for (const s of secrets) {
+    const expected = mac(s, 'device', `${email}:${m[1]!}`);
+    if (given.length === expected.length && timingSafeEqual(given, expected)) return m[1];
+  }
+  return undefined;
+}
+
+// SPA pages that receive a mailed token. Links carry it in the fragment (never sent to a server),
+// but an old mail or a hand-edited link may still put it in the query string.
+const LINK_PAGES = /^(\/app\/(?:reset-password|verify-email|accept-invitation))\?[^#]*/;
+const TOKEN_PARAM = /([?&](?:token|refresh_token|access_token)=)[^&#]*/gi;
+
+/**
+ * A request URL fit for logs: the query string of the link pages is dropped, and token-like
+ * query parameters of any other URL are masked.
+ */
+export function redactUrlSecrets(url: string): string {
+  return url.replace(LINK_PAGES, '$1?[redacted]').replace(TOKEN_PARAM, '$1[redacted]');
 }

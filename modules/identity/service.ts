@@ -16,12 +16,15 @@ import {
 import type { Rbac } from '../tenancy/rbac';
 import { permsVersionKey, type AccessTokens } from './access-tokens';
 import { listPlatformRolesAsOwner } from './platform-roles';
-import { LoginThrottle } from './login-throttle';
-import { hashPassword, verifyPassword } from './passwords';
+import { LoginThrottle, type Lock } from './login-throttle';
+import { hashPassword, passwordRefusal, verifyPassword } from './passwords';
 import * as repo from './repo';
+import { sessionRevokedKey, type RedisFallback } from './revocation';
 import type { MeBody, SessionBody } from './schema';
 import {
+  checkDeviceToken,
   checkSignedToken,
+  mintDeviceToken,
   mintRefreshToken,
   mintSignedToken,
   sha256,
@@ -38,6 +41,8 @@ export interface RequestMeta {
 export interface IssuedSession {
   body: SessionBody;
   refreshToken: string;
+  /** Device cookie to (re)set after a password sign-in. */
+  deviceToken?: string;
 }
 
 export interface IdentityDeps {
@@ -47,12 +52,16 @@ export interface IdentityDeps {
   accessTokens: AccessTokens;
   rbac: Rbac;
   log: FastifyBaseLogger;
+  /** Counts security checks that could not use Redis (a Prometheus counter in the app). */
+  onRedisFallback?: RedisFallback;
 }
 
 const invalidCredentials = () => new AppError('FIG_INVALID_CREDENTIALS', 401, 'Email or password is wrong');
 const refreshInvalid = () => new AppError('FIG_REFRESH_INVALID', 401, 'The session has ended: sign in again');
 const tokenInvalid = () =>
   badRequest('The link is invalid, expired or was already used', [], 'FIG_TOKEN_INVALID');
+const weakPassword = (message: string) =>
+  badRequest('1 invalid field(s)', [{ path: 'body.password', message }], 'FIG_VALIDATION');
 
 const RESET_TTL_MS = 60 * 60 * 1000;
 const VERIFY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -106,9 +115,10 @@ export class IdentityService {
         'EX',
         this.d.config.ACCESS_TOKEN_TTL_S + 60,
       )
-      .catch((err: Error) =>
-        this.d.log.warn({ err: err.message, userId }, 'could not publish permission version'),
-      );
+      .catch((err: Error) => {
+        this.d.onRedisFallback?.('revocation_publish', 'skipped');
+        this.d.log.warn({ err: err.message, userId }, 'could not publish permission version');
+      });
   }
 
   private body(
@@ -143,9 +153,10 @@ export class IdentityService {
     // Platform roles come only from platform grants, never from the tenant's role assignments.
     const platformRoles = await listPlatformRolesAsOwner(this.d.db, user.id);
     const refresh = mintRefreshToken();
+    const family = familyId ?? randomUUID();
     const sessionId = await repo.insertSession(this.d.db, {
       userId: user.id,
-      familyId: familyId ?? randomUUID(),
+      familyId: family,
       tokenHash: refresh.hash,
       tenantId: tenant.id,
       expiresAt: new Date(Date.now() + this.d.config.REFRESH_TOKEN_TTL_S * 1000),
@@ -154,6 +165,7 @@ export class IdentityService {
     });
     const accessToken = this.d.accessTokens.sign({
       sub: user.id,
+      sid: family,
       tid: tenant.id,
       roles: tenant.roles,
       platformRoles,
@@ -171,22 +183,43 @@ export class IdentityService {
     };
   }
 
+  /**
+   * Password sign-in. The attempt is counted (atomically, across processes) before the password
+   * is verified; see LoginThrottle for the buckets. `deviceToken` is the browser's device cookie.
+   * Without Redis there is no brute-force limit, so sign-in fails closed (503) until it is back.
+   */
   async login(
     input: { email: string; password: string; tenantId?: string },
     meta: RequestMeta,
+    deviceToken?: string,
   ): Promise<IssuedSession> {
     const email = input.email.toLowerCase();
     const ip = meta.ip ?? 'unknown';
-    const lock = await this.throttle.check(email, ip);
-    if (lock.locked) {
-      await repo.insertAuthEvent(this.d.db, {
-        type: 'login_locked',
-        email,
-        ip: meta.ip,
-        userAgent: meta.userAgent,
-        detail: { scope: lock.scope },
-      });
-      const seconds = Math.ceil(lock.retryAfterMs / 1000);
+    const deviceId = deviceToken ? checkDeviceToken(this.secrets(), email, deviceToken) : undefined;
+    const attempt = await this.throttle.reserve(email, ip, deviceId).catch((err: Error) => {
+      this.d.onRedisFallback?.('login_throttle', 'refused');
+      this.d.log.error({ err: err.message }, 'sign-in refused: login throttle unavailable (redis)');
+      throw new AppError(
+        'FIG_AUTH_UNAVAILABLE',
+        503,
+        'Sign-in is unavailable for a moment; try again shortly',
+        [],
+        {
+          retryAfter: 30,
+        },
+      );
+    });
+    if (!attempt.allowed) {
+      if (attempt.newLock) await this.lockedOut(email, meta, attempt.newLock);
+      else
+        await repo.insertAuthEvent(this.d.db, {
+          type: 'login_locked',
+          email,
+          ip: meta.ip,
+          userAgent: meta.userAgent,
+          detail: { scope: attempt.scope },
+        });
+      const seconds = Math.ceil(attempt.retryAfterMs / 1000);
       throw new AppError('FIG_LOGIN_LOCKED', 429, `Too many failed sign-ins; try again in ${seconds} s`, [], {
         retryAfter: seconds,
       });
@@ -194,7 +227,10 @@ export class IdentityService {
     const user = await repo.findUserByEmailAsOwner(this.d.db, email);
     const ok = await verifyPassword(user?.password_hash, input.password);
     if (!ok || !user) {
-      const locked = await this.throttle.fail(email, ip);
+      const locks = await this.throttle.fail(email, ip, deviceId).catch((err: Error) => {
+        this.d.log.warn({ err: err.message }, 'failed sign-in not counted: redis unavailable');
+        return [];
+      });
       await repo.insertAuthEvent(this.d.db, {
         type: 'login_failure',
         userId: user?.id,
@@ -202,20 +238,13 @@ export class IdentityService {
         ip: meta.ip,
         userAgent: meta.userAgent,
       });
-      for (const l of locked) {
-        await repo.insertAuthEvent(this.d.db, {
-          type: 'lockout',
-          userId: user?.id,
-          email,
-          ip: meta.ip,
-          userAgent: meta.userAgent,
-          detail: l,
-        });
-      }
+      for (const l of locks) await this.lockedOut(email, meta, l, user);
       throw invalidCredentials();
     }
     if (user.disabled_at) throw new AppError('FIG_ACCOUNT_DISABLED', 403, 'This account is disabled');
-    await this.throttle.succeed(email);
+    await this.throttle.succeed(email, ip, deviceId).catch((err: Error) => {
+      this.d.log.warn({ err: err.message }, 'sign-in throttle not released: redis unavailable');
+    });
     const issued = await this.issue(user, input.tenantId, undefined, meta);
     await repo.insertAuthEvent(this.d.db, {
       type: 'login_success',
@@ -223,9 +252,55 @@ export class IdentityService {
       email,
       ip: meta.ip,
       userAgent: meta.userAgent,
-      detail: { tenantId: issued.body.tenant.id },
+      detail: { tenantId: issued.body.tenant.id, knownDevice: deviceId !== undefined },
     });
-    return issued;
+    return { ...issued, deviceToken: deviceId ? deviceToken : mintDeviceToken(this.secrets()[0]!, email) };
+  }
+
+  /**
+   * A bucket was just locked: record it, and tell the owner of the account the first time its
+   * unknown-device bucket locks within a lockout episode (level 1: the first lock in 24 h).
+   */
+  private async lockedOut(email: string, meta: RequestMeta, lock: Lock, known?: User): Promise<void> {
+    const user =
+      known ?? (lock.scope === 'ip' ? undefined : await repo.findUserByEmailAsOwner(this.d.db, email));
+    await this.d.db.transaction().execute(async (trx) => {
+      await repo.insertAuthEvent(trx, {
+        type: 'lockout',
+        userId: user?.id,
+        email,
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+        detail: { ...lock },
+      });
+      if (user && lock.scope === 'account' && lock.level === 1)
+        await repo.enqueueMessage(trx, {
+          kind: 'login_locked',
+          to: user.email,
+          subject: 'Failed sign-ins to your fig account',
+          body:
+            `Someone failed to sign in to ${user.email} ${this.d.config.AUTH_LOCKOUT_THRESHOLD} times from a device ` +
+            `that never signed in to it. fig now slows sign-ins from new devices (next try in ` +
+            `${Math.ceil(lock.ms / 1000)} s); browsers you signed in with before are not affected. If this was ` +
+            `not you, your account is safe as long as your password is not known; consider changing it.`,
+          payload: { userId: user.id, scope: lock.scope },
+        });
+    });
+  }
+
+  /** Make the access tokens of a session family invalid now (logout, refresh-token reuse). */
+  private async endAccessForFamily(familyId: string): Promise<void> {
+    await this.d.redis
+      .set(
+        sessionRevokedKey(this.d.config.REDIS_PREFIX, familyId),
+        '1',
+        'EX',
+        this.d.config.ACCESS_TOKEN_TTL_S + 60,
+      )
+      .catch((err: Error) => {
+        this.d.onRedisFallback?.('revocation_publish', 'skipped');
+        this.d.log.warn({ err: err.message, familyId }, 'could not publish session revocation');
+      });
   }
 
   /**
@@ -243,6 +318,7 @@ export class IdentityService {
     if (!session) throw refreshInvalid();
     const reuse = async () => {
       const revoked = await repo.revokeFamily(this.d.db, session.family_id, 'reuse_detected');
+      await this.endAccessForFamily(session.family_id);
       await repo.insertAuthEvent(this.d.db, {
         type: 'refresh_reuse',
         userId: session.user_id,
@@ -299,6 +375,7 @@ export class IdentityService {
     const session = await repo.findSessionByHash(this.d.db, sha256(token));
     if (!session) return;
     await repo.revokeFamily(this.d.db, session.family_id, 'logout');
+    await this.endAccessForFamily(session.family_id);
     await repo.insertAuthEvent(this.d.db, {
       type: 'logout',
       userId: session.user_id,
@@ -338,44 +415,62 @@ export class IdentityService {
     return this.body(user, tenants, { ...tenant, roles: auth.roles }, auth.platformRoles, expiresIn);
   }
 
-  /** Always "accepted" (no account enumeration); queues a reset link when the account exists. */
+  /**
+   * Always "accepted" (no account enumeration). Both answers do the same work — mint and hash a
+   * token, then one transaction running the same three statements (a token row that is inserted
+   * only for an active account, one mail, one auth event) — so timing tells nothing: an active
+   * account gets the reset link, any other address a note that it has no fig account.
+   */
   async requestPasswordReset(email: string, meta: RequestMeta): Promise<string | undefined> {
-    const user = await repo.findUserByEmailAsOwner(this.d.db, email);
-    if (!user || user.disabled_at) return undefined;
+    const found = await repo.findUserByEmailAsOwner(this.d.db, email);
+    const user = found && !found.disabled_at ? found : undefined;
     const { token, hash } = this.mintLinkToken('reset_password');
+    const mail: repo.OutboxMessage = user
+      ? {
+          kind: 'password_reset',
+          to: user.email,
+          subject: 'Reset your fig password',
+          body: `Someone asked to reset the password of ${user.email}. Open /app/reset-password#token=${token} within one hour. If it was not you, ignore this message.`,
+          payload: { userId: user.id },
+        }
+      : {
+          kind: 'password_reset_no_account',
+          to: email,
+          subject: 'Reset your fig password',
+          body: `Someone asked to reset the fig password of ${email}, but no active fig account uses this address. If it was you, ask your organisation's admin for an invitation; otherwise ignore this message.`,
+          payload: {},
+        };
     await this.d.db.transaction().execute(async (trx) => {
-      await repo.insertActionToken(trx, {
-        userId: user.id,
-        purpose: 'reset_password',
+      await repo.insertResetTokenForEmail(trx, {
+        email,
         tokenHash: hash,
         expiresAt: new Date(Date.now() + RESET_TTL_MS),
       });
-      await repo.enqueueMessage(trx, {
-        kind: 'password_reset',
-        to: user.email,
-        subject: 'Reset your fig password',
-        body: `Someone asked to reset the password of ${user.email}. Open /app/reset-password?token=${token} within one hour. If it was not you, ignore this message.`,
-        payload: { token, userId: user.id },
-      });
+      await repo.enqueueMessage(trx, mail);
       await repo.insertAuthEvent(trx, {
         type: 'password_reset_requested',
-        userId: user.id,
-        email: user.email,
+        userId: user?.id ?? null,
+        email,
         ip: meta.ip,
         userAgent: meta.userAgent,
+        detail: { account: user !== undefined },
       });
     });
-    return token;
+    return user ? token : undefined;
   }
 
   /** Set a new password with a reset token; ends every session of the account. */
   async resetPassword(token: string, password: string, meta: RequestMeta): Promise<void> {
     const hash = checkSignedToken(this.secrets(), 'reset_password', token);
     if (!hash) throw tokenInvalid();
-    const passwordHash = await hashPassword(password);
     const userId = await this.d.db.transaction().execute(async (trx) => {
       const id = await repo.consumeActionToken(trx, 'reset_password', hash);
       if (!id) return undefined;
+      const owner = await repo.findUserAsOwner(trx, id);
+      // Refusing rolls the transaction back: the token stays usable for a better password.
+      const refusal = owner && passwordRefusal(password, owner);
+      if (refusal) throw weakPassword(refusal);
+      const passwordHash = await hashPassword(password);
       await trx
         .updateTable('identity.users')
         .set({
@@ -413,8 +508,8 @@ export class IdentityService {
         kind: 'verify_email',
         to: user.email,
         subject: 'Confirm your email for fig',
-        body: `Open /app/verify-email?token=${token} within 24 hours to confirm ${user.email}.`,
-        payload: { token, userId },
+        body: `Open /app/verify-email#token=${token} within 24 hours to confirm ${user.email}.`,
+        payload: { userId },
       });
     });
     return token;
@@ -458,6 +553,10 @@ export class IdentityService {
     const inv = await findInvitationByHashAsOwner(this.d.db, hash);
     if (!inv || inv.accepted_at || inv.revoked_at || inv.expires_at.getTime() <= Date.now()) throw invalid();
     const existing = await repo.findUserByEmailAsOwner(this.d.db, inv.email);
+    const refusal = existing
+      ? undefined
+      : passwordRefusal(input.password, { email: inv.email, name: input.name });
+    if (refusal) throw weakPassword(refusal);
     if (existing && !(await verifyPassword(existing.password_hash, input.password))) {
       throw new AppError(
         'FIG_ACCOUNT_EXISTS',

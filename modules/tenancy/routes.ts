@@ -276,8 +276,8 @@ export function tenancyRoutes(deps: TenancyDeps): FastifyPluginAsync {
             kind: 'invitation',
             to: email,
             subject: `You are invited to ${org?.name ?? 'an organisation'} on fig`,
-            body: `${auth.actor} invited you to ${org?.name ?? 'their organisation'} as ${roles.join(', ')}. Open /app/accept-invitation?token=${token} before ${expiresAt.toISOString()}.`,
-            payload: { token, invitationId: inv.id, tenantId },
+            body: `${auth.actor} invited you to ${org?.name ?? 'their organisation'} as ${roles.join(', ')}. Open /app/accept-invitation#token=${token} before ${expiresAt.toISOString()}.`,
+            payload: { invitationId: inv.id, tenantId },
           });
           await audit(request, trx, tenantId, {
             action: 'invitation.create',

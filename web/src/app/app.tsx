@@ -2,6 +2,9 @@ import { useEffect } from 'react';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { Loading } from '../components/ui/states';
 import { LoginPage } from '../features/auth/components/login-page';
+import { AcceptInvitationPage } from '../features/auth/components/accept-invitation-page';
+import { ResetPasswordPage } from '../features/auth/components/reset-password-page';
+import { VerifyEmailPage } from '../features/auth/components/verify-email-page';
 import { bootstrapSession, can, useAuth } from '../lib/auth';
 import { queryClient } from '../lib/query-client';
 import { Layout } from './layout';
@@ -9,22 +12,31 @@ import { NotAllowedPage, NotFoundPage, WelcomePage } from './pages';
 import { matchPath, navigate, useLocation } from './router';
 import { appRoutes } from './routes';
 
+// Pages a mailed link opens: reachable signed out (the token in the URL fragment is the credential).
+const LINK_PAGES: Record<string, () => React.JSX.Element> = {
+  '/reset-password': ResetPasswordPage,
+  '/accept-invitation': AcceptInvitationPage,
+  '/verify-email': VerifyEmailPage,
+};
+
 function Routes() {
   const auth = useAuth();
   const { pathname, search, href } = useLocation();
 
   const signedIn = auth.status === 'signed-in';
   const onLogin = pathname === '/login';
+  const LinkTarget = LINK_PAGES[pathname];
   useEffect(() => {
-    // Signed out anywhere → the login page, remembering where the user was.
-    if (auth.status === 'anonymous' && !onLogin) navigate(`/login?next=${encodeURIComponent(href)}`, { replace: true });
+    // Signed out anywhere (but a mailed link's page) → the login page, remembering where the user was.
+    if (auth.status === 'anonymous' && !onLogin && !LinkTarget) navigate(`/login?next=${encodeURIComponent(href)}`, { replace: true });
     // Signed in on the login page → where they wanted to go.
     if (signedIn && onLogin) {
       const next = search.get('next');
       navigate(next && next.startsWith('/') && !next.startsWith('/login') ? next : '/', { replace: true });
     }
-  }, [auth.status, onLogin, signedIn, search, href]);
+  }, [auth.status, onLogin, signedIn, search, href, LinkTarget]);
 
+  if (LinkTarget) return <LinkTarget />;
   if (auth.status === 'loading') return <Loading label="Starting fig…" />;
   if (auth.status === 'anonymous') return <LoginPage sessionEnded={auth.ended} />;
   if (onLogin) return <Loading />;

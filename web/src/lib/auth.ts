@@ -77,6 +77,14 @@ export async function login(input: LoginInput): Promise<Session> {
   return toSession(body);
 }
 
+/** POST /api/v1/auth/accept-invitation: creates the account (or joins with an existing one) and signs in. */
+export async function acceptInvitation(input: { token: string; name: string; password: string }): Promise<Session> {
+  const body = await api<SessionPayload>('/api/v1/auth/accept-invitation', { method: 'POST', body: input, anonymous: true });
+  queryClient.clear();
+  acceptSession(body);
+  return toSession(body);
+}
+
 /** POST /api/v1/auth/logout; the session ends locally even if the call fails. */
 export async function logout(): Promise<void> {
   try {

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import type { JobDefinition } from '../core/jobs';
+import { purgeOutboxLinkTokens } from './repo';
+
+/**
+ * Remove mailed link tokens (reset, verification, invitation) from the outbox once a message was
+ * delivered or its link expired. Idempotent; meant to run every few minutes (and after delivery).
+ */
+export const purgeLinkTokensJob: JobDefinition = {
+  name: 'identity.purge-link-tokens',
+  version: 1,
+  payload: z.object({}).default({}),
+  handler: async (_payload, ctx) => {
+    const purged = await purgeOutboxLinkTokens(ctx.db, new Date());
+    if (purged) ctx.log.info({ purged }, 'outbox link tokens purged');
+    return { purged };
+  },
+};
