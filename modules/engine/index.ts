@@ -34,4 +34,5 @@ export {
   type CompiledExpression,
 } from './evaluate';
 export { allocatePool, type PoolRow, type PoolAllocation } from './pool';
-export { DslSyntaxError, DslCheckError, DslEvaluationError, formatProblem, type Problem, type ProblemCode } from './problems';
+export { DEFAULT_EVALUATION_BUDGET, MAX_ROW_COST, OPERATION_COST, POWER_COST } from './cost';
+export { DslSyntaxError, DslCheckError, DslEvaluationError, DslBudgetError, formatProblem, type Problem, type ProblemCode } from './problems';

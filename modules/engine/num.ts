@@ -379,9 +379,6 @@ function roundWorking(coef: bigint, s: number, digits: number): [bigint, number]
   return [coef < 0n ? -q : q, s - drop];
 }
 
-/** Cost units charged by one `^`: a bounded number of multiplications at working precision. */
-export const POWER_COST = 64;
-
 /**
  * x ^ y. A whole y (|y| ≤ 1000) is computed the way Python's decimal (libmpdec) does it, so
  * results match it digit for digit: binary exponentiation, most significant bit first, every
