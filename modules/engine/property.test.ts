@@ -203,8 +203,9 @@ function evalRef(n: Node, vars: Record<string, Rat>): Rat {
           return cmp(c, m) < 0 ? c : m;
         }
         case 'cap_floor': {
-          const m = cmp(b, a) < 0 ? b : a;
-          return cmp(m, c) < 0 ? c : m;
+          // clip(x, floor, cap): the cap wins when floor > cap.
+          const m = cmp(a, c) < 0 ? c : a;
+          return cmp(b, m) < 0 ? b : m;
         }
       }
       throw new Error(n.name);
