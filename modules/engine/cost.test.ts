@@ -52,3 +52,15 @@ describe('run-time budget', () => {
     expect(evaluateBatch(compiled, rows, { tape: false })).toHaveLength(3);
   });
 });
+
+describe('plan size', () => {
+  it('refuses a plan whose expressions total more than 100,000 characters before parsing them', () => {
+    const expr = Array.from({ length: 1600 }, () => 'x ^ 2').join('+').slice(0, 9990);
+    const steps = Array.from({ length: 500 }, (_, i) => ({ key: `s${i}`, expr }));
+    const t0 = performance.now();
+    expect(checkPlan(plan(steps))).toEqual([{ code: 'invalid_plan', message: "the plan's expressions and conditions may total at most 100000 characters", field: 'steps' }]);
+    // Parsing 5,000,000 characters took seconds; the schema refuses them without parsing.
+    expect(performance.now() - t0).toBeLessThan(1_000);
+    expect(checkPlan(plan(Array.from({ length: 10 }, (_, i) => ({ key: `s${i}`, expr: 'x + 1' }))))).toEqual([]);
+  });
+});

@@ -18,6 +18,7 @@ export {
   DecimalString,
   checkPlan,
   compilePlan,
+  MAX_PLAN_SOURCE,
   type PlanDefinitionInput,
   type CompiledPlan,
 } from './plan';

@@ -47,12 +47,25 @@ export const PlanStep = z.object({
 });
 export type PlanStep = z.infer<typeof PlanStep>;
 
+/**
+ * Most characters of expressions and conditions in one plan. Checked by the schema before any
+ * parsing, so validating a plan stays a bounded amount of work on the gateway's event loop
+ * (500 steps of 10,000 characters took seconds to parse).
+ */
+export const MAX_PLAN_SOURCE = 100_000;
+
 /** A bonus plan as authored: per-row decimal inputs, plan-wide constants and ordered steps. */
 export const PlanDefinition = z.object({
   catalog_version: z.literal(CATALOG_VERSION).default(CATALOG_VERSION),
   inputs: z.array(PlanInput).max(500),
   constants: z.array(PlanConstant).max(500).default([]),
-  steps: z.array(PlanStep).min(1).max(500),
+  steps: z
+    .array(PlanStep)
+    .min(1)
+    .max(500)
+    .refine((steps) => steps.reduce((n, s) => n + s.expr.length + (s.condition_expr?.length ?? 0), 0) <= MAX_PLAN_SOURCE, {
+      message: `the plan's expressions and conditions may total at most ${MAX_PLAN_SOURCE} characters`,
+    }),
 });
 export type PlanDefinition = z.infer<typeof PlanDefinition>;
 /** What callers may pass (defaults not yet applied). */
