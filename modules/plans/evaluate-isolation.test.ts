@@ -52,7 +52,7 @@ const rows = (n: number) => Array.from({ length: n }, () => ({ x: '1' }));
 
 beforeAll(async () => {
   // A budget high enough that only the deadline can stop the hostile evaluation.
-  ({ app } = await buildTestApp({ PLAN_EVAL_TIMEOUT_MS: '300', PLAN_EVAL_BUDGET: '100000000000', PLAN_EVAL_WORKERS: '1' }));
+  ({ app } = await buildTestApp({ PLAN_EVAL_TIMEOUT_MS: '1000', PLAN_EVAL_BUDGET: '100000000000', PLAN_EVAL_WORKERS: '1' }));
   base = await app.listen({ host: '127.0.0.1', port: 0 });
   const admin = await loginAs(app, { roles: ['admin'] });
   headers = admin.headers;
@@ -63,6 +63,8 @@ afterAll(() => app?.close());
 describe('plan evaluation off the event loop', () => {
   it('stops a hostile evaluation at its deadline while legacy requests through the gateway keep answering', async () => {
     const id = await planWith(call, tenantId, HOSTILE);
+    // Two such steps (3.4M digit-operations per row, under the 5M limit): 1,000 rows take seconds.
+    expect((await call('POST', `/api/v1/bonus-plans/${id}/steps`, { key: 'h2', expr: `h + ${HOSTILE}` })).status).toBe(201);
     // Warm the worker (started on first use) so the race below is between evaluating and proxying.
     expect((await call('POST', `/api/v1/bonus-plans/${id}/evaluate`, { rows: rows(1) })).status).toBe(200);
 
@@ -71,7 +73,8 @@ describe('plan evaluation off the event loop', () => {
       finished.push('evaluate');
       return r;
     });
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // Let the evaluation reach the worker (plan loaded, task posted), well inside its 1 s deadline.
+    await new Promise((resolve) => setTimeout(resolve, 150));
     const legacy = await fetch(`${base}/api/v1/_diag/echo?during=evaluate`);
     finished.push('legacy');
     expect(legacy.status).toBe(200);
@@ -81,7 +84,7 @@ describe('plan evaluation off the event loop', () => {
     expect(finished).toEqual(['legacy', 'evaluate']);
     expect(res).toEqual({
       status: 422,
-      body: problem(422, 'EVALUATION_TIMEOUT', 'The evaluation did not finish within 300 ms and was stopped; evaluate fewer rows or simplify the plan', `/api/v1/bonus-plans/${id}/evaluate`, { timeoutMs: 300 }),
+      body: problem(422, 'EVALUATION_TIMEOUT', 'The evaluation did not finish within 1000 ms and was stopped; evaluate fewer rows or simplify the plan', `/api/v1/bonus-plans/${id}/evaluate`, { timeoutMs: 1000 }),
     });
     // The terminated worker is replaced: the next evaluation answers.
     const after = await call('POST', `/api/v1/bonus-plans/${id}/evaluate`, { rows: rows(2) });
