@@ -33,6 +33,14 @@ export const ConfigSchema = z.object({
   PROXY_CONNECTIONS: z.coerce.number().int().min(1).default(128),
   ROUTE_RELOAD_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
   SHADOW_BODY_CAP_BYTES: z.coerce.number().int().min(0).default(1_048_576),
+  /** Worker threads that evaluate user plans (test vectors) off the event loop; started on first use. */
+  PLAN_EVAL_WORKERS: z.coerce.number().int().min(1).max(32).default(2),
+  /** Deadline of one plan evaluation in a worker; past it the worker is terminated and the client gets 422. */
+  PLAN_EVAL_TIMEOUT_MS: z.coerce.number().int().min(10).default(5_000),
+  /** Evaluations allowed to wait for a worker before new ones get 503. */
+  PLAN_EVAL_QUEUE_MAX: z.coerce.number().int().min(0).default(32),
+  /** Cost budget of one evaluation in digit-operations (see docs/dsl.md). */
+  PLAN_EVAL_BUDGET: z.coerce.number().int().min(1).default(500_000_000),
   SHADOW_CONCURRENCY: z.coerce.number().int().min(1).default(4),
   SHADOW_QUEUE_MAX: z.coerce.number().int().min(1).default(1_000),
   /** Per-sample time limit of the shadow side (module or legacy replay); past it the sample is an error. */

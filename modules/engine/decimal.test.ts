@@ -86,7 +86,7 @@ describe('operators', () => {
     expect(() => ev('0 / 0.00')).toThrow('division by zero');
     expect(() => ev('1 / x', { x: '-0' })).toThrow('division by zero');
   });
-  it('computes integer powers exactly then rounds once', () => {
+  it('computes integer powers like Python (binary exponentiation at working precision, then one rounding)', () => {
     // Python: Decimal('1.1') ** 50 = 117.3908528796953165066664960; Decimal(2) ** 100 = 1.267650600228229401496703205E+30
     expect(ev('1.1 ^ 50')).toBe('117.390852879695316506666496');
     expect(ev('2 ^ 100')).toBe('1267650600228229401496703205000');
@@ -95,9 +95,27 @@ describe('operators', () => {
     expect(ev('3 ^ -1')).toBe('0.3333333333333333333333333333');
     expect(ev('7 ^ 0')).toBe('1');
     expect(ev('0 ^ 5')).toBe('0');
+    // Python's libmpdec rounds every product to 28 + digits(n) + 2 digits; the exactly rounded
+    // cube would end in ...859 and 1.914061744603328002781325599E-49.
+    expect(ev('4.529204494945909049205940926 ^ 3')).toBe('92.9107121606395727545319186');
+    expect(ev('9114242.49955125 ^ -7')).toBe(`0.${'0'.repeat(48)}19140617446033280027813256`);
   });
-  it('refuses non-integer, out-of-range and undefined powers', () => {
-    expect(() => ev('2 ^ 0.5')).toThrow('^: the exponent must be a whole number');
+  it('computes non-integer powers correctly rounded, like Python', () => {
+    expect(ev('2 ^ 0.5')).toBe('1.414213562373095048801688724');
+    expect(ev('4 ^ 0.5')).toBe('2');
+    expect(ev('(1 + r) ^ (1 / 12)', { r: '0.05' })).toBe('1.004074123783648301605419603');
+    expect(ev('1.07 ^ 2.5')).toBe('1.18429376874996686778037225');
+    expect(ev('1 ^ 0.5')).toBe('1');
+    expect(ev('0 ^ 0.5')).toBe('0');
+    expect(ev('10 ^ 999.5')).toBe(`3162277660168379331998893544${'0'.repeat(972)}`);
+    expect(() => ev('(-8) ^ 0.5')).toThrow('^: a negative number cannot be raised to a non-integer power');
+    expect(() => ev('0 ^ -0.5')).toThrow('division by zero');
+    expect(() => ev('(x ^ 999) ^ 2.5', { x: '1e1000' })).toThrow('overflow: result exceeds the decimal range');
+    // Python: 0E-1000026 (underflow is not trapped).
+    expect(ev('(x ^ 999) ^ 2.5', { x: '1e-1000' })).toBe('0');
+  });
+  it('refuses out-of-range and undefined powers', () => {
+    expect(() => ev('2 ^ 1000.5')).toThrow('^: the exponent must be between -1000 and 1000');
     expect(() => ev('2 ^ 1001')).toThrow('^: the exponent must be between -1000 and 1000');
     expect(() => ev('0 ^ 0')).toThrow('^: 0 ^ 0 is undefined');
     expect(() => ev('0 ^ -1')).toThrow('division by zero');

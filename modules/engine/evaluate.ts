@@ -5,7 +5,7 @@ import type { Decimal } from './decimal';
 import { isZero, parseInput, toCanonical, type Num } from './num';
 import { parse } from './parser';
 import type { CompiledPlan } from './plan';
-import { DslCheckError, DslEvaluationError } from './problems';
+import { DslBudgetError, DslCheckError, DslEvaluationError } from './problems';
 
 /** One input row: cell values as decimal strings (or Decimals), keyed by input name. */
 export type InputRow = Readonly<Record<string, string | Decimal | null | undefined>> | ReadonlyMap<string, string | Decimal>;
@@ -31,6 +31,19 @@ export type RowResult =
 export interface EvaluateOptions {
   /** Include the explainability tape (default true). */
   tape?: boolean;
+  /**
+   * Cost budget of the whole batch in digit-operations (see cost.ts; default: none). Each step
+   * charges its static cost plus the digits of its result; past the budget evaluateBatch throws
+   * DslBudgetError.
+   */
+  budget?: number;
+}
+
+/** Cost spent so far by one evaluation, and its limit. */
+class Meter {
+  used = 0;
+  row = 0;
+  constructor(readonly budget: number) {}
 }
 
 function cell(row: InputRow, name: string): unknown {
@@ -61,14 +74,14 @@ function readCell(v: unknown, name: string): Num {
 /** Evaluate one row of a compiled plan. */
 export function evaluateRow(plan: CompiledPlan, row: InputRow, options: EvaluateOptions = {}): RowResult {
 // Stryker disable next-line MethodExpression: every input and output slot is written before it is read and constants are never written, so sharing the template gives the same results
-  return evaluateInto(plan, plan.envTemplate.slice(), row, options.tape !== false);
+  return evaluateInto(plan, plan.envTemplate.slice(), row, options.tape !== false, options.budget === undefined ? null : new Meter(options.budget));
 }
 
 /**
  * Evaluate one row in `env` (constants in place; every input and output slot is written
  * before it is read, in topological order, so one env can be reused across rows).
  */
-function evaluateInto(plan: CompiledPlan, env: Num[], row: InputRow, withTape: boolean): RowResult {
+function evaluateInto(plan: CompiledPlan, env: Num[], row: InputRow, withTape: boolean, meter: Meter | null): RowResult {
   let inputs: Record<string, string> | undefined;
   try {
     if (withTape) inputs = {};
@@ -97,6 +110,7 @@ function evaluateInto(plan: CompiledPlan, env: Num[], row: InputRow, withTape: b
     }
     env[s.slot] = value;
     const text = toCanonical(value);
+    if (meter !== null && (meter.used += s.cost + text.length) > meter.budget) throw new DslBudgetError(meter.budget, meter.row, s.key);
 // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: outputs is cloned from a template with an own __proto__ data property, so a plain assignment writes that property too
     if (s.output === '__proto__') setOwn(outputs, s.output, text);
     else outputs[s.output] = text;
@@ -112,7 +126,11 @@ export function evaluateBatch(plan: CompiledPlan, rows: Iterable<InputRow>, opti
 // Stryker disable next-line MethodExpression: every input and output slot is written before it is read and constants are never written, so sharing the template gives the same results
   const env = plan.envTemplate.slice();
   const withTape = options.tape !== false;
-  for (const row of rows) out.push(evaluateInto(plan, env, row, withTape));
+  const meter = options.budget === undefined ? null : new Meter(options.budget);
+  for (const row of rows) {
+    out.push(evaluateInto(plan, env, row, withTape, meter));
+    if (meter !== null) meter.row++;
+  }
   return out;
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { CATALOG_VERSION, FUNCTION_CATALOG, evaluateExpression } from './index';
 
 const ev = (e: string, vars: Record<string, string> = {}) => evaluateExpression(e, vars);
@@ -75,9 +76,21 @@ describe('functions', () => {
     expect(() => ev('pct_change(1, 0)')).toThrow('pct_change: previous value is 0');
     expect(() => ev('pct_change(0, 0.0)')).toThrow('pct_change: previous value is 0');
   });
-  it('cap_floor limits to [floor, cap]; floor wins when floor > cap', () => {
+  it('cap_floor limits to [floor, cap]; the cap wins when floor > cap, as in clip', () => {
     expect([ev('cap_floor(11, 10, 0)'), ev('cap_floor(-3, 10, 0)'), ev('cap_floor(5, 10, 0)'), ev('cap_floor(10, 10, 0)'), ev('cap_floor(0, 10, 0)')]).toEqual(['10', '0', '5', '10', '0']);
-    expect(ev('cap_floor(5, 1, 2)')).toBe('2');
+    expect(ev('cap_floor(5, 1, 2)')).toBe('1');
+    expect(ev('clip(5, 2, 1)')).toBe('1');
+    expect(ev('cap_floor(0, 1, 2)')).toBe('1');
+  });
+  it('cap_floor(x, cap, floor) equals clip(x, floor, cap) for every input', () => {
+    const value = fc.oneof(fc.integer({ min: -5, max: 5 }).map(String), fc.constantFrom('0.5', '-0.5', '1.00', '2.50', '-0'));
+    fc.assert(
+      fc.property(value, value, value, (x, cap, fl) => {
+        const vars = { x, cap, fl };
+        expect(evaluateExpression('cap_floor(x, cap, fl)', vars)).toBe(evaluateExpression('clip(x, fl, cap)', vars));
+      }),
+      { numRuns: 2000 },
+    );
   });
   it('abs, floor and ceil', () => {
     expect([ev('abs(-2.5)'), ev('abs(2.5)'), ev('abs(0)')]).toEqual(['2.5', '2.5', '0']);

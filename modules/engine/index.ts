@@ -18,6 +18,7 @@ export {
   DecimalString,
   checkPlan,
   compilePlan,
+  MAX_PLAN_SOURCE,
   type PlanDefinitionInput,
   type CompiledPlan,
 } from './plan';
@@ -34,4 +35,5 @@ export {
   type CompiledExpression,
 } from './evaluate';
 export { allocatePool, type PoolRow, type PoolAllocation } from './pool';
-export { DslSyntaxError, DslCheckError, DslEvaluationError, formatProblem, type Problem, type ProblemCode } from './problems';
+export { DEFAULT_EVALUATION_BUDGET, MAX_ROW_COST, OPERATION_COST, POWER_COST } from './cost';
+export { DslSyntaxError, DslCheckError, DslEvaluationError, DslBudgetError, formatProblem, type Problem, type ProblemCode } from './problems';

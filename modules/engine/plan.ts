@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { referencedNames, type Expr } from './ast';
 import { check } from './checker';
 import { compileExpr, type Evaluator } from './compile';
+import { MAX_ROW_COST, expressionCost } from './cost';
 import { PLAIN_DECIMAL } from './decimal';
 import { parsePlain, type Num } from './num';
 import { CATALOG_VERSION } from './functions';
@@ -46,12 +47,25 @@ export const PlanStep = z.object({
 });
 export type PlanStep = z.infer<typeof PlanStep>;
 
+/**
+ * Most characters of expressions and conditions in one plan. Checked by the schema before any
+ * parsing, so validating a plan stays a bounded amount of work on the gateway's event loop
+ * (500 steps of 10,000 characters took seconds to parse).
+ */
+export const MAX_PLAN_SOURCE = 100_000;
+
 /** A bonus plan as authored: per-row decimal inputs, plan-wide constants and ordered steps. */
 export const PlanDefinition = z.object({
   catalog_version: z.literal(CATALOG_VERSION).default(CATALOG_VERSION),
   inputs: z.array(PlanInput).max(500),
   constants: z.array(PlanConstant).max(500).default([]),
-  steps: z.array(PlanStep).min(1).max(500),
+  steps: z
+    .array(PlanStep)
+    .min(1)
+    .max(500)
+    .refine((steps) => steps.reduce((n, s) => n + s.expr.length + (s.condition_expr?.length ?? 0), 0) <= MAX_PLAN_SOURCE, {
+      message: `the plan's expressions and conditions may total at most ${MAX_PLAN_SOURCE} characters`,
+    }),
 });
 export type PlanDefinition = z.infer<typeof PlanDefinition>;
 /** What callers may pass (defaults not yet applied). */
@@ -64,6 +78,8 @@ export interface CompiledStep {
   expr: Evaluator;
   condition: Evaluator | null;
   default: Num;
+  /** Worst-case cost of the step (expression and condition), in digit-operations. */
+  cost: number;
 }
 
 /** A checked plan compiled to closures; evaluate with evaluateBatch. */
@@ -78,6 +94,8 @@ export interface CompiledPlan {
   envTemplate: Num[];
   /** Every output name with an empty value, in evaluation order: cloned for each row's outputs. */
   outputTemplate: Record<string, string>;
+  /** Worst-case cost of one row, in digit-operations (see cost.ts). */
+  rowCost: number;
 }
 
 interface Analysis {
@@ -85,6 +103,7 @@ interface Analysis {
   problems: Problem[];
   asts: { expr: Expr | null; condition: Expr | null }[];
   order: number[];
+  costs: number[];
 }
 
 function analyse(raw: unknown): Analysis {
@@ -92,7 +111,7 @@ function analyse(raw: unknown): Analysis {
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i): Problem => ({ code: 'invalid_plan', message: i.message, field: i.path.map(String).join('.') }));
 // Stryker disable next-line ArrayDeclaration: asts and order are never read when the schema has problems
-    return { plan: undefined as unknown as PlanDefinition, problems, asts: [], order: [] };
+    return { plan: undefined as unknown as PlanDefinition, problems, asts: [], order: [], costs: [] };
   }
   const plan = parsed.data;
   const problems: Problem[] = [];
@@ -151,7 +170,23 @@ function analyse(raw: unknown): Analysis {
     const path = cycle.map((i) => plan.steps[i]?.output).join(' -> ');
     problems.push({ code: 'cycle', message: `steps depend on each other in a cycle: ${path}`, step: first.key, field: 'expr' });
   }
-  return { plan, problems, asts, order };
+  // Worst-case cost per row: a plan over the limit is refused here, at the step that crosses it.
+  const costs = asts.map(({ expr, condition }) => (expr ? expressionCost(expr) : 0) + (condition ? expressionCost(condition) : 0));
+  let total = 0;
+  for (const [i, cost] of costs.entries()) {
+    total += cost;
+    if (total > MAX_ROW_COST) {
+      const step = plan.steps[i] as PlanStep;
+      problems.push({
+        code: 'too_expensive',
+        message: `the plan may cost more than ${MAX_ROW_COST} digit-operations per row by this step (this step: ${cost}; a ^ costs 28000, any other operation 28); split the work or use fewer powers`,
+        step: step.key,
+        field: 'expr',
+      });
+      break;
+    }
+  }
+  return { plan, problems, asts, order, costs };
 }
 
 /** Validate a plan (schema, names, syntax, types of calls, cycles); returns every problem found. */
@@ -161,7 +196,7 @@ export function checkPlan(raw: unknown): Problem[] {
 
 /** Check and compile a plan once; throws DslCheckError carrying every problem. */
 export function compilePlan(raw: unknown): CompiledPlan {
-  const { plan, problems, asts, order } = analyse(raw);
+  const { plan, problems, asts, order, costs } = analyse(raw);
   if (problems.length > 0) throw new DslCheckError(problems);
   const slots = new Map<string, number>();
   plan.inputs.forEach((inp) => slots.set(inp.name, slots.size));
@@ -187,6 +222,7 @@ export function compilePlan(raw: unknown): CompiledPlan {
       expr: compileExpr(a.expr, slots),
       condition: a.condition ? compileExpr(a.condition, slots) : null,
       default: parsePlain(s.default),
+      cost: costs[i] as number,
     };
   });
   const outputTemplate: Record<string, string> = {};
@@ -199,5 +235,6 @@ export function compilePlan(raw: unknown): CompiledPlan {
     inputs: plan.inputs.filter((i) => used.has(i.name)).map((i) => ({ name: i.name, slot: slots.get(i.name) as number })),
     steps,
     envTemplate,
+    rowCost: costs.reduce((a, b) => a + b, 0),
   };
 }

@@ -12,7 +12,8 @@ export type ProblemCode =
   | 'duplicate_output'
   | 'duplicate_name'
   | 'duplicate_key'
-  | 'cycle';
+  | 'cycle'
+  | 'too_expensive';
 
 /** One problem with an expression or a plan; positions are inside the expression text. */
 export interface Problem {
@@ -74,5 +75,20 @@ export class DslEvaluationError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'DslEvaluationError';
+  }
+}
+
+/**
+ * Thrown by evaluateBatch when an evaluation spends more than its cost budget (see cost.ts):
+ * the whole evaluation stops, not just the row.
+ */
+export class DslBudgetError extends Error {
+  constructor(
+    readonly budget: number,
+    readonly row: number,
+    readonly step: string,
+  ) {
+    super(`evaluation stopped at row ${row}, step ${step}: it exceeded its cost budget of ${budget} digit-operations`);
+    this.name = 'DslBudgetError';
   }
 }

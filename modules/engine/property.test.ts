@@ -51,15 +51,19 @@ const floorInt = (a: Rat) => (a.n >= 0n || a.n % a.d === 0n ? a.n / a.d : a.n / 
 
 /** Round to 28 significant digits, half-even: find k with 10^27 <= |x|·10^k < 10^28. */
 function round28(x: Rat): Rat {
+  return roundTo(x, 28);
+}
+/** Round to `p` significant digits, half-even. */
+function roundTo(x: Rat, p: number): Rat {
   if (x.n === 0n) return ZERO;
   const neg = x.n < 0n;
   const a = neg ? -x.n : x.n;
   const scaled = (k: number): [bigint, bigint] => (k >= 0 ? [a * P10(k), x.d] : [a, x.d * P10(-k)]);
-  let k = 27 - (a.toString().length - x.d.toString().length);
+  let k = p - 1 - (a.toString().length - x.d.toString().length);
   for (;;) {
     const [num, den] = scaled(k);
-    if (num < den * P10(27)) k++;
-    else if (num >= den * P10(28)) k--;
+    if (num < den * P10(p - 1)) k++;
+    else if (num >= den * P10(p)) k--;
     else break;
   }
   const [num, den] = scaled(k);
@@ -123,9 +127,17 @@ function evalRef(n: Node, vars: Record<string, Rat>): Rat {
     case 'pow': {
       const b = evalRef(n.a, vars);
       if (isZero(b) && n.e <= 0) throw new RefError('zero power');
-      let r = ONE;
-      for (let i = 0; i < Math.abs(n.e); i++) r = rmul(r, b);
-      return round28(n.e < 0 ? rdiv(ONE, r) : r);
+      // Python's libmpdec: working precision 28 + digits(e) + 2 (+1 and the reciprocal first when
+      // e < 0), binary exponentiation from the top bit, every product rounded; then 28 digits.
+      const m = Math.abs(n.e);
+      const wp = 28 + String(m).length + 2 + (n.e < 0 ? 1 : 0);
+      const base = n.e < 0 ? roundTo(rdiv(ONE, b), wp) : b;
+      let r = base;
+      for (let bit = 1 << (31 - Math.clz32(m)); (bit >>= 1) > 0; ) {
+        r = roundTo(rmul(r, r), wp);
+        if ((m & bit) !== 0) r = roundTo(rmul(r, base), wp);
+      }
+      return round28(m === 0 ? ONE : r);
     }
     case 'bin': {
       const a = evalRef(n.a, vars);
@@ -191,8 +203,9 @@ function evalRef(n: Node, vars: Record<string, Rat>): Rat {
           return cmp(c, m) < 0 ? c : m;
         }
         case 'cap_floor': {
-          const m = cmp(b, a) < 0 ? b : a;
-          return cmp(m, c) < 0 ? c : m;
+          // clip(x, floor, cap): the cap wins when floor > cap.
+          const m = cmp(a, c) < 0 ? c : a;
+          return cmp(b, m) < 0 ? b : m;
         }
       }
       throw new Error(n.name);

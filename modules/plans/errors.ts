@@ -20,6 +20,24 @@ export const PlanErrors = {
     new AppError('INPUT_CATALOG_DUPLICATE', 409, `Input '${key}' is already in the catalog`, [{ path: 'body.key', message: 'is already used' }]),
   reorderMismatch: (errors: FieldError[]) =>
     new AppError('FIG_VALIDATION', 400, 'stepIds must list every step of the plan exactly once', errors),
+  evaluationTimeout: (ms: number) =>
+    new AppError('EVALUATION_TIMEOUT', 422, `The evaluation did not finish within ${ms} ms and was stopped; evaluate fewer rows or simplify the plan`, [], { timeoutMs: ms }),
+  evaluationBusy: () => new AppError('EVALUATION_BUSY', 503, 'Too many plan evaluations are waiting; retry shortly'),
+  evaluationTooLarge: () => new AppError('EVALUATION_TOO_LARGE', 422, 'The evaluation ran out of memory and was stopped; the plan builds values too large to evaluate'),
+  /** rows × the plan's worst-case row cost is over the evaluation budget: refused before evaluating. */
+  overBudget: (rows: number, rowCost: number, budget: number) => {
+    const most = Math.floor(budget / rowCost);
+    return new AppError(
+      'EVALUATION_BUDGET_EXCEEDED',
+      422,
+      `${rows} row(s) × ${rowCost} digit-operations per row exceed the evaluation budget of ${budget}; send at most ${most} row(s)`,
+      [{ path: 'body.rows', message: `at most ${most} row(s) for this plan`, code: 'too_expensive' }],
+      { rowCost, budget },
+    );
+  },
+  /** The run-time meter stopped the evaluation (results larger than the static estimate). */
+  budgetSpent: (message: string, row: number, step: string, budget: number) =>
+    new AppError('EVALUATION_BUDGET_EXCEEDED', 422, message, [], { row, stepKey: step, budget }),
   newerDraftExists: (id: string, draftId: string) =>
     conflict('PLAN_DRAFT_EXISTS', `Plan ${id} already has a newer version ${draftId}`, { draftId }),
 };

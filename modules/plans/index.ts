@@ -4,6 +4,7 @@ import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
 import { withTenant, type Db } from '../core/db';
 import type { FigModule } from '../core/module';
 import type { Config } from '../../gateway/config';
+import { createEvaluationPool } from './evaluation-pool';
 import * as repo from './repo';
 import { plansRoutes } from './routes';
 import { ImportPlanBody } from './schema';
@@ -16,8 +17,16 @@ export { createPlansService, type PlansService, type Caller };
 export * as PlanSchemas from './schema';
 
 /** The plans module: bonus plans, their versions, steps, pools, validation and test evaluation. */
-const plugin: FastifyPluginAsync<{ config: Config }> = async (app) => {
-  const service = createPlansService({ db: app.db, log: app.log });
+const plugin: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
+  // User formulas never run on the gateway's event loop: a small reused worker pool with a deadline.
+  const evaluator = createEvaluationPool({
+    size: config.PLAN_EVAL_WORKERS,
+    timeoutMs: config.PLAN_EVAL_TIMEOUT_MS,
+    maxQueue: config.PLAN_EVAL_QUEUE_MAX,
+    log: app.log,
+  });
+  app.addHook('onClose', () => evaluator.close());
+  const service = createPlansService({ db: app.db, log: app.log, evaluator, evaluationBudget: config.PLAN_EVAL_BUDGET });
   await app.register(plansRoutes, { prefix: '/api/v1', service });
 };
 

@@ -79,11 +79,12 @@ const SPECS: FunctionSpec[] = [
     },
   },
   {
-    name: 'cap_floor', signature: 'cap_floor(x, cap, floor)', description: 'x at most cap and at least floor: max(min(x, cap), floor) (floor wins if floor > cap).',
+    name: 'cap_floor', signature: 'cap_floor(x, cap, floor)', description: 'x at least floor and at most cap: exactly clip(x, floor, cap) (cap wins if floor > cap).',
     example: 'cap_floor(-3, 10, 0)', result: '0', minArgs: 3, maxArgs: 3,
+    // The same order as clip, so the two never disagree on the same bounds.
     impl: ([x, cap, fl]) => {
-      const m = lt(cap as Num, x as Num) ? (cap as Num) : (x as Num);
-      return lt(m, fl as Num) ? (fl as Num) : m;
+      const m = lt(x as Num, fl as Num) ? (fl as Num) : (x as Num);
+      return lt(cap as Num, m) ? (cap as Num) : m;
     },
   },
   {

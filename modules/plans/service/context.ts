@@ -5,6 +5,7 @@ import { AppError, badRequest, type FieldError } from '../../core/errors';
 import { PG_PLAN_LOCKED, PG_UNIQUE_VIOLATION, PlanErrors, pgCode, pgConstraint } from '../errors';
 import * as repo from '../repo';
 import type { BonusPlanRow } from '../tables';
+import type { PlanEvaluator } from './evaluation-types';
 
 /** Who is acting, for tenancy and the audit trail. */
 export interface Caller {
@@ -20,6 +21,10 @@ export interface PlansDeps {
   db: Db;
   log: FastifyBaseLogger;
   clock?: () => Date;
+  /** Where test vectors are evaluated (the gateway: a worker pool); default: in this thread. */
+  evaluator?: PlanEvaluator;
+  /** Cost budget of one evaluation, in digit-operations (default: the engine's). */
+  evaluationBudget?: number;
 }
 
 // Unique constraints → the request field they are about (auto-named by Postgres in migration 0020).

@@ -1,95 +1,30 @@
-import { DslCheckError, allocatePool, compilePlan, evaluateBatch } from '../../engine/index';
+import { DEFAULT_EVALUATION_BUDGET } from '../../engine/index';
 import { PlanErrors } from '../errors';
-import { canonicalNumeric, toDefinition, toPlanProblem } from '../mappers';
-import type { EvaluateBody, EvaluateResponse, EvaluateRowResult } from '../schema';
+import { computeEvaluation } from './compute-evaluation';
+import type { EvaluationOutcome, EvaluationTask } from './evaluation-types';
+import type { EvaluateBody, EvaluateResponse } from '../schema';
 import type { Caller, PlansDeps } from './context';
 import { getPlanRow, inTenant } from './context';
 import { loadBundle } from './load-plan';
-import { bundleProblems } from './validate-plan';
 
 /**
  * POST /bonus-plans/{id}/evaluate: run test vectors through the plan and return each row's
  * explainability tape (or its failing step). Pools are applied over the rows that succeeded.
- * Read-only: nothing is stored.
+ * Read-only: nothing is stored. Checking and evaluating run in the evaluator (the gateway's
+ * worker pool, with a deadline), within the evaluation's cost budget.
  */
 export async function evaluatePlan(deps: PlansDeps, caller: Caller, id: string, body: EvaluateBody): Promise<EvaluateResponse> {
   const bundle = await inTenant(deps, caller, async (trx) => loadBundle(trx, await getPlanRow(trx, caller, id)));
-  const problems = bundleProblems(bundle);
-  if (problems.length > 0) throw PlanErrors.invalid(id, problems, 'evaluated');
-  let compiled;
-  try {
-    compiled = compilePlan(toDefinition(bundle));
-  } catch (err) {
-    if (err instanceof DslCheckError) throw PlanErrors.invalid(id, err.problems.map(toPlanProblem), 'evaluated');
-    throw err;
+  const task: EvaluationTask = { bundle, rows: body.rows, budget: deps.evaluationBudget ?? DEFAULT_EVALUATION_BUDGET };
+  const outcome: EvaluationOutcome = deps.evaluator ? await deps.evaluator.evaluate(task) : computeEvaluation(task);
+  switch (outcome.kind) {
+    case 'done':
+      return outcome.response;
+    case 'invalid':
+      throw PlanErrors.invalid(id, outcome.problems, 'evaluated');
+    case 'over-budget':
+      throw PlanErrors.overBudget(body.rows.length, outcome.rowCost, outcome.budget);
+    case 'stopped':
+      throw PlanErrors.budgetSpent(outcome.message, outcome.row, outcome.step, outcome.budget);
   }
-  const raw = evaluateBatch(compiled, body.rows);
-  const results: EvaluateRowResult[] = raw.map((r, row) =>
-    r.ok
-      ? {
-          row,
-          ok: true,
-          inputs: { ...(r.tape?.inputs ?? {}) },
-          outputs: { ...r.outputs },
-          tape: (r.tape?.steps ?? []).map((s) => ({ step: s.key, output: s.output, value: s.value, condition: s.condition })),
-        }
-      : { row, ok: false, error: r.error },
-  );
-
-  const pools = bundle.pools.map((p) => {
-    const members = results.flatMap((r) => (r.ok ? [r] : []));
-    const allocation = allocatePool(
-      members.map((r) => ({ id: body.rows[r.row]?.[p.id_column] ?? String(r.row), amount: r.outputs[p.column] ?? '0' })),
-      p.amount,
-    );
-    members.forEach((r, i) => {
-      r.outputs[p.output] = allocation[i]?.amount ?? '0';
-    });
-    const sum = sumDecimals(members.map((r) => r.outputs[p.column] ?? '0'));
-    const amount = canonicalNumeric(p.amount);
-    return {
-      name: p.name,
-      amount,
-      column: p.column,
-      output: p.output,
-      total: sum,
-      allocated: sumDecimals(allocation.map((a) => a.amount)),
-      applied: compareDecimals(sum, amount) > 0,
-    };
-  });
-
-  return {
-    planId: bundle.plan.id,
-    catalogVersion: compiled.catalogVersion,
-    rows: results.length,
-    failed: results.filter((r) => !r.ok).length,
-    results,
-    pools,
-  };
-}
-
-const places = (t: string) => (t.includes('.') ? t.length - t.indexOf('.') - 1 : 0);
-function scaled(text: string, scale: number): bigint {
-  const neg = text.startsWith('-');
-  const [int = '0', frac = ''] = (neg ? text.slice(1) : text).split('.');
-  const v = BigInt(int + frac.padEnd(scale, '0'));
-  return neg ? -v : v;
-}
-function unscaled(v: bigint, scale: number): string {
-  if (scale === 0) return v.toString();
-  const neg = v < 0n;
-  const a = (neg ? -v : v).toString().padStart(scale + 1, '0');
-  const t = `${a.slice(0, -scale)}.${a.slice(-scale)}`.replace(/\.?0+$/, '');
-  return neg && t !== '0' ? `-${t}` : t;
-}
-/** Exact sum of canonical decimal strings. */
-function sumDecimals(values: string[]): string {
-  const scale = Math.max(0, ...values.map(places));
-  return unscaled(values.reduce((s, v) => s + scaled(v, scale), 0n), scale);
-}
-function compareDecimals(a: string, b: string): number {
-  const scale = Math.max(places(a), places(b));
-  const x = scaled(a, scale);
-  const y = scaled(b, scale);
-  return x === y ? 0 : x > y ? 1 : -1;
 }
