@@ -4,15 +4,14 @@ import type { Redis } from 'ioredis';
 import { Counter, type Registry } from 'prom-client';
 import type { Config } from '../../gateway/config';
 import type { Db } from '../../modules/core/db';
-import type { LegacyRouteHandler, ModuleContext, ModuleResponse } from '../../modules/core/module';
+import { captureModuleResponse, type LegacyRouteHandler, type ModuleContext } from '../../modules/core/module';
 import { anyGlob, compileGlob, diffJson, type Difference, type PathSegment } from '../diff/index';
-import { decodeBody, parseBody } from './capture';
+import { decodeBody, parseBody } from './body';
 import { replayToLegacy, type CapturedResponse, type RequestCopy } from './legacy-replay';
 import { redactDifferences, redactHeaders, redactJson } from './redact';
 import * as repo from './repo';
 import { BoundedQueue } from './queue';
-import { diffOptionsOf, entityOf, generalisePath, isWrite, parseRules, type NormaliseRules } from './rules';
-import type { WritePolicy } from '../../gateway/routing/tables';
+import { diffOptionsOf, entityOf, generalisePath, isWrite, parseRules, type NormaliseRules, type WritePolicy } from './rules';
 
 /** Why a sample was not compared. */
 export type SkipReason = 'body_over_cap' | 'queue_full' | 'write_policy_skip' | 'response_over_cap' | 'not_sampled' | 'primary_failed';
@@ -380,7 +379,7 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
       },
       this.deps.moduleContext,
     );
-    return capturedOf(res, performance.now() - started, this.deps.config.SHADOW_BODY_CAP_BYTES);
+    return captureModuleResponse(res, performance.now() - started, this.deps.config.SHADOW_BODY_CAP_BYTES);
   }
 
   private callLegacy(request: RequestCopy, signal: AbortSignal): Promise<CapturedResponse> {
@@ -474,19 +473,6 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
       });
     await this.flushing;
   }
-}
-
-/** A module answer as bytes, like gateway/routing/dispatch.ts sends it. */
-export function capturedOf(res: ModuleResponse, ms: number, cap: number): CapturedResponse {
-  const headers: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(res.headers ?? {})) headers[k.toLowerCase()] = v;
-  let body: Buffer | undefined;
-  if (res.body === undefined || res.body === null) body = Buffer.alloc(0);
-  else if (Buffer.isBuffer(res.body)) body = res.body;
-  else if (typeof res.body === 'string') body = Buffer.from(res.body);
-  else body = Buffer.from(JSON.stringify(res.body));
-  const over = body.length > cap;
-  return { status: res.status, headers, body: over ? undefined : body, over, ms };
 }
 
 function collect(v: unknown, path: PathSegment[], fn: (path: PathSegment[], v: unknown) => void): void {
