@@ -69,8 +69,6 @@ const PAGE = 1000;
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The legacy service's source (its generator runs from there). */
 export const LEGACY_DIR = path.resolve(here, '../../infra/legacy-fastapi');
-/** Debian's python with FastAPI/SQLAlchemy (the pyenv python on PATH has none). */
-export const LEGACY_PYTHON = '/usr/bin/python3';
 
 /** A small client of the legacy bonus API: only what the parity runner reads. */
 export class LegacyClient {
@@ -140,15 +138,16 @@ export class LegacyClient {
   }
 }
 
-/** Employee rows from the legacy generator (`python3 -m legacy_fastapi.gen`), deterministic for a seed. */
+/** Employee rows from the legacy generator (`<python> -m legacy_fastapi.gen`, python from config LEGACY_PYTHON), deterministic for a seed. */
 export async function generateRows(
+  python: string,
   employees: number,
   seed: number,
   signal?: AbortSignal,
 ): Promise<EmployeeRow[]> {
   const csv = await new Promise<string>((resolve, reject) => {
     const child = spawn(
-      LEGACY_PYTHON,
+      python,
       ['-m', 'legacy_fastapi.gen', '--employees', String(employees), '--seed', String(seed)],
       {
         cwd: LEGACY_DIR,

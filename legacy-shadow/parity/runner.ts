@@ -18,6 +18,8 @@ export type ParitySource =
 
 export interface RunOptions {
   legacyUrl: string;
+  /** Python that runs the legacy generator for a generated source (config LEGACY_PYTHON). */
+  legacyPython: string;
   /** The plan the new engine runs (default: the legacy-equivalent seed). Tests inject perturbed copies. */
   plan?: PlanDefinitionInput;
   planName?: string;
@@ -115,7 +117,7 @@ export async function runParity(source: ParitySource, opts: RunOptions): Promise
   } else {
     const rows =
       source.kind === 'generated'
-        ? await generateRows(source.employees, source.seed, opts.signal)
+        ? await generateRows(opts.legacyPython, source.employees, source.seed, opts.signal)
         : source.rows;
     const table =
       source.kind === 'rows' && source.bands

@@ -91,6 +91,7 @@ export async function executeReport(
   try {
     const outcome = await runParity(source, {
       legacyUrl: deps.config.LEGACY_URL,
+      legacyPython: deps.config.LEGACY_PYTHON,
       plan: opts.plan,
       planName: opts.planName,
       signal: opts.signal,
