@@ -4,7 +4,8 @@ import { requireAuth, requireTenant } from '../../modules/core/auth-context';
 import { withTenant } from '../../modules/core/db';
 import { notFound } from '../../modules/core/errors';
 import { listPage, PageQuery } from '../../modules/core/pagination';
-import { csvLine, xlsx, type XlsxCell } from './export';
+import { csvLine } from '../../modules/core/csv';
+import { xlsx, type XlsxCell } from './export';
 import * as repo from './repo';
 import {
   CreateReportBody,
