@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { Counter, type Registry } from 'prom-client';
 import type { Config } from '../../gateway/config';
 import type { Db } from '../../modules/core/db';
-import { readTotals } from '../http/repo';
+import { readTotals } from '../http/index';
 import { gateConfigOf } from './gate';
 
 /** A route mode, as the gateway's route table names them. */

@@ -1,8 +1,7 @@
 /** HTTP shadow: capture, queue, diff under per-route rules, stats, corpus, reconciliation. */
 export { ShadowService, type ShadowJob, type SkipReason, type SampleEvent } from './service';
-export { shadowPlugin, httpShadow, type RouteGates } from './plugin';
 export { NormaliseRules, parseRules } from './rules';
 export { replayToLegacy } from './legacy-replay';
 export { reconcileRoute, RECONCILERS } from './reconcile';
-export { readTotals, type ShadowTotals } from './repo';
+export { readTotals, readMinutes, readTopPaths, listNoisePaths, listMismatches, listIssues, type ShadowTotals } from './repo';
 export { redactJson, redactHeaders } from './redact';

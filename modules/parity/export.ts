@@ -1,5 +1,5 @@
 import { deflateRawSync } from 'node:zlib';
-import { safeText } from '../../modules/core/csv';
+import { safeText } from '../core/csv';
 
 // ---- XLSX: a minimal SpreadsheetML package written by hand (stored ZIP entries, deflated) ----
 

@@ -1,28 +1,24 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../../gateway/config';
-import type { FigModule } from '../../modules/core/module';
+import type { FigModule } from '../core/module';
 import { parityRunJob } from './jobs';
+import type { ParityRunner } from './outcome';
 import { parityRoutes } from './routes';
 import './tables';
 
-export {
-  runParity,
-  evaluateGateA,
-  GATE_A,
-  type ParitySource,
-  type ParityOutcome,
-  type GateResult,
-  type GateCheck,
-} from './runner';
-export { engineGate, createReport, executeReport, signOff, getReport, INLINE_MAX_EMPLOYEES } from './service';
-export { CANONICAL_CASES, legacyEquivalentPlan, planForBands } from './plan';
-export { LegacyClient, generateRows } from './legacy-client';
+export { engineGate, createReport, executeReport, signOff, getReport, INLINE_MAX_EMPLOYEES, type ParityDeps } from './service';
+export { insertReport } from './repo';
 export { parityRunJob } from './jobs';
-export type { EngineGate, ParityReport } from './schema';
+export type { EngineGate, ParityReport, ReportSource } from './schema';
+export type { BatchSummary, GateCheck, GateResult, MismatchRecord, OutputStats, ParityOutcome, ParityRunner, ParityTape } from './outcome';
 
-const plugin: FastifyPluginAsync<{ config: Config }> = async (app) => {
-  await app.register(parityRoutes);
-};
-
-/** Engine parity: reports (legacy engine vs new engine), Gate A, finance sign-off, the engine gate. */
-export const parityModule: FigModule = { name: 'parity', plugin, jobs: [parityRunJob] };
+/**
+ * Engine parity reports (legacy engine vs new engine), Gate A, finance sign-off and the engine
+ * gate. The comparing machinery comes in as `runner` (legacy-shadow/parity, wired by gateway/modules.ts).
+ */
+export function parityModule(runner: ParityRunner): FigModule {
+  const plugin: FastifyPluginAsync<{ config: Config }> = async (app) => {
+    await app.register(parityRoutes, { runner });
+  };
+  return { name: 'parity', plugin, jobs: [parityRunJob(runner)] };
+}

@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { badRequest } from '../../modules/core/errors';
-import { parseRouteKey } from '../../modules/core/route-key';
-import { evaluateGate } from '../gates/gate';
-import * as repo from './repo';
-import { reconcileRoute } from './reconcile';
+import { badRequest } from '../modules/core/errors';
+import { parseRouteKey } from '../modules/core/route-key';
+import { evaluateGate } from './gates/index';
+import { listIssues, listMismatches, listNoisePaths, readMinutes, readTopPaths, readTotals, reconcileRoute } from './http/index';
 
 const security = [{ bearerAuth: [] }];
 const tags = ['ops', 'shadow'];
@@ -50,10 +49,10 @@ export async function shadowOpsRoutes(scope: FastifyInstance): Promise<void> {
       const route = await app.routeTable.get(key);
       const windowSeconds = parseWindow(request.query.window);
       const [totals, minutes, topPaths, noisePaths] = await Promise.all([
-        repo.readTotals(app.db, key, windowSeconds),
-        repo.readMinutes(app.db, key, windowSeconds),
-        repo.readTopPaths(app.db, key, windowSeconds),
-        repo.listNoisePaths(app.db, key),
+        readTotals(app.db, key, windowSeconds),
+        readMinutes(app.db, key, windowSeconds),
+        readTopPaths(app.db, key, windowSeconds),
+        listNoisePaths(app.db, key),
       ]);
       return {
         routeKey: key,
@@ -85,7 +84,7 @@ export async function shadowOpsRoutes(scope: FastifyInstance): Promise<void> {
     async (request) => {
       parseRouteKey(request.params.key);
       await app.routeTable.get(request.params.key);
-      return repo.listMismatches(app.db, request.params.key, request.query.limit, request.query.cursor);
+      return listMismatches(app.db, request.params.key, request.query.limit, request.query.cursor);
     },
   );
 
@@ -117,7 +116,7 @@ export async function shadowOpsRoutes(scope: FastifyInstance): Promise<void> {
     },
     async (request) => {
       parseRouteKey(request.params.key);
-      const rows = await repo.listIssues(app.db, request.params.key, request.query.status);
+      const rows = await listIssues(app.db, request.params.key, request.query.status);
       return {
         data: rows.map((r) => ({
           id: String(r.id),

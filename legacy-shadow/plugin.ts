@@ -1,13 +1,11 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
-import { AppError } from '../../modules/core/errors';
-import { withTenant } from '../../modules/core/db';
-import { recordAudit } from '../../modules/audit/index';
-import { ShadowService, type ShadowJob } from './service';
-import { shadowOpsRoutes } from './routes';
-import { NormaliseRules } from './rules';
-import { evaluateGate, GateConfig, summarise, type GateSummary } from '../gates/gate';
-import { AutoRollbackWatcher } from '../gates/rollback';
+import { AppError } from '../modules/core/errors';
+import { withTenant } from '../modules/core/db';
+import { recordAudit } from '../modules/audit/index';
+import { NormaliseRules, ShadowService, type ShadowJob } from './http/index';
+import { AutoRollbackWatcher, evaluateGate, GateConfig, summarise, type GateSummary } from './gates/index';
+import { shadowOpsRoutes } from './ops-routes';
 
 /** A route as the gates read it (the gateway's live route entry satisfies it). */
 export interface GatedRoute {
