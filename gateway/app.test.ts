@@ -8,6 +8,7 @@ describe('config', () => {
     const c = loadConfig({});
     expect(c.PORT).toBe(8080);
     expect(c.LEGACY_URL).toBe('http://127.0.0.1:8000');
+    expect(c.LEGACY_PYTHON).toBe('/usr/bin/python3');
     expect(c.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/fig');
     expect(c.REDIS_URL).toBe('redis://127.0.0.1:6379');
     expect(c.FIG_URL).toBe('http://127.0.0.1:8080');

@@ -14,6 +14,7 @@ import { routeTablePlugin, routingPlugin } from './routing';
 import { modules as defaultModules } from './modules';
 import type { FigModule } from '../modules/core/module';
 import { redactUrlSecrets } from '../modules/identity/index';
+import { httpShadow } from '../legacy-shadow/index';
 
 export interface BuildOptions {
   /** Override the hosted modules (tests register deliberately slow or failing ones). */
@@ -104,7 +105,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     if (mod.plugin) await app.register(mod.plugin, { config });
   }
   // Legacy route keys some module serves: live mode → proxy or module (gateway/routing).
-  await app.register(routingPlugin);
+  await app.register(routingPlugin, { shadow: httpShadow });
 
   // Last route owner: every path nothing above claimed goes to legacy, byte for byte.
   await app.register(legacyProxyPlugin);

@@ -12,6 +12,8 @@ export const ConfigSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   LEGACY_URL: z.url().default('http://127.0.0.1:8000'),
+  /** Python that runs the legacy generator for generated parity sources (needs FastAPI/SQLAlchemy; Debian's by default). */
+  LEGACY_PYTHON: z.string().min(1).default('/usr/bin/python3'),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')

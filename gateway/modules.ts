@@ -3,11 +3,12 @@ import { bandsModule } from '../modules/bands';
 import { auditModule } from '../modules/audit/index';
 import { identityModule } from '../modules/identity/index';
 import { plansModule } from '../modules/plans/index';
-import { parityModule } from '../legacy-shadow/parity/index';
+import { parityModule } from '../modules/parity/index';
+import { parityRunner } from '../legacy-shadow/index';
 import { sessionsModule } from '../modules/sessions/index';
 
 /**
  * Every module the gateway hosts. A module is added here and nowhere else; the route table
  * learns which legacy routes it can answer from `serves`.
  */
-export const modules: FigModule[] = [identityModule, auditModule, bandsModule, plansModule, parityModule, sessionsModule];
+export const modules: FigModule[] = [identityModule, auditModule, bandsModule, plansModule, parityModule(parityRunner), sessionsModule];

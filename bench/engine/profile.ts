@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { compilePlan, evaluateBatch } from '../../modules/engine/index';
-import { parseCsv } from '../../modules/engine/csv';
+import { parseCsv } from '../../modules/core/csv';
 
 const csvPath = process.argv[2] as string;
 const repeats = Number(process.argv[3] ?? 5);

@@ -15,7 +15,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compilePlan, evaluateBatch } from '../../modules/engine/index';
-import { parseCsv } from '../../modules/engine/csv';
+import { parseCsv } from '../../modules/core/csv';
 
 // "One core": V8 normally scavenges with helper threads, whose CPU time counts here; run the
 // engine side with --single-threaded-gc (like CPython, one thread does all the work) unless

@@ -1,12 +1,11 @@
 import { pipeline } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ModuleContext, ModuleRequest, ModuleResponse } from '../../modules/core/module';
-import { BodyTee, copyHeaders } from '../../legacy-shadow/http/capture';
-import { canaryIdentity, onNewSide } from '../../legacy-shadow/http/canary';
-import { isWrite, reverseShadowOn } from '../../legacy-shadow/http/rules';
-import { capturedOf, type ShadowJob } from '../../legacy-shadow/http/service';
+import { captureModuleResponse, type ModuleContext, type ModuleRequest, type ModuleResponse } from '../../modules/core/module';
 import { isSmallBody, sendSmallBody } from '../proxy';
+import { BodyTee, copyHeaders } from './capture';
+import { canaryIdentity, onNewSide } from './canary';
 import type { ServingModule } from './route-table';
+import type { ShadowPort, ShadowRules, ShadowSample } from './shadow-port';
 import type { RouteMode } from './tables';
 
 /** Everything a mode strategy needs to answer one request on a served legacy route. */
@@ -18,9 +17,11 @@ export interface DispatchContext {
   body: Buffer | undefined;
   serving: ServingModule;
   moduleContext: ModuleContext;
+  /** The HTTP shadow, when one is wired in (without it shadow answers as legacy, new unshadowed). */
+  shadow: ShadowPort | undefined;
 }
 
-/** How one route mode answers a request. Issue 7 replaces `shadow` and `canary`. */
+/** How one route mode answers a request. */
 export type DispatchStrategy = (ctx: DispatchContext) => Promise<unknown>;
 
 /** legacy: the legacy service answers, byte-transparently. */
@@ -35,13 +36,13 @@ export const dispatchNew: DispatchStrategy = async (ctx) => {
 /**
  * shadow: legacy answers, byte-transparently; its answer is teed (capped) on the way to the client
  * and, once the response has finished, a copy of the request and of that answer is handed to the
- * shadow queue, which runs the module and diffs off the request path (legacy-shadow/http). Nothing
+ * shadow port, which runs the module and diffs off the request path. Nothing
  * here waits for, or can be failed by, the shadow side: `submit`/`skip` never throw or block.
  */
 export const dispatchShadow: DispatchStrategy = async (ctx) => {
-  const { request, reply, routeKey } = ctx;
-  const shadow = request.server.shadow;
-  const plan = shadow ? planShadow(ctx) : undefined;
+  const { request, reply, routeKey, shadow } = ctx;
+  if (!shadow) return dispatchLegacy(ctx);
+  const plan = planShadow(ctx, shadow);
   if (!plan) return dispatchLegacy(ctx);
   const cap = request.server.config.SHADOW_BODY_CAP_BYTES;
   const started = performance.now();
@@ -92,8 +93,7 @@ export const dispatchShadow: DispatchStrategy = async (ctx) => {
  * the response finished, while legacy still exists.
  */
 export const dispatchNewShadowed: DispatchStrategy = async (ctx) => {
-  const { request, reply, routeKey } = ctx;
-  const shadow = request.server.shadow;
+  const { request, reply, routeKey, shadow } = ctx;
   if (!shadow) return dispatchNew(ctx);
   const route = request.server.routeTable.find(routeKey);
   const version = route?.version ?? 0;
@@ -110,8 +110,8 @@ export const dispatchNewShadowed: DispatchStrategy = async (ctx) => {
     const rules = shadow.rulesFor(route);
     const reverse = reverseShadowOn(rules, request.method) && (!isWrite(request.method) || route.write_policy === 'dual-write');
     if (reverse && !(ctx.body && ctx.body.length > request.server.config.SHADOW_BODY_CAP_BYTES)) {
-      const captured = capturedOf(res, performance.now() - started, request.server.config.SHADOW_BODY_CAP_BYTES);
-      const job: ShadowJob = { routeKey, writePolicy: route.write_policy, rules, primarySide: 'new', request: requestCopy(ctx), primary: captured };
+      const captured = captureModuleResponse(res, performance.now() - started, request.server.config.SHADOW_BODY_CAP_BYTES);
+      const job: ShadowSample = { routeKey, writePolicy: route.write_policy, rules, primarySide: 'new', request: requestCopy(ctx), primary: captured };
       reply.raw.once('finish', () => shadow.submit(job));
     }
   }
@@ -140,10 +140,15 @@ export const strategies: Record<RouteMode, DispatchStrategy> = {
   new: dispatchNewShadowed,
 };
 
+/** Whether a method writes (anything but GET/HEAD/OPTIONS). */
+const isWrite = (method: string): boolean => !['GET', 'HEAD', 'OPTIONS'].includes(method.toUpperCase());
+
+/** Reverse shadow applies: explicit rule, else on for GET only. */
+const reverseShadowOn = (rules: ShadowRules, method: string): boolean => rules.reverseShadow ?? !isWrite(method);
+
 /** What the shadow needs of a legacy-answered request, or undefined when it is not shadowed (counted skipped where that matters). */
-function planShadow(ctx: DispatchContext): Omit<ShadowJob, 'primary'> | undefined {
+function planShadow(ctx: DispatchContext, shadow: ShadowPort): Omit<ShadowSample, 'primary'> | undefined {
   const { request, routeKey } = ctx;
-  const shadow = request.server.shadow;
   const route = request.server.routeTable.find(routeKey);
   if (!route) return undefined;
   const rules = shadow.rulesFor(route);
@@ -160,7 +165,7 @@ function planShadow(ctx: DispatchContext): Omit<ShadowJob, 'primary'> | undefine
   return { routeKey, writePolicy: route.write_policy, rules, primarySide: 'legacy', request: requestCopy(ctx), handler: ctx.serving.handler };
 }
 
-function requestCopy(ctx: DispatchContext): ShadowJob['request'] {
+function requestCopy(ctx: DispatchContext): ShadowSample['request'] {
   const { request } = ctx;
   return {
     method: request.method,

@@ -78,4 +78,25 @@ describe('route flips across two running gateway processes', () => {
     await a.routeTable.reload('test');
     expect(await within(1500, 'legacy', () => whoAnswers(urlB))).toBe('legacy');
   });
+
+  it('a settings change on one gateway is written once, recorded with actor and reason, and reaches the other through pub/sub', async () => {
+    await b.routeTable.reload('test');
+    const res = await fetch(`${urlB}/_fig/routes/${encodeURIComponent(BANDS)}/settings`, {
+      method: 'PUT',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ writePolicy: 'dry-run', normalise: { ignore: ['$.generated_at'] }, reason: 'fan-out settings' }),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { key: string; writePolicy: string; version: number };
+    expect(body).toMatchObject({ key: BANDS, writePolicy: 'dry-run' });
+    // A only learns through pub/sub (its periodic reload is 10 min away).
+    expect(await within(1000, 'dry-run', async () => a.routeTable.find(BANDS)?.write_policy)).toBe('dry-run');
+    // The normalise schema fills its defaults before the route table stores the rules.
+    const normalise = { ignore: ['$.generated_at'], moneyTolerance: '0.01', arrayKeys: {}, idPaths: [], idField: '$.id', sensitive: [], compareStatus: true, sampleRate: 1 };
+    expect(a.routeTable.find(BANDS)).toMatchObject({ version: body.version, normalise });
+    const changes = await a.db.selectFrom('gateway.route_changes').selectAll().where('reason', '=', 'settings: fan-out settings').execute();
+    expect(changes.map((c) => ({ routeKey: c.route_key, actor: c.actor, after: c.after }))).toEqual([
+      { routeKey: BANDS, actor: 'admin-token', after: { mode: 'legacy', canaryPercent: 0, module: 'bands', writePolicy: 'dry-run', normalise, gate: {} } },
+    ]);
+  });
 });

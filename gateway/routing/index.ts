@@ -6,11 +6,12 @@ import { RouteStatsRecorder } from './stats';
 import { strategies } from './dispatch';
 import { parseRouteKey, toFastifyPath } from './openapi';
 import { fetchLegacyOpenApi, opsRoutes } from './ops-routes';
+import type { ShadowPort, ShadowWiring } from './shadow-port';
 import type { RouteMode } from './tables';
-import { shadowPlugin } from '../../legacy-shadow/http/plugin';
 
 export { RouteTable } from './route-table';
 export type { RouteMode } from './tables';
+export type { ShadowPort, ShadowWiring, ShadowSample, ShadowRules, ShadowSkipReason } from './shadow-port';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -99,13 +100,21 @@ async function autoImport(app: FastifyInstance, table: RouteTable): Promise<void
  * Dispatch and the ops API. For every legacy route key a hosted module serves, a Fastify route
  * at the same path reads the live mode and runs that mode's strategy (gateway/routing/dispatch.ts).
  * Its body is buffered raw, any content type, so legacy gets the same bytes and the module a copy.
- * Everything else falls through to the legacy proxy's catch-all.
+ * Everything else falls through to the legacy proxy's catch-all. The HTTP shadow comes in as a
+ * port (`shadow`, wired by gateway/app.ts); without one, shadow and canary answer as legacy.
  */
-export const routingPlugin = fp(
-  async (app) => {
+export const routingPlugin = fp<{ shadow?: ShadowWiring }>(
+  async (app, opts) => {
     const table = app.routeTable;
-    // Shadow queue, gates and auto-rollback (issue 7) before the routes whose strategies use them.
-    await app.register(shadowPlugin);
+    // The shadow (queue, gates, auto-rollback) before the routes whose strategies use it.
+    let shadow: ShadowPort | undefined;
+    if (opts.shadow) {
+      await app.register(opts.shadow.plugin);
+      shadow = opts.shadow.port(app);
+      const port = shadow;
+      table.setGateKeeper((route, input) => port.checkGate(route, input));
+      app.addHook('onClose', async () => table.setGateKeeper(undefined));
+    }
     await app.register(async (scope) => {
       scope.removeAllContentTypeParsers();
       scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
@@ -126,12 +135,13 @@ export const routingPlugin = fp(
               body: Buffer.isBuffer(request.body) ? request.body : undefined,
               serving,
               moduleContext: { db: app.db, redis: app.redis, config: app.config, log: request.log },
+              shadow,
             });
           },
         });
       }
     });
-    await app.register(opsRoutes);
+    await app.register(opsRoutes, { shadow });
   },
   { name: 'routing', dependencies: ['route-table'] },
 );

@@ -1,4 +1,5 @@
 import { badRequest } from '../../modules/core/errors';
+import { routeKey } from '../../modules/core/route-key';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
 
@@ -11,15 +12,7 @@ export interface ImportedRoute {
   tags: string[];
 }
 
-/** Route key of a method and an OpenAPI path template: 'GET /api/v1/invoices/{id}'. */
-export const routeKey = (method: string, path: string): string => `${method.toUpperCase()} ${path}`;
-
-/** Split a route key into method and path template; throws a 400 problem on a malformed key. */
-export function parseRouteKey(key: string): { method: string; path: string } {
-  const m = /^([A-Z]+) (\/\S*)$/.exec(key);
-  if (!m) throw badRequest(`Not a route key: ${JSON.stringify(key)} (expected "METHOD /path/template")`, [], 'FIG_BAD_ROUTE_KEY');
-  return { method: m[1]!, path: m[2]! };
-}
+export { parseRouteKey, routeKey } from '../../modules/core/route-key';
 
 /** OpenAPI `{id}` path template → Fastify `:id` route path. */
 export function toFastifyPath(template: string): string {

@@ -5,6 +5,7 @@ import { AppError, forbidden } from '../../modules/core/errors';
 import { requireAuth } from '../../modules/core/auth-context';
 import { parseRouteKey } from './openapi';
 import type { LiveRoute } from './route-table';
+import type { ShadowPort } from './shadow-port';
 import {
   FlipBody,
   ImportBody,
@@ -46,9 +47,9 @@ export function toRoute(r: LiveRoute, stats: RouteStats | undefined, gate?: Rout
   };
 }
 
-/** A route's gate in short, when the shadow plugin (issue 7) is loaded. */
-async function gateOf(app: FastifyInstance, r: LiveRoute, tenantId?: string): Promise<RouteGate | undefined> {
-  return app.routeGates?.summary(r, tenantId);
+/** A route's gate in short, when a shadow is wired in. */
+async function gateOf(shadow: ShadowPort | undefined, r: LiveRoute, tenantId?: string): Promise<RouteGate | undefined> {
+  return shadow?.gateSummary(r, tenantId);
 }
 
 /** Fetch the legacy service's OpenAPI document. */
@@ -62,7 +63,7 @@ export async function fetchLegacyOpenApi(legacyUrl: string, timeoutMs = 5000): P
  * The ops API (/_fig/*), see CONTRACTS.md. Every route needs routes.read or routes.flip, checked
  * by the auth plugin's guard (gateway/plugins/auth.ts) from `config.permission`.
  */
-export async function opsRoutes(scope: FastifyInstance): Promise<void> {
+export async function opsRoutes(scope: FastifyInstance, { shadow }: { shadow: ShadowPort | undefined }): Promise<void> {
   const app = scope.withTypeProvider<ZodTypeProvider>();
   const table = () => app.routeTable;
 
@@ -75,7 +76,7 @@ export async function opsRoutes(scope: FastifyInstance): Promise<void> {
     async (request) => {
       const listed = table().list(request.query);
       const stats = await app.routeStats.read();
-      const gates = await Promise.all(listed.data.map((r) => gateOf(scope, r, request.auth?.tenantId)));
+      const gates = await Promise.all(listed.data.map((r) => gateOf(shadow, r, request.auth?.tenantId)));
       return { ...listed, data: listed.data.map((r, i) => toRoute(r, stats.get(r.key), gates[i])) };
     },
   );
@@ -90,7 +91,7 @@ export async function opsRoutes(scope: FastifyInstance): Promise<void> {
       parseRouteKey(request.params.key);
       const route = await table().get(request.params.key);
       const stats = await app.routeStats.read();
-      return toRoute(route, stats.get(route.key), await gateOf(scope, route, request.auth?.tenantId));
+      return toRoute(route, stats.get(route.key), await gateOf(shadow, route, request.auth?.tenantId));
     },
   );
 
@@ -121,9 +122,43 @@ export async function opsRoutes(scope: FastifyInstance): Promise<void> {
         requestId: String(request.id),
       });
       const stats = await app.routeStats.read();
-      return toRoute(route, stats.get(route.key), await gateOf(scope, route, auth.tenantId));
+      return toRoute(route, stats.get(route.key), await gateOf(shadow, route, auth.tenantId));
     },
   );
+
+  if (shadow) {
+    const SettingsBody = z
+      .object({
+        writePolicy: z.enum(['skip', 'dry-run', 'dual-write']).optional(),
+        normalise: shadow.settingsSchemas.normalise.optional(),
+        gate: shadow.settingsSchemas.gate.optional(),
+        reason: z.string().trim().min(3, 'give a reason of at least 3 characters').max(2000),
+      })
+      .strict();
+    app.put(
+      '/_fig/routes/:key/settings',
+      {
+        config: { permission: 'routes.flip' },
+        schema: {
+          tags: ['ops', 'shadow'],
+          security,
+          summary: "Set a route's write policy, normalisation rules and gate config (recorded in route changes)",
+          params: RouteKeyParams,
+          body: SettingsBody,
+          response: { 200: Route },
+        },
+      },
+      async (request) => {
+        const key = request.params.key;
+        parseRouteKey(key);
+        const auth = requireAuth(request);
+        const { reason, ...settings } = request.body;
+        const route = await table().updateSettings(key, settings, { actor: auth.actor, reason, requestId: String(request.id) });
+        const stats = await app.routeStats.read();
+        return toRoute(route, stats.get(key), await gateOf(shadow, route, auth.tenantId));
+      },
+    );
+  }
 
   app.post(
     '/_fig/kill-switch',

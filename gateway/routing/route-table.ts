@@ -1,15 +1,19 @@
 import { EventEmitter } from 'node:events';
-import { sql } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Db } from '../../modules/core/db';
 import { badRequest, conflict, notFound } from '../../modules/core/errors';
-import { cursorOffset, listPage, page, type Page } from '../../modules/core/pagination';
+import { cursorOffset, page, type Page } from '../../modules/core/pagination';
 import type { FigModule, LegacyRouteHandler } from '../../modules/core/module';
 import { operationsOf } from './openapi';
 import { RouteMatcher } from './matcher';
-import type { RouteChangeRecord, RouteMode, RouteRecord } from './tables';
+import { RouteFanout } from './route-fanout';
+import * as repo from './route-repo';
+import type { RouteSettings } from './route-repo';
+import type { RouteMode, RouteRecord } from './tables';
 import { CANARY_PERCENT_MESSAGE, type ImportResult, type RouteChange, type RouteSnapshot } from './schema';
+
+export type { RouteSettings } from './route-repo';
 import './tables';
 
 export interface FlipInput {
@@ -19,7 +23,7 @@ export interface FlipInput {
   actor: string;
   override?: boolean;
   requestId?: string;
-  /** Parity evidence at the time of the flip (issue 7 fills it). */
+  /** Parity evidence at the time of the flip (the gate keeper fills it). */
   evidence?: unknown;
   /** Tenant of the flipping user, if any (engine parity gate, audit of overrides). */
   tenantId?: string;
@@ -28,8 +32,8 @@ export interface FlipInput {
 }
 
 /**
- * The parity gate, checked before a flip that sends more traffic to the new side (issue 7,
- * legacy-shadow/gates). Throws a 409 problem when the gate fails and the flip is no override;
+ * The parity gate, checked before a flip that sends more traffic to the new side (installed by
+ * the shadow, see ShadowPort). Throws a 409 problem when the gate fails and the flip is no override;
  * returns the evidence to record with the flip.
  */
 export type GateKeeper = (route: LiveRoute, input: FlipInput) => Promise<unknown>;
@@ -61,17 +65,16 @@ export interface ServingModule {
 }
 
 /**
- * The route table: gateway.routes in Postgres is the truth, every process keeps an
- * in-memory copy for the request path (`modeFor` is synchronous). Writes (flip, kill switch,
- * import) commit first, then publish on `${REDIS_PREFIX}routes`; every process reloads on
- * that message, and also every ROUTE_RELOAD_INTERVAL_MS in case a message was lost.
+ * The route table: gateway.routes in Postgres is the truth (route-repo.ts), every process keeps
+ * an in-memory copy for the request path (`modeFor` is synchronous). It is the only writer of
+ * gateway.routes and gateway.route_changes: writes (flip, settings, kill switch, import) commit
+ * first, then go out through the fan-out (route-fanout.ts), on which every process reloads.
  */
 export class RouteTable extends EventEmitter<RouteTableEvents> {
   private routes = new Map<string, LiveRoute>();
   private matcher = new RouteMatcher([]);
   private readonly serving = new Map<string, ServingModule>();
-  private subscriber: Redis | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly fanout: RouteFanout;
   private reloading: Promise<void> | undefined;
   private reloadAgain = false;
   private closed = false;
@@ -89,7 +92,8 @@ export class RouteTable extends EventEmitter<RouteTableEvents> {
     },
   ) {
     super();
-    this.channel = `${deps.redisPrefix}routes`;
+    this.fanout = new RouteFanout(deps);
+    this.channel = this.fanout.channel;
     for (const mod of deps.modules) {
       for (const [key, handler] of Object.entries(mod.serves ?? {})) {
         if (this.serving.has(key)) throw new Error(`route ${key} is served by two modules: ${this.serving.get(key)!.module} and ${mod.name}`);
@@ -101,31 +105,14 @@ export class RouteTable extends EventEmitter<RouteTableEvents> {
   /** Load the table, subscribe to changes and start the periodic reload. */
   async start(): Promise<void> {
     await this.reload('start');
-    const sub = this.deps.redis.duplicate();
-    this.subscriber = sub;
-    sub.on('error', (err) => this.deps.log.warn({ err: err.message }, 'route table subscriber error'));
-    sub.on('message', (channel) => {
-      if (channel === this.channel) void this.reload('pubsub');
-    });
-    // After a reconnect, messages sent while we were away are lost: reload once.
-    let first = true;
-    sub.on('ready', () => {
-      if (!first) void this.reload('resubscribe');
-      first = false;
-    });
-    await sub.subscribe(this.channel);
-    this.timer = setInterval(() => void this.reload('interval'), this.deps.reloadIntervalMs);
-    this.timer.unref();
+    await this.fanout.start((reason) => void this.reload(reason));
   }
 
+  /** Stop reloading; waits for a reload under way. */
   async stop(): Promise<void> {
     this.closed = true;
-    if (this.timer) clearInterval(this.timer);
+    this.fanout.stop();
     await this.reloading?.catch(() => undefined);
-    if (this.subscriber) {
-      this.subscriber.disconnect();
-      this.subscriber = undefined;
-    }
   }
 
   /** Re-read gateway.routes into memory. Concurrent calls coalesce into at most one extra read. */
@@ -139,7 +126,7 @@ export class RouteTable extends EventEmitter<RouteTableEvents> {
         do {
           this.reloadAgain = false;
           if (this.closed) return;
-          const rows = await this.deps.db.selectFrom('gateway.routes').selectAll().execute();
+          const rows = await repo.listRoutes(this.deps.db);
           this.replace(rows);
           this.emit('reload', { routes: rows.length, reason });
         } while (this.reloadAgain);
@@ -165,15 +152,6 @@ export class RouteTable extends EventEmitter<RouteTableEvents> {
     next.set(row.key, live);
     this.routes = next;
     return live;
-  }
-
-  private async publish(payload: Record<string, unknown>): Promise<void> {
-    try {
-      await this.deps.redis.publish(this.channel, JSON.stringify(payload));
-    } catch (err) {
-      // The periodic reload still brings every process up to date.
-      this.deps.log.warn({ err }, 'could not publish a route table change; other processes will see it at their next reload');
-    }
   }
 
   /** Install the parity gate checked by `flip` (legacy-shadow/gates). */
@@ -232,7 +210,7 @@ export class RouteTable extends EventEmitter<RouteTableEvents> {
 
   /** A route from the database (the truth), or a 404 problem. */
   async get(key: string): Promise<LiveRoute> {
-    const row = await this.deps.db.selectFrom('gateway.routes').selectAll().where('key', '=', key).executeTakeFirst();
+    const row = await repo.findRoute(this.deps.db, key);
     if (!row) throw notFound('Route', key);
     return { ...row, servedBy: this.serving.get(key)?.module ?? null };
   }
@@ -261,94 +239,52 @@ export class RouteTable extends EventEmitter<RouteTableEvents> {
         evidence = (await this.gateKeeper(current, input)) ?? evidence;
       }
     }
-    const result = await this.deps.db.transaction().execute(async (trx) => {
-      const before = await trx.selectFrom('gateway.routes').selectAll().where('key', '=', key).forUpdate().executeTakeFirst();
-      if (!before) throw notFound('Route', key);
-      const after: RouteSnapshot = {
-        mode: input.mode,
-        canaryPercent: input.canaryPercent ?? before.canary_percent,
-        module: input.mode === 'legacy' ? before.module : serving!.module,
-      };
-      if (after.mode === 'canary' && after.canaryPercent < 1)
-        throw badRequest('1 invalid field(s)', [{ path: 'body.canaryPercent', message: CANARY_PERCENT_MESSAGE, code: 'custom' }], 'FIG_VALIDATION');
-      const was = snapshot(before);
-      if (was.mode === after.mode && was.canaryPercent === after.canaryPercent) return { row: before, changed: false, was };
-      const row = await trx
-        .updateTable('gateway.routes')
-        .set({
-          mode: after.mode,
-          canary_percent: after.canaryPercent,
-          module: after.module,
-          version: sql<number>`version + 1`,
-          updated_at: sql<Date>`now()`,
-        })
-        .where('key', '=', key)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await trx
-        .insertInto('gateway.route_changes')
-        .values({
-          route_key: key,
-          actor: input.actor,
-          reason: input.reason,
-          before: JSON.stringify(was),
-          after: JSON.stringify(after),
-          evidence: evidence === undefined ? null : JSON.stringify(evidence),
-          override: input.override ?? false,
-          request_id: input.requestId ?? null,
-        })
-        .execute();
-      return { row, changed: true, was };
-    });
+    const result = await repo.flipRoute(
+      this.deps.db,
+      key,
+      (before) => {
+        const after: RouteSnapshot = {
+          mode: input.mode,
+          canaryPercent: input.canaryPercent ?? before.canary_percent,
+          module: input.mode === 'legacy' ? before.module : serving!.module,
+        };
+        if (after.mode === 'canary' && after.canaryPercent < 1)
+          throw badRequest('1 invalid field(s)', [{ path: 'body.canaryPercent', message: CANARY_PERCENT_MESSAGE, code: 'custom' }], 'FIG_VALIDATION');
+        const was = repo.snapshot(before);
+        return was.mode === after.mode && was.canaryPercent === after.canaryPercent ? undefined : after;
+      },
+      { actor: input.actor, reason: input.reason, evidence, override: input.override, requestId: input.requestId },
+    );
+    if (!result) throw notFound('Route', key);
     const live = this.upsertLocal(result.row);
     if (result.changed) {
-      await this.publish({ op: 'flip', key, version: result.row.version });
+      await this.fanout.publish({ op: 'flip', key, version: result.row.version });
       this.emit('flip', { key, from: result.was.mode, to: result.row.mode, actor: input.actor });
       this.deps.log.info({ routeKey: key, from: result.was.mode, to: result.row.mode, actor: input.actor, reason: input.reason }, 'route flipped');
     }
     return live;
   }
 
+  /**
+   * Change a route's shadow settings (write policy, normalisation rules, gate config; each
+   * optional, validated by the caller). The update and its change row (reason prefixed
+   * `settings:`) commit together; then every process is told.
+   */
+  async updateSettings(key: string, settings: RouteSettings, input: { actor: string; reason: string; requestId?: string }): Promise<LiveRoute> {
+    const row = await repo.updateRouteSettings(this.deps.db, key, settings, { actor: input.actor, reason: `settings: ${input.reason}`, requestId: input.requestId });
+    if (!row) throw notFound('Route', key);
+    await this.reload('settings');
+    await this.fanout.publish({ op: 'settings', key, version: row.version });
+    this.deps.log.info({ routeKey: key, actor: input.actor, reason: input.reason, settings: Object.keys(settings) }, 'route settings changed');
+    return this.get(key);
+  }
+
   /** Send every non-legacy route back to legacy in one transaction, one audit row each, one publish. */
   async killSwitch(input: { reason: string; actor: string; requestId?: string }): Promise<{ changed: number; routes: string[] }> {
-    const changed = await this.deps.db.transaction().execute(async (trx) => {
-      const rows = await trx
-        .selectFrom('gateway.routes')
-        .selectAll()
-        .where('mode', '<>', 'legacy')
-        .orderBy('key')
-        .forUpdate()
-        .execute();
-      if (rows.length === 0) return [];
-      await trx
-        .updateTable('gateway.routes')
-        .set({ mode: 'legacy', version: sql<number>`version + 1`, updated_at: sql<Date>`now()` })
-        .where(
-          'key',
-          'in',
-          rows.map((r) => r.key),
-        )
-        .execute();
-      await trx
-        .insertInto('gateway.route_changes')
-        .values(
-          rows.map((r) => ({
-            route_key: r.key,
-            actor: input.actor,
-            reason: `kill switch: ${input.reason}`,
-            before: JSON.stringify(snapshot(r)),
-            after: JSON.stringify({ ...snapshot(r), mode: 'legacy' }),
-            evidence: null,
-            override: false,
-            request_id: input.requestId ?? null,
-          })),
-        )
-        .execute();
-      return rows.map((r) => r.key);
-    });
+    const changed = await repo.sendAllToLegacy(this.deps.db, { actor: input.actor, reason: `kill switch: ${input.reason}`, requestId: input.requestId });
     // Apply locally at once, then tell everyone (even when nothing changed here, a stale peer may need it).
     await this.reload('kill-switch');
-    await this.publish({ op: 'kill-switch', keys: changed });
+    await this.fanout.publish({ op: 'kill-switch', keys: changed });
     this.emit('killSwitch', { changed: changed.length, actor: input.actor });
     this.deps.log.warn({ changed: changed.length, actor: input.actor, reason: input.reason }, 'kill switch: every route back to legacy');
     return { changed: changed.length, routes: changed };
@@ -360,105 +296,28 @@ export class RouteTable extends EventEmitter<RouteTableEvents> {
    */
   async importOpenApi(doc: unknown): Promise<ImportResult> {
     const ops = operationsOf(doc);
-    let added = 0;
-    let updated = 0;
-    if (ops.length) {
-      const rows = await this.deps.db
-        .insertInto('gateway.routes')
-        .values(ops.map((o) => ({ key: o.key, method: o.method, path_template: o.path, summary: o.summary, tags: o.tags, source: 'openapi' })))
-        .onConflict((oc) =>
-          oc.column('key').doUpdateSet((eb) => ({
-            summary: eb.ref('excluded.summary'),
-            tags: eb.ref('excluded.tags'),
-            updated_at: sql<Date>`now()`,
-          })),
-        )
-        .returning(sql<boolean>`(xmax = 0)`.as('inserted'))
-        .execute();
-      for (const r of rows) {
-        if (r.inserted) added++;
-        else updated++;
-      }
-    }
+    const { added, updated } = await repo.upsertImported(this.deps.db, ops);
     // Routes legacy no longer documents: a legacy-mode one is dropped (with a change row, so the
     // history says where it went); one a module answers stays until ops move it back.
     const documented = new Set(ops.map((o) => o.key));
-    const stale = ops.length
-      ? await this.deps.db.selectFrom('gateway.routes').selectAll().where('source', '=', 'openapi').execute()
-      : [];
+    const stale = ops.length ? await repo.listImported(this.deps.db) : [];
     const gone = stale.filter((r) => !documented.has(r.key));
-    const removable = gone.filter((r) => r.mode === 'legacy').map((r) => r.key);
+    const removable = gone.filter((r) => r.mode === 'legacy');
     const orphaned = gone.filter((r) => r.mode !== 'legacy').map((r) => r.key);
-    if (removable.length) {
-      await this.deps.db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('gateway.routes').where('key', 'in', removable).execute();
-        await trx
-          .insertInto('gateway.route_changes')
-          .values(
-            gone
-              .filter((r) => r.mode === 'legacy')
-              .map((r) => ({
-                route_key: r.key,
-                actor: 'openapi-import',
-                reason: 'no longer in the legacy OpenAPI document',
-                before: JSON.stringify(snapshot(r)),
-                after: null,
-              })),
-          )
-          .execute();
-      });
-    }
-    const { count } = await this.deps.db
-      .selectFrom('gateway.routes')
-      .select((eb) => eb.fn.countAll<string>().as('count'))
-      .executeTakeFirstOrThrow();
+    await repo.deleteUndocumented(this.deps.db, removable);
+    const total = await repo.countRoutes(this.deps.db);
     await this.reload('import');
-    await this.publish({ op: 'import' });
-    return { added, updated, removed: removable.length, orphaned, total: Number(count) };
+    await this.fanout.publish({ op: 'import' });
+    return { added, updated, removed: removable.length, orphaned, total };
   }
 
   /** Number of rows in gateway.routes (database, not memory). */
-  async count(): Promise<number> {
-    const { count } = await this.deps.db
-      .selectFrom('gateway.routes')
-      .select((eb) => eb.fn.countAll<string>().as('count'))
-      .executeTakeFirstOrThrow();
-    return Number(count);
+  count(): Promise<number> {
+    return repo.countRoutes(this.deps.db);
   }
 
   /** Audit trail of flips, newest first. */
-  async history(filter: { routeKey?: string; limit?: number; cursor?: string } = {}): Promise<Page<RouteChange>> {
-    let q = this.deps.db.selectFrom('gateway.route_changes');
-    if (filter.routeKey) q = q.where('route_key', '=', filter.routeKey);
-    return listPage(
-      { cursor: filter.cursor, limit: filter.limit ?? 50 },
-      async (offset, limit) => {
-        const [rows, total] = await Promise.all([
-          q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute(),
-          q.select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirstOrThrow(),
-        ]);
-        return { rows, total: Number(total.count) };
-      },
-      toChange,
-    );
+  history(filter: { routeKey?: string; limit?: number; cursor?: string } = {}): Promise<Page<RouteChange>> {
+    return repo.listChanges(this.deps.db, filter);
   }
-}
-
-function snapshot(r: RouteRecord): RouteSnapshot {
-  return { mode: r.mode, canaryPercent: r.canary_percent, module: r.module };
-}
-
-function toChange(r: RouteChangeRecord): RouteChange {
-  return {
-    id: String(r.id),
-    routeKey: r.route_key,
-    actor: r.actor,
-    reason: r.reason,
-    before: r.before ?? null,
-    after: r.after ?? null,
-    evidence: r.evidence ?? null,
-    override: r.override,
-    requestId: r.request_id,
-    createdAt: r.created_at.toISOString(),
-  };
 }

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { TEST_ADMIN_TOKEN, buildTestApp, legacyUrl } from '../../test/helpers';
 import { startLegacy } from '../../test/global-setup';
 import { syncBandsFromLegacy } from '../../modules/bands';
-import { canaryIdentity, onNewSide } from '../../legacy-shadow/http/canary';
+import { canaryIdentity, onNewSide } from './canary';
 
 const BANDS = 'GET /api/v1/admin/revenue-bands';
 const INVOICES = 'GET /api/v1/invoices';

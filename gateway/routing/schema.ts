@@ -15,7 +15,7 @@ export const RouteStats = z.object({
 });
 export type RouteStats = z.infer<typeof RouteStats>;
 
-/** Parity gate of a route in short (issue 7): failing check names; details at GET /_fig/routes/{key}/gate. */
+/** Parity gate of a route in short: failing check names; details at GET /_fig/routes/{key}/gate. */
 export const RouteGate = z.object({ passed: z.boolean(), failing: z.array(z.string()) });
 export type RouteGate = z.infer<typeof RouteGate>;
 

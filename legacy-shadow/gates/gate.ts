@@ -1,8 +1,8 @@
 import Decimal from 'decimal.js';
 import { z } from 'zod';
 import type { Db } from '../../modules/core/db';
-import { readTotals, type ShadowTotals } from '../http/repo';
-import { engineGate, type EngineGate } from '../parity/index';
+import { readTotals, type ShadowTotals } from '../http/index';
+import { engineGate, type EngineGate } from '../../modules/parity/index';
 
 /**
  * Per-route gate config, stored in `gateway.routes.gate` (jsonb). Every field is optional.

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../gateway/app';
 import { TEST_ADMIN_TOKEN, buildTestApp, legacyUrl, testConfig } from '../../test/helpers';
 import type { FigModule, ModuleRequest, ModuleResponse } from '../../modules/core/module';
-import { canaryBucket, canaryIdentity, onNewSide } from '../http/canary';
+import { canaryBucket, canaryIdentity, onNewSide } from '../../gateway/routing/canary';
 
 const auth = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
 const enc = encodeURIComponent;

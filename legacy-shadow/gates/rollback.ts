@@ -5,11 +5,13 @@ import type { Redis } from 'ioredis';
 import { Counter, type Registry } from 'prom-client';
 import type { Config } from '../../gateway/config';
 import type { Db } from '../../modules/core/db';
-import type { RouteMode } from '../../gateway/routing/tables';
-import { readTotals } from '../http/repo';
+import { readTotals } from '../http/index';
 import { gateConfigOf } from './gate';
 
-/** The part of the route table the watcher needs (gateway/routing/route-table.ts). */
+/** A route mode, as the gateway's route table names them. */
+export type RouteMode = 'legacy' | 'shadow' | 'canary' | 'new';
+
+/** The part of the route table the watcher needs (the gateway's RouteTable satisfies it). */
 export interface RollbackTable {
   all(): { key: string; mode: RouteMode; canary_percent: number; version: number; gate: unknown; updated_at: Date }[];
   flip(

@@ -1,15 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { request as undiciRequest } from 'undici';
-import { randomHex } from '../../gateway/proxy/headers';
+import type { CapturedResponse } from '../../modules/core/module';
 
-/** A response as the shadow side sees it: status, headers and (capped) body bytes. */
-export interface CapturedResponse {
-  status: number;
-  headers: Record<string, string | string[]>;
-  /** undefined when the body was over the cap. */
-  body: Buffer | undefined;
-  over: boolean;
-  ms: number;
-}
+export type { CapturedResponse } from '../../modules/core/module';
 
 /** What the shadow keeps of a request (a copy: the primary request is long gone when it runs). */
 export interface RequestCopy {
@@ -27,8 +20,9 @@ export async function replayToLegacy(legacyUrl: string, copy: RequestCopy, opts:
   const started = performance.now();
   const base = new URL(legacyUrl);
   const headers: Record<string, string | string[]> = { ...copy.headers, 'x-fig-shadow': 'replay' };
-  // Pooled random bytes (as the proxy's traceparent): two randomBytes() calls cost more than the rest of the header work.
-  headers.traceparent = `00-${randomHex(16)}-${randomHex(8)}-01`;
+  // One randomBytes() call for trace and span id: a call costs more than the rest of the header work.
+  const ids = randomBytes(24).toString('hex');
+  headers.traceparent = `00-${ids.slice(0, 32)}-${ids.slice(32)}-01`;
   delete headers.tracestate;
   const res = await undiciRequest(new URL(base.pathname.replace(/\/+$/, '') + copy.url, base.origin), {
     method: copy.method as 'GET',

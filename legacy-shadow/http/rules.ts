@@ -35,6 +35,9 @@ export const NormaliseRules = z.object({
 });
 export type NormaliseRules = z.infer<typeof NormaliseRules>;
 
+/** How a route's writes are shadowed (`gateway.routes.write_policy`). */
+export type WritePolicy = 'skip' | 'dry-run' | 'dual-write';
+
 const DEFAULT_RULES: NormaliseRules = NormaliseRules.parse({});
 
 /** Parse a route's stored rules; invalid → defaults (with the problem returned for a log line). */

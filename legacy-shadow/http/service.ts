@@ -1,39 +1,25 @@
 import { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
-import { Counter, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { Config } from '../../gateway/config';
 import type { Db } from '../../modules/core/db';
-import type { LegacyRouteHandler, ModuleContext, ModuleResponse } from '../../modules/core/module';
-import { anyGlob, compileGlob, diffJson, type Difference, type PathSegment } from '../diff/index';
-import { decodeBody, parseBody } from './capture';
+import { captureModuleResponse, type ModuleContext } from '../../modules/core/module';
+import { anyGlob, diffJson, type Difference } from '../diff/index';
+import { decodeBody, parseBody } from './body';
+import { corpusBody, corpusValue, round, truncate } from './corpus';
+import { afterDualWrite, idMapFor, legacyResponseOf, mapRequestIds, openIssue } from './dual-write';
+import type { ShadowJob, SkipReason } from './job';
 import { replayToLegacy, type CapturedResponse, type RequestCopy } from './legacy-replay';
-import { redactDifferences, redactHeaders, redactJson } from './redact';
+import { redactDifferences, redactHeaders } from './redact';
 import * as repo from './repo';
 import { BoundedQueue } from './queue';
 import { diffOptionsOf, entityOf, generalisePath, isWrite, parseRules, type NormaliseRules } from './rules';
-import type { WritePolicy } from '../../gateway/routing/tables';
+import { NoiseBaseline, pathSegments } from './noise';
+import { SampleWriter } from './sample-writer';
+import { ServedCounter } from './served-counter';
 
-/** Why a sample was not compared. */
-export type SkipReason = 'body_over_cap' | 'queue_full' | 'write_policy_skip' | 'response_over_cap' | 'not_sampled' | 'primary_failed';
-
-/** Everything a shadow sample needs, captured on the request path (copies only). */
-export interface ShadowJob {
-  routeKey: string;
-  writePolicy: WritePolicy;
-  rules: NormaliseRules;
-  /** Side that answered the client. */
-  primarySide: 'legacy' | 'new';
-  request: RequestCopy & {
-    params: Record<string, string>;
-    query: Record<string, string | string[]>;
-    requestId: string;
-    tenantId?: string;
-  };
-  primary: CapturedResponse;
-  /** The module handler (needed when legacy answered). */
-  handler?: LegacyRouteHandler;
-}
+export type { ShadowJob, SkipReason } from './job';
 
 export interface SampleEvent {
   routeKey: string;
@@ -50,12 +36,6 @@ export interface ShadowEvents {
   sample: [SampleEvent];
 }
 
-const CORPUS_BODY_MAX = 64 * 1024;
-const FLUSH_MS = 200;
-const FLUSH_ROWS = 200;
-const NOISE_CACHE_MS = 2_000;
-const SERVED_FLUSH_MS = 1_000;
-
 /**
  * HTTP shadow: takes copies of answered requests, runs the other side off the request path in a
  * bounded queue, diffs the two answers under the route's normalisation rules, and records samples,
@@ -64,16 +44,11 @@ const SERVED_FLUSH_MS = 1_000;
  */
 export class ShadowService extends EventEmitter<ShadowEvents> {
   private readonly queue: BoundedQueue<ShadowJob>;
-  private buffer: repo.NewSample[] = [];
-  private flushing: Promise<void> | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly samples: SampleWriter;
+  private readonly served: ServedCounter;
   private pruneTimer: NodeJS.Timeout | undefined;
-  private servedTimer: NodeJS.Timeout | undefined;
-  /** Module-side answers not yet in Redis: `<minute>\n<routeKey>@<version>` → counts. */
-  private served = new Map<string, { n: number; e: number }>();
-  private readonly noiseCache = new Map<string, { at: number; globs: string[] }>();
+  private readonly noise: NoiseBaseline;
   private readonly rulesCache = new Map<string, { version: number; raw: unknown; rules: NormaliseRules }>();
-  private readonly samplesTotal: Counter<'route_key' | 'outcome'> | undefined;
 
   constructor(
     private readonly deps: {
@@ -94,21 +69,15 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
       onTimeout: (job) => this.timedOut(job),
       onError: (job, err) => deps.log.warn({ err, routeKey: job.routeKey }, 'shadow sample failed'),
     });
-    if (deps.registry) {
-      this.samplesTotal = new Counter({
-        name: 'fig_shadow_samples_total',
-        help: 'Shadow samples by route key and outcome (match, mismatch, noise, error, skipped)',
-        labelNames: ['route_key', 'outcome'],
-        registers: [deps.registry],
-      });
-    }
+    this.samples = new SampleWriter(deps);
+    this.noise = new NoiseBaseline(deps);
+    this.served = new ServedCounter({ redis: deps.redis, log: deps.log, redisPrefix: deps.config.REDIS_PREFIX });
   }
 
+  /** Start the sample writer, the served counters and the hourly retention prune. */
   start(): void {
-    this.timer = setInterval(() => void this.flush(), FLUSH_MS);
-    this.timer.unref();
-    this.servedTimer = setInterval(() => void this.flushServed(), SERVED_FLUSH_MS);
-    this.servedTimer.unref();
+    this.samples.start();
+    this.served.start();
     const prune = () =>
       void repo.prune(this.deps.db, this.deps.config.SHADOW_RETENTION_DAYS).catch((err) => this.deps.log.warn({ err }, 'shadow retention prune failed'));
     this.pruneTimer = setInterval(prune, 3_600_000);
@@ -116,11 +85,10 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
     prune();
   }
 
+  /** Stop the timers and write what is buffered. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
     if (this.pruneTimer) clearInterval(this.pruneTimer);
-    if (this.servedTimer) clearInterval(this.servedTimer);
-    await Promise.all([this.flush(), this.flushServed()]);
+    await Promise.all([this.samples.stop(), this.served.stop()]);
   }
 
   /** Wait until every queued sample ran and its rows are written (tests, benchmarks, shutdown). */
@@ -156,55 +124,19 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
     }
   }
 
-  /**
-   * Count a module-side answer (canary/new) for the error budget, in memory; flushed to one Redis
-   * hash per minute every second (one pipeline for every route), and before this process reads.
-   */
+  /** Count a module-side answer (canary/new) for the error budget (see ServedCounter). */
   recordServed(routeKey: string, version: number, status: number): void {
-    const minute = Math.floor(Date.now() / 60_000);
-    const key = `${minute}\n${routeKey}@${version}`;
-    let acc = this.served.get(key);
-    if (!acc) this.served.set(key, (acc = { n: 0, e: 0 }));
-    acc.n++;
-    if (status >= 500) acc.e++;
+    this.served.record(routeKey, version, status);
   }
 
-  /** Write the served counters accumulated since the last flush (one Redis pipeline). */
-  async flushServed(): Promise<void> {
-    if (this.served.size === 0) return;
-    const batch = this.served;
-    this.served = new Map();
-    const pipe = this.deps.redis.pipeline();
-    const hashes = new Set<string>();
-    for (const [key, acc] of batch) {
-      const cut = key.indexOf('\n');
-      const hash = `${this.deps.config.REDIS_PREFIX}shadow:served:${key.slice(0, cut)}`;
-      const field = key.slice(cut + 1);
-      pipe.hincrby(hash, `${field}|n`, acc.n);
-      if (acc.e) pipe.hincrby(hash, `${field}|e`, acc.e);
-      hashes.add(hash);
-    }
-    for (const hash of hashes) pipe.expire(hash, 3 * 3600);
-    await pipe.exec().catch((err) => this.deps.log.debug({ err }, 'served counters not recorded'));
+  /** Write the served counters accumulated since the last flush. */
+  flushServed(): Promise<void> {
+    return this.served.flush();
   }
 
-  /** Module-side answers and 5xx of a route at one version (since its last flip) over the last `windowSeconds` (minute granularity). */
-  async servedCounts(routeKey: string, version: number, windowSeconds: number): Promise<{ requests: number; errors: number }> {
-    await this.flushServed();
-    const field = `${routeKey}@${version}`;
-    const now = Math.floor(Date.now() / 60_000);
-    const first = Math.floor((Date.now() - windowSeconds * 1000) / 60_000);
-    const pipe = this.deps.redis.pipeline();
-    for (let m = first; m <= now; m++) pipe.hmget(`${this.deps.config.REDIS_PREFIX}shadow:served:${m}`, `${field}|n`, `${field}|e`);
-    let requests = 0;
-    let errors = 0;
-    for (const [err, v] of (await pipe.exec()) ?? []) {
-      if (err || !v) continue;
-      const [n, e] = v as [string | null, string | null];
-      requests += Number(n ?? 0);
-      errors += Number(e ?? 0);
-    }
-    return { requests, errors };
+  /** Module-side answers and 5xx of a route at one version over the last `windowSeconds`. */
+  servedCounts(routeKey: string, version: number, windowSeconds: number): Promise<{ requests: number; errors: number }> {
+    return this.served.counts(routeKey, version, windowSeconds);
   }
 
   /** A route's normalisation rules, parsed once per route version. */
@@ -215,16 +147,6 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
     if (problem) this.deps.log.warn({ routeKey: route.key, problem }, 'invalid normalise rules on a route; using the defaults');
     this.rulesCache.set(route.key, { version: route.version, raw: route.normalise, rules });
     return rules;
-  }
-
-  /** Learned noise globs of a route (cached for a moment: they change rarely). */
-  async noiseGlobs(routeKey: string): Promise<string[]> {
-    const hit = this.noiseCache.get(routeKey);
-    if (hit && Date.now() - hit.at < NOISE_CACHE_MS) return hit.globs;
-    const rows = await repo.listNoisePaths(this.deps.db, routeKey);
-    const globs = rows.map((r) => r.path);
-    this.noiseCache.set(routeKey, { at: Date.now(), globs });
-    return globs;
   }
 
   /** The queue's worker: one sample. */
@@ -240,7 +162,7 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
       if (signal.aborted) return; // the queue already recorded the timeout
       const message = (err as Error)?.message ?? String(err);
       this.push({ route_key: routeKey, primary_side: job.primarySide, outcome: 'error', skip_reason: `threw: ${message}`.slice(0, 300), request_id: request.requestId, legacy_status: job.primarySide === 'legacy' ? job.primary.status : null, legacy_ms: job.primarySide === 'legacy' ? job.primary.ms : null }, request.requestId);
-      if (dualWrite) await this.issue(job, entity, 'new_write_failed', { error: message, legacyStatus: job.primary.status });
+      if (dualWrite) await openIssue(this.deps, job, entity, 'new_write_failed', { error: message, legacyStatus: job.primary.status });
       return;
     }
     if (signal.aborted) return;
@@ -261,7 +183,7 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
     if (lBytes.equals(cBytes) && (!job.rules.compareStatus || legacy.status === candidate.status) && !job.rules.idPaths.length && !dualWrite) {
       if (learnNoise) {
         const parsed = parseBody(lBytes);
-        if (parsed.json) await this.learnNoise(job, parsed.value, signal).catch((err) => this.deps.log.debug({ err, routeKey }, 'noise baseline failed'));
+        if (parsed.json) await this.noise.learn(job, parsed.value, (r) => this.callLegacy(r, signal)).catch((err) => this.deps.log.debug({ err, routeKey }, 'noise baseline failed'));
       }
       this.push(
         { route_key: routeKey, primary_side: job.primarySide, outcome: 'match', legacy_status: legacy.status, new_status: candidate.status, legacy_ms: legacy.ms, new_ms: candidate.ms, failing: 0, money_failing: 0, max_money_diff: '0', diff_paths: [], request_id: request.requestId },
@@ -273,15 +195,15 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
     const left = parseBody(lBytes);
     const right = parseBody(cBytes);
     if (learnNoise && left.json) {
-      await this.learnNoise(job, left.value, signal).catch((err) => this.deps.log.debug({ err, routeKey }, 'noise baseline failed'));
+      await this.noise.learn(job, left.value, (r) => this.callLegacy(r, signal)).catch((err) => this.deps.log.debug({ err, routeKey }, 'noise baseline failed'));
     }
 
-    const noise = anyGlob(await this.noiseGlobs(routeKey));
+    const noise = anyGlob(await this.noise.globs(routeKey));
     const differences: Difference[] = [];
     let truncated = false;
     let maxMoneyDiff = '0';
     if (left.json && right.json) {
-      const ids = await this.idMapFor(job, entity, left.value);
+      const ids = await idMapFor(this.deps.db, job, entity, left.value);
       const result = diffJson(left.value, right.value, { ...diffOptionsOf(job.rules), mapId: ids.size ? (v) => ids.get(String(v)) : undefined });
       differences.push(...result.differences);
       truncated = result.truncated;
@@ -330,7 +252,7 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
     }
 
     if (dualWrite && job.primarySide === 'legacy') {
-      await this.afterDualWrite(job, entity, left, right, candidate, real).catch((err) => this.deps.log.warn({ err, routeKey }, 'dual-write bookkeeping failed'));
+      await afterDualWrite(this.deps, job, entity, left, right, candidate, real).catch((err) => this.deps.log.warn({ err, routeKey }, 'dual-write bookkeeping failed'));
     }
   }
 
@@ -338,29 +260,15 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
   timedOut(job: ShadowJob): void {
     this.push({ route_key: job.routeKey, primary_side: job.primarySide, outcome: 'error', skip_reason: 'timeout', request_id: job.request.requestId, legacy_status: job.primarySide === 'legacy' ? job.primary.status : null, legacy_ms: job.primarySide === 'legacy' ? job.primary.ms : null }, job.request.requestId);
     if (job.writePolicy === 'dual-write' && isWrite(job.request.method)) {
-      void this.issue(job, entityOf(job.routeKey, job.rules), 'new_write_timeout', { timeoutMs: this.deps.config.SHADOW_TIMEOUT_MS });
+      void openIssue(this.deps, job, entityOf(job.routeKey, job.rules), 'new_write_timeout', { timeoutMs: this.deps.config.SHADOW_TIMEOUT_MS });
     }
   }
 
   private async callModule(job: ShadowJob, entity: string, signal: AbortSignal): Promise<CapturedResponse> {
     const { request } = job;
     if (!job.handler) throw new Error('no module handler');
-    let params = request.params;
-    let url = request.url;
-    const idParam = job.rules.idParam;
-    if (idParam && params[idParam]) {
-      const mapped = (await repo.findIdMappings(this.deps.db, entity, [params[idParam]])).get(params[idParam]);
-      if (mapped && mapped !== params[idParam]) {
-        url = url.replace(encodeURIComponent(params[idParam]), encodeURIComponent(mapped));
-        params = { ...params, [idParam]: mapped };
-      }
-    }
-    let legacyResponse: { status: number; headers: Record<string, string | string[]>; body: unknown } | undefined;
-    if (job.writePolicy === 'dual-write' && isWrite(request.method)) {
-      const decoded = await decodeBody(job.primary.body ?? Buffer.alloc(0), job.primary.headers['content-encoding']);
-      const parsed = parseBody(decoded);
-      legacyResponse = { status: job.primary.status, headers: job.primary.headers, body: parsed.value };
-    }
+    const { url, params } = await mapRequestIds(this.deps.db, job, entity);
+    const legacyResponse = job.writePolicy === 'dual-write' && isWrite(request.method) ? await legacyResponseOf(job) : undefined;
     const started = performance.now();
     const res = await job.handler(
       {
@@ -380,149 +288,20 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
       },
       this.deps.moduleContext,
     );
-    return capturedOf(res, performance.now() - started, this.deps.config.SHADOW_BODY_CAP_BYTES);
+    return captureModuleResponse(res, performance.now() - started, this.deps.config.SHADOW_BODY_CAP_BYTES);
   }
 
   private callLegacy(request: RequestCopy, signal: AbortSignal): Promise<CapturedResponse> {
     return replayToLegacy(this.deps.config.LEGACY_URL, request, { cap: this.deps.config.SHADOW_BODY_CAP_BYTES, signal, timeoutMs: this.deps.config.SHADOW_TIMEOUT_MS });
   }
 
-  private async learnNoise(job: ShadowJob, first: unknown, signal: AbortSignal): Promise<void> {
-    const again = await this.callLegacy(job.request, signal);
-    if (again.over || !again.body) return;
-    const parsed = parseBody(await decodeBody(again.body, again.headers['content-encoding']));
-    if (!parsed.json) return;
-    const result = diffJson(first, parsed.value, { ...diffOptionsOf(job.rules), maxDifferences: 200 });
-    const paths = result.differences.filter((d) => d.kind !== 'money' || !d.withinTolerance).map((d) => generalisePath(d.path));
-    if (paths.length) {
-      await repo.addNoisePaths(this.deps.db, job.routeKey, paths);
-      this.noiseCache.delete(job.routeKey);
-      this.deps.log.info({ routeKey: job.routeKey, paths: [...new Set(paths)].slice(0, 20) }, 'shadow noise learned (legacy differs from itself)');
-    }
-  }
-
-  /** Mappings for the legacy ids at the route's idPaths. */
-  private async idMapFor(job: ShadowJob, entity: string, legacyBody: unknown): Promise<Map<string, string>> {
-    if (!job.rules.idPaths.length) return new Map();
-    const globs = job.rules.idPaths.map(compileGlob);
-    const ids: string[] = [];
-    collect(legacyBody, [], (path, v) => {
-      if ((typeof v === 'string' || typeof v === 'number') && globs.some((g) => g.matches(path))) ids.push(String(v));
-    });
-    return repo.findIdMappings(this.deps.db, entity, ids);
-  }
-
-  private async afterDualWrite(
-    job: ShadowJob,
-    entity: string,
-    left: ReturnType<typeof parseBody>,
-    right: ReturnType<typeof parseBody>,
-    candidate: CapturedResponse,
-    real: Difference[],
-  ): Promise<void> {
-    const legacyOk = job.primary.status < 400;
-    const newOk = candidate.status < 400;
-    if (legacyOk && !newOk) {
-      await this.issue(job, entity, 'new_write_failed', { legacyStatus: job.primary.status, newStatus: candidate.status, body: right.json ? right.value : truncate(right.value) });
-      return;
-    }
-    if (!legacyOk && newOk) {
-      await this.issue(job, entity, 'new_wrote_legacy_refused', { legacyStatus: job.primary.status, newStatus: candidate.status });
-      return;
-    }
-    if (legacyOk && left.json && right.json) {
-      const glob = compileGlob(job.rules.idField);
-      let legacyId: string | undefined;
-      let newId: string | undefined;
-      collect(left.value, [], (p, v) => {
-        if (legacyId === undefined && glob.matches(p) && (typeof v === 'string' || typeof v === 'number')) legacyId = String(v);
-      });
-      collect(right.value, [], (p, v) => {
-        if (newId === undefined && glob.matches(p) && (typeof v === 'string' || typeof v === 'number')) newId = String(v);
-      });
-      if (legacyId && newId) await repo.putIdMapping(this.deps.db, { entity, legacyId, newId, routeKey: job.routeKey });
-      if (real.length) await this.issue(job, entity, 'drift', { paths: real.slice(0, 20).map((d) => d.path) }, legacyId, newId);
-    }
-  }
-
-  private async issue(job: ShadowJob, entity: string, kind: string, detail: unknown, legacyId?: string, newId?: string): Promise<void> {
-    const id = legacyId ?? job.request.params[job.rules.idParam ?? 'id'] ?? null;
-    await repo
-      .openIssue(this.deps.db, { routeKey: job.routeKey, entity, legacyId: id, newId: newId ?? null, kind, detail: { requestId: job.request.requestId, method: job.request.method, url: job.request.url, ...(detail as object) } })
-      .catch((err) => this.deps.log.warn({ err, routeKey: job.routeKey }, 'reconciliation issue not recorded'));
-    this.deps.log.warn({ routeKey: job.routeKey, kind, legacyId: id }, 'dual-write drift recorded in shadow.reconciliation_issues');
-  }
-
   private push(row: repo.NewSample, requestId: string): void {
-    this.buffer.push({ ...row, max_money_diff: row.max_money_diff ?? '0' });
-    this.samplesTotal?.inc({ route_key: row.route_key, outcome: row.outcome });
+    this.samples.push(row);
     if (this.listenerCount('sample')) this.emit('sample', { routeKey: row.route_key, requestId, outcome: row.outcome, reason: row.skip_reason });
-    if (this.buffer.length >= FLUSH_ROWS) void this.flush();
   }
 
   /** Write buffered samples (one insert). */
-  async flush(): Promise<void> {
-    while (this.flushing) await this.flushing;
-    if (!this.buffer.length) return;
-    const rows = this.buffer;
-    this.buffer = [];
-    this.flushing = repo
-      .insertSamples(this.deps.db, rows)
-      .catch((err) => this.deps.log.warn({ err, rows: rows.length }, 'shadow samples not stored'))
-      .finally(() => {
-        this.flushing = undefined;
-      });
-    await this.flushing;
+  flush(): Promise<void> {
+    return this.samples.flush();
   }
-}
-
-/** A module answer as bytes, like gateway/routing/dispatch.ts sends it. */
-export function capturedOf(res: ModuleResponse, ms: number, cap: number): CapturedResponse {
-  const headers: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(res.headers ?? {})) headers[k.toLowerCase()] = v;
-  let body: Buffer | undefined;
-  if (res.body === undefined || res.body === null) body = Buffer.alloc(0);
-  else if (Buffer.isBuffer(res.body)) body = res.body;
-  else if (typeof res.body === 'string') body = Buffer.from(res.body);
-  else body = Buffer.from(JSON.stringify(res.body));
-  const over = body.length > cap;
-  return { status: res.status, headers, body: over ? undefined : body, over, ms };
-}
-
-function collect(v: unknown, path: PathSegment[], fn: (path: PathSegment[], v: unknown) => void): void {
-  fn(path, v);
-  if (Array.isArray(v)) v.forEach((x, i) => collect(x, [...path, i], fn));
-  else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v as Record<string, unknown>)) collect(x, [...path, k], fn);
-}
-
-/** Parse a rendered difference path back into segments (for noise glob matching). */
-export function pathSegments(path: string): PathSegment[] {
-  const out: PathSegment[] = [];
-  const re = /\.([A-Za-z_$][\w$-]*)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]|\[([A-Za-z_$][\w$-]*)=("(?:[^"\\]|\\.)*")\]/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(path))) {
-    if (m[1] !== undefined) out.push(m[1]);
-    else if (m[2] !== undefined) out.push(Number(m[2]));
-    else if (m[3] !== undefined) out.push(JSON.parse(`"${m[3]}"`) as string);
-    else out.push({ by: m[4]!, value: JSON.parse(m[5]!) as string });
-  }
-  return out;
-}
-
-const round = (n: number) => Math.round(n * 100) / 100;
-
-function truncate(v: unknown): unknown {
-  return typeof v === 'string' && v.length > 2000 ? `${v.slice(0, 2000)}… (${v.length} chars)` : v;
-}
-
-function corpusValue(p: ReturnType<typeof parseBody>, sensitive: readonly string[]): unknown {
-  if (!p.json) return typeof p.value === 'string' ? truncate(p.value) : null;
-  const text = JSON.stringify(p.value);
-  if (text.length > CORPUS_BODY_MAX) return { truncated: true, bytes: text.length };
-  return redactJson(p.value, sensitive);
-}
-
-function corpusBody(body: Buffer | undefined, sensitive: readonly string[]): unknown {
-  if (!body?.length) return null;
-  return corpusValue(parseBody(body), sensitive);
 }

@@ -12,8 +12,8 @@ import pino from 'pino';
 import { ConfigError, loadConfig } from '../../gateway/config';
 import { createDb } from '../../modules/core/db';
 import { migrateToLatest } from '../../migrations/migrator';
-import { createReport, getReport } from './service';
-import type { ParityReport, ReportSource } from './schema';
+import { createReport, getReport, type ParityReport, type ReportSource } from '../../modules/parity/index';
+import { parityRunner } from './index';
 
 const DEMO_TENANT = '00000000-0000-4000-8000-00000000ac3e';
 const USAGE = `Usage:
@@ -96,7 +96,7 @@ async function main(argv: string[]): Promise<number> {
             ? `generated ${source.employees} seed ${source.seed}`
             : 'rows');
       const { report } = await createReport(
-        { db, config, log },
+        { db, config, log, runner: parityRunner },
         { tenantId: values.tenant, name, source, actor: 'cli', inline: true },
       );
       out.push(report);

@@ -8,38 +8,10 @@ import {
 } from '../../modules/engine/index';
 import type { EmployeeRow, LegacyResult } from './legacy-client';
 import { LEGACY_OUTPUTS, POOL_OUTPUT } from './plan';
+import type { MismatchRecord, OutputStats, ParityTape } from '../../modules/parity/index';
 
-/** A tape as stored with a mismatch: inputs, each plan step's value in plan order, and the pool result. */
-export interface ParityTape {
-  inputs: Record<string, string>;
-  steps: { key: string; output: string; value: string | null }[];
-  pool_bonus?: string | null;
-  error?: { step: string | null; message: string };
-}
+export type { MismatchRecord, OutputStats, ParityTape } from '../../modules/parity/index';
 
-/** One differing (employee, output). */
-export interface MismatchRecord {
-  employeeId: string;
-  batchId: string;
-  output: string;
-  legacyValue: string | null;
-  newValue: string | null;
-  /** null when a side has no value (engine error, missing legacy result). */
-  absDiff: string | null;
-  withinTolerance: boolean;
-  firstDiffStep: string | null;
-  legacyTape: ParityTape;
-  newTape: ParityTape;
-}
-
-export interface OutputStats {
-  compared: number;
-  mismatched: number;
-  overTolerance: number;
-  maxAbsDiff: string;
-}
-
-/** What one segment (a batch, the generated rows, the canonical cases) adds up to. */
 export interface SegmentResult {
   employees: number;
   matched: number;

@@ -1,28 +1,28 @@
-import type { FastifyPluginAsync } from 'fastify';
-import type { Config } from '../../gateway/config';
-import type { FigModule } from '../../modules/core/module';
-import { parityRunJob } from './jobs';
-import { parityRoutes } from './routes';
-import './tables';
+import type { ReportSource } from '../../modules/parity/index';
+import { LegacyClient } from './legacy-client';
+import { legacyEquivalentPlan, planHash } from './plan';
+import { runParity } from './runner';
 
-export {
-  runParity,
-  evaluateGateA,
-  GATE_A,
-  type ParitySource,
-  type ParityOutcome,
-  type GateResult,
-  type GateCheck,
-} from './runner';
-export { engineGate, createReport, executeReport, signOff, getReport, INLINE_MAX_EMPLOYEES } from './service';
+/** The engine parity machinery: legacy client, new engine, per-employee diff, Gate A. */
+export { runParity, evaluateGateA, GATE_A, type ParitySource } from './runner';
 export { CANONICAL_CASES, legacyEquivalentPlan, planForBands } from './plan';
 export { LegacyClient, generateRows } from './legacy-client';
-export { parityRunJob } from './jobs';
-export type { EngineGate, ParityReport } from './schema';
 
-const plugin: FastifyPluginAsync<{ config: Config }> = async (app) => {
-  await app.register(parityRoutes);
+/** How many employees a source will replay (asks legacy for historical batch sizes). */
+async function sourceSize(legacyUrl: string, source: ReportSource): Promise<number> {
+  if (source.kind === 'rows') return source.rows.length;
+  if (source.kind === 'generated') return source.employees;
+  const client = new LegacyClient(legacyUrl);
+  const batches =
+    source.batchIds === 'all'
+      ? await client.listBatches()
+      : await Promise.all(source.batchIds.map((id) => client.getBatch(id)));
+  return batches.reduce((a, b) => a + b.employee_count, 0);
+}
+
+/** The machinery as modules/parity's ParityRunner (wired in by gateway/modules.ts and the parity CLI). */
+export const parityRunner = {
+  run: runParity,
+  sourceSize,
+  defaultPlanRef: () => ({ name: 'legacy-equivalent', hash: planHash(legacyEquivalentPlan()), catalogVersion: 1 }),
 };
-
-/** Engine parity: reports (legacy engine vs new engine), Gate A, finance sign-off, the engine gate. */
-export const parityModule: FigModule = { name: 'parity', plugin, jobs: [parityRunJob] };

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseCsvRecords } from '../../modules/core/csv';
 
 /** Employee input row as the legacy service stores and accepts it (decimals as strings). */
 export interface EmployeeRow {
@@ -69,8 +70,6 @@ const PAGE = 1000;
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The legacy service's source (its generator runs from there). */
 export const LEGACY_DIR = path.resolve(here, '../../infra/legacy-fastapi');
-/** Debian's python with FastAPI/SQLAlchemy (the pyenv python on PATH has none). */
-export const LEGACY_PYTHON = '/usr/bin/python3';
 
 /** A small client of the legacy bonus API: only what the parity runner reads. */
 export class LegacyClient {
@@ -140,15 +139,16 @@ export class LegacyClient {
   }
 }
 
-/** Employee rows from the legacy generator (`python3 -m legacy_fastapi.gen`), deterministic for a seed. */
+/** Employee rows from the legacy generator (`<python> -m legacy_fastapi.gen`, python from config LEGACY_PYTHON), deterministic for a seed. */
 export async function generateRows(
+  python: string,
   employees: number,
   seed: number,
   signal?: AbortSignal,
 ): Promise<EmployeeRow[]> {
   const csv = await new Promise<string>((resolve, reject) => {
     const child = spawn(
-      LEGACY_PYTHON,
+      python,
       ['-m', 'legacy_fastapi.gen', '--employees', String(employees), '--seed', String(seed)],
       {
         cwd: LEGACY_DIR,
@@ -169,42 +169,5 @@ export async function generateRows(
           ),
     );
   });
-  return parseCsv(csv) as unknown as EmployeeRow[];
-}
-
-/** Parse a CSV with a header row into objects (RFC 4180 quoting). */
-export function parseCsv(text: string): Record<string, string>[] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += c;
-  }
-  if (cell !== '' || row.length > 0) {
-    row.push(cell);
-    rows.push(row);
-  }
-  const [header, ...body] = rows;
-  if (!header) return [];
-  return body
-    .filter((r) => r.length > 1 || r[0] !== '')
-    .map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
+  return parseCsvRecords(csv) as unknown as EmployeeRow[];
 }

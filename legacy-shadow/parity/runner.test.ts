@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLegacy } from '../../test/global-setup';
 import { legacyUrl } from '../../test/helpers';
-import { LegacyClient, LEGACY_DIR, LEGACY_PYTHON } from './legacy-client';
+import { LegacyClient, LEGACY_DIR } from './legacy-client';
+import { loadConfig } from '../../gateway/config';
+
+const { LEGACY_PYTHON } = loadConfig({});
 import { execFileSync } from 'node:child_process';
 import { CANONICAL_CASES, legacyEquivalentPlan } from './plan';
 import { GATE_A, runParity } from './runner';
@@ -17,7 +20,7 @@ describe('parity runner (real legacy service)', () => {
     const legacy = new LegacyClient(legacyUrl());
     const batches = await legacy.listBatches();
     expect(batches.length).toBeGreaterThanOrEqual(3);
-    const out = await runParity({ kind: 'historical', batchIds: 'all' }, { legacyUrl: legacyUrl() });
+    const out = await runParity({ kind: 'historical', batchIds: 'all' }, { legacyUrl: legacyUrl(), legacyPython: LEGACY_PYTHON });
     const historical = out.batches.filter((b) => b.kind === 'historical');
     const total = batches.reduce((a, b) => a + b.employee_count, 0);
     expect(historical.map((b) => b.employees)).toEqual(batches.map((b) => b.employee_count));
@@ -72,7 +75,7 @@ describe('parity runner (real legacy service)', () => {
     ];
     const out = await runParity(
       { kind: 'rows', rows },
-      { legacyUrl: legacyUrl(), plan, planName: 'half-up' },
+      { legacyUrl: legacyUrl(), legacyPython: LEGACY_PYTHON, plan, planName: 'half-up' },
     );
     const rowsMismatches = out.mismatches.filter((m) => m.batchId === 'rows');
     expect(rowsMismatches).toHaveLength(1);
@@ -120,7 +123,7 @@ describe('parity runner (real legacy service)', () => {
         revenue: '10',
       },
     ];
-    const out = await runParity({ kind: 'rows', rows }, { legacyUrl: legacyUrl(), plan });
+    const out = await runParity({ kind: 'rows', rows }, { legacyUrl: legacyUrl(), legacyPython: LEGACY_PYTHON, plan });
     const mine = out.mismatches.filter((m) => m.batchId === 'rows');
     expect(mine.map((m) => [m.employeeId, m.output, m.legacyValue, m.newValue, m.firstDiffStep])).toEqual([
       ['E-CAP', 'fund_factor', '1.5', '1.49', 'fund_factor'],
@@ -137,17 +140,23 @@ describe('parity runner (real legacy service)', () => {
     });
   });
 
+  it('runs the legacy generator with the configured python (LEGACY_PYTHON)', async () => {
+    await expect(
+      runParity({ kind: 'generated', employees: 10, seed: 7 }, { legacyUrl: legacyUrl(), legacyPython: '/nonexistent/python3' }),
+    ).rejects.toThrow(/ENOENT.*\/nonexistent\/python3|\/nonexistent\/python3.*ENOENT/);
+  });
+
   it('compares generated batches from the legacy generator, with a pool, in chunks', async () => {
     const out = await runParity(
       { kind: 'generated', employees: 600, seed: 7, poolAmount: '1000000' },
-      { legacyUrl: legacyUrl(), chunkSize: 250 },
+      { legacyUrl: legacyUrl(), legacyPython: LEGACY_PYTHON, chunkSize: 250 },
     );
     expect(out.employees).toBe(610);
     expect(out.mismatched).toBe(0);
     expect(out.byOutput.pool_bonus?.compared).toBe(600);
     const unpooled = await runParity(
       { kind: 'generated', employees: 600, seed: 7 },
-      { legacyUrl: legacyUrl(), chunkSize: 250 },
+      { legacyUrl: legacyUrl(), legacyPython: LEGACY_PYTHON, chunkSize: 250 },
     );
     expect(unpooled.mismatched).toBe(0);
     expect(unpooled.byOutput.pool_bonus).toBeUndefined();
@@ -180,7 +189,7 @@ describe('Gate A on a history of at least 1,000 employees (private legacy instan
   afterAll(async () => legacy?.stop());
 
   it('passes Gate A with zero differences and records the evidence', async () => {
-    const out = await runParity({ kind: 'historical', batchIds: 'all' }, { legacyUrl: legacy.url });
+    const out = await runParity({ kind: 'historical', batchIds: 'all' }, { legacyUrl: legacy.url, legacyPython: LEGACY_PYTHON });
     const historical = out.batches.filter((b) => b.kind === 'historical');
     const employees = historical.reduce((a, b) => a + b.employees, 0);
     expect(historical.length).toBeGreaterThanOrEqual(4);

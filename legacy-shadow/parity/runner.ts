@@ -1,5 +1,6 @@
 import Decimal from 'decimal.js';
 import type { PlanDefinitionInput } from '../../modules/engine/index';
+import type { BatchSummary, GateCheck, GateResult, ParityOutcome } from '../../modules/parity/index';
 import {
   compareSegment,
   type MismatchRecord,
@@ -18,6 +19,8 @@ export type ParitySource =
 
 export interface RunOptions {
   legacyUrl: string;
+  /** Python that runs the legacy generator for a generated source (config LEGACY_PYTHON). */
+  legacyPython: string;
   /** The plan the new engine runs (default: the legacy-equivalent seed). Tests inject perturbed copies. */
   plan?: PlanDefinitionInput;
   planName?: string;
@@ -28,40 +31,7 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
-export interface GateCheck {
-  name: 'historical_sample' | 'within_tolerance' | 'canonical_half_even';
-  passed: boolean;
-  detail: string;
-  evidence: Record<string, unknown>;
-}
-export interface GateResult {
-  passed: boolean;
-  checks: GateCheck[];
-}
-
-export interface BatchSummary {
-  batchId: string;
-  kind: 'historical' | 'generated' | 'rows' | 'canonical';
-  employees: number;
-  mismatched: number;
-  bandVersion: number | null;
-  poolAmount: string | null;
-}
-
-/** Everything a parity run found; the service stores it as a report. */
-export interface ParityOutcome {
-  planRef: { name: string; hash: string; catalogVersion: number };
-  employees: number;
-  matched: number;
-  mismatched: number;
-  withinTolerance: number;
-  maxAbsDiff: string;
-  byOutput: Record<string, OutputStats>;
-  batches: BatchSummary[];
-  gateA: GateResult;
-  mismatches: MismatchRecord[];
-  durationMs: number;
-}
+export type { BatchSummary, GateCheck, GateResult, ParityOutcome } from '../../modules/parity/index';
 
 export const GATE_A = { minEmployees: 1000, minBatches: 3 } as const;
 
@@ -115,7 +85,7 @@ export async function runParity(source: ParitySource, opts: RunOptions): Promise
   } else {
     const rows =
       source.kind === 'generated'
-        ? await generateRows(source.employees, source.seed, opts.signal)
+        ? await generateRows(opts.legacyPython, source.employees, source.seed, opts.signal)
         : source.rows;
     const table =
       source.kind === 'rows' && source.bands

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { createTestDb } from '../../test/helpers';
 import { createDb, withTenant, type Db } from '../core/db';
-import { canonicalJson, csvCell, GENESIS_HASH, recordAudit, verifyChain } from './index';
+import { canonicalJson, GENESIS_HASH, recordAudit, verifyChain } from './index';
 
 let db: Db;
 beforeAll(async () => {
@@ -144,21 +144,5 @@ describe('verifyChain', () => {
     await tamper(sql`update audit.events set hash = repeat('a', 64) where tenant_id = ${tenant} and seq = 2`);
     const report = await withTenant(db, tenant, (trx) => verifyChain(trx));
     expect(report.firstBroken).toMatchObject({ seq: 2, reason: 'hash_mismatch' });
-  });
-});
-
-describe('csvCell', () => {
-  it.each([
-    ['=HYPERLINK("http://x")', `"'=HYPERLINK(""http://x"")"`],
-    ['+1+1', "'+1+1"],
-    ['-2', "'-2"],
-    ['@SUM(A1)', "'@SUM(A1)"],
-    ['\tcmd', "'\tcmd"],
-    ['\rcmd', `"'\rcmd"`],
-    ['a,b', '"a,b"'],
-    ['plain', 'plain'],
-    [null, ''],
-  ])('makes %j safe', (input, expected) => {
-    expect(csvCell(input)).toBe(expected);
   });
 });

@@ -7,7 +7,6 @@ import './tables';
 export { recordAudit, type AuditInput, type RecordedAudit } from './record-audit';
 export { verifyChain, type ChainReport, type BrokenLink } from './verify-chain';
 export { canonicalJson, GENESIS_HASH } from './canonical';
-export { csvCell, csvLine } from './csv';
 export { toAuditEvent } from './routes';
 export type { AuditEvent } from './schema';
 

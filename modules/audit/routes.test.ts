@@ -30,7 +30,7 @@ describe('audit events API', () => {
         actor: '=HYPERLINK("http://evil")',
         action: 'test.inject',
         entity: 'cell',
-        entityId: '+1',
+        entityId: '+1+cmd',
         after: { note: '@SUM(A1)' },
       }),
     );
@@ -85,7 +85,7 @@ describe('audit events API', () => {
     );
     const injected = lines.find((l) => l.includes('test.inject'))!;
     expect(injected).toContain(`"'=HYPERLINK(""http://evil"")"`);
-    expect(injected).toContain(",'+1,");
+    expect(injected).toContain(",'+1+cmd,");
     expect(injected).not.toMatch(/,[=+@-]/);
 
     const readonly = await loginAs(app, { roles: ['readonly'], tenantId: admin.tenantId });

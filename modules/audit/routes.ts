@@ -7,7 +7,7 @@ import { AuditEventFilter, AuditEventPage, AuditEventQuery, ChainReport, type Au
 import { eventsAfter, listEvents } from './repo';
 import { chainedFields, verifyChain } from './verify-chain';
 import type { AuditEventRow } from './tables';
-import { csvLine } from './csv';
+import { csvLine } from '../core/csv';
 
 /** Wire shape of a stored event. */
 export function toAuditEvent(row: AuditEventRow): AuditEvent {

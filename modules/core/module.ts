@@ -41,6 +41,32 @@ export interface ModuleResponse {
   body?: unknown;
 }
 
+/** An answer as the shadow compares it: status, headers and (capped) body bytes. */
+export interface CapturedResponse {
+  status: number;
+  headers: Record<string, string | string[]>;
+  /** undefined when the body was over the cap. */
+  body: Buffer | undefined;
+  over: boolean;
+  ms: number;
+}
+
+/**
+ * A module answer as the bytes the gateway sends for it (JSON unless a Buffer or string),
+ * capped; shared by dispatch (the module answered the client) and the shadow (it ran the module).
+ */
+export function captureModuleResponse(res: ModuleResponse, ms: number, cap: number): CapturedResponse {
+  const headers: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(res.headers ?? {})) headers[k.toLowerCase()] = v;
+  let body: Buffer | undefined;
+  if (res.body === undefined || res.body === null) body = Buffer.alloc(0);
+  else if (Buffer.isBuffer(res.body)) body = res.body;
+  else if (typeof res.body === 'string') body = Buffer.from(res.body);
+  else body = Buffer.from(JSON.stringify(res.body));
+  const over = body.length > cap;
+  return { status: res.status, headers, body: over ? undefined : body, over, ms };
+}
+
 /**
  * What the gateway hands a module's legacy route handler besides the request: the app's
  * shared clients (one per gateway instance, never module-level singletons).

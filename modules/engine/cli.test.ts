@@ -66,7 +66,7 @@ describe('engine CLI', () => {
         '3,2,0,,,q: division by zero',
         '"x ""4""",5,2,2.5,2.5,',
         '',
-      ].join('\n'),
+      ].join('\r\n'),
     );
   });
   it('run reports plan problems and exits 1', () => {

@@ -10,7 +10,7 @@
 import { createWriteStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
-import { csvLine, parseCsv } from './csv';
+import { csvLine, parseCsv } from '../core/csv';
 import { CATALOG_VERSION, DslCheckError, FUNCTION_CATALOG, compileExpression, compilePlan, evaluateBatch, formatProblem, type CompiledExpression } from './index';
 
 const FLUSH_AT = 64 * 1024;

@@ -6,7 +6,7 @@ export { SessionStore, type Session } from './store';
 export { reconcileSession } from './reconcile';
 
 /**
- * Anonymous sessions, moved off legacy (issue 7's first dual-write route family): the same
+ * Anonymous sessions, moved off legacy (the first dual-write route family): the same
  * `/api/v1/sessions` API, JSON and cookies, kept in Redis. Route modes: shadow with write policy
  * `dual-write` (legacy writes, fig writes the same session), then canary/new; `npm run shadow --
  * backfill-sessions` imports sessions created before the migration.

@@ -5,8 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import { legacyUrl } from '../../test/helpers';
 import { loginAs } from '../../test/auth';
 import { withTenant } from '../../modules/core/db';
-import { executeReport, LegacyClient, legacyEquivalentPlan } from '../../legacy-shadow/parity/index';
-import { insertReport } from '../../legacy-shadow/parity/repo';
+import { executeReport, insertReport } from '../../modules/parity/index';
+import { LegacyClient, legacyEquivalentPlan, parityRunner } from '../../legacy-shadow/parity/index';
 import { shot, startDemo } from './harness';
 import { DEMO_PASSWORD, signIn } from './login';
 
@@ -68,7 +68,7 @@ describe('finance parity flow in a real browser', () => {
       }),
     );
     const report = await executeReport(
-      { db: app.db, config: app.config, log: app.log },
+      { db: app.db, config: app.config, log: app.log, runner: parityRunner },
       ACME,
       row.id,
       source,

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type {
   EmployeeDrillDown as EmployeeDrillDownSchema,
   GateCheck as GateCheckSchema,
-} from '../../../../legacy-shadow/parity/schema';
+} from '../../../../modules/parity/schema';
 
 export type {
   CreateReportBody,
@@ -11,7 +11,7 @@ export type {
   Mismatch,
   ParityReport,
   ReportSource,
-} from '../../../../legacy-shadow/parity/schema';
+} from '../../../../modules/parity/schema';
 export type { ListPage } from '../../lib/api-client';
 
 export type EmployeeDrillDown = z.infer<typeof EmployeeDrillDownSchema>;

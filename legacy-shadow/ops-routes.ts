@@ -1,16 +1,10 @@
-import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireAuth } from '../../modules/core/auth-context';
-import { badRequest, notFound } from '../../modules/core/errors';
-import { parseRouteKey } from '../../gateway/routing/openapi';
-import { toRoute } from '../../gateway/routing/ops-routes';
-import { Route } from '../../gateway/routing/schema';
-import { evaluateGate, GateConfig } from '../gates/gate';
-import * as repo from './repo';
-import { NormaliseRules } from './rules';
-import { reconcileRoute } from './reconcile';
+import { badRequest } from '../modules/core/errors';
+import { parseRouteKey } from '../modules/core/route-key';
+import { evaluateGate } from './gates/index';
+import { listIssues, listMismatches, listNoisePaths, readMinutes, readTopPaths, readTotals, reconcileRoute } from './http/index';
 
 const security = [{ bearerAuth: [] }];
 const tags = ['ops', 'shadow'];
@@ -29,19 +23,10 @@ export function parseWindow(w: string): number {
   return seconds;
 }
 
-const SettingsBody = z
-  .object({
-    writePolicy: z.enum(['skip', 'dry-run', 'dual-write']).optional(),
-    normalise: NormaliseRules.partial().passthrough().optional(),
-    gate: GateConfig.partial().passthrough().optional(),
-    reason: z.string().trim().min(3, 'give a reason of at least 3 characters').max(2000),
-  })
-  .strict();
-
 /**
- * Ops API of issue 7, beside C2's /_fig/routes: shadow stats, the mismatch corpus, the parity
- * gate, route settings (write policy, normalisation rules, gate config) and dual-write
- * reconciliation. Same auth as every /_fig route.
+ * Shadow ops API, beside the gateway's /_fig/routes: shadow stats, the mismatch corpus, the
+ * parity gate and dual-write reconciliation. Same auth as every /_fig route. (A route's
+ * settings are written by the route table: gateway/routing/ops-routes.ts.)
  */
 export async function shadowOpsRoutes(scope: FastifyInstance): Promise<void> {
   const app = scope.withTypeProvider<ZodTypeProvider>();
@@ -64,10 +49,10 @@ export async function shadowOpsRoutes(scope: FastifyInstance): Promise<void> {
       const route = await app.routeTable.get(key);
       const windowSeconds = parseWindow(request.query.window);
       const [totals, minutes, topPaths, noisePaths] = await Promise.all([
-        repo.readTotals(app.db, key, windowSeconds),
-        repo.readMinutes(app.db, key, windowSeconds),
-        repo.readTopPaths(app.db, key, windowSeconds),
-        repo.listNoisePaths(app.db, key),
+        readTotals(app.db, key, windowSeconds),
+        readMinutes(app.db, key, windowSeconds),
+        readTopPaths(app.db, key, windowSeconds),
+        listNoisePaths(app.db, key),
       ]);
       return {
         routeKey: key,
@@ -99,7 +84,7 @@ export async function shadowOpsRoutes(scope: FastifyInstance): Promise<void> {
     async (request) => {
       parseRouteKey(request.params.key);
       await app.routeTable.get(request.params.key);
-      return repo.listMismatches(app.db, request.params.key, request.query.limit, request.query.cursor);
+      return listMismatches(app.db, request.params.key, request.query.limit, request.query.cursor);
     },
   );
 
@@ -117,55 +102,6 @@ export async function shadowOpsRoutes(scope: FastifyInstance): Promise<void> {
     },
   );
 
-  app.put(
-    '/_fig/routes/:key/settings',
-    {
-      config: { permission: 'routes.flip' },
-      schema: {
-        tags,
-        security,
-        summary: "Set a route's write policy, normalisation rules and gate config (recorded in route changes)",
-        params: KeyParams,
-        body: SettingsBody,
-        response: { 200: Route },
-      },
-    },
-    async (request) => {
-      const key = request.params.key;
-      parseRouteKey(key);
-      const auth = requireAuth(request);
-      const { writePolicy, normalise, gate, reason } = request.body;
-      const row = await app.db.transaction().execute(async (trx) => {
-        const before = await trx.selectFrom('gateway.routes').selectAll().where('key', '=', key).forUpdate().executeTakeFirst();
-        if (!before) return undefined;
-        const updated = await trx
-          .updateTable('gateway.routes')
-          .set({
-            ...(writePolicy ? { write_policy: writePolicy } : {}),
-            ...(normalise ? { normalise: JSON.stringify(normalise) } : {}),
-            ...(gate ? { gate: JSON.stringify(gate) } : {}),
-            version: sql<number>`version + 1`,
-            updated_at: sql<Date>`now()`,
-          })
-          .where('key', '=', key)
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        const snap = (r: typeof before) => ({ mode: r.mode, canaryPercent: r.canary_percent, module: r.module, writePolicy: r.write_policy, normalise: r.normalise, gate: r.gate });
-        await trx
-          .insertInto('gateway.route_changes')
-          .values({ route_key: key, actor: auth.actor, reason: `settings: ${reason}`, before: JSON.stringify(snap(before)), after: JSON.stringify(snap(updated)), evidence: null, override: false, request_id: String(request.id) })
-          .execute();
-        return updated;
-      });
-      if (!row) throw notFound('Route', key);
-      await app.routeTable.reload('settings');
-      await app.redis.publish(app.routeTable.channel, JSON.stringify({ op: 'settings', key, version: row.version })).catch(() => undefined);
-      const live = await app.routeTable.get(key);
-      const stats = await app.routeStats.read();
-      return toRoute(live, stats.get(key), await app.routeGates.summary(live, auth.tenantId));
-    },
-  );
-
   app.get(
     '/_fig/routes/:key/reconciliation',
     {
@@ -180,7 +116,7 @@ export async function shadowOpsRoutes(scope: FastifyInstance): Promise<void> {
     },
     async (request) => {
       parseRouteKey(request.params.key);
-      const rows = await repo.listIssues(app.db, request.params.key, request.query.status);
+      const rows = await listIssues(app.db, request.params.key, request.query.status);
       return {
         data: rows.map((r) => ({
           id: String(r.id),

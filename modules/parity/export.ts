@@ -1,27 +1,5 @@
 import { deflateRawSync } from 'node:zlib';
-
-/** Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection). */
-const FORMULA_START = /^[=+\-@\t\r]/;
-const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
-
-/**
- * Text as it is safe to put in a spreadsheet cell: a leading = + - @ tab or CR gets an
- * apostrophe, except for plain numbers (a negative amount is not a formula).
- */
-export function safeText(value: unknown): string {
-  const s = value === null || value === undefined ? '' : typeof value === 'string' ? value : String(value);
-  return FORMULA_START.test(s) && !PLAIN_NUMBER.test(s) ? `'${s}` : s;
-}
-
-/** One CSV cell (formula-safe, RFC 4180 quoting). */
-export function csvCell(value: unknown): string {
-  const s = safeText(value);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function csvLine(cells: unknown[]): string {
-  return `${cells.map(csvCell).join(',')}\r\n`;
-}
+import { safeText } from '../core/csv';
 
 // ---- XLSX: a minimal SpreadsheetML package written by hand (stored ZIP entries, deflated) ----
 
@@ -107,12 +85,15 @@ function colName(i: number): string {
 /** A cell value: numbers (or plain decimal strings up to 15 significant digits) become numeric cells. */
 export type XlsxCell = string | number | boolean | null | undefined;
 
+/** A decimal string stored as a numeric cell. */
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
 function cellXml(v: XlsxCell, ref: string): string {
   if (v === null || v === undefined || v === '') return '';
   if (typeof v === 'number' && Number.isFinite(v)) return `<c r="${ref}"><v>${v}</v></c>`;
   if (typeof v === 'boolean') return `<c r="${ref}" t="b"><v>${v ? 1 : 0}</v></c>`;
   const s = String(v);
-  if (PLAIN_NUMBER.test(s) && s.replace(/[-.]/g, '').replace(/^0+/, '').length <= 15)
+  if (DECIMAL.test(s) && s.replace(/[-.]/g, '').replace(/^0+/, '').length <= 15)
     return `<c r="${ref}"><v>${s}</v></c>`;
   // Inline strings are never evaluated as formulas; the apostrophe keeps them safe once re-exported as CSV.
   return `<c r="${ref}" t="inlineStr"><is><t xml:space="preserve">${xml(safeText(s))}</t></is></c>`;

@@ -160,6 +160,7 @@ export const EmployeeDrillDown = z.object({
   legacyTape: TapeSide,
   newTape: TapeSide,
 });
+export type EmployeeDrillDown = z.infer<typeof EmployeeDrillDown>;
 
 export const SignOffBody = z.object({ note: z.string().trim().min(3).max(2000) });
 

@@ -48,7 +48,7 @@ export interface ParityMismatchTable {
 export type ParityMismatchRow = Selectable<ParityMismatchTable>;
 export type NewParityMismatch = Insertable<ParityMismatchTable>;
 
-declare module '../../modules/core/database' {
+declare module '../core/database' {
   interface Database {
     'parity.reports': ParityReportTable;
     'parity.mismatches': ParityMismatchTable;

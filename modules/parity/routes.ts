@@ -1,11 +1,10 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { requireAuth, requireTenant } from '../../modules/core/auth-context';
-import { withTenant } from '../../modules/core/db';
-import { notFound } from '../../modules/core/errors';
-import { listPage, PageQuery } from '../../modules/core/pagination';
-import { csvLine, xlsx, type XlsxCell } from './export';
-import * as repo from './repo';
+import { requireAuth, requireTenant } from '../core/auth-context';
+import { csvLine } from '../core/csv';
+import { PageQuery } from '../core/pagination';
+import { xlsx, type XlsxCell } from './export';
+import type { ParityRunner } from './outcome';
 import {
   CreateReportBody,
   EmployeeDrillDown,
@@ -17,30 +16,18 @@ import {
   ParityReportPage,
   ReportParams,
   SignOffBody,
-  type Mismatch,
 } from './schema';
-import { createReport, engineGate, getReport, signOff, toReport } from './service';
-import type { ParityTape } from './compare';
-
-const toMismatch = (m: repo.MismatchSummaryRow): Mismatch => ({
-  id: String(m.id),
-  employeeId: m.employee_id,
-  batchId: m.batch_id,
-  output: m.output,
-  legacyValue: m.legacy_value,
-  newValue: m.new_value,
-  absDiff: m.abs_diff === null ? null : trimZeros(m.abs_diff),
-  withinTolerance: m.within_tolerance,
-  firstDiffStep: m.first_diff_step,
-});
-
-function trimZeros(s: string): string {
-  return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
-}
-
-/** Header of the CSV/XLSX export: the summary columns after the id (cells() writes them in this order). */
-const EXPORT_COLUMNS = repo.MISMATCH_SUMMARY_COLUMNS.slice(1);
-const EXPORT_MAX_ROWS = 200_000;
+import {
+  createReport,
+  engineGate,
+  exportMismatches,
+  EXPORT_COLUMNS,
+  getEmployeeMismatches,
+  getReport,
+  listMismatches,
+  listReports,
+  signOff,
+} from './service';
 
 const actorOf = (request: FastifyRequest) => {
   const auth = requireAuth(request);
@@ -48,9 +35,9 @@ const actorOf = (request: FastifyRequest) => {
 };
 
 /** The parity reports API: run, browse, drill down, export, sign off; and the engine gate. */
-export const parityRoutes: FastifyPluginAsync = async (app) => {
+export const parityRoutes: FastifyPluginAsync<{ runner: ParityRunner }> = async (app, { runner }) => {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const deps = () => ({ db: app.db, config: app.config, log: app.log });
+  const deps = () => ({ db: app.db, config: app.config, log: app.log, runner });
 
   r.post(
     '/api/v1/parity/reports',
@@ -88,14 +75,7 @@ export const parityRoutes: FastifyPluginAsync = async (app) => {
         response: { 200: ParityReportPage },
       },
     },
-    async (request) => {
-      const tenantId = requireTenant(request);
-      return listPage(
-        request.query,
-        (offset, limit) => withTenant(app.db, tenantId, (trx) => repo.listReports(trx, offset, limit)),
-        toReport,
-      );
-    },
+    async (request) => listReports(app.db, requireTenant(request), request.query),
   );
 
   r.get(
@@ -124,19 +104,7 @@ export const parityRoutes: FastifyPluginAsync = async (app) => {
         response: { 200: MismatchPage },
       },
     },
-    async (request) => {
-      const tenantId = requireTenant(request);
-      return listPage(
-        request.query,
-        (offset) =>
-          withTenant(app.db, tenantId, async (trx) => {
-            if (!(await repo.findReport(trx, request.params.id)))
-              throw notFound('Parity report', request.params.id);
-            return repo.listMismatches(trx, request.params.id, request.query, offset);
-          }),
-        toMismatch,
-      );
-    },
+    async (request) => listMismatches(app.db, requireTenant(request), request.params.id, request.query),
   );
 
   r.get(
@@ -151,82 +119,10 @@ export const parityRoutes: FastifyPluginAsync = async (app) => {
         response: { 200: EmployeeDrillDown },
       },
     },
-    async (request) => {
-      const tenantId = requireTenant(request);
-      const { id, employeeId } = request.params;
-      const rows = await withTenant(app.db, tenantId, async (trx) => {
-        if (!(await repo.findReport(trx, id))) throw notFound('Parity report', id);
-        return repo.employeeMismatches(trx, id, employeeId);
-      });
-      const batchIds = [...new Set(rows.map((m) => m.batch_id ?? ''))];
-      const batchId = request.query.batchId ?? batchIds[0];
-      const mine = rows.filter((m) => (m.batch_id ?? '') === batchId);
-      const first = mine[0];
-      if (!first) throw notFound(`Mismatch of employee ${employeeId} in parity report`, id);
-      const legacyTape = first.legacy_tape as ParityTape;
-      const newTape = first.new_tape as ParityTape;
-      const steps = legacyTape.steps.map((s, i) => {
-        const n = newTape.steps[i]?.value ?? null;
-        return {
-          key: s.key,
-          output: s.output,
-          legacy: s.value,
-          new: n,
-          differs: mine.some((m) => m.output === s.output),
-          first: s.key === first.first_diff_step,
-        };
-      });
-      if (legacyTape.pool_bonus !== undefined || newTape.pool_bonus !== undefined) {
-        steps.push({
-          key: 'pool',
-          output: 'pool_bonus',
-          legacy: legacyTape.pool_bonus ?? null,
-          new: newTape.pool_bonus ?? null,
-          differs: mine.some((m) => m.output === 'pool_bonus'),
-          first: first.first_diff_step === 'pool',
-        });
-      }
-      return {
-        employeeId,
-        batchId: first.batch_id,
-        otherBatches: batchIds.filter((b) => b !== batchId),
-        firstDiffStep: first.first_diff_step,
-        mismatches: mine.map(toMismatch),
-        steps,
-        inputs: legacyTape.inputs,
-        legacyTape,
-        newTape,
-      };
-    },
+    async (request) =>
+      getEmployeeMismatches(app.db, requireTenant(request), request.params.id, request.params.employeeId, request.query.batchId),
   );
 
-  const exportRows = async (tenantId: string, id: string) =>
-    withTenant(app.db, tenantId, async (trx) => {
-      const report = await repo.findReport(trx, id);
-      if (!report) throw notFound('Parity report', id);
-      const rows: repo.MismatchSummaryRow[] = [];
-      let after = '0';
-      while (rows.length < EXPORT_MAX_ROWS) {
-        const chunk = await repo.mismatchesAfter(trx, id, after, 2000);
-        rows.push(...chunk);
-        if (chunk.length < 2000) break;
-        after = String(chunk[chunk.length - 1]?.id);
-      }
-      return { report: toReport(report), rows };
-    });
-  const cells = (m: repo.MismatchSummaryRow): XlsxCell[] => {
-    const w = toMismatch(m);
-    return [
-      w.batchId,
-      w.employeeId,
-      w.output,
-      w.legacyValue,
-      w.newValue,
-      w.absDiff,
-      w.withinTolerance ? 'yes' : 'no',
-      w.firstDiffStep,
-    ];
-  };
   const fileName = (name: string, ext: string) =>
     `parity-${
       name
@@ -246,8 +142,8 @@ export const parityRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (request, reply) => {
-      const { report, rows } = await exportRows(requireTenant(request), request.params.id);
-      const body = [csvLine(EXPORT_COLUMNS), ...rows.map((m) => csvLine(cells(m)))].join('');
+      const { report, rows } = await exportMismatches(app.db, requireTenant(request), request.params.id);
+      const body = [csvLine(EXPORT_COLUMNS), ...rows.map((m) => csvLine(m))].join('');
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${fileName(report.name, 'csv')}"`)
@@ -266,7 +162,7 @@ export const parityRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (request, reply) => {
-      const { report, rows } = await exportRows(requireTenant(request), request.params.id);
+      const { report, rows } = await exportMismatches(app.db, requireTenant(request), request.params.id);
       const summary: XlsxCell[][] = [
         ['Report', report.name],
         ['Status', report.status],
@@ -296,7 +192,7 @@ export const parityRoutes: FastifyPluginAsync = async (app) => {
       ];
       const body = xlsx([
         { name: 'Summary', rows: summary },
-        { name: 'Mismatches', rows: [EXPORT_COLUMNS, ...rows.map(cells)] },
+        { name: 'Mismatches', rows: [EXPORT_COLUMNS, ...rows] },
       ]);
       return reply
         .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')

@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
-import type { Trx } from '../../modules/core/db';
-import type { MismatchRecord } from './compare';
-import type { ParityOutcome } from './runner';
+import type { Trx } from '../core/db';
+import type { MismatchRecord, ParityOutcome } from './outcome';
 import type { MismatchQuery } from './schema';
 import type { ParityMismatchRow, ParityReportRow } from './tables';
 import './tables';

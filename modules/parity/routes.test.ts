@@ -7,10 +7,12 @@ import { withTenant } from '../../modules/core/db';
 import { Queue } from 'bullmq';
 import pino from 'pino';
 import { queueName } from '../../modules/core/jobs';
-import { parityRunJob } from './jobs';
+import { parityRunJob as createParityRunJob } from './jobs';
 import { INLINE_MAX_EMPLOYEES, executeReport } from './service';
 import { insertReport } from './repo';
-import { legacyEquivalentPlan } from './plan';
+import { legacyEquivalentPlan, parityRunner } from '../../legacy-shadow/parity/index';
+
+const parityRunJob = createParityRunJob(parityRunner);
 
 let TENANT: string;
 let OTHER_TENANT: string;
@@ -206,7 +208,7 @@ describe('parity reports API', () => {
       insertReport(trx, { tenantId: TENANT, name: 'perturbed', source, planRef: {}, createdBy: 'test' }),
     );
     const report = await executeReport(
-      { db: app.db, config: app.config, log: app.log },
+      { db: app.db, config: app.config, log: app.log, runner: parityRunner },
       TENANT,
       row.id,
       source,
@@ -555,7 +557,7 @@ describe('parity exports', () => {
     expect(res.body).toBe(
       'batch_id,employee_id,output,legacy_value,new_value,abs_diff,within_tolerance,first_diff_step\r\n' +
         "1,'=cmd|calc,bonus,-0.01,0,0.01,yes,'@bonus\r\n" +
-        `1,"E,""2""",raw,1,'+1,0,yes,raw\r\n`,
+        `1,"E,""2""",raw,1,+1,0,yes,raw\r\n`,
     );
   });
 

@@ -1,0 +1,149 @@
+import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../modules/core/errors';
+import { withTenant } from '../modules/core/db';
+import { recordAudit } from '../modules/audit/index';
+import { NormaliseRules, ShadowService, type ShadowJob } from './http/index';
+import { AutoRollbackWatcher, evaluateGate, GateConfig, summarise, type GateSummary } from './gates/index';
+import { shadowOpsRoutes } from './ops-routes';
+
+/** A route as the gates read it (the gateway's live route entry satisfies it). */
+export interface GatedRoute {
+  key: string;
+  mode: string;
+  canary_percent: number;
+  gate: unknown;
+  servedBy: string | null;
+}
+
+/** A flip as the gate keeper judges it (the gateway's flip input satisfies it). */
+export interface GatedFlip {
+  mode: string;
+  canaryPercent?: number;
+  reason: string;
+  actor: string;
+  override?: boolean;
+  requestId?: string;
+  tenantId?: string;
+}
+
+/** Route gates as the ops API and the console use them. */
+export interface RouteGates {
+  /** The short gate of a route for lists: non-servable routes fail without a query. */
+  summary(route: GatedRoute, tenantId?: string): Promise<GateSummary>;
+  /**
+   * The parity gate checked before a flip adding traffic to the new side: a 409 problem
+   * (FIG_GATE_FAILED) when it fails and the flip is no override; else the evidence to record.
+   */
+  check(route: GatedRoute, input: GatedFlip): Promise<unknown>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    shadow: ShadowService;
+    routeGates: RouteGates;
+    autoRollback: AutoRollbackWatcher;
+  }
+}
+
+/**
+ * The HTTP shadow: the shadow service (app.shadow) used by the shadow/canary/new dispatch
+ * strategies, the route gates (app.routeGates) checked by every flip that adds traffic to the
+ * new side (409 FIG_GATE_FAILED unless overridden), the auto-rollback watcher, and the ops routes
+ * /_fig/routes/{key}/shadow|mismatches|gate|reconciliation|reconcile. Reaches the gateway only
+ * through `app.routeTable` (flip, get) and is handed to it as a port (httpShadow below).
+ */
+export const shadowPlugin = fp(
+  async (app: FastifyInstance) => {
+    const registry = (app as { metrics?: { registry?: import('prom-client').Registry } }).metrics?.registry;
+    const shadow = new ShadowService({
+      db: app.db,
+      redis: app.redis,
+      config: app.config,
+      log: app.log.child({ component: 'shadow' }),
+      moduleContext: { db: app.db, redis: app.redis, config: app.config, log: app.log.child({ component: 'shadow' }) },
+      registry,
+    });
+    app.decorate('shadow', shadow);
+    shadow.start();
+
+    app.decorate('routeGates', {
+      async summary(route: GatedRoute, tenantId?: string): Promise<GateSummary> {
+        if (!route.servedBy) return { passed: false, failing: ['servable'] };
+        return summarise(await evaluateGate(app.db, route, { tenantId }));
+      },
+      async check(route: GatedRoute, input: GatedFlip): Promise<unknown> {
+        const gate = await evaluateGate(app.db, route, { tenantId: input.tenantId });
+        if (!gate.passed && !input.override) {
+          const failing = gate.checks.filter((c) => !c.passed);
+          throw new AppError(
+            'FIG_GATE_FAILED',
+            409,
+            `The parity gate of ${route.key} fails (${failing.map((c) => `${c.name}: ${c.actual ?? 'none'}, needs ${c.required}`).join('; ')}). Collect more shadow evidence, or override with a reason (permission routes.override).`,
+            [],
+            { routeKey: route.key, mode: input.mode, checks: gate.checks, evidence: gate.evidence },
+          );
+        }
+        if (input.override && !gate.passed && input.tenantId) {
+          await withTenant(app.db, input.tenantId, (trx) =>
+            recordAudit(trx, {
+              tenantId: input.tenantId!,
+              actor: input.actor,
+              action: 'route.gate_override',
+              entity: 'route',
+              entityId: route.key,
+              before: { mode: route.mode, canaryPercent: route.canary_percent },
+              after: { mode: input.mode, canaryPercent: input.canaryPercent ?? route.canary_percent, reason: input.reason, gate: { passed: gate.passed, checks: gate.checks } },
+              requestId: input.requestId,
+            }),
+          );
+        }
+        return { gate: { passed: gate.passed, checks: gate.checks, ...gate.evidence }, overridden: !gate.passed && input.override === true };
+      },
+    });
+
+    const watcher = new AutoRollbackWatcher({
+      db: app.db,
+      redis: app.redis,
+      config: app.config,
+      log: app.log.child({ component: 'auto-rollback' }),
+      table: app.routeTable,
+      servedCounts: (key, version, windowSeconds) => shadow.servedCounts(key, version, windowSeconds),
+      registry,
+    });
+    app.decorate('autoRollback', watcher);
+    if (app.config.AUTOROLLBACK_ENABLED) watcher.start();
+
+    app.addHook('onClose', async () => {
+      await watcher.stop();
+      // Give queued samples a moment to finish; never hold the shutdown for a stuck module.
+      await Promise.race([shadow.drain().catch(() => undefined), new Promise((r) => setTimeout(r, 2000).unref())]);
+      await shadow.stop();
+    });
+
+    await app.register(shadowOpsRoutes);
+  },
+  { name: 'shadow', dependencies: ['route-table'] },
+);
+
+/**
+ * The HTTP shadow as the gateway's routing plugin takes it (its ShadowPort, gateway/routing/
+ * shadow-port.ts): the plugin above, and the port read from the app once it loaded.
+ */
+export const httpShadow = {
+  plugin: shadowPlugin,
+  port: (app: FastifyInstance) => {
+    const shadow = app.shadow;
+    const gates = app.routeGates;
+    return {
+      submit: (sample: ShadowJob) => shadow.submit(sample),
+      skip: (routeKey: string, reason: 'body_over_cap' | 'write_policy_skip' | 'primary_failed', primarySide: 'legacy' | 'new', requestId: string) =>
+        shadow.skip(routeKey, reason, primarySide, requestId),
+      rulesFor: (route: { key: string; version: number; normalise: unknown }) => shadow.rulesFor(route),
+      recordServed: (routeKey: string, version: number, status: number) => shadow.recordServed(routeKey, version, status),
+      checkGate: (route: GatedRoute, input: GatedFlip) => gates.check(route, input),
+      gateSummary: (route: GatedRoute, tenantId?: string) => gates.summary(route, tenantId),
+      settingsSchemas: { normalise: NormaliseRules.partial().passthrough(), gate: GateConfig.partial().passthrough() },
+    };
+  },
+};

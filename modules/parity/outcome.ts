@@ -1,0 +1,87 @@
+import type { PlanDefinitionInput } from '../engine/index';
+import type { ReportSource } from './schema';
+
+/**
+ * What a parity run produces, as this module stores and serves it. The run itself (legacy client,
+ * new engine, diff) is the comparing machinery in legacy-shadow/parity, handed to this module as
+ * a ParityRunner by the composition root.
+ */
+
+/** A tape as stored with a mismatch: inputs, each plan step's value in plan order, and the pool result. */
+export interface ParityTape {
+  inputs: Record<string, string>;
+  steps: { key: string; output: string; value: string | null }[];
+  pool_bonus?: string | null;
+  error?: { step: string | null; message: string };
+}
+
+/** One differing (employee, output). */
+export interface MismatchRecord {
+  employeeId: string;
+  batchId: string;
+  output: string;
+  legacyValue: string | null;
+  newValue: string | null;
+  /** null when a side has no value (engine error, missing legacy result). */
+  absDiff: string | null;
+  withinTolerance: boolean;
+  firstDiffStep: string | null;
+  legacyTape: ParityTape;
+  newTape: ParityTape;
+}
+
+export interface OutputStats {
+  compared: number;
+  mismatched: number;
+  overTolerance: number;
+  maxAbsDiff: string;
+}
+
+/** What one segment (a batch, the generated rows, the canonical cases) adds up to. */
+export interface GateCheck {
+  name: 'historical_sample' | 'within_tolerance' | 'canonical_half_even';
+  passed: boolean;
+  detail: string;
+  evidence: Record<string, unknown>;
+}
+export interface GateResult {
+  passed: boolean;
+  checks: GateCheck[];
+}
+
+export interface BatchSummary {
+  batchId: string;
+  kind: 'historical' | 'generated' | 'rows' | 'canonical';
+  employees: number;
+  mismatched: number;
+  bandVersion: number | null;
+  poolAmount: string | null;
+}
+
+/** Everything a parity run found; the service stores it as a report. */
+export interface ParityOutcome {
+  planRef: { name: string; hash: string; catalogVersion: number };
+  employees: number;
+  matched: number;
+  mismatched: number;
+  withinTolerance: number;
+  maxAbsDiff: string;
+  byOutput: Record<string, OutputStats>;
+  batches: BatchSummary[];
+  gateA: GateResult;
+  mismatches: MismatchRecord[];
+  durationMs: number;
+}
+
+/** The comparing machinery as the reports module uses it (legacy-shadow/parity implements it). */
+export interface ParityRunner {
+  /** Replay a source through both engines and diff it. */
+  run(
+    source: ReportSource,
+    opts: { legacyUrl: string; legacyPython: string; plan?: PlanDefinitionInput; planName?: string; signal?: AbortSignal },
+  ): Promise<ParityOutcome>;
+  /** How many employees a source will replay (asks legacy for historical batch sizes). */
+  sourceSize(legacyUrl: string, source: ReportSource): Promise<number>;
+  /** The plan reports run by default: its name, hash and catalog version. */
+  defaultPlanRef(): { name: string; hash: string; catalogVersion: number };
+}
