@@ -46,6 +46,10 @@ export async function testConfig(overrides: Record<string, string> = {}): Promis
     ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     COOKIE_SECURE: 'false',
     PORT: '0',
+    // app.inject and the tests' own sockets come from loopback, as through a local reverse proxy:
+    // their X-Request-Id and X-Forwarded-For count. A test of an untrusted client injects with
+    // another `remoteAddress`, or passes TRUSTED_PROXIES: '' (the production default, none).
+    TRUSTED_PROXIES: '127.0.0.1,::1',
     ...overrides,
   });
 }
