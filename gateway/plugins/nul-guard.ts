@@ -24,8 +24,8 @@ export function nulPaths(context: string, input: unknown): string[] {
       for (let i = keys.length - 1; i >= 0; i--) {
         const key = keys[i]!;
         const child = `${path}.${key.replace(/\0/g, '\\0')}`;
-        if (key.includes('\0')) found.push(child);
-        else stack.push([child, (value as Record<string, unknown>)[key]]);
+        // A NUL key is reported at its own path (in document order); what is under it is not walked.
+        stack.push([child, key.includes('\0') ? '\0' : (value as Record<string, unknown>)[key]]);
       }
     }
   }

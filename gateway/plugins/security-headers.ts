@@ -45,7 +45,9 @@ const DOCS_DIRECTIVES = { ...SPA_DIRECTIVES, styleSrc: ["'self'", "'unsafe-inlin
  * - legacy traffic keeps legacy's headers byte for byte unless LEGACY_SECURITY_HEADERS is set.
  * - CORS: same-origin by default (no Access-Control-* headers at all); CORS_ORIGINS lists the
  *   other origins allowed to call fig's routes with credentials. A preflight from a listed origin
- *   is answered by fig whatever the path (the browser asks before it knows who serves it).
+ *   is answered by fig whatever the path (the browser asks before it knows who serves it). With
+ *   CORS_ORIGINS set every response, legacy's too, gets `Vary: Origin` (@fastify/cors adds it for
+ *   per-request policies), which only makes caches more careful.
  */
 export const securityHeadersPlugin = fp(
   async (app) => {
@@ -67,6 +69,8 @@ export const securityHeadersPlugin = fp(
       await reply.helmet(docs ? docsOptions : undefined);
     });
 
+    // Same-origin by default: no CORS plugin at all, so no response (legacy's included) changes.
+    if (config.corsOrigins.length === 0) return;
     // @fastify/cors always registers `OPTIONS *` so preflights find a route; the legacy proxy's
     // catch-all already answers every method on every path (and must keep doing so for legacy),
     // so that route is parked on a path of fig's own. Preflights are answered in the hook anyway.

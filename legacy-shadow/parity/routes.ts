@@ -55,6 +55,8 @@ export const parityRoutes: FastifyPluginAsync = async (app) => {
   r.post(
     '/api/v1/parity/reports',
     {
+      // Up to 5,000 given rows (with a department each) run past the 1 MB default for fig's JSON.
+      bodyLimit: 8 * 1024 * 1024,
       config: { permission: 'parity.run' },
       schema: {
         tags: ['parity'],
