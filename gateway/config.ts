@@ -44,8 +44,9 @@ export const ConfigSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .default('postgres://postgres@127.0.0.1:5432/fig'),
   /**
-   * Where the app itself connects: a role that owns nothing and has no BYPASSRLS (migrations/0040
-   * creates `fig_app` with LOGIN). Unset: DATABASE_URL with the user replaced by fig_app.
+   * Where the app itself (gateway, worker, CLI) connects: `fig_service`, a login role that owns
+   * nothing and has no BYPASSRLS (migrations/0040). Unset: DATABASE_URL with the user replaced by
+   * fig_service and no password (set this variable when the database needs one).
    */
   APP_DATABASE_URL: z
     .string()
@@ -143,7 +144,7 @@ export const ConfigSchema = z.object({
 type Parsed = z.infer<typeof ConfigSchema>;
 export type Config = Omit<Parsed, 'FIG_URL' | 'APP_DATABASE_URL' | 'MIGRATION_DATABASE_URL' | 'TRUSTED_PROXIES' | 'CORS_ORIGINS'> & {
   FIG_URL: string;
-  /** Where the app (gateway, worker, CLI) connects: never the owner. */
+  /** Where the app (gateway, worker, CLI) connects: fig_service, never the owner. */
   APP_DATABASE_URL: string;
   /** Where migrations (and the seed) connect: the owner of every table. */
   MIGRATION_DATABASE_URL: string;
@@ -153,10 +154,10 @@ export type Config = Omit<Parsed, 'FIG_URL' | 'APP_DATABASE_URL' | 'MIGRATION_DA
   corsOrigins: string[];
 };
 
-/** The login role the app connects as (created by migrations/0040; no BYPASSRLS, owns nothing). */
-export const APP_DB_USER = 'fig_app';
+/** The login role the app connects as (migrations/0040: no BYPASSRLS, owns nothing, member of fig_app). */
+export const APP_DB_USER = 'fig_service';
 
-/** `url` with its user replaced by fig_app (password dropped: local trust auth or PGPASSWORD). */
+/** `url` with its user replaced by fig_service (password dropped: local trust auth or PGPASSWORD). */
 export function appDatabaseUrl(url: string): string {
   const u = new URL(url);
   u.username = APP_DB_USER;

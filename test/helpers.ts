@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { loadConfig, type Config } from '../gateway/config';
+import { createDb, type Db } from '../modules/core/db';
 import { buildApp, type BuildOptions } from '../gateway/app';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
@@ -60,4 +61,12 @@ export async function buildTestApp(overrides: Record<string, string> = {}, opts:
   const app = await buildApp(config, { logger: false, ...opts });
   await app.ready();
   return { app, config };
+}
+
+/**
+ * A Kysely on the owner connection (MIGRATION_DATABASE_URL) of `config`'s database, for tests that
+ * must see past RLS or act as a superuser (app.db is the app's own role). The caller destroys it.
+ */
+export function ownerDb(config: Config): Db {
+  return createDb(config.MIGRATION_DATABASE_URL, { max: 1 });
 }
