@@ -98,6 +98,28 @@ describe('client address from an untrusted client (TRUSTED_PROXIES unset)', () =
   });
 });
 
+describe('ip columns in the database', () => {
+  it('refuses anything but an IP address, whoever writes it', async () => {
+    const { app, config } = await buildTestApp();
+    try {
+      const insert = (ip: string) =>
+        ownerQuery(config.MIGRATION_DATABASE_URL, `insert into identity.auth_events (type, ip) values ('probe', $1)`, [ip]).then(
+          () => 'stored',
+          (err: Error) => err.message,
+        );
+      expect(await Promise.all(['203.0.113.9', '2001:db8::1', SPOOF, '1.2.3.4, 5.6.7.8', ''].map(insert))).toEqual([
+        'stored',
+        'stored',
+        'new row for relation "auth_events" violates check constraint "auth_events_ip_is_address"',
+        'new row for relation "auth_events" violates check constraint "auth_events_ip_is_address"',
+        'new row for relation "auth_events" violates check constraint "auth_events_ip_is_address"',
+      ]);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('client address through a trusted proxy', () => {
   let app: FastifyInstance;
   let ownerUrl: string;
