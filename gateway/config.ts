@@ -165,7 +165,8 @@ export function appDatabaseUrl(url: string): string {
   return u.toString();
 }
 
-const proxyMatchers = new WeakMap<Config, BlockList>();
+/** One matcher per parsed list (a Config is built once and never changes). */
+const proxyMatchers = new WeakMap<string[], BlockList>();
 
 /**
  * Whether `addr` (a socket peer address) is one of TRUSTED_PROXIES. Only then may a request's
@@ -174,7 +175,7 @@ const proxyMatchers = new WeakMap<Config, BlockList>();
  */
 export function isTrustedProxy(config: Pick<Config, 'trustedProxies'>, addr: string | undefined): boolean {
   if (!addr || config.trustedProxies.length === 0) return false;
-  let list = proxyMatchers.get(config as Config);
+  let list = proxyMatchers.get(config.trustedProxies);
   if (!list) {
     list = new BlockList();
     for (const entry of config.trustedProxies) {
@@ -182,7 +183,7 @@ export function isTrustedProxy(config: Pick<Config, 'trustedProxies'>, addr: str
       if (p.prefix === undefined) list.addAddress(p.address, p.family);
       else list.addSubnet(p.address, p.prefix, p.family);
     }
-    proxyMatchers.set(config as Config, list);
+    proxyMatchers.set(config.trustedProxies, list);
   }
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(addr)?.[1];
   const plain = mapped ?? addr;
