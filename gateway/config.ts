@@ -1,10 +1,6 @@
 import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
 
-/**
- * Every environment variable fig reads, validated once at start.
- * Nothing else in the codebase reads process.env.
- */
 /** `1.2.3.4`, `10.0.0.0/8`, `::1`, `fd00::/8`: one proxy address or subnet. */
 function parseIpOrCidr(entry: string): { address: string; prefix?: number; family: 'ipv4' | 'ipv6' } | undefined {
   const [address = '', prefix, extra] = entry.split('/');
@@ -35,6 +31,10 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/**
+ * Every environment variable fig reads, validated once at start.
+ * Nothing else in the codebase reads process.env.
+ */
 export const ConfigSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
