@@ -1,5 +1,4 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import { randomUUID } from 'node:crypto';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config';
 import { problemPlugin, sendProblem } from './plugins/problem';
@@ -10,6 +9,9 @@ import { legacyProxyPlugin } from './proxy';
 import { metricsPlugin } from './plugins/metrics';
 import { swaggerPlugin } from './plugins/swagger';
 import { staticPlugin } from './plugins/static';
+import { clientAddressPlugin, requestIdGenerator, trustProxyOption } from './plugins/client-address';
+import { securityHeadersPlugin } from './plugins/security-headers';
+import { nulGuardPlugin } from './plugins/nul-guard';
 import { routeTablePlugin, routingPlugin } from './routing';
 import { modules as defaultModules } from './modules';
 import type { FigModule } from '../modules/core/module';
@@ -29,8 +31,6 @@ const FRAMEWORK_CODES: Record<string, string> = {
   FST_ERR_MAX_PARAM_LENGTH: 'FIG_PATH_PARAM_TOO_LONG',
 };
 
-const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
-
 /** Build the fig Fastify app: plugins, modules, route table dispatch and the legacy proxy. */
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -42,13 +42,13 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
             redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
             ...(typeof opts.logger === 'object' ? opts.logger : {}),
           },
-    // Keep a client's X-Request-Id; otherwise mint one.
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
-    },
+    // Keep the X-Request-Id of a trusted proxy when it is well formed; otherwise mint one.
+    genReqId: requestIdGenerator(config),
+    // Buffered legacy-route bodies (gateway/routing); fig's own JSON and text bodies are capped
+    // lower by their parsers below, and proxied bodies stream without a cap.
     bodyLimit: 50 * 1024 * 1024,
-    trustProxy: true,
+    // Only TRUSTED_PROXIES may set the client address through X-Forwarded-For.
+    trustProxy: trustProxyOption(config),
     // Fastify's two lines per request ("incoming request", "request completed") cost about a third
     // of the proxy's CPU (bench/proxy); fig writes one access line per request instead (below).
     logController: new LogController({ disableRequestLogging: true }),
@@ -67,6 +67,14 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+
+  // fig's own routes parse JSON and text up to JSON_BODY_LIMIT_BYTES (a route may set a larger
+  // bodyLimit). Scopes that replace every parser (the proxy, legacy dispatch) are not affected.
+  const jsonLimit = config.JSON_BODY_LIMIT_BYTES;
+  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: jsonLimit }, jsonParser);
+  app.addContentTypeParser('text/plain', { parseAs: 'string', bodyLimit: jsonLimit }, (_request, body, done) => done(null, body));
 
   // Every response carries its request id, whoever answers (legacy echoes the same id).
   app.addHook('onRequest', (request, reply, done) => {
@@ -94,6 +102,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   await app.register(problemPlugin);
   await app.register(infraPlugin, { config });
+  // Before auth: rate limits key on request.ip, and a 401 carries the security headers too.
+  await app.register(clientAddressPlugin);
+  await app.register(securityHeadersPlugin);
+  await app.register(nulGuardPlugin);
   await app.register(healthPlugin);
   await app.register(authPlugin, { config });
   const hosted = opts.modules ?? defaultModules;

@@ -278,7 +278,7 @@ async function run(argv: string[]): Promise<void> {
   if (cmd === 'bands' && sub === 'sync') {
     const { createDb } = await import('../modules/core/db');
     const { syncBandsFromLegacy } = await import('../modules/bands');
-    const db = createDb(config.DATABASE_URL, { max: 1 });
+    const db = createDb(config.APP_DATABASE_URL, { max: 1 });
     try {
       const { table: t, result } = await syncBandsFromLegacy(db, config.LEGACY_URL);
       if (values.json) out({ result, table: t });

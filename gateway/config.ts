@@ -1,13 +1,40 @@
+import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
+
+/** `1.2.3.4`, `10.0.0.0/8`, `::1`, `fd00::/8`: one proxy address or subnet. */
+function parseIpOrCidr(entry: string): { address: string; prefix?: number; family: 'ipv4' | 'ipv6' } | undefined {
+  const [address = '', prefix, extra] = entry.split('/');
+  const version = isIP(address);
+  if (!version || extra !== undefined) return undefined;
+  const family = version === 4 ? 'ipv4' : 'ipv6';
+  if (prefix === undefined) return { address, family };
+  const bits = Number(prefix);
+  if (!/^\d{1,3}$/.test(prefix) || bits > (version === 4 ? 32 : 128)) return undefined;
+  return { address, prefix: bits, family };
+}
+
+/** A comma-separated list of IPs/CIDRs (spaces allowed); each entry must parse. */
+const ipList = z
+  .string()
+  .transform((v) => v.split(',').map((e) => e.trim()).filter(Boolean))
+  .refine((entries) => entries.every((e) => parseIpOrCidr(e)), { message: 'must be comma-separated IP addresses or CIDRs (10.0.0.0/8, ::1)' });
+
+/** A comma-separated list of origins (scheme://host[:port], no path). */
+const originList = z
+  .string()
+  .transform((v) => v.split(',').map((e) => e.trim()).filter(Boolean))
+  .refine((entries) => entries.every((e) => URL.canParse(e) && new URL(e).origin === e), {
+    message: 'must be comma-separated origins such as https://console.example.com (no path, no trailing slash)',
+  });
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 /**
  * Every environment variable fig reads, validated once at start.
  * Nothing else in the codebase reads process.env.
  */
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
 export const ConfigSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -18,6 +45,20 @@ export const ConfigSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .default('postgres://postgres@127.0.0.1:5432/fig'),
+  /**
+   * Where the app itself (gateway, worker, CLI) connects: `fig_service`, a login role that owns
+   * nothing and has no BYPASSRLS (migrations/0040). Unset: DATABASE_URL with the user replaced by
+   * fig_service and no password (set this variable when the database needs one).
+   */
+  APP_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  /** Owner connection for migrations; unset: DATABASE_URL. */
+  MIGRATION_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   REDIS_URL: z
     .string()
@@ -88,9 +129,78 @@ export const ConfigSchema = z.object({
   S3_SECRET_ACCESS_KEY: z.string().optional(),
   WEB_DIST_DIR: z.string().default('web/dist'),
   METRICS_ENABLED: bool.default(true),
+  /** Set: /metrics needs `Authorization: Bearer <METRICS_TOKEN>` (Prometheus `authorization` credentials). */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Serve /docs (Swagger UI and the OpenAPI document). */
+  DOCS_ENABLED: bool.default(true),
+  /** Serve the SPA's *.map source maps; 0 answers 404 for them. */
+  SOURCE_MAPS: bool.default(true),
+  /**
+   * Addresses of the reverse proxies in front of fig (comma-separated IPs/CIDRs). Only a request
+   * whose socket peer is one of them has its X-Forwarded-For honoured (request.ip) and its
+   * X-Request-Id kept. Unset: no proxy is trusted, request.ip is the socket address.
+   */
+  TRUSTED_PROXIES: ipList.optional(),
+  /** Send Strict-Transport-Security (set when fig is served over TLS, directly or by its proxy). */
+  HSTS_ENABLED: bool.default(false),
+  /** Also put fig's security headers on proxied legacy responses (by default legacy's headers pass untouched). */
+  LEGACY_SECURITY_HEADERS: bool.default(false),
+  /** Origins other than fig's own that may call fig's API from a browser (CORS). Unset: same-origin only. */
+  CORS_ORIGINS: originList.optional(),
+  /** Largest JSON or text body accepted on fig's own routes (a route may allow more; proxied bodies stream). */
+  JSON_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
 });
 
-export type Config = Omit<z.infer<typeof ConfigSchema>, 'FIG_URL'> & { FIG_URL: string };
+type Parsed = z.infer<typeof ConfigSchema>;
+export type Config = Omit<Parsed, 'FIG_URL' | 'APP_DATABASE_URL' | 'MIGRATION_DATABASE_URL' | 'TRUSTED_PROXIES' | 'CORS_ORIGINS'> & {
+  FIG_URL: string;
+  /** Where the app (gateway, worker, CLI) connects: fig_service, never the owner. */
+  APP_DATABASE_URL: string;
+  /** Where migrations (and the seed) connect: the owner of every table. */
+  MIGRATION_DATABASE_URL: string;
+  /** Parsed TRUSTED_PROXIES; empty = none. Use isTrustedProxy(config, addr) to test an address. */
+  trustedProxies: string[];
+  /** Parsed CORS_ORIGINS; empty = same-origin only. */
+  corsOrigins: string[];
+};
+
+/** The login role the app connects as (migrations/0040: no BYPASSRLS, owns nothing, member of fig_app). */
+export const APP_DB_USER = 'fig_service';
+
+/** `url` with its user replaced by fig_service (password dropped: local trust auth or PGPASSWORD). */
+export function appDatabaseUrl(url: string): string {
+  const u = new URL(url);
+  u.username = APP_DB_USER;
+  u.password = '';
+  return u.toString();
+}
+
+/** One matcher per parsed list (a Config is built once and never changes). */
+const proxyMatchers = new WeakMap<string[], BlockList>();
+
+/**
+ * Whether `addr` (a socket peer address) is one of TRUSTED_PROXIES. Only then may a request's
+ * X-Forwarded-*, X-Request-Id and other hop headers be believed. IPv4-mapped IPv6 addresses
+ * (`::ffff:10.0.0.1`) match their IPv4 form.
+ */
+export function isTrustedProxy(config: Pick<Config, 'trustedProxies'>, addr: string | undefined): boolean {
+  if (!addr || config.trustedProxies.length === 0) return false;
+  let list = proxyMatchers.get(config.trustedProxies);
+  if (!list) {
+    list = new BlockList();
+    for (const entry of config.trustedProxies) {
+      const p = parseIpOrCidr(entry)!;
+      if (p.prefix === undefined) list.addAddress(p.address, p.family);
+      else list.addSubnet(p.address, p.prefix, p.family);
+    }
+    proxyMatchers.set(config.trustedProxies, list);
+  }
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(addr)?.[1];
+  const plain = mapped ?? addr;
+  const version = isIP(plain);
+  if (!version) return false;
+  return list.check(plain, version === 4 ? 'ipv4' : 'ipv6');
+}
 
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
@@ -112,8 +222,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(picked[String(i.path[0])])})`),
     );
   }
-  const data = parsed.data;
-  return { ...data, FIG_URL: data.FIG_URL ?? `http://127.0.0.1:${data.PORT || 8080}` };
+  const { TRUSTED_PROXIES, CORS_ORIGINS, ...data } = parsed.data;
+  return {
+    ...data,
+    FIG_URL: data.FIG_URL ?? `http://127.0.0.1:${data.PORT || 8080}`,
+    APP_DATABASE_URL: data.APP_DATABASE_URL ?? appDatabaseUrl(data.DATABASE_URL),
+    MIGRATION_DATABASE_URL: data.MIGRATION_DATABASE_URL ?? data.DATABASE_URL,
+    trustedProxies: TRUSTED_PROXIES ?? [],
+    corsOrigins: CORS_ORIGINS ?? [],
+  };
 }
 
 /** For entry points: the config, or one line per bad variable on stderr and exit code 1. */

@@ -3,7 +3,7 @@ import { migrateToLatest } from './migrator';
 
 try {
   const config = loadConfig();
-  const applied = await migrateToLatest(config.DATABASE_URL);
+  const applied = await migrateToLatest(config.MIGRATION_DATABASE_URL);
   console.log(applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')}` : 'database is up to date');
 } catch (err) {
   console.error(err instanceof ConfigError ? err.message : `migrate failed: ${(err as Error).message}`);

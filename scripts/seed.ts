@@ -5,7 +5,7 @@ import { seedDemo as seedPlans } from '../modules/plans/index';
 
 /** Seed the demo tenants: organisations, users and roles, then each module's demo data. Idempotent. */
 const config = loadConfigOrExit();
-const db = createDb(config.DATABASE_URL, { max: 2 });
+const db = createDb(config.MIGRATION_DATABASE_URL, { max: 2 });
 try {
   await seedIdentity(db);
   await seedPlans(db, DEMO_TENANTS.acme.id);

@@ -6,6 +6,7 @@ import {
   listPlatformRolesAsOwner,
   provisionUser,
 } from '../modules/identity/index';
+import { withTenant } from '../modules/core/db';
 
 export const TEST_PASSWORD = 'test-password-0123';
 
@@ -74,13 +75,10 @@ export async function loginAs(
     .select('perms_version')
     .where('id', '=', u.userId)
     .executeTakeFirstOrThrow();
-  const assigned = await app.db
-    .selectFrom('tenancy.user_role_assignments')
-    .select('role_key')
-    .where('tenant_id', '=', u.tenantId)
-    .where('user_id', '=', u.userId)
-    .orderBy('role_key')
-    .execute();
+  // app.db is the app role: role assignments are visible only inside their tenant.
+  const assigned = await withTenant(app.db, u.tenantId, (trx) =>
+    trx.selectFrom('tenancy.user_role_assignments').select('role_key').where('user_id', '=', u.userId).orderBy('role_key').execute(),
+  );
   const token = app.accessTokens.sign({
     sub: u.userId,
     tid: u.tenantId,

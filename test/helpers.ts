@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { loadConfig, type Config } from '../gateway/config';
+import { createDb, type Db } from '../modules/core/db';
 import { buildApp, type BuildOptions } from '../gateway/app';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
@@ -46,6 +47,10 @@ export async function testConfig(overrides: Record<string, string> = {}): Promis
     ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     COOKIE_SECURE: 'false',
     PORT: '0',
+    // app.inject and the tests' own sockets come from loopback, as through a local reverse proxy:
+    // their X-Request-Id and X-Forwarded-For count. A test of an untrusted client injects with
+    // another `remoteAddress`, or passes TRUSTED_PROXIES: '' (the production default, none).
+    TRUSTED_PROXIES: '127.0.0.1,::1',
     ...overrides,
   });
 }
@@ -56,4 +61,12 @@ export async function buildTestApp(overrides: Record<string, string> = {}, opts:
   const app = await buildApp(config, { logger: false, ...opts });
   await app.ready();
   return { app, config };
+}
+
+/**
+ * A Kysely on the owner connection (MIGRATION_DATABASE_URL) of `config`'s database, for tests that
+ * must see past RLS or act as a superuser (app.db is the app's own role). The caller destroys it.
+ */
+export function ownerDb(config: Config): Db {
+  return createDb(config.MIGRATION_DATABASE_URL, { max: 1 });
 }

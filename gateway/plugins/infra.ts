@@ -12,10 +12,13 @@ declare module 'fastify' {
   }
 }
 
-/** Decorates the app with config, the Kysely db and a Redis client; closes them with the app. */
+/**
+ * Decorates the app with config, the Kysely db (as fig_service, APP_DATABASE_URL: never the owner) and
+ * a Redis client; closes them with the app.
+ */
 export const infraPlugin = fp<{ config: Config }>(
   async (app, { config }) => {
-    const db = createDb(config.DATABASE_URL, { max: config.DB_POOL_MAX });
+    const db = createDb(config.APP_DATABASE_URL, { max: config.DB_POOL_MAX });
     const redis = createRedis(config.REDIS_URL);
     redis.on('error', (err) => app.log.warn({ err: err.message }, 'redis error'));
     app.decorate('config', config);

@@ -1,6 +1,8 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { sendProblem } from './problem';
 
 /** fig's Prometheus metrics; one registry per app instance (tests build many apps per process). */
 export interface FigMetrics {
@@ -21,6 +23,8 @@ declare module 'fastify' {
   }
 }
 
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 /**
@@ -36,7 +40,8 @@ function labels(request: FastifyRequest): { route_key: string; mode: string } {
 
 /**
  * /metrics in Prometheus text format: requests by route key, mode and status class; request
- * duration by route key and mode; upstream latency; route flips and kill switches.
+ * duration by route key and mode; upstream latency; route flips and kill switches. With
+ * METRICS_TOKEN set, a scrape needs that bearer token.
  */
 export const metricsPlugin = fp(
   async (app) => {
@@ -106,8 +111,17 @@ export const metricsPlugin = fp(
       done();
     });
 
+    const tokenDigest = app.config.METRICS_TOKEN ? digest(app.config.METRICS_TOKEN) : undefined;
     if (app.config.METRICS_ENABLED) {
-      app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+      app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+        if (tokenDigest) {
+          const presented = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+          // Compared as digests, in constant time, so neither length nor prefix leaks.
+          if (!presented || !timingSafeEqual(digest(presented), tokenDigest)) {
+            reply.header('www-authenticate', 'Bearer realm="metrics"');
+            return sendProblem(request, reply, 401, 'FIG_UNAUTHORIZED', 'The metrics need `Authorization: Bearer <METRICS_TOKEN>`');
+          }
+        }
         reply.type(registry.contentType);
         return registry.metrics();
       });

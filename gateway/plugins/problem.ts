@@ -76,7 +76,10 @@ export const problemPlugin = fp(
       const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
       if (status >= 500) {
         request.log.error({ err }, 'request failed');
-        return sendProblem(request, reply, status, err.code ?? 'FIG_INTERNAL', status === 500 ? 'An unexpected error occurred' : err.message);
+        // Only fig's and Fastify's own codes are part of the API; a driver's (a Postgres SQLSTATE,
+        // ECONNRESET...) would describe the internals to the client.
+        const code = err.code && /^(FIG|FST)_/.test(err.code) ? err.code : 'FIG_INTERNAL';
+        return sendProblem(request, reply, status, code, status === 500 ? 'An unexpected error occurred' : err.message);
       }
       // Fastify's own client errors (bad JSON, too large, rate limited...) keep their message.
       return sendProblem(request, reply, status, err.code ?? 'FIG_CLIENT_ERROR', err.message);

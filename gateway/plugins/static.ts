@@ -7,7 +7,7 @@ import { sendProblem } from './problem';
 /**
  * The SPA at /app/: files from WEB_DIST_DIR, and index.html for any other /app/* path (client
  * routing). Without a build, /app/* answers a 503 problem saying how to build it. `/` stays
- * with legacy (fig is transparent; legacy owns every path fig does not).
+ * with legacy (fig is transparent; legacy owns every path fig does not). SOURCE_MAPS=0 hides *.map.
  */
 export const staticPlugin = fp(
   async (app) => {
@@ -26,6 +26,16 @@ export const staticPlugin = fp(
         scope.get('/app', { schema: { hide: true } }, missing);
         scope.get('/app/*', { schema: { hide: true } }, missing);
         return;
+      }
+      if (!app.config.SOURCE_MAPS) {
+        // SOURCE_MAPS=0: the built .map files (the SPA's original source) are not served.
+        scope.addHook('onRequest', (request, reply, done) => {
+          if (request.url.split('?')[0]!.endsWith('.map')) {
+            sendProblem(request, reply, 404, 'FIG_NOT_FOUND', `No such asset: ${request.url}`);
+            return;
+          }
+          done();
+        });
       }
       await scope.register(fastifyStatic, { root, prefix: '/app/', wildcard: false, index: ['index.html'], redirect: true, cacheControl: false });
       // Hashed assets are immutable; index.html must revalidate so a deploy is picked up at once.

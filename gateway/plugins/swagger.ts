@@ -2,6 +2,8 @@ import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { sendProblem } from './problem';
 
 const DESCRIPTION = `fig is a strangler-fig gateway in front of the legacy service. This page documents fig's own
 routes. Every other path is answered by the legacy service (mode \`legacy\`) or, route by route, by a fig module
@@ -24,7 +26,7 @@ function withSecurity<T extends { schema: unknown }>(config: unknown, url: strin
 }
 
 /**
- * /docs: Swagger UI of fig's own routes (zod schemas through the type provider's transform).
+ * /docs (unless DOCS_ENABLED=0): Swagger UI of fig's own routes (zod schemas through the type provider's transform).
  * The legacy route table, with each key's live mode, is appended to the description on every
  * request of the document, so it never goes stale after a flip.
  */
@@ -39,6 +41,14 @@ export const swaggerPlugin = fp(
       },
       transform: (input) => withSecurity(input.route.config, input.url, jsonSchemaTransform(input)),
     });
+    if (!app.config.DOCS_ENABLED) {
+      // Not passed on to legacy either: its own /docs was never reachable through fig.
+      const disabled = (request: FastifyRequest, reply: FastifyReply) =>
+        sendProblem(request, reply, 404, 'FIG_NOT_FOUND', 'The API documentation is disabled on this gateway (DOCS_ENABLED=0)');
+      app.get('/docs', { schema: { hide: true } }, disabled);
+      app.get('/docs/*', { schema: { hide: true } }, disabled);
+      return;
+    }
     await app.register(swaggerUi, {
       routePrefix: '/docs',
       transformSpecificationClone: true,
@@ -57,5 +67,5 @@ export const swaggerPlugin = fp(
       },
     });
   },
-  { name: 'swagger' },
+  { name: 'swagger', dependencies: ['infra'] },
 );

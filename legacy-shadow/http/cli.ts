@@ -16,7 +16,7 @@ async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   const config = loadConfig();
   const log = pino({ level: config.LOG_LEVEL === 'silent' ? 'silent' : 'warn' });
-  const db = createDb(config.DATABASE_URL, { max: 2 });
+  const db = createDb(config.APP_DATABASE_URL, { max: 2 });
   const redis = createRedis(config.REDIS_URL);
   try {
     if (cmd === 'reconcile' && rest[0]) {

@@ -57,10 +57,10 @@ async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const config = loadConfig();
-  const db = createDb(config.DATABASE_URL, { max: 2 });
+  const db = createDb(config.APP_DATABASE_URL, { max: 2 });
   const log = pino({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
   try {
-    await migrateToLatest(config.DATABASE_URL);
+    await migrateToLatest(config.MIGRATION_DATABASE_URL);
     if (cmd === 'show') {
       if (!arg) throw new UsageError('show needs a report id');
       const r = await getReport(db, values.tenant, arg);

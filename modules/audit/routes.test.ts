@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { buildTestApp } from '../../test/helpers';
+import { buildTestApp, ownerDb } from '../../test/helpers';
 import { createUserWithRoles, loginAs } from '../../test/auth';
 import { withTenant } from '../core/db';
 import { recordAudit } from './index';
@@ -117,11 +117,17 @@ describe('audit events API', () => {
       headers: auditor.headers,
     });
     const target = events.json().data.find((e: { entityId: string }) => e.entityId === '1');
-    await app.db.transaction().execute(async (trx) => {
-      await sql`alter table audit.events disable trigger events_append_only`.execute(trx);
-      await sql`update audit.events set after = '{"n": 100}' where id = ${target.id}`.execute(trx);
-      await sql`alter table audit.events enable trigger events_append_only`.execute(trx);
-    });
+    // app.db is the app's role, which can do none of this; the owner (a superuser here) can.
+    const owner = ownerDb(app.config);
+    try {
+      await owner.transaction().execute(async (trx) => {
+        await sql`alter table audit.events disable trigger events_append_only`.execute(trx);
+        await sql`update audit.events set after = '{"n": 100}' where id = ${target.id}`.execute(trx);
+        await sql`alter table audit.events enable trigger events_append_only`.execute(trx);
+      });
+    } finally {
+      await owner.destroy();
+    }
     const verify = await app.inject({ url: '/api/v1/audit-events/verify', headers: auditor.headers });
     expect(verify.json()).toMatchObject({
       ok: false,

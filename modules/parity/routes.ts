@@ -42,6 +42,8 @@ export const parityRoutes: FastifyPluginAsync<{ runner: ParityRunner }> = async 
   r.post(
     '/api/v1/parity/reports',
     {
+      // Up to 5,000 given rows (with a department each) run past the 1 MB default for fig's JSON.
+      bodyLimit: 8 * 1024 * 1024,
       config: { permission: 'parity.run' },
       schema: {
         tags: ['parity'],

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { buildTestApp } from '../../test/helpers';
 import { loginAs } from '../../test/auth';
+import { withTenant } from '../core/db';
 
 type Who = { headers: { authorization: string }; tenantId: string; email: string; userId: string };
 
@@ -81,8 +82,11 @@ describe('plans API', () => {
       status: 409,
       body: problem(409, 'INPUT_CATALOG_DUPLICATE', "Input 'bonus_base' is already in the catalog", { errors: [{ path: 'body.key', message: 'is already used' }] }),
     });
-    const events = await sql<{ actor: string; actor_id: string; action: string; entity_id: string }>`
-      select actor, actor_id, action, entity_id from audit.events where tenant_id = ${admin.tenantId} and action like 'input_catalog.%' order by seq`.execute(app.db);
+    // audit.events is tenant-scoped (RLS): read it as the tenant.
+    const events = await withTenant(app.db, admin.tenantId, (trx) =>
+      sql<{ actor: string; actor_id: string; action: string; entity_id: string }>`
+      select actor, actor_id, action, entity_id from audit.events where tenant_id = ${admin.tenantId} and action like 'input_catalog.%' order by seq`.execute(trx),
+    );
     expect(events.rows).toEqual([{ actor: admin.email, actor_id: admin.userId, action: 'input_catalog.create', entity_id: created.body.id }]);
     const list = await api(readonly, 'GET', `/tenants/${admin.tenantId}/input-catalog`);
     expect(list.body.data.map((i: { key: string }) => i.key)).toEqual(['bonus_base']);

@@ -12,31 +12,12 @@ export interface TenantSummary {
 
 /**
  * Every organisation a user is an active member of, with their roles there.
- * CROSS-TENANT: runs on the owner connection (not withTenant) because sign-in must learn the
- * user's tenants before any tenant is chosen. It reads only this user's rows. See ADR 0002.
+ * CROSS-TENANT: sign-in must learn the user's tenants before any tenant is chosen, so this calls
+ * app.user_tenants (migrations/0040), a SECURITY DEFINER function that returns only this user's
+ * rows; the app's own roles cannot read other tenants' memberships. See ADR 0002.
  */
 export async function listUserTenantsAsOwner(db: Db, userId: string): Promise<TenantSummary[]> {
-  const rows = await db
-    .selectFrom('tenancy.memberships as m')
-    .innerJoin('tenancy.organisations as o', 'o.id', 'm.tenant_id')
-    .leftJoin('tenancy.user_role_assignments as a', (j) =>
-      j.onRef('a.tenant_id', '=', 'm.tenant_id').onRef('a.user_id', '=', 'm.user_id'),
-    )
-    .select([
-      'o.id',
-      'o.name',
-      'o.slug',
-      sql<
-        string[]
-      >`coalesce(array_agg(a.role_key order by a.role_key) filter (where a.role_key is not null), '{}')`.as(
-        'roles',
-      ),
-    ])
-    .where('m.user_id', '=', userId)
-    .where('m.status', '=', 'active')
-    .groupBy(['o.id', 'o.name', 'o.slug'])
-    .orderBy('o.name')
-    .execute();
+  const { rows } = await sql<TenantSummary>`select id, name, slug, roles from app.user_tenants(${userId}::uuid)`.execute(db);
   return rows;
 }
 
@@ -168,13 +149,12 @@ export async function findOwnOrganisation(trx: Trx) {
 }
 
 /**
- * The invitation a token belongs to. CROSS-TENANT (owner connection): the person accepting has
+ * The invitation a token belongs to. CROSS-TENANT: the person accepting has
  * no session yet; the token's hash is the only key and it names exactly one invitation.
  */
-export async function findInvitationByHashAsOwner(db: Db | Trx, tokenHash: string) {
-  return db
-    .selectFrom('tenancy.invitations')
-    .selectAll()
-    .where('token_hash', '=', tokenHash)
-    .executeTakeFirst();
+export async function findInvitationByHashAsOwner(db: Db | Trx, tokenHash: string): Promise<Invitation | undefined> {
+  // app.invitation_by_token_hash (migrations/0040, SECURITY DEFINER): the app's roles cannot read
+  // invitations outside its tenant, and this one is looked up before any tenant is known.
+  const { rows } = await sql<Invitation>`select * from app.invitation_by_token_hash(${tokenHash})`.execute(db);
+  return rows[0];
 }
