@@ -16,13 +16,15 @@ interface CliResult {
   stderr: string;
 }
 
-describe('fig CLI against a listening gateway', () => {
+// Each case starts CLI processes through tsx (a few seconds each on a busy 2-core machine): the
+// bound is generous so a loaded CI run does not time out a passing case; the assertions are exact.
+describe('fig CLI against a listening gateway', { timeout: 120_000 }, () => {
   let app: FastifyInstance;
   let env: Record<string, string>;
 
   const fig = (args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> =>
     new Promise((resolve) => {
-      execFile(TSX, ['gateway/cli.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env, ...extraEnv }, timeout: 30_000 }, (err, stdout, stderr) => {
+      execFile(TSX, ['gateway/cli.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env, ...extraEnv }, timeout: 60_000 }, (err, stdout, stderr) => {
         resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
       });
     });
