@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { buildTestApp } from '../../test/helpers';
+import { buildTestApp, legacyUrl } from '../../test/helpers';
 
 describe('static SPA at /app/', () => {
   let app: FastifyInstance;
@@ -44,7 +44,10 @@ describe('static SPA at /app/', () => {
     const redirect = await app.inject({ url: '/app' });
     expect(redirect.statusCode).toBe(301);
     expect(redirect.headers.location).toBe('/app/');
-    const root = await app.inject({ url: '/' });
-    expect(root.headers.server).toBeDefined(); // proxied: legacy's own answer for /
+    // Proxied: the same status, body and server header as legacy's own answer for /.
+    const [root, direct] = await Promise.all([app.inject({ url: '/' }), fetch(`${legacyUrl()}/`)]);
+    expect(root.statusCode).toBe(direct.status);
+    expect(root.body).toBe(await direct.text());
+    expect(root.headers.server).toBe(direct.headers.get('server'));
   });
 });

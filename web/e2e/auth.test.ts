@@ -23,7 +23,7 @@ describe('sign-in and role-based screens in a real browser', () => {
     expect(new URL(page.url()).pathname).toBe('/app/routes');
     await page.locator('.routes-table').waitFor();
     await shot(page, 'console-1280');
-    expect(await page.locator('.user-name').textContent()).toBeTruthy();
+    expect(await page.locator('.user-name').textContent()).toBe('Oscar Ops');
 
     // The session survives a reload: the refresh cookie brings the access token back.
     await page.reload();
