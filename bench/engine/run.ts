@@ -100,9 +100,11 @@ const cpuTimes = noTape.cpus;
 globalThis.gc?.();
 const heap0 = process.memoryUsage().heapUsed;
 const kept = evaluateBatch(plan, rows, { tape: false });
+globalThis.gc?.(); // what is kept, without the garbage made on the way
 const heapNoTape = process.memoryUsage().heapUsed - heap0;
 const rss = process.memoryUsage().rss;
 const withTape = evaluateBatch(plan, rows);
+globalThis.gc?.();
 const heapTape = process.memoryUsage().heapUsed - heap0 - heapNoTape;
 
 // Identity check: every intermediate, every row.
