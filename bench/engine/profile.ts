@@ -15,6 +15,7 @@ if (header === undefined) throw new Error('empty CSV');
 const rows = records.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
 evaluateBatch(plan, rows.slice(0, 1000), { tape });
 for (let k = 0; k < repeats; k++) {
+  globalThis.gc?.();
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   const out = evaluateBatch(plan, rows, { tape });

@@ -74,14 +74,14 @@ function readCell(v: unknown, name: string): Num {
 /** Evaluate one row of a compiled plan. */
 export function evaluateRow(plan: CompiledPlan, row: InputRow, options: EvaluateOptions = {}): RowResult {
 // Stryker disable next-line MethodExpression: every input and output slot is written before it is read and constants are never written, so sharing the template gives the same results
-  return evaluateInto(plan, plan.envTemplate.slice(), row, options.tape !== false, options.budget === undefined ? null : new Meter(options.budget));
+  return evaluateInto(plan, plan.envTemplate.slice(), new Array<string>(plan.steps.length), row, options.tape !== false, options.budget === undefined ? null : new Meter(options.budget));
 }
 
 /**
  * Evaluate one row in `env` (constants in place; every input and output slot is written
- * before it is read, in topological order, so one env can be reused across rows).
+ * before it is read, in topological order, so one env and one `texts` can be reused across rows).
  */
-function evaluateInto(plan: CompiledPlan, env: Num[], row: InputRow, withTape: boolean, meter: Meter | null): RowResult {
+function evaluateInto(plan: CompiledPlan, env: Num[], texts: string[], row: InputRow, withTape: boolean, meter: Meter | null): RowResult {
   let inputs: Record<string, string> | undefined;
   try {
     if (withTape) inputs = {};
@@ -94,10 +94,8 @@ function evaluateInto(plan: CompiledPlan, env: Num[], row: InputRow, withTape: b
   } catch (err) {
     return { ok: false, error: { step: null, message: (err as Error).message } };
   }
-  // Cloning a template with every key gives each result the same compact shape.
-// Stryker disable next-line ObjectLiteral: the template only fixes the key order, which is the evaluation order in which keys are assigned anyway
-  const outputs: Record<string, string> = { ...plan.outputTemplate };
   const steps: TapeStep[] | undefined = withTape ? [] : undefined;
+  let k = 0;
   for (const s of plan.steps) {
     let value: Num;
     let condition: boolean | null = null;
@@ -111,12 +109,11 @@ function evaluateInto(plan: CompiledPlan, env: Num[], row: InputRow, withTape: b
     env[s.slot] = value;
     const text = toCanonical(value);
     if (meter !== null && (meter.used += s.cost + text.length) > meter.budget) throw new DslBudgetError(meter.budget, meter.row, s.key);
-// Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: outputs is cloned from a template with an own __proto__ data property, so a plain assignment writes that property too
-    if (s.output === '__proto__') setOwn(outputs, s.output, text);
-    else outputs[s.output] = text;
+    texts[k++] = text;
     steps?.push({ key: s.key, output: s.output, value: text, condition });
   }
 // Stryker disable next-line LogicalOperator: steps and inputs are both set or both undefined
+  const outputs = plan.makeOutputs(texts);
   return steps && inputs ? { ok: true, outputs, tape: { inputs, steps } } : { ok: true, outputs };
 }
 
@@ -125,10 +122,12 @@ export function evaluateBatch(plan: CompiledPlan, rows: Iterable<InputRow>, opti
   const out: RowResult[] = [];
 // Stryker disable next-line MethodExpression: every input and output slot is written before it is read and constants are never written, so sharing the template gives the same results
   const env = plan.envTemplate.slice();
+  // Each row's output texts, in step order: reused, read by makeOutputs into the row's object.
+  const texts = new Array<string>(plan.steps.length);
   const withTape = options.tape !== false;
   const meter = options.budget === undefined ? null : new Meter(options.budget);
   for (const row of rows) {
-    out.push(evaluateInto(plan, env, row, withTape, meter));
+    out.push(evaluateInto(plan, env, texts, row, withTape, meter));
     if (meter !== null) meter.row++;
   }
   return out;

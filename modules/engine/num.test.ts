@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Decimal } from './decimal';
-import { add, cmp, div, mod, mul, neg, parseInput, quantize, sub, toCanonical, type Num } from './num';
+import { Num, add, cmp, div, mod, mul, neg, parseInput, quantize, sub, toCanonical } from './num';
 
 const text = fc
   .tuple(
@@ -47,5 +47,34 @@ describe('Num equals decimal.js (precision 28, half-even)', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('canonical text of safe-integer coefficients', () => {
+  it('the digit-buffer formatter equals the BigInt formatter for every coefficient and scale', () => {
+    // new Num(0, s, b) with a small b takes the BigInt formatter: the reference (zero, printed
+    // before either formatter is reached, is in the table below).
+    const coef = fc.oneof(
+      fc.integer({ min: -999, max: 999 }),
+      fc.bigInt({ min: -(2n ** 53n - 1n), max: 2n ** 53n - 1n }).map(Number),
+      fc.tuple(fc.integer({ min: -99_999, max: 99_999 }), fc.integer({ min: 0, max: 10 })).map(([c, z]) => c * 10 ** z),
+    ).filter((c) => c !== 0);
+    fc.assert(
+      fc.property(coef, fc.integer({ min: -12, max: 40 }), (c, s) => {
+        expect(toCanonical(new Num(c, s, null))).toBe(toCanonical(new Num(0, s, BigInt(c))));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('prints signs, leading zeros, trimmed fractions and appended zeros', () => {
+    const cases: [number, number, string][] = [
+      [0, 5, '0'], [-0, 3, '0'], [5, 0, '5'], [-5, 0, '-5'], [120, 1, '12'], [1200, 2, '12'], [1205, 2, '12.05'],
+      [-1205, 2, '-12.05'], [5, 3, '0.005'], [-50, 4, '-0.005'], [7, -3, '7000'], [-7, -2, '-700'],
+      [Number.MAX_SAFE_INTEGER, 0, '9007199254740991'], [-Number.MAX_SAFE_INTEGER, 8, '-90071992.54740991'],
+      [123456789012345, 15, '0.123456789012345'], [1, 22, '0.0000000000000000000001'], [1, 23, '0.00000000000000000000001'],
+      [123456789, 20, '0.00000000000123456789'], [99_999_999, 8, '0.99999999'], [100_000_000, 8, '1'],
+    ];
+    for (const [c, s, want] of cases) expect(toCanonical(new Num(c, s, null))).toBe(want);
   });
 });

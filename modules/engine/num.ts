@@ -169,7 +169,8 @@ const cacheS = new Int32Array(CACHE_SIZE);
 const cacheText: string[] = new Array<string>(CACHE_SIZE).fill('');
 
 function cachedText(c: number, s: number): string {
-  const h = ((c % 1_000_003) * 31 + s) & (CACHE_SIZE - 1);
+  // ToInt32 of c (a cheap, exact-enough hash: equal values hash alike; no floating-point modulo).
+  const h = (Math.imul(c | 0, 0x9e3779b1) ^ (c / 4294967296) ^ s) & (CACHE_SIZE - 1);
   if (cacheC[h] === c && cacheS[h] === s) return cacheText[h] as string;
   const text = formatSmall(c, s);
   cacheC[h] = c;
@@ -178,21 +179,107 @@ function cachedText(c: number, s: number): string {
   return text;
 }
 
-/** Text of a safe-integer coefficient: fast paths, else formatBig. */
+/** Longest text formatSmall builds itself; longer ones (large scales) go through formatBig. */
+const MAX_SMALL_TEXT = 24;
+/** Scratch buffers: the digits of |c| and the characters of the text being built. */
+const DIGITS = new Uint8Array(16);
+const OUT = new Uint8Array(MAX_SMALL_TEXT);
+
+/**
+ * Text of a safe-integer coefficient with the same result as formatBig, without BigInt or
+ * String(number) (a runtime call through V8's number-string cache, several hundred ns): the
+ * digits are written into a scratch buffer and the text is made by one String.fromCharCode, a
+ * single flat string with no intermediate strings to collect.
+ */
 function formatSmall(c: number, s: number): string {
-  {
-    if (c === 0) return '0';
-    if (s === 0) return String(c);
-    if (s > 0 && s < 16 && c < 1e15 && c > -1e15) {
-      // A coefficient of at most 15 digits over an exact power of ten: the division is correctly
-      // rounded, and the shortest round-trip text of that double is the decimal itself with
-      // trailing zeros trimmed (two such decimals never share a double). JS prints it in plain
-      // notation from 1e-6 up. One string, no intermediates: cheaper than splitting by hand.
-      const v = c / (P10N[s] as number);
-      if (v >= 1e-6 || v <= -1e-6) return String(v);
+  if (c === 0) return '0';
+  const negative = c < 0;
+  const a = negative ? -c : c;
+  // Split into two int32 halves (a < 2^53 < 10^16): exact, and the digit loops stay in int32.
+  let hi = Math.floor(a / 100_000_000);
+  let lo = a - hi * 100_000_000;
+  const d = DIGITS;
+  // The digits end at position 16 and start at p.
+  let p = 16;
+  if (hi === 0) {
+    while (lo > 0) {
+      d[--p] = 48 + (lo % 10);
+      lo = (lo / 10) | 0;
+    }
+  } else {
+    for (let k = 0; k < 8; k++) {
+      d[--p] = 48 + (lo % 10);
+      lo = (lo / 10) | 0;
+    }
+    while (hi > 0) {
+      d[--p] = 48 + (hi % 10);
+      hi = (hi / 10) | 0;
     }
   }
-  return formatBig(BigInt(c), s);
+  // Trailing zeros of the fraction are not printed.
+  let end = 16;
+  let scale = s;
+  while (scale > 0 && d[end - 1] === 48) {
+    end--;
+    scale--;
+  }
+  const kept = end - p;
+  const length = (negative ? 1 : 0) + (scale <= 0 ? kept - scale : kept > scale ? kept + 1 : scale + 2);
+  if (length > MAX_SMALL_TEXT) return formatBig(BigInt(c), s);
+  const o = OUT;
+  let i = 0;
+  if (negative) o[i++] = 45;
+  if (scale <= 0) {
+    for (let j = p; j < end; j++) o[i++] = d[j] as number;
+    for (let j = 0; j < -scale; j++) o[i++] = 48;
+  } else if (kept > scale) {
+    const point = end - scale;
+    for (let j = p; j < point; j++) o[i++] = d[j] as number;
+    o[i++] = 46;
+    for (let j = point; j < end; j++) o[i++] = d[j] as number;
+  } else {
+    o[i++] = 48;
+    o[i++] = 46;
+    for (let j = kept; j < scale; j++) o[i++] = 48;
+    for (let j = p; j < end; j++) o[i++] = d[j] as number;
+  }
+  return fromBytes(length);
+}
+
+const F = String.fromCharCode;
+/** OUT seen with its 24 positions as plain number fields (each is in range). */
+type Bytes24 = Record<0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | 18 | 19 | 20 | 21 | 22 | 23, number>;
+
+/** The first `n` (1 to 24) bytes of OUT as one string: one call with that many arguments. */
+function fromBytes(n: number): string {
+  const o = OUT as unknown as Bytes24;
+  switch (n) {
+    case 1: return F(o[0]);
+    case 2: return F(o[0], o[1]);
+    case 3: return F(o[0], o[1], o[2]);
+    case 4: return F(o[0], o[1], o[2], o[3]);
+    case 5: return F(o[0], o[1], o[2], o[3], o[4]);
+    case 6: return F(o[0], o[1], o[2], o[3], o[4], o[5]);
+    case 7: return F(o[0], o[1], o[2], o[3], o[4], o[5], o[6]);
+    case 8: return F(o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7]);
+    case 9: return F(o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8]);
+    case 10: return F(o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9]);
+    case 11: return F(o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], o[10]);
+    case 12: return F(o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], o[10], o[11]);
+    case 13: return F(o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], o[10], o[11], o[12]);
+    case 14: return F(o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], o[10], o[11], o[12], o[13]);
+    case 15: return F(o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], o[10], o[11], o[12], o[13], o[14]);
+    case 16: return F(o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], o[10], o[11], o[12], o[13], o[14], o[15]);
+    case 17: return F(o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], o[10], o[11], o[12], o[13], o[14], o[15], o[16]);
+    case 18: return F(o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], o[10], o[11], o[12], o[13], o[14], o[15], o[16], o[17]);
+    case 19: return F(o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], o[10], o[11], o[12], o[13], o[14], o[15], o[16], o[17], o[18]);
+    case 20: return F(o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], o[10], o[11], o[12], o[13], o[14], o[15], o[16], o[17], o[18], o[19]);
+    case 21: return F(o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], o[10], o[11], o[12], o[13], o[14], o[15], o[16], o[17], o[18], o[19], o[20]);
+    case 22: return F(o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], o[10], o[11], o[12], o[13], o[14], o[15], o[16], o[17], o[18], o[19], o[20], o[21]);
+    case 23: return F(o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], o[10], o[11], o[12], o[13], o[14], o[15], o[16], o[17], o[18], o[19], o[20], o[21], o[22]);
+    case 24: return F(o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], o[10], o[11], o[12], o[13], o[14], o[15], o[16], o[17], o[18], o[19], o[20], o[21], o[22], o[23]);
+    default: throw new Error(`fromBytes: ${n} characters`);
+  }
 }
 
 function formatBig(coef: bigint, s: number): string {

@@ -1,6 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DslCheckError, PlanDefinition, checkPlan, compilePlan, evaluateBatch, evaluateRow, type PlanDefinitionInput } from './index';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
 
 const plan = (steps: PlanDefinitionInput['steps'], inputs: string[] = ['x'], constants: PlanDefinitionInput['constants'] = []): PlanDefinitionInput => ({
   inputs: inputs.map((name) => ({ name })),
@@ -173,6 +177,30 @@ describe('compilePlan and evaluateBatch', () => {
     const result = evaluateRow(compiled, row);
     expect(result.ok && Object.getOwnPropertyDescriptor(result.outputs, '__proto__')?.value).toBe('42');
     expect(result.ok && result.tape?.inputs.constructor).toBe('21');
+  });
+  it('builds each row\'s outputs as own data properties in evaluation order, also with code generation disabled', () => {
+    const source = `
+      import { compilePlan, evaluateBatch } from './modules/engine/index';
+      const p = compilePlan({ inputs: [{ name: 'a' }], steps: [
+        { key: 'y', output: 'constructor', expr: '__proto__ * 2' },
+        { key: 'x', output: '__proto__', expr: 'a + 1' },
+        { key: 'z', output: 'toString', expr: 'constructor - 1' },
+      ] });
+      const [r] = evaluateBatch(p, [{ a: '1' }], { tape: false });
+      const o = r.outputs;
+      process.stdout.write(JSON.stringify({ r, keys: Object.keys(o), plain: Object.getPrototypeOf(o) === Object.prototype,
+        descriptors: Object.keys(o).map((k) => Object.getOwnPropertyDescriptor(o, k)) }));`;
+    const run = (flags: string[]) =>
+      JSON.parse(execFileSync(process.execPath, [...flags, '--import', 'tsx', '--input-type=module', '-e', source], { cwd: ROOT, encoding: 'utf8' })) as unknown;
+    // Parsed from JSON so "__proto__" is an own key here too (a literal would set the prototype).
+    const want = JSON.parse(`{
+      "r": { "ok": true, "outputs": { "__proto__": "2", "constructor": "4", "toString": "3" } },
+      "keys": ["__proto__", "constructor", "toString"],
+      "plain": true,
+      "descriptors": [${['2', '4', '3'].map((v) => `{ "value": "${v}", "enumerable": true, "writable": true, "configurable": true }`).join(', ')}]
+    }`) as unknown;
+    expect(run([])).toEqual(want);
+    expect(run(['--disallow-code-generation-from-strings'])).toEqual(run([]));
   });
   it('refuses input cells longer than 200 characters', () => {
     const compiled = compilePlan(plan([{ key: 's', output: 'y', expr: 'x' }]));
