@@ -7,6 +7,7 @@ import { infraPlugin } from './plugins/infra';
 import { healthPlugin } from './plugins/health';
 import { authPlugin } from './plugins/auth';
 import { legacyProxyPlugin } from './proxy';
+import { clientHeaderTrustPlugin } from './proxy/trust';
 import { metricsPlugin } from './plugins/metrics';
 import { swaggerPlugin } from './plugins/swagger';
 import { staticPlugin } from './plugins/static';
@@ -46,6 +47,14 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
     },
     bodyLimit: 50 * 1024 * 1024,
+    // Cut clients that send their request slowly (slowloris): Node checks open connections every
+    // connectionsCheckingInterval, so that is kept well under the headers timeout.
+    requestTimeout: config.REQUEST_TIMEOUT_MS,
+    http: {
+      headersTimeout: config.HEADERS_TIMEOUT_MS,
+      requestTimeout: config.REQUEST_TIMEOUT_MS,
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(config.HEADERS_TIMEOUT_MS / 4))),
+    },
     trustProxy: true,
     // Fastify's two lines per request ("incoming request", "request completed") cost about a third
     // of the proxy's CPU (bench/proxy); fig writes one access line per request instead (below).
@@ -92,6 +101,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   await app.register(problemPlugin);
   await app.register(infraPlugin, { config });
+  await app.register(clientHeaderTrustPlugin);
   await app.register(healthPlugin);
   await app.register(authPlugin, { config });
   const hosted = opts.modules ?? defaultModules;

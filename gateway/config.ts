@@ -31,6 +31,21 @@ export const ConfigSchema = z.object({
   PROXY_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
   PROXY_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1).default(5_000),
   PROXY_CONNECTIONS: z.coerce.number().int().min(1).default(128),
+  /**
+   * Peers (IPs or CIDRs, comma-separated) whose X-Forwarded-* and x-fig-* headers are believed.
+   * Default none: every client's are dropped before proxying (docs/proxy.md).
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/, 'must be IPs or CIDRs, comma-separated'))),
+  /** A client must finish sending its request headers within this time, or the connection is cut (408). */
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
+  /** A client must finish sending its whole request (headers and body) within this time (0: no limit). */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).default(300_000),
+  /** Gateway processes `npm run gateway` starts (node:cluster, one port); 1 runs in this process. */
+  GATEWAY_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   ROUTE_RELOAD_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
   SHADOW_BODY_CAP_BYTES: z.coerce.number().int().min(0).default(1_048_576),
   SHADOW_CONCURRENCY: z.coerce.number().int().min(1).default(4),
@@ -103,6 +118,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const data = parsed.data;
+  // Node refuses a headers timeout longer than the request timeout.
+  if (data.REQUEST_TIMEOUT_MS > 0 && data.REQUEST_TIMEOUT_MS < data.HEADERS_TIMEOUT_MS) {
+    throw new ConfigError([`REQUEST_TIMEOUT_MS: must be 0 or at least HEADERS_TIMEOUT_MS (${data.HEADERS_TIMEOUT_MS}) (got ${JSON.stringify(picked.REQUEST_TIMEOUT_MS)})`]);
+  }
   return { ...data, FIG_URL: data.FIG_URL ?? `http://127.0.0.1:${data.PORT || 8080}` };
 }
 
