@@ -68,9 +68,9 @@ describe('npm run gateway with GATEWAY_PROCESSES=2', () => {
         }
       }
     });
-    const started = await until(40_000, () => lines.filter((l) => l.msg === 'gateway worker listening').length === 2 || child.exitCode !== null);
-    expect(started && child.exitCode === null, 'two workers listening within 40 s').toBe(true);
-  });
+    const started = await until(75_000, () => lines.filter((l) => l.msg === 'gateway worker listening').length === 2 || child.exitCode !== null);
+    expect(started && child.exitCode === null, 'two workers listening within 75 s').toBe(true);
+  }, 90_000);
 
   afterAll(async () => {
     if (child && child.exitCode === null) {
@@ -78,7 +78,7 @@ describe('npm run gateway with GATEWAY_PROCESSES=2', () => {
       const exited = await until(20_000, () => child.exitCode !== null);
       if (!exited) child.kill('SIGKILL');
     }
-  });
+  }, 30_000);
 
   const listening = () => lines.filter((l) => l.msg === 'gateway worker listening') as (AccessLine & { worker: number; workerPid: number })[];
   const workerPids = () => new Set(listening().map((l) => l.workerPid));
