@@ -16,6 +16,7 @@ interface AccessLine {
   method?: string;
   routeMode?: string;
   statusCode?: number;
+  reqId?: string;
 }
 
 /** Poll until `ok` holds or the time is up; returns whether it held. */
@@ -118,11 +119,12 @@ describe('npm run gateway with GATEWAY_PROCESSES=2', () => {
     });
     expect(seen).toBe(true);
     expect(Date.now() - flippedStart).toBeLessThan(3_000);
-    // Once there, it stays there on both workers.
-    const before = lines.length;
-    for (let i = 0; i < 6; i++) expect((await send(base, { path: '/api/v1/admin/revenue-bands' })).status).toBe(200);
-    expect(await until(2_000, () => lines.slice(before).filter((l) => l.msg === 'request completed' && bands(l)).length === 6)).toBe(true);
-    const after = lines.slice(before).filter((l) => l.msg === 'request completed' && bands(l));
+    // Once there, it stays there on both workers (log lines arrive in batches: match them by request id).
+    const ids = Array.from({ length: 6 }, (_, i) => `cluster-after-${i}`);
+    for (const id of ids) expect((await send(base, { path: '/api/v1/admin/revenue-bands', headers: { 'x-request-id': id } })).status).toBe(200);
+    const mine = () => lines.filter((l) => l.msg === 'request completed' && ids.includes(l.reqId ?? ''));
+    expect(await until(2_000, () => mine().length === 6)).toBe(true);
+    const after = mine();
     expect(new Set(after.map((l) => l.pid))).toEqual(workerPids());
     expect(new Set(after.map((l) => l.routeMode))).toEqual(new Set(['new']));
   });
