@@ -6,6 +6,7 @@ import { infraPlugin } from './plugins/infra';
 import { healthPlugin } from './plugins/health';
 import { authPlugin } from './plugins/auth';
 import { legacyProxyPlugin } from './proxy';
+import { clientHeaderTrustPlugin } from './proxy/trust';
 import { metricsPlugin } from './plugins/metrics';
 import { swaggerPlugin } from './plugins/swagger';
 import { staticPlugin } from './plugins/static';
@@ -47,6 +48,14 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     // Buffered legacy-route bodies (gateway/routing); fig's own JSON and text bodies are capped
     // lower by their parsers below, and proxied bodies stream without a cap.
     bodyLimit: 50 * 1024 * 1024,
+    // Cut clients that send their request slowly (slowloris): Node checks open connections every
+    // connectionsCheckingInterval, so that is kept well under the headers timeout.
+    requestTimeout: config.REQUEST_TIMEOUT_MS,
+    http: {
+      headersTimeout: config.HEADERS_TIMEOUT_MS,
+      requestTimeout: config.REQUEST_TIMEOUT_MS,
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(config.HEADERS_TIMEOUT_MS / 4))),
+    },
     // Only TRUSTED_PROXIES may set the client address through X-Forwarded-For.
     trustProxy: trustProxyOption(config),
     // Fastify's two lines per request ("incoming request", "request completed") cost about a third
@@ -102,6 +111,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   await app.register(problemPlugin);
   await app.register(infraPlugin, { config });
+  // First: forwarding and x-fig-* headers of untrusted peers are dropped before anything reads them.
+  await app.register(clientHeaderTrustPlugin);
   // Before auth: rate limits key on request.ip, and a 401 carries the security headers too.
   await app.register(clientAddressPlugin);
   await app.register(securityHeadersPlugin);

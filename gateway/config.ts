@@ -74,6 +74,12 @@ export const ConfigSchema = z.object({
   PROXY_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
   PROXY_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1).default(5_000),
   PROXY_CONNECTIONS: z.coerce.number().int().min(1).default(128),
+  /** A client must finish sending its request headers within this time, or the connection is cut (408). */
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
+  /** A client must finish sending its whole request (headers and body) within this time (0: no limit). */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).default(300_000),
+  /** Gateway processes `npm run gateway` starts (node:cluster, one port); 1 runs in this process. */
+  GATEWAY_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   ROUTE_RELOAD_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
   SHADOW_BODY_CAP_BYTES: z.coerce.number().int().min(0).default(1_048_576),
   /** Worker threads that evaluate user plans (test vectors) off the event loop; started on first use. */
@@ -223,6 +229,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const { TRUSTED_PROXIES, CORS_ORIGINS, ...data } = parsed.data;
+  // Node refuses a headers timeout longer than the request timeout.
+  if (data.REQUEST_TIMEOUT_MS > 0 && data.REQUEST_TIMEOUT_MS < data.HEADERS_TIMEOUT_MS) {
+    throw new ConfigError([`REQUEST_TIMEOUT_MS: must be 0 or at least HEADERS_TIMEOUT_MS (${data.HEADERS_TIMEOUT_MS}) (got ${JSON.stringify(picked.REQUEST_TIMEOUT_MS)})`]);
+  }
   return {
     ...data,
     FIG_URL: data.FIG_URL ?? `http://127.0.0.1:${data.PORT || 8080}`,

@@ -1,16 +1,81 @@
+import cluster, { type Worker } from 'node:cluster';
 import closeWithGrace from 'close-with-grace';
+import pino from 'pino';
 import { buildApp } from './app';
-import { loadConfigOrExit } from './config';
+import { loadConfigOrExit, type Config } from './config';
 
 const config = loadConfigOrExit();
 
-const app = await buildApp(config);
+/** One gateway: build, listen, and on SIGTERM/SIGINT stop accepting, drain, close pools (10 s at most). */
+async function runGateway(cfg: Config): Promise<void> {
+  // Log lines are written asynchronously and in batches instead of one blocking write(2) per
+  // request (the single largest cost of the access log in bench/proxy).
+  // The cost: lines still buffered when the process dies abruptly are lost; a graceful stop flushes.
+  // Lines are gathered up to 4 KiB, and flushed at least every 200 ms so a quiet gateway's lines
+  // still show at once.
+  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  const flusher = setInterval(() => {
+    try {
+      destination.flush();
+    } catch {
+      // Not open yet or a write in flight: the next tick flushes.
+    }
+  }, 200);
+  flusher.unref();
+  const app = await buildApp(cfg, { logger: { stream: destination } });
+  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'fatal error, shutting down');
+    else app.log.info({ signal }, 'shutting down');
+    await app.close();
+    clearInterval(flusher);
+    try {
+      destination.flushSync();
+    } catch {
+      // Nothing was ever written (the stream never opened): nothing to flush.
+    }
+  });
+  await app.listen({ host: cfg.HOST, port: cfg.PORT });
+}
 
-// SIGTERM/SIGINT: stop accepting, drain in-flight requests, close pools; give up after 10 s.
-closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
-  if (err) app.log.error({ err }, 'fatal error, shutting down');
-  else app.log.info({ signal }, 'shutting down');
-  await app.close();
-});
+/**
+ * GATEWAY_PROCESSES > 1: this process only supervises. Workers share the port (node:cluster hands
+ * connections out round-robin) and are forked one after another, each once the previous one is
+ * listening, so only the first imports an empty route table. Route flips reach every worker
+ * through Redis like any other gateway process. A worker that dies is replaced; on SIGTERM/SIGINT
+ * each worker drains as a single gateway would.
+ */
+async function runPrimary(cfg: Config): Promise<void> {
+  const log = pino({ level: cfg.LOG_LEVEL }).child({ role: 'gateway-primary' });
+  let stopping = false;
+  const fork = () =>
+    new Promise<Worker>((resolve, reject) => {
+      const worker = cluster.fork();
+      worker.once('listening', () => resolve(worker));
+      worker.once('exit', (code) => reject(new Error(`gateway worker exited with ${code} before listening`)));
+    });
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    log.error({ workerPid: worker.process.pid, code, signal }, 'gateway worker died; starting another');
+    // Back off a little so a worker that fails at start does not spin.
+    setTimeout(() => void fork().catch((err: Error) => log.error({ err }, 'replacement worker failed')), 1_000);
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping gateway workers');
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+    const force = setTimeout(() => {
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGKILL');
+    }, 15_000);
+    force.unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  for (let i = 0; i < cfg.GATEWAY_PROCESSES; i++) {
+    const worker = await fork();
+    log.info({ workerPid: worker.process.pid, worker: i + 1, of: cfg.GATEWAY_PROCESSES, port: cfg.PORT }, 'gateway worker listening');
+  }
+}
 
-await app.listen({ host: config.HOST, port: config.PORT });
+if (config.GATEWAY_PROCESSES > 1 && cluster.isPrimary) await runPrimary(config);
+else await runGateway(config);

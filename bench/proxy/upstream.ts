@@ -7,11 +7,17 @@ import type { AddressInfo } from 'node:net';
  * Prints its port on stdout.
  */
 const body = Buffer.from(JSON.stringify({ status: 'ok', service: 'bench-upstream' }));
+// A one-route OpenAPI document, so a gateway in front imports a route key and the benchmark's
+// requests take fig's routed path (route table, mode dispatch), not only the catch-all.
+const openapi = Buffer.from(
+  JSON.stringify({ openapi: '3.1.0', info: { title: 'bench upstream', version: '1' }, paths: { '/api/v1/admin/revenue-bands': { get: { summary: 'bench', tags: ['bench'] } } } }),
+);
 const server = http.createServer((req, res) => {
   req.resume();
   req.on('end', () => {
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
-    res.end(body);
+    const answer = req.url === '/openapi.json' ? openapi : body;
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': answer.length });
+    res.end(answer);
   });
 });
 server.keepAliveTimeout = 120_000;

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import replyFrom from '@fastify/reply-from';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { IncomingHttpHeaders } from 'node:http';
+import { METHODS, type IncomingHttpHeaders } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Readable } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
@@ -51,7 +51,8 @@ const kRawPath = Symbol('fig.proxy.rawPath');
 interface ProxyState {
   [kStarted]?: number;
   [kOnResponse]?: ProxyLegacyOptions['onResponse'];
-  [kHiddenContentType]?: string;
+  /** The client's Content-Type while Fastify sees a neutral one; null: the client sent none. */
+  [kHiddenContentType]?: string | null;
   routeKey?: string;
 }
 
@@ -77,11 +78,36 @@ function rawPathDispatcher(pool: Pool, basePath: string) {
   };
 }
 
+/**
+ * Node joins a request header sent more than once into one value (`a, b`); a proxy forwards the
+ * lines as received. Only when the raw list is longer than the joined map (some name repeated) are
+ * the repeats rebuilt from rawHeaders, as arrays undici sends as separate lines. Headers fig set or
+ * removed itself (Host, framing, dropped ones) are left as they are.
+ */
+const KEEP_JOINED = new Set(['host', 'content-length', 'content-type', 'transfer-encoding', 'x-request-id', 'traceparent', 'tracestate', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'forwarded']);
+
+function restoreRepeatedHeaders(headers: Record<string, unknown>, raw: FastifyRequest['raw']): void {
+  const rawHeaders = raw.rawHeaders;
+  let distinct = 0;
+  for (const _ in raw.headers) distinct++;
+  if (rawHeaders.length <= distinct * 2) return;
+  const values = new Map<string, string[]>();
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!.toLowerCase();
+    let list = values.get(name);
+    if (!list) values.set(name, (list = []));
+    list.push(rawHeaders[i + 1]!);
+  }
+  for (const [name, list] of values) {
+    if (list.length > 1 && headers[name] !== undefined && !KEEP_JOINED.has(name) && !Array.isArray(headers[name])) headers[name] = list;
+  }
+}
+
 function rewriteRequestHeaders(request: FastifyRequest, headers: Record<string, unknown>): Record<string | symbol, unknown> {
   const raw = request.raw;
   const clientHeaders: IncomingHttpHeaders = raw.headers;
   const hidden = (request as ProxyState)[kHiddenContentType];
-  if (hidden !== undefined) {
+  if (typeof hidden === 'string') {
     headers['content-type'] = hidden;
   } else if (clientHeaders['content-type'] === undefined) {
     // reply-from labels a re-sent Buffer body; keep the client's "no content type".
@@ -92,14 +118,59 @@ function rewriteRequestHeaders(request: FastifyRequest, headers: Record<string, 
     remoteAddress: raw.socket.remoteAddress,
     encrypted: (raw.socket as TLSSocket).encrypted === true,
   }) as Record<string | symbol, unknown>;
+  restoreRepeatedHeaders(out as Record<string, unknown>, raw);
   out[kRawPath] = raw.url ?? '/';
   return out;
 }
 
-function rewriteResponseHeaders(headers: Record<string, unknown>, request: FastifyRequest): Record<string, unknown> {
-  stripHopByHop(headers as Record<string, string>, 'response');
-  headers['x-request-id'] = String(request.id);
-  return headers;
+/**
+ * Rewrites absolute Location / Content-Location values that point at the upstream to the origin the
+ * client used (nginx's `proxy_redirect default`): legacy builds redirects from the Host it saw,
+ * which is its own address. Relative values and other origins pass unchanged.
+ */
+export function upstreamLocationRewriter(upstreamBase: string): (value: string, clientOrigin: string | undefined) => string {
+  const base = upstreamBase.replace(/\/+$/, '');
+  const lower = base.toLowerCase();
+  return (value, clientOrigin) => {
+    if (value.length < base.length || value.slice(0, base.length).toLowerCase() !== lower) return value;
+    const rest = value.slice(base.length);
+    if (rest !== '' && rest[0] !== '/' && rest[0] !== '?' && rest[0] !== '#') return value;
+    const path = rest === '' || rest[0] !== '/' ? `/${rest}` : rest;
+    return clientOrigin === undefined ? path : clientOrigin + path;
+  };
+}
+
+/** The origin the client addressed: scheme of its connection (or a trusted proxy's) and its Host. */
+function clientOrigin(request: FastifyRequest): string | undefined {
+  const headers = request.raw.headers;
+  const host = firstValue(headers['x-forwarded-host']) ?? headers.host;
+  if (!host) return undefined;
+  const proto = firstValue(headers['x-forwarded-proto']) ?? ((request.raw.socket as TLSSocket).encrypted === true ? 'https' : 'http');
+  return `${proto}://${host}`;
+}
+
+/** First entry of a possibly comma-joined forwarding header (the client-facing hop's value). */
+function firstValue(value: string | string[] | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const s = Array.isArray(value) ? value[0]! : value;
+  const comma = s.indexOf(',');
+  return (comma === -1 ? s : s.slice(0, comma)).trim() || undefined;
+}
+
+function responseHeaderRewriter(upstreamBase: string) {
+  const rewrite = upstreamLocationRewriter(upstreamBase);
+  return function rewriteResponseHeaders(headers: Record<string, unknown>, request: FastifyRequest): Record<string, unknown> {
+    stripHopByHop(headers as Record<string, string>, 'response');
+    headers['x-request-id'] = String(request.id);
+    const location = headers.location;
+    const contentLocation = headers['content-location'];
+    if (typeof location === 'string' || typeof contentLocation === 'string') {
+      const origin = clientOrigin(request);
+      if (typeof location === 'string') headers.location = rewrite(location, origin);
+      if (typeof contentLocation === 'string') headers['content-location'] = rewrite(contentLocation, origin);
+    }
+    return headers;
+  };
 }
 
 type UpstreamError = Error & { code?: string; cause?: unknown };
@@ -128,8 +199,19 @@ function onUpstreamResponse(request: FastifyRequest, reply: FastifyReply, res: U
   }
   const custom = state[kOnResponse];
   if (custom) return custom(request, reply, res);
+  if (isBodiless(res.statusCode)) {
+    // Sent without a payload, Fastify keeps the headers as legacy gave them (with a stream it
+    // would drop Content-Type on a 204).
+    res.stream.resume();
+    return reply.send();
+  }
   if (isSmallBody(request, res)) return sendSmallBody(request, reply, res.stream);
   reply.send(res.stream);
+}
+
+/** Statuses that never carry a body (RFC 9110 §6.4.1): their headers go out as received. */
+export function isBodiless(status: number): boolean {
+  return status === 204 || status === 304 || (status >= 100 && status < 200);
 }
 
 /** Whether an upstream answer is sent whole by sendSmallBody (known small length, a content type, not HEAD). */
@@ -207,7 +289,7 @@ export const legacyProxyPlugin = fp(
     const baseOptions = {
       timeout: config.PROXY_TIMEOUT_MS,
       rewriteRequestHeaders,
-      rewriteHeaders: rewriteResponseHeaders,
+      rewriteHeaders: responseHeaderRewriter(legacy.origin + basePath),
       onError: onUpstreamError,
       onResponse: onUpstreamResponse,
       retryDelay,
@@ -231,6 +313,12 @@ export const legacyProxyPlugin = fp(
       return (this as FastifyReply & { from: (source: string, opts: object) => FastifyReply }).from('/', options as never);
     });
 
+    // Every method Node's parser accepts reaches legacy, not only those Fastify knows (PURGE,
+    // PROPFIND, LOCK, …). CONNECT never reaches a request handler in Node, so it cannot be proxied.
+    for (const method of METHODS) {
+      if (method !== 'CONNECT' && !app.supportedMethods.includes(method)) app.addHttpMethod(method, { hasBody: true });
+    }
+
     // The catch-all lives in its own scope so its pass-through body parser applies to it alone.
     await app.register(async (scope) => {
       streamRequestBodies(scope);
@@ -238,19 +326,24 @@ export const legacyProxyPlugin = fp(
         method: scope.supportedMethods,
         url: '/*',
         schema: { hide: true },
-        // Fastify refuses malformed Content-Type values (415) before any parser runs; legacy must
-        // judge those itself, so hide the header from Fastify and give it back before the handler.
+        // Fastify refuses malformed Content-Type values (415), and a QUERY without one (400), before
+        // any parser runs; legacy must judge those itself, so Fastify sees a neutral type and the
+        // client's own (or none) is given back before the handler.
         onRequest(request, _reply, done) {
-          const ct = request.raw.headers['content-type'];
-          if (ct !== undefined) {
-            (request as ProxyState)[kHiddenContentType] = ct;
-            delete request.raw.headers['content-type'];
+          const headers = request.raw.headers;
+          const ct = headers['content-type'];
+          if (ct !== undefined || request.raw.method === 'QUERY') {
+            (request as ProxyState)[kHiddenContentType] = ct ?? null;
+            headers['content-type'] = 'application/octet-stream';
           }
           done();
         },
         preValidation(request, _reply, done) {
           const ct = (request as ProxyState)[kHiddenContentType];
-          if (ct !== undefined) request.raw.headers['content-type'] = ct;
+          if (ct !== undefined) {
+            if (ct === null) delete request.raw.headers['content-type'];
+            else request.raw.headers['content-type'] = ct;
+          }
           done();
         },
         handler(_request, reply) {

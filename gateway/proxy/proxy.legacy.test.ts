@@ -61,7 +61,8 @@ describe('through fig to the legacy service', () => {
     expect(echo.body_length).toBe(body.length);
     expect(echo.body_sha256).toBe(createHash('sha256').update(body).digest('hex'));
     expect(header(echo, 'x-request-id')).toEqual(['e2e-1']);
-    expect(header(echo, 'x-forwarded-for')).toEqual(['198.51.100.7, 127.0.0.1']);
+    // The client is not a trusted proxy: its X-Forwarded-For is replaced by the peer address.
+    expect(header(echo, 'x-forwarded-for')).toEqual(['127.0.0.1']);
     expect(header(echo, 'traceparent')[0]).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     expect(header(echo, 'host')).toEqual([new URL(legacyUrl()).host]);
   });
@@ -87,6 +88,17 @@ describe('through fig to the legacy service', () => {
     expect(notModified.status).toBe(304);
     expect(notModified.headers.etag).toBe('"legacy-diag-v1"');
     expect(notModified.body.length).toBe(0);
+  });
+
+  it("rewrites legacy's trailing-slash redirect to the origin the client used, not legacy's", async () => {
+    const direct = await send(legacyUrl(), { path: '/api/v1/customers/?limit=1' });
+    expect(direct.status).toBe(307);
+    expect(direct.headers.location).toBe(`${legacyUrl()}/api/v1/customers?limit=1`);
+    const proxied = await send(fig, { path: '/api/v1/customers/?limit=1' });
+    expect(proxied.status).toBe(307);
+    expect(proxied.headers.location).toBe(`${fig}/api/v1/customers?limit=1`);
+    const named = await send(fig, { path: '/api/v1/customers/', headers: { host: 'api.example.com' } });
+    expect(named.headers.location).toBe('http://api.example.com/api/v1/customers');
   });
 
   it('streams a 30 MB upload to legacy intact', async () => {

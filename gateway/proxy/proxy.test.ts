@@ -150,12 +150,12 @@ describe('headers', () => {
     expect(h['x-forwarded-for']).toBe('127.0.0.1');
   });
 
-  it('appends to an existing X-Forwarded-For and keeps X-Forwarded-Proto/Host from a front proxy', async () => {
-    await send(fig, { path: '/h', headers: { 'x-forwarded-for': '203.0.113.9, 10.0.0.1', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'front.example' } });
+  it('replaces X-Forwarded-For/Proto/Host from a client that is not a trusted proxy (TRUSTED_PROXIES is empty)', async () => {
+    await send(fig, { path: '/h', headers: { 'x-forwarded-for': '203.0.113.9, 10.0.0.1', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'front.example', host: 'api.example.com' } });
     const h = upstream.seen[0]!.headers;
-    expect(h['x-forwarded-for']).toBe('203.0.113.9, 10.0.0.1, 127.0.0.1');
-    expect(h['x-forwarded-proto']).toBe('https');
-    expect(h['x-forwarded-host']).toBe('front.example');
+    expect(h['x-forwarded-for']).toBe('127.0.0.1');
+    expect(h['x-forwarded-proto']).toBe('http');
+    expect(h['x-forwarded-host']).toBe('api.example.com');
   });
 
   it('returns status, response headers and repeated Set-Cookie headers apart', async () => {

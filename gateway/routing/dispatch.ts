@@ -108,7 +108,12 @@ export const dispatchNewShadowed: DispatchStrategy = async (ctx) => {
   shadow.recordServed(routeKey, version, res.status);
   if (route) {
     const rules = shadow.rulesFor(route);
-    const reverse = reverseShadowOn(rules, request.method) && (!isWrite(request.method) || route.write_policy === 'dual-write');
+    // The route's sampleRate applies to the reverse shadow too: on a hot read that already proved
+    // parity, replaying every GET to legacy would cost legacy (and fig) more than the read itself.
+    const reverse =
+      reverseShadowOn(rules, request.method) &&
+      (!isWrite(request.method) || route.write_policy === 'dual-write') &&
+      (rules.sampleRate >= 1 || Math.random() < rules.sampleRate);
     if (reverse && !(ctx.body && ctx.body.length > request.server.config.SHADOW_BODY_CAP_BYTES)) {
       const captured = captureModuleResponse(res, performance.now() - started, request.server.config.SHADOW_BODY_CAP_BYTES);
       const job: ShadowSample = { routeKey, writePolicy: route.write_policy, rules, primarySide: 'new', request: requestCopy(ctx), primary: captured };

@@ -208,4 +208,28 @@ describe('HTTP shadow mode', () => {
     const none = await app.inject({ url: `/_fig/routes/${enc(LIST)}/mismatches` });
     expect(none.statusCode).toBe(401);
   });
+
+  it("samples the reverse shadow of mode new by the route's sampleRate (0: no GET replayed to legacy)", async () => {
+    state.behaviour = 'match';
+    expect((await flip(LIST, { mode: 'new', reason: 'reverse sampling test', override: true })).statusCode).toBe(200);
+    try {
+      expect((await settings(LIST, { normalise: { sampleRate: 0 } })).statusCode).toBe(200);
+      const quiet: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const res = await app.inject({ url: '/api/v1/customers?limit=1' });
+        expect(res.statusCode).toBe(200);
+        quiet.push(String(res.headers['x-request-id']));
+      }
+      await app.shadow.drain();
+      expect((await samples(LIST)).filter((s) => quiet.includes(s.request_id ?? ''))).toEqual([]);
+      expect((await settings(LIST, { normalise: { sampleRate: 1 } })).statusCode).toBe(200);
+      const res = await app.inject({ url: '/api/v1/customers?limit=1' });
+      await app.shadow.drain();
+      expect((await samples(LIST)).filter((s) => s.request_id === res.headers['x-request-id']).map((s) => s.outcome)).toEqual(['match']);
+    } finally {
+      await settings(LIST, { normalise: {} });
+      await flip(LIST, { mode: 'shadow', reason: 'back to shadow' });
+    }
+  });
 });
+

@@ -1,4 +1,5 @@
 import Decimal from 'decimal.js';
+import { sql } from 'kysely';
 import type { Db } from '../core/db';
 import type { RevenueBandTableBody } from './schema';
 import './tables';
@@ -9,19 +10,23 @@ export function canonical(value: string): string {
   return d.isZero() ? '0' : d.toFixed();
 }
 
-/** The latest band table, in legacy's wire shape; undefined when there is none. */
+/**
+ * The latest band table, in legacy's wire shape; undefined when there is none. One round trip
+ * (the head row and its bands aggregated in Postgres): this read answers a hot legacy route.
+ */
 export async function findCurrentBandTable(db: Db): Promise<RevenueBandTableBody | undefined> {
-  const head = await db.selectFrom('comp.revenue_band_tables').selectAll().orderBy('version', 'desc').limit(1).executeTakeFirst();
+  const { rows } = await sql<{ version: number; updated_at: Date; bands: { min_revenue: string; multiplier: string }[] }>`
+    select t.version, t.updated_at,
+      coalesce(json_agg(json_build_object('min_revenue', b.min_revenue::text, 'multiplier', b.multiplier::text) order by b.min_revenue)
+        filter (where b.version is not null), '[]'::json) as bands
+    from (select version, updated_at from comp.revenue_band_tables order by version desc limit 1) t
+    left join comp.revenue_bands b on b.version = t.version
+    group by t.version, t.updated_at`.execute(db);
+  const head = rows[0];
   if (!head) return undefined;
-  const bands = await db
-    .selectFrom('comp.revenue_bands')
-    .select(['min_revenue', 'multiplier'])
-    .where('version', '=', head.version)
-    .orderBy('min_revenue')
-    .execute();
   return {
     version: head.version,
-    bands: bands.map((b) => ({ min_revenue: canonical(b.min_revenue), multiplier: canonical(b.multiplier) })),
+    bands: head.bands.map((b) => ({ min_revenue: canonical(b.min_revenue), multiplier: canonical(b.multiplier) })),
     updated_at: head.updated_at.toISOString(),
   };
 }
