@@ -51,6 +51,8 @@ describe('npm run gateway with GATEWAY_PROCESSES=2', () => {
         LOG_LEVEL: 'info',
         // No periodic reload during the test: a worker can only learn of a flip through pub/sub.
         ROUTE_RELOAD_INTERVAL_MS: '600000',
+        // The test is the front proxy: its X-Request-Id marks which access line belongs to which request.
+        TRUSTED_PROXIES: '127.0.0.1',
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

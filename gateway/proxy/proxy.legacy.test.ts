@@ -61,8 +61,9 @@ describe('through fig to the legacy service', () => {
     expect(echo.body_length).toBe(body.length);
     expect(echo.body_sha256).toBe(createHash('sha256').update(body).digest('hex'));
     expect(header(echo, 'x-request-id')).toEqual(['e2e-1']);
-    // The client is not a trusted proxy: its X-Forwarded-For is replaced by the peer address.
-    expect(header(echo, 'x-forwarded-for')).toEqual(['127.0.0.1']);
+    // The harness trusts loopback as a front proxy (TRUSTED_PROXIES): its X-Forwarded-For is kept
+    // and the peer appended (an untrusted client's is replaced: proxy.test.ts, transparency.test.ts).
+    expect(header(echo, 'x-forwarded-for')).toEqual(['198.51.100.7, 127.0.0.1']);
     expect(header(echo, 'traceparent')[0]).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     expect(header(echo, 'host')).toEqual([new URL(legacyUrl()).host]);
   });

@@ -151,11 +151,18 @@ describe('headers', () => {
   });
 
   it('replaces X-Forwarded-For/Proto/Host from a client that is not a trusted proxy (TRUSTED_PROXIES is empty)', async () => {
-    await send(fig, { path: '/h', headers: { 'x-forwarded-for': '203.0.113.9, 10.0.0.1', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'front.example', host: 'api.example.com' } });
-    const h = upstream.seen[0]!.headers;
-    expect(h['x-forwarded-for']).toBe('127.0.0.1');
-    expect(h['x-forwarded-proto']).toBe('http');
-    expect(h['x-forwarded-host']).toBe('api.example.com');
+    // The shared app trusts loopback (the test harness default); this one trusts nobody.
+    const { app: strict } = await buildTestApp({ LEGACY_URL: upstream.url, TRUSTED_PROXIES: '' });
+    try {
+      const url = await strict.listen({ host: '127.0.0.1', port: 0 });
+      await send(url, { path: '/h', headers: { 'x-forwarded-for': '203.0.113.9, 10.0.0.1', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'front.example', host: 'api.example.com' } });
+      const h = upstream.seen.find((s) => s.url === '/h')!.headers;
+      expect(h['x-forwarded-for']).toBe('127.0.0.1');
+      expect(h['x-forwarded-proto']).toBe('http');
+      expect(h['x-forwarded-host']).toBe('api.example.com');
+    } finally {
+      await strict.close();
+    }
   });
 
   it('returns status, response headers and repeated Set-Cookie headers apart', async () => {

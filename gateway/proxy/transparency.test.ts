@@ -26,7 +26,7 @@ let databaseUrl: string;
 
 beforeAll(async () => {
   upstream = await startTestUpstream();
-  const built = await buildTestApp({ LEGACY_URL: upstream.url }, { modules: [headerProbe] });
+  const built = await buildTestApp({ LEGACY_URL: upstream.url, TRUSTED_PROXIES: '' }, { modules: [headerProbe] });
   app = built.app;
   databaseUrl = built.config.DATABASE_URL;
   fig = await app.listen({ host: '127.0.0.1', port: 0 });
