@@ -1,6 +1,6 @@
 import type { Db } from '../core/db';
 import { badRequest, conflict, notFound } from '../core/errors';
-import type { Rbac } from '../tenancy/rbac';
+import type { Rbac } from '../tenancy/index';
 import type { Executor } from './repo';
 import './tables';
 

@@ -51,6 +51,42 @@ export async function bumpPermsVersionAsOwner(db: Executor, userId: string): Pro
   return row.perms_version;
 }
 
+/** Set a new password; also confirms the email (the reset link reached it). */
+export async function setPasswordAsOwner(db: Executor, id: string, passwordHash: string): Promise<void> {
+  await db
+    .updateTable('identity.users')
+    .set({ password_hash: passwordHash, email_verified_at: sql`coalesce(email_verified_at, now())`, updated_at: new Date() })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function markEmailVerifiedAsOwner(db: Executor, id: string): Promise<void> {
+  await db.updateTable('identity.users').set({ email_verified_at: new Date(), updated_at: new Date() }).where('id', '=', id).execute();
+}
+
+/**
+ * Users visible in a tenant transaction, by email, with the total. RLS (members_of_tenant,
+ * migrations/0011) shows the app role exactly the members of the transaction's tenant.
+ */
+export async function listTenantUsers(
+  trx: Trx,
+  offset: number,
+  limit: number,
+): Promise<{ rows: { id: string; email: string; name: string }[]; total: number }> {
+  const rows = await trx.selectFrom('identity.users').select(['id', 'email', 'name']).orderBy('email').offset(offset).limit(limit).execute();
+  const { n } = await trx.selectFrom('identity.users').select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow();
+  return { rows, total: Number(n) };
+}
+
+/** One user visible in a tenant transaction (a member of its tenant), by id or email. */
+export async function findTenantUser(
+  trx: Trx,
+  by: { id: string } | { email: string },
+): Promise<{ id: string; email: string; name: string } | undefined> {
+  const q = trx.selectFrom('identity.users').select(['id', 'email', 'name']);
+  return ('id' in by ? q.where('id', '=', by.id) : q.where('email', '=', by.email)).executeTakeFirst();
+}
+
 /** Postgres answer to "was this access token revoked" (used when Redis is unavailable). */
 export async function isAccessRevokedInDb(
   db: Executor,
@@ -162,6 +198,11 @@ export async function setReplacedBy(db: Executor, id: string, replacedBy: string
     .set({ replaced_by: replacedBy })
     .where('id', '=', id)
     .execute();
+}
+
+/** Undo a rotation (the new session could not be issued): the presented token stays usable. */
+export async function clearRotated(db: Executor, id: string): Promise<void> {
+  await db.updateTable('identity.user_sessions').set({ rotated_at: null }).where('id', '=', id).execute();
 }
 
 export async function revokeFamily(db: Executor, familyId: string, reason: string): Promise<number> {

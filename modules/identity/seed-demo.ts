@@ -1,5 +1,6 @@
 import type { Db } from '../core/db';
-import { createOrganisation, provisionUser } from './provision';
+import { createOrganisation } from '../tenancy/index';
+import { provisionUser } from './provision';
 import { ensurePlatformRoleAsOwner } from './platform-roles';
 
 export const DEMO_PASSWORD = 'fig-demo-2026';
