@@ -7,7 +7,8 @@ import { platformRoutes } from './platform-routes';
 import { createIdentityService, type IdentityDeps } from './service';
 import { mintLinkToken } from './service/context';
 import { bumpPermsVersion } from './service/revoke-access';
-import { enqueueMessage, findTenantUser, listTenantUsers } from './repo';
+import { enqueueMessage } from './outbox';
+import { findTenantUser, listTenantUsers } from './repo';
 import { purgeLinkTokensJob } from './jobs';
 import './tables';
 

@@ -1,4 +1,5 @@
 import type { Lock } from '../login-throttle';
+import { enqueueMessage } from '../outbox';
 import * as repo from '../repo';
 import type { User } from '../tables';
 import type { IdentityDeps, RequestMeta } from './context';
@@ -19,7 +20,7 @@ export async function recordLockout(ctx: IdentityDeps, email: string, meta: Requ
       detail: { ...lock },
     });
     if (user && lock.scope === 'account' && lock.level === 1)
-      await repo.enqueueMessage(trx, {
+      await enqueueMessage(trx, {
         kind: 'login_locked',
         to: user.email,
         subject: 'Failed sign-ins to your fig account',

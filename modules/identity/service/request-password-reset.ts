@@ -1,3 +1,4 @@
+import { enqueueMessage, type OutboxMessage } from '../outbox';
 import * as repo from '../repo';
 import { mintLinkToken, type IdentityDeps, type RequestMeta } from './context';
 
@@ -14,7 +15,7 @@ export async function requestPasswordReset(ctx: IdentityDeps, email: string, met
   const found = await repo.findUserByEmailAsOwner(ctx.db, email);
   const user = found && !found.disabled_at ? found : undefined;
   const { token, hash } = mintLinkToken(ctx, 'reset_password');
-  const mail: repo.OutboxMessage = user
+  const mail: OutboxMessage = user
     ? {
         kind: 'password_reset',
         to: user.email,
@@ -31,7 +32,7 @@ export async function requestPasswordReset(ctx: IdentityDeps, email: string, met
       };
   await ctx.db.transaction().execute(async (trx) => {
     await repo.insertResetTokenForEmail(trx, { email, tokenHash: hash, expiresAt: new Date(Date.now() + RESET_TTL_MS) });
-    await repo.enqueueMessage(trx, mail);
+    await enqueueMessage(trx, mail);
     await repo.insertAuthEvent(trx, {
       type: 'password_reset_requested',
       userId: user?.id ?? null,

@@ -1,4 +1,5 @@
 import { IdentityErrors } from '../errors';
+import { enqueueMessage } from '../outbox';
 import * as repo from '../repo';
 import { checkSignedToken } from '../secret-tokens';
 import { mintLinkToken, secrets, type IdentityDeps, type RequestMeta } from './context';
@@ -20,7 +21,7 @@ export async function requestEmailVerification(ctx: IdentityDeps, userId: string
       tokenHash: hash,
       expiresAt: new Date(Date.now() + VERIFY_TTL_MS),
     });
-    await repo.enqueueMessage(trx, {
+    await enqueueMessage(trx, {
       kind: 'verify_email',
       to: user.email,
       subject: 'Confirm your email for fig',

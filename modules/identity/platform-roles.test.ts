@@ -7,9 +7,9 @@ import { inject } from 'vitest';
 import { buildTestApp, TEST_ADMIN_TOKEN } from '../../test/helpers';
 import { createTestTenant, createUserWithRoles, loginAs, TEST_PASSWORD } from '../../test/auth';
 import { withTenant } from '../core/db';
-import { provisionUser, seedDemo, DEMO_PASSWORD, DEMO_TENANTS } from '../identity/index';
+import { provisionUser, seedDemo, DEMO_PASSWORD, DEMO_TENANTS } from './index';
 import { FolderProvider } from '../../migrations/migrator';
-import { addMember } from './repo';
+import { addMember } from '../tenancy/index';
 
 const TENANT_ROLES = ['admin', 'hr', 'manager', 'finance', 'auditor', 'readonly'];
 
