@@ -14,7 +14,8 @@ import './tables';
 
 export { seedDemo, DEMO_PASSWORD, DEMO_TENANTS, type DemoSeed } from './seed-demo';
 export { provisionUser } from './provision';
-export { ensurePlatformRoleAsOwner, listPlatformRolesAsOwner } from './platform-roles';
+export { listPlatformRolesAsOwner } from './platform-repo';
+export { ensurePlatformRoleAsOwner } from './service/grant-platform-role';
 export { createIdentityService, type IdentityService, type IdentityDeps, type IssuedSession, type RequestMeta } from './service';
 export {
   parseJwtKeys,

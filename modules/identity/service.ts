@@ -5,6 +5,8 @@ import { refreshSession } from './service/refresh-session';
 import { requestPasswordReset } from './service/request-password-reset';
 import { resetPassword } from './service/reset-password';
 import { bumpPermsVersion } from './service/revoke-access';
+import { grantPlatformRole, revokePlatformRole } from './service/grant-platform-role';
+import { listPlatformGrants, listPlatformRoleEvents } from './platform-repo';
 import { signIn } from './service/sign-in';
 import { signOut, signOutEverywhere } from './service/sign-out';
 import { requestEmailVerification, verifyEmail } from './service/verify-email';
@@ -20,7 +22,7 @@ const bind =
 
 /**
  * The identity use cases (one per file in service/) bound to their dependencies: sign-in, sessions
- * (rotating refresh tokens), email verification, password reset, invitation acceptance.
+ * (rotating refresh tokens), email verification, password reset, invitation acceptance, platform roles.
  */
 export function createIdentityService(deps: IdentityDeps) {
   const ctx = identityContext(deps);
@@ -36,6 +38,12 @@ export function createIdentityService(deps: IdentityDeps) {
     requestEmailVerification: bind(ctx, requestEmailVerification) as Bound<typeof ctx, typeof requestEmailVerification>,
     verifyEmail: bind(ctx, verifyEmail) as Bound<typeof ctx, typeof verifyEmail>,
     acceptInvitation: bind(ctx, acceptInvitation) as Bound<typeof ctx, typeof acceptInvitation>,
+    grantPlatformRole: bind(ctx, grantPlatformRole) as Bound<typeof ctx, typeof grantPlatformRole>,
+    revokePlatformRole: bind(ctx, revokePlatformRole) as Bound<typeof ctx, typeof revokePlatformRole>,
+    /** Who holds a platform role, by email then role. */
+    listPlatformGrants: () => listPlatformGrants(ctx.db),
+    /** Platform grants and revokes, newest first. */
+    listPlatformRoleEvents: (limit: number) => listPlatformRoleEvents(ctx.db, limit),
     /** Make every access token of the user older than now invalid (role change, logout-all, reset). */
     bumpPermsVersion: (userId: string) => bumpPermsVersion(ctx, userId),
     /** A signed single-use token for a mailed link. */

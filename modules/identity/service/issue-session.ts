@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { listUserTenantsAsOwner, type TenantSummary } from '../../tenancy/index';
 import { IdentityErrors } from '../errors';
-import { listPlatformRolesAsOwner } from '../platform-roles';
+import { listPlatformRolesAsOwner } from '../platform-repo';
 import * as repo from '../repo';
 import type { MeBody } from '../schema';
 import { mintRefreshToken } from '../secret-tokens';
