@@ -1,5 +1,5 @@
 import type { TenancyDeps } from './service/context';
-import { listMembers, getMember } from './service/list-members';
+import { listMembers } from './service/list-members';
 import { updateMemberRoles } from './service/update-member-roles';
 import { removeMember } from './service/remove-member';
 import { listInvitations } from './service/list-invitations';
@@ -25,7 +25,6 @@ export function createTenancyService(deps: TenancyDeps) {
     /** Tenant roles (the ones an organisation grants) and their permissions. */
     listRoles: (): RoleInfo[] => deps.rbac.listRoles('tenant'),
     listMembers: bind(deps, listMembers) as Bound<typeof listMembers>,
-    getMember: bind(deps, getMember) as Bound<typeof getMember>,
     updateMemberRoles: bind(deps, updateMemberRoles) as Bound<typeof updateMemberRoles>,
     removeMember: bind(deps, removeMember) as Bound<typeof removeMember>,
     listInvitations: bind(deps, listInvitations) as Bound<typeof listInvitations>,

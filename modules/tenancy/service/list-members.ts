@@ -1,6 +1,5 @@
 import { withTenant } from '../../core/db';
 import { listPage, type Page, type PageQuery } from '../../core/pagination';
-import { TenancyErrors } from '../errors';
 import * as repo from '../repo';
 import type { Member } from '../schema';
 import { toMember, type Caller, type TenancyDeps } from './context';
@@ -25,14 +24,4 @@ export async function listMembers(deps: TenancyDeps, caller: Caller, query: Page
       }),
     (m) => m,
   );
-}
-
-/** One member of the caller's tenant, or 404 (another tenant's member is invisible). */
-export async function getMember(deps: TenancyDeps, caller: Caller, userId: string): Promise<Member> {
-  return withTenant(deps.db, caller.tenantId, async (trx) => {
-    const m = await repo.findMembership(trx, userId);
-    const u = m && (await deps.identity.findTenantUser(trx, { id: userId }));
-    if (!m || !u) throw TenancyErrors.memberNotFound();
-    return toMember(m, u);
-  });
 }
