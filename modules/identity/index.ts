@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { FigModule } from '../core/module';
-import type { Config } from '../../gateway/config';
+import type { Config } from '../core/config';
 import type { IdentityPort } from '../tenancy/index';
 import { identityRoutes } from './routes';
 import { platformRoutes } from './platform-routes';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { FigModule } from '../core/module';
-import type { Config } from '../../gateway/config';
+import type { Config } from '../core/config';
 import { tenancyRoutes } from './routes';
 import { createTenancyService, type IdentityPort } from './service';
 import './tables';

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { Config } from '../../../gateway/config';
+import type { Config } from '../../core/config';
 import type { Db } from '../../core/db';
 import type { Rbac } from '../../tenancy/index';
 import type { AccessTokens } from '../access-tokens';
