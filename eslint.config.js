@@ -1,12 +1,15 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import fig from './eslint-boundaries.js';
 
 export default tseslint.config(
   { ignores: ['node_modules', 'web/dist', 'infra', 'reports', '.stryker-tmp', 'coverage'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    plugins: { fig },
     rules: {
+      'fig/boundaries': 'error',
       'no-console': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },

@@ -1,7 +1,8 @@
 import type { FigModule } from '../modules/core/module';
 import { bandsModule } from '../modules/bands';
 import { auditModule } from '../modules/audit/index';
-import { identityModule } from '../modules/identity/index';
+import { identityForTenancy, identityModule } from '../modules/identity/index';
+import { tenancyModule } from '../modules/tenancy/index';
 import { plansModule } from '../modules/plans/index';
 import { parityModule } from '../modules/parity/index';
 import { parityRunner } from '../legacy-shadow/index';
@@ -11,4 +12,4 @@ import { sessionsModule } from '../modules/sessions/index';
  * Every module the gateway hosts. A module is added here and nowhere else; the route table
  * learns which legacy routes it can answer from `serves`.
  */
-export const modules: FigModule[] = [identityModule, auditModule, bandsModule, plansModule, parityModule(parityRunner), sessionsModule];
+export const modules: FigModule[] = [identityModule, tenancyModule(identityForTenancy), auditModule, bandsModule, plansModule, parityModule(parityRunner), sessionsModule];

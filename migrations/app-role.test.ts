@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { buildTestApp } from '../test/helpers';
 import { loginAs } from '../test/auth';
-import { appDatabaseUrl, loadConfig } from '../gateway/config';
+import { appDatabaseUrl, loadConfig } from '../modules/core/config';
 
 describe('the app\'s database role', () => {
   let app: FastifyInstance;

@@ -1,4 +1,4 @@
-import { loadConfig, ConfigError } from '../gateway/config';
+import { loadConfig, ConfigError } from '../modules/core/config';
 import { migrateToLatest } from './migrator';
 
 try {

@@ -1,4 +1,4 @@
-import { loadConfigOrExit } from '../gateway/config';
+import { loadConfigOrExit } from '../modules/core/config';
 import { createDb } from '../modules/core/db';
 import { seedDemo as seedIdentity, DEMO_TENANTS } from '../modules/identity/index';
 import { seedDemo as seedPlans } from '../modules/plans/index';

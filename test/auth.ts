@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import {
-  createOrganisation,
   ensurePlatformRoleAsOwner,
   listPlatformRolesAsOwner,
   provisionUser,
 } from '../modules/identity/index';
+import { createOrganisation } from '../modules/tenancy/index';
 import { withTenant } from '../modules/core/db';
 
 export const TEST_PASSWORD = 'test-password-0123';

@@ -7,13 +7,13 @@ import type { Config } from '../config';
 import type { AuthContext } from '../../modules/core/auth-context';
 import { AppError, forbidden, unauthorized } from '../../modules/core/errors';
 import {
+  isAccessRevoked,
   parseJwtKeys,
   registerAccessTokens,
   TokenRejected,
   type AccessTokens,
-} from '../../modules/identity/access-tokens';
-import { isAccessRevoked } from '../../modules/identity/revocation';
-import { Rbac } from '../../modules/tenancy/rbac';
+} from '../../modules/identity/index';
+import { Rbac } from '../../modules/tenancy/index';
 
 export interface GuardedRoute {
   method: string;
@@ -44,9 +44,9 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
  *
  * - onRequest: a `Bearer` token is the ADMIN_TOKEN (automation: the `ops` platform role, no tenant)
  *   or a fig access token (HS256 JWT, key chosen by `kid`; permission version and session revocation
- *   checked in Redis, in Postgres when Redis is down — modules/identity/revocation.ts). It
+ *   checked in Redis, in Postgres when Redis is down — isAccessRevoked in modules/identity). It
  *   becomes `request.auth`; permissions are the tenant roles' tenant permissions plus the platform
- *   roles' (see modules/tenancy/rbac.ts). A token that fails is not an error by itself: legacy-proxied routes
+ *   roles' (see Rbac in modules/tenancy). A token that fails is not an error by itself: legacy-proxied routes
  *   ignore auth entirely (legacy clients send their own tokens).
  * - the guard, in the same hook (before the body is parsed): a route with `config.permission`
  *   needs `request.auth` (401 problem) holding that permission (403 problem); `config.public`

@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Decimal } from '../../modules/core/decimal';
 import { z } from 'zod';
 import type { Db } from '../../modules/core/db';
 import { readTotals, type ShadowTotals } from '../http/index';

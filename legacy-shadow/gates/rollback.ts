@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import { Counter, type Registry } from 'prom-client';
-import type { Config } from '../../gateway/config';
+import type { Config } from '../../modules/core/config';
 import type { Db } from '../../modules/core/db';
 import { readTotals } from '../http/index';
 import { gateConfigOf } from './gate';

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { loadConfig } from '../../gateway/config';
+import { loadConfig } from '../../modules/core/config';
 import { createDb } from '../../modules/core/db';
 import { createRedis } from '../../modules/core/redis';
 import { backfillSessions } from '../../modules/sessions/index';

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { Config } from '../../gateway/config';
+import type { Config } from '../../modules/core/config';
 import type { Db } from '../../modules/core/db';
 import { reconcileSession } from '../../modules/sessions/index';
 import * as repo from './repo';

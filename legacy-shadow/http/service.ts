@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
-import type { Config } from '../../gateway/config';
+import type { Config } from '../../modules/core/config';
 import type { Db } from '../../modules/core/db';
 import { captureModuleResponse, type ModuleContext } from '../../modules/core/module';
 import { anyGlob, diffJson, type Difference } from '../diff/index';

@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { ConfigError, loadConfig } from '../../gateway/config';
+import { ConfigError, loadConfig } from '../../modules/core/config';
 import { createDb } from '../../modules/core/db';
 import { migrateToLatest } from '../../migrations/migrator';
 import { createReport, getReport, type ParityReport, type ReportSource } from '../../modules/parity/index';

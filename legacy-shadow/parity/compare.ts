@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Decimal } from '../../modules/core/decimal';
 import {
   allocatePool,
   compilePlan,

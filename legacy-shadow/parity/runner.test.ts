@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLegacy } from '../../test/global-setup';
 import { legacyUrl } from '../../test/helpers';
 import { LegacyClient, LEGACY_DIR } from './legacy-client';
-import { loadConfig } from '../../gateway/config';
+import { loadConfig } from '../../modules/core/config';
 
 const { LEGACY_PYTHON } = loadConfig({});
 import { execFileSync } from 'node:child_process';

@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Decimal } from '../../modules/core/decimal';
 import type { PlanDefinitionInput } from '../../modules/engine/index';
 import type { BatchSummary, GateCheck, GateResult, ParityOutcome } from '../../modules/parity/index';
 import {

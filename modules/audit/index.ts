@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { FigModule } from '../core/module';
-import type { Config } from '../../gateway/config';
+import type { Config } from '../core/config';
 import { auditRoutes } from './routes';
 import './tables';
 

@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Decimal } from '../core/decimal';
 import { sql } from 'kysely';
 import type { Db } from '../core/db';
 import type { RevenueBandTableBody } from './schema';

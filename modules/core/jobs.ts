@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
-import type { Config } from '../../gateway/config';
+import type { Config } from './config';
 import type { Db } from './db';
 
 /** What a job handler gets: shared infrastructure, never a module's internals. */

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Db } from './db';
-import type { Config } from '../../gateway/config';
+import type { Config } from './config';
 import type { JobDefinition } from './jobs';
 
 /**

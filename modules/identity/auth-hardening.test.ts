@@ -14,7 +14,7 @@ import type {
 import { buildTestApp } from '../../test/helpers';
 import { createUserWithRoles, loginAs } from '../../test/auth';
 import * as identity from './index';
-import { DEMO_PASSWORD, IdentityService } from './index';
+import { createIdentityService, DEMO_PASSWORD } from './index';
 import { PasswordResetBody } from './schema';
 
 const problem = (res: LightMyRequestResponse) => {
@@ -415,7 +415,7 @@ describe('password reset requests', () => {
       const log = new QueryLog(
         (node) => app.db.getExecutor().compileQuery(node, { queryId: 'q' } as never).sql,
       );
-      const service = new IdentityService({
+      const service = createIdentityService({
         db: app.db.withPlugin(log),
         redis: app.redis,
         config: app.config,
@@ -503,7 +503,7 @@ describe('when Redis is down', () => {
   it('refuses sign-in (fail closed, 503 with Retry-After) and counts it', async () => {
     const redis = deadRedis();
     const u = await createUserWithRoles(app, { roles: ['hr'] });
-    const service = new IdentityService({
+    const service = createIdentityService({
       db: app.db,
       redis,
       config: app.config,

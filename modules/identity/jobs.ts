@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { JobDefinition } from '../core/jobs';
-import { purgeOutboxLinkTokens } from './repo';
+import { purgeOutboxLinkTokens } from './outbox';
 
 /**
  * Remove mailed link tokens (reset, verification, invitation) from the outbox once a message was

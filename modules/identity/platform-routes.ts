@@ -1,13 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { requireAuth } from '../core/auth-context';
-import {
-  grantPlatformRole,
-  listPlatformGrants,
-  listPlatformRoleEvents,
-  revokePlatformRole,
-  type PlatformActor,
-} from './platform-roles';
+import type { PlatformActor } from './platform-repo';
 import {
   PlatformGrant,
   PlatformGrantBody,
@@ -50,7 +44,7 @@ export function platformRoutes(service: IdentityService): FastifyPluginAsync {
           response: { 200: PlatformGrantList },
         },
       },
-      async () => ({ data: await listPlatformGrants(app.db) }),
+      async () => ({ data: await service.listPlatformGrants() }),
     );
 
     r.post(
@@ -66,8 +60,7 @@ export function platformRoutes(service: IdentityService): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        const grant = await grantPlatformRole(app.db, app.rbac, { ...request.body, ...actorOf(request) });
-        await service.bumpPermsVersion(grant.userId);
+        const grant = await service.grantPlatformRole({ ...request.body, ...actorOf(request) });
         request.log.info(
           { userId: grant.userId, role: grant.role, actor: grant.grantedBy },
           'platform role granted',
@@ -90,8 +83,7 @@ export function platformRoutes(service: IdentityService): FastifyPluginAsync {
       },
       async (request, reply) => {
         const actor = actorOf(request);
-        const userId = await revokePlatformRole(app.db, app.rbac, { ...request.body, ...actor });
-        await service.bumpPermsVersion(userId);
+        const userId = await service.revokePlatformRole({ ...request.body, ...actor });
         request.log.info({ userId, role: request.body.role, actor: actor.actor }, 'platform role revoked');
         return reply.code(204).send();
       },
@@ -109,7 +101,7 @@ export function platformRoutes(service: IdentityService): FastifyPluginAsync {
           response: { 200: PlatformRoleEventList },
         },
       },
-      async (request) => ({ data: await listPlatformRoleEvents(app.db, request.query.limit) }),
+      async (request) => ({ data: await service.listPlatformRoleEvents(request.query.limit) }),
     );
   };
 }

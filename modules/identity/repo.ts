@@ -51,6 +51,42 @@ export async function bumpPermsVersionAsOwner(db: Executor, userId: string): Pro
   return row.perms_version;
 }
 
+/** Set a new password; also confirms the email (the reset link reached it). */
+export async function setPasswordAsOwner(db: Executor, id: string, passwordHash: string): Promise<void> {
+  await db
+    .updateTable('identity.users')
+    .set({ password_hash: passwordHash, email_verified_at: sql`coalesce(email_verified_at, now())`, updated_at: new Date() })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function markEmailVerifiedAsOwner(db: Executor, id: string): Promise<void> {
+  await db.updateTable('identity.users').set({ email_verified_at: new Date(), updated_at: new Date() }).where('id', '=', id).execute();
+}
+
+/**
+ * Users visible in a tenant transaction, by email, with the total. RLS (members_of_tenant,
+ * migrations/0011) shows the app role exactly the members of the transaction's tenant.
+ */
+export async function listTenantUsers(
+  trx: Trx,
+  offset: number,
+  limit: number,
+): Promise<{ rows: { id: string; email: string; name: string }[]; total: number }> {
+  const rows = await trx.selectFrom('identity.users').select(['id', 'email', 'name']).orderBy('email').offset(offset).limit(limit).execute();
+  const { n } = await trx.selectFrom('identity.users').select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow();
+  return { rows, total: Number(n) };
+}
+
+/** One user visible in a tenant transaction (a member of its tenant), by id or email. */
+export async function findTenantUser(
+  trx: Trx,
+  by: { id: string } | { email: string },
+): Promise<{ id: string; email: string; name: string } | undefined> {
+  const q = trx.selectFrom('identity.users').select(['id', 'email', 'name']);
+  return ('id' in by ? q.where('id', '=', by.id) : q.where('email', '=', by.email)).executeTakeFirst();
+}
+
 /** Postgres answer to "was this access token revoked" (used when Redis is unavailable). */
 export async function isAccessRevokedInDb(
   db: Executor,
@@ -164,6 +200,11 @@ export async function setReplacedBy(db: Executor, id: string, replacedBy: string
     .execute();
 }
 
+/** Undo a rotation (the new session could not be issued): the presented token stays usable. */
+export async function clearRotated(db: Executor, id: string): Promise<void> {
+  await db.updateTable('identity.user_sessions').set({ rotated_at: null }).where('id', '=', id).execute();
+}
+
 export async function revokeFamily(db: Executor, familyId: string, reason: string): Promise<number> {
   const res = await db
     .updateTable('identity.user_sessions')
@@ -236,57 +277,4 @@ export async function consumeActionToken(
     .returning('user_id')
     .executeTakeFirst();
   return row?.user_id;
-}
-
-export interface OutboxMessage {
-  kind: string;
-  to: string;
-  subject: string;
-  body: string;
-  payload?: Record<string, unknown>;
-}
-
-/** Queue a message (the notify module delivers identity.outbox later). Works in a tenant transaction too. */
-export async function enqueueMessage(db: Executor, m: OutboxMessage): Promise<void> {
-  await db
-    .insertInto('identity.outbox')
-    .values({
-      kind: m.kind,
-      to_email: m.to,
-      subject: m.subject,
-      body: m.body,
-      payload: JSON.stringify(m.payload ?? {}),
-    })
-    .execute();
-}
-
-/** How long each kind of link mail stays useful; after that (or once sent) its token is purged. */
-export const LINK_MAIL_TTL_MS: Record<string, number> = {
-  password_reset: 60 * 60 * 1000,
-  verify_email: 24 * 60 * 60 * 1000,
-  invitation: 7 * 24 * 60 * 60 * 1000,
-};
-
-/**
- * Remove link tokens from outbox rows that were delivered or whose link expired: the body keeps
- * its text with the token replaced, the payload loses any `token`. Idempotent; returns rows changed.
- */
-export async function purgeOutboxLinkTokens(db: Executor, now: Date): Promise<number> {
-  let changed = 0;
-  for (const [kind, ttl] of Object.entries(LINK_MAIL_TTL_MS)) {
-    const res = await db
-      .updateTable('identity.outbox')
-      .set({
-        body: sql`regexp_replace(body, '([?#]token=)[A-Za-z0-9_.-]+', '\\1(removed)', 'g')`,
-        payload: sql`payload - 'token'`,
-      })
-      .where('kind', '=', kind)
-      .where((eb) =>
-        eb.or([eb('sent_at', 'is not', null), eb('created_at', '<', new Date(now.getTime() - ttl))]),
-      )
-      .where((eb) => eb.or([eb('body', '~', '[?#]token=[A-Za-z0-9_-]'), sql<boolean>`payload ? 'token'`]))
-      .executeTakeFirst();
-    changed += Number(res.numUpdatedRows);
-  }
-  return changed;
 }

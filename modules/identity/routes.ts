@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Config } from '../../gateway/config';
+import type { Config } from '../core/config';
 import type { AuthContext } from '../core/auth-context';
 import { AppError, unauthorized } from '../core/errors';
 import type { IdentityService, IssuedSession, RequestMeta } from './service';

@@ -1,6 +1,7 @@
 import type { Db } from '../core/db';
-import { createOrganisation, provisionUser } from './provision';
-import { ensurePlatformRoleAsOwner } from './platform-roles';
+import { createOrganisation } from '../tenancy/index';
+import { provisionUser } from './provision';
+import { ensurePlatformRoleAsOwner } from './service/grant-platform-role';
 
 export const DEMO_PASSWORD = 'fig-demo-2026';
 export const DEMO_TENANTS = {

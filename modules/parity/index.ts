@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Config } from '../../gateway/config';
+import type { Config } from '../core/config';
 import type { FigModule } from '../core/module';
 import { parityRunJob } from './jobs';
 import type { ParityRunner } from './outcome';

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
 import { withTenant, type Db } from '../core/db';
 import type { FigModule } from '../core/module';
-import type { Config } from '../../gateway/config';
+import type { Config } from '../core/config';
 import { createEvaluationPool } from './evaluation-pool';
 import * as repo from './repo';
 import { plansRoutes } from './routes';

@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Trx } from '../core/db';
 import type { Invitation } from './tables';
-import '../identity/tables';
 
 export interface TenantSummary {
   id: string;
@@ -21,49 +20,33 @@ export async function listUserTenantsAsOwner(db: Db, userId: string): Promise<Te
   return rows;
 }
 
-export interface MemberRow {
+/** A membership of the transaction's tenant and its roles (the user's email and name are identity's). */
+export interface MembershipRow {
   userId: string;
-  email: string;
-  name: string;
   status: 'active' | 'disabled';
   roles: string[];
   createdAt: Date;
 }
 
-function membersQuery(trx: Trx) {
+function membershipsQuery(trx: Trx) {
   return trx
     .selectFrom('tenancy.memberships as m')
-    .innerJoin('identity.users as u', 'u.id', 'm.user_id')
     .leftJoin('tenancy.user_role_assignments as a', (j) =>
       j.onRef('a.tenant_id', '=', 'm.tenant_id').onRef('a.user_id', '=', 'm.user_id'),
     )
     .select([
       'm.user_id as userId',
-      'u.email',
-      'u.name',
       'm.status',
       'm.created_at as createdAt',
-      sql<
-        string[]
-      >`coalesce(array_agg(a.role_key order by a.role_key) filter (where a.role_key is not null), '{}')`.as(
-        'roles',
-      ),
+      sql<string[]>`coalesce(array_agg(a.role_key order by a.role_key) filter (where a.role_key is not null), '{}')`.as('roles'),
     ])
-    .groupBy(['m.user_id', 'u.email', 'u.name', 'm.status', 'm.created_at']);
+    .groupBy(['m.user_id', 'm.status', 'm.created_at']);
 }
 
-/** Members of the transaction's tenant (RLS), by email. */
-export async function listMembers(
-  trx: Trx,
-  offset: number,
-  limit: number,
-): Promise<{ rows: MemberRow[]; total: number }> {
-  const rows = await membersQuery(trx).orderBy('u.email').offset(offset).limit(limit).execute();
-  const { n } = await trx
-    .selectFrom('tenancy.memberships')
-    .select(sql<string>`count(*)`.as('n'))
-    .executeTakeFirstOrThrow();
-  return { rows, total: Number(n) };
+/** The memberships of these users in the transaction's tenant (RLS), in no particular order. */
+export async function listMemberships(trx: Trx, userIds: string[]): Promise<MembershipRow[]> {
+  if (!userIds.length) return [];
+  return membershipsQuery(trx).where('m.user_id', 'in', userIds).execute();
 }
 
 /** Invitations of the transaction's tenant (RLS), newest first. */
@@ -87,9 +70,9 @@ export async function listInvitations(
   return { rows, total: Number(n) };
 }
 
-/** One member of the transaction's tenant, or undefined (also for members of other tenants: RLS). */
-export async function findMember(trx: Trx, userId: string): Promise<MemberRow | undefined> {
-  return membersQuery(trx).where('m.user_id', '=', userId).executeTakeFirst();
+/** One membership of the transaction's tenant, or undefined (also for other tenants' members: RLS). */
+export async function findMembership(trx: Trx, userId: string): Promise<MembershipRow | undefined> {
+  return membershipsQuery(trx).where('m.user_id', '=', userId).executeTakeFirst();
 }
 
 /** Replace a member's roles in the transaction's tenant. */
@@ -138,6 +121,7 @@ export async function countRoleHolders(trx: Trx, role: string): Promise<number> 
   return Number(n);
 }
 
+/** Delete a membership of the transaction's tenant; false when there was none. */
 export async function removeMember(trx: Trx, userId: string): Promise<boolean> {
   const res = await trx.deleteFrom('tenancy.memberships').where('user_id', '=', userId).executeTakeFirst();
   return Number(res.numDeletedRows) > 0;
@@ -157,4 +141,73 @@ export async function findInvitationByHashAsOwner(db: Db | Trx, tokenHash: strin
   // invitations outside its tenant, and this one is looked up before any tenant is known.
   const { rows } = await sql<Invitation>`select * from app.invitation_by_token_hash(${tokenHash})`.execute(db);
   return rows[0];
+}
+
+/** Insert a pending invitation in the transaction's tenant; returns its id. */
+export async function insertInvitation(
+  trx: Trx,
+  i: { tenantId: string; email: string; roles: string[]; tokenHash: string; invitedBy: string | null; invitedByActor: string; expiresAt: Date },
+): Promise<string> {
+  const row = await trx
+    .insertInto('tenancy.invitations')
+    .values({
+      tenant_id: i.tenantId,
+      email: i.email,
+      roles: i.roles,
+      token_hash: i.tokenHash,
+      invited_by: i.invitedBy,
+      invited_by_actor: i.invitedByActor,
+      expires_at: i.expiresAt,
+    })
+    .returning(['id'])
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** Revoke a pending invitation of the transaction's tenant; undefined when none is pending. */
+export async function revokeInvitation(trx: Trx, id: string, now: Date): Promise<{ email: string; roles: string[] } | undefined> {
+  return trx
+    .updateTable('tenancy.invitations')
+    .set({ revoked_at: now })
+    .where('id', '=', id)
+    .where('accepted_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .returning(['email', 'roles'])
+    .executeTakeFirst();
+}
+
+/** Mark a pending invitation accepted by a user; false when someone else used or revoked it first. */
+export async function markInvitationAccepted(trx: Trx, id: string, userId: string, now: Date): Promise<boolean> {
+  const taken = await trx
+    .updateTable('tenancy.invitations')
+    .set({ accepted_at: now, accepted_user_id: userId })
+    .where('id', '=', id)
+    .where('accepted_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(taken.numUpdatedRows) === 1;
+}
+
+/** The role keys a user holds in the transaction's tenant. */
+export async function listRoleKeys(trx: Trx, userId: string): Promise<string[]> {
+  const rows = await trx.selectFrom('tenancy.user_role_assignments').select('role_key').where('user_id', '=', userId).execute();
+  return rows.map((r) => r.role_key);
+}
+
+/** Insert an organisation (owner connection: organisations are global); undefined when the id exists. */
+export async function insertOrganisationAsOwner(
+  db: Db,
+  org: { id?: string; name: string; slug: string },
+): Promise<{ id: string; name: string; slug: string } | undefined> {
+  return db
+    .insertInto('tenancy.organisations')
+    .values({ ...(org.id ? { id: org.id } : {}), name: org.name, slug: org.slug })
+    .onConflict((c) => c.column('id').doNothing())
+    .returning(['id', 'name', 'slug'])
+    .executeTakeFirst();
+}
+
+/** An organisation by id (owner connection). */
+export async function getOrganisationAsOwner(db: Db, id: string): Promise<{ id: string; name: string; slug: string }> {
+  return db.selectFrom('tenancy.organisations').select(['id', 'name', 'slug']).where('id', '=', id).executeTakeFirstOrThrow();
 }

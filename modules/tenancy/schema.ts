@@ -44,6 +44,7 @@ export const CreatedInvitation = z.object({
   expiresAt: z.string(),
   token: z.string().optional(),
 });
+export type CreatedInvitation = z.infer<typeof CreatedInvitation>;
 export const Invitation = z.object({
   id: z.string(),
   email: z.string(),
@@ -54,6 +55,7 @@ export const Invitation = z.object({
   createdAt: z.string(),
   acceptedAt: z.string().nullable(),
 });
+export type Invitation = z.infer<typeof Invitation>;
 export const InvitationPage = z.object({
   data: z.array(Invitation),
   total: z.number().int(),

@@ -1,6 +1,6 @@
-import Decimal from 'decimal.js';
+import { Decimal } from '../../core/decimal';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Config } from '../../../gateway/config';
+import type { Config } from '../../core/config';
 import type { Db } from '../../core/db';
 import type { ParityRunner } from '../outcome';
 import type { MismatchSummaryRow } from '../repo';

@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import type { Config } from '../../../gateway/config';
+import type { Config } from '../../core/config';
 import { withTenant } from '../../core/db';
 import { queueName } from '../../core/jobs';
 import * as repo from '../repo';

@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Decimal } from '../../core/decimal';
 import { withTenant, type Db } from '../../core/db';
 import { conflict, notFound } from '../../core/errors';
 import { recordAudit } from '../../audit/index';

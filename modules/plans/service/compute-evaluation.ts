@@ -3,6 +3,7 @@ import { canonicalNumeric, toDefinition, toPlanProblem } from '../mappers';
 import type { EvaluateRowResult } from '../schema';
 import type { EvaluationOutcome, EvaluationTask } from './evaluation-types';
 import { bundleProblems } from './validate-plan';
+import { compareDecimals, sumDecimals } from '../../core/decimal';
 
 /**
  * Check, compile and evaluate test vectors with the plan's pools applied over the rows that
@@ -61,30 +62,4 @@ export function computeEvaluation({ bundle, rows, budget }: EvaluationTask): Eva
   });
   const response = { planId: bundle.plan.id, catalogVersion: compiled.catalogVersion, rows: results.length, failed: results.filter((r) => !r.ok).length, results, pools };
   return { kind: 'done', response };
-}
-
-const places = (t: string) => (t.includes('.') ? t.length - t.indexOf('.') - 1 : 0);
-function scaled(text: string, scale: number): bigint {
-  const neg = text.startsWith('-');
-  const [int = '0', frac = ''] = (neg ? text.slice(1) : text).split('.');
-  const v = BigInt(int + frac.padEnd(scale, '0'));
-  return neg ? -v : v;
-}
-function unscaled(v: bigint, scale: number): string {
-  if (scale === 0) return v.toString();
-  const neg = v < 0n;
-  const a = (neg ? -v : v).toString().padStart(scale + 1, '0');
-  const t = `${a.slice(0, -scale)}.${a.slice(-scale)}`.replace(/\.?0+$/, '');
-  return neg && t !== '0' ? `-${t}` : t;
-}
-/** Exact sum of canonical decimal strings. */
-function sumDecimals(values: string[]): string {
-  const scale = Math.max(0, ...values.map(places));
-  return unscaled(values.reduce((s, v) => s + scaled(v, scale), 0n), scale);
-}
-function compareDecimals(a: string, b: string): number {
-  const scale = Math.max(places(a), places(b));
-  const x = scaled(a, scale);
-  const y = scaled(b, scale);
-  return x === y ? 0 : x > y ? 1 : -1;
 }

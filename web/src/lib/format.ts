@@ -1,23 +1,4 @@
-/** Display helpers. Money arrives as decimal strings and is never turned into a float. */
-
-/** Fixed-decimal display of a decimal string ("1234.5" → "1,234.50"), rounding half-even on the string. */
-export function formatMoney(value: string | null | undefined, dp = 2): string {
-  if (value === null || value === undefined || value === '') return '—';
-  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(value.trim());
-  if (!m) return value;
-  const [, sign, intPart = '0', frac = ''] = m;
-  let digits = (intPart + frac.padEnd(dp, '0').slice(0, dp)).replace(/^0+(?=\d)/, '');
-  const rest = frac.slice(dp);
-  if (rest && (rest[0]! > '5' || (rest[0] === '5' && (/[1-9]/.test(rest.slice(1)) || Number(digits.at(-1)) % 2 === 1)))) {
-    digits = (BigInt(digits) + 1n).toString();
-  }
-  digits = digits.padStart(dp + 1, '0');
-  const i = digits.slice(0, digits.length - dp);
-  const f = digits.slice(digits.length - dp);
-  const grouped = i.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  const isZero = /^[0,]*$/.test(grouped) && /^0*$/.test(f);
-  return `${sign && !isZero ? '−' : ''}${grouped}${dp ? `.${f}` : ''}`;
-}
+/** Display helpers for dates and counts; money and rates are in ./decimal (exact, on strings). */
 
 /** "3 min ago", "2 h ago", else a local date-time. */
 export function formatRelative(iso: string | null | undefined, now = Date.now()): string {

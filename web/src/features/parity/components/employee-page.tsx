@@ -3,7 +3,7 @@ import { Badge } from '../../../components/ui/badge';
 import { ErrorState, Loading } from '../../../components/ui/states';
 import { useEmployee } from '../api/get-employee';
 import { useReport } from '../api/get-report';
-import { displayDigits, formatDecimal, isZero, subtract } from '../decimal';
+import { displayDigits, formatDecimal, isZero, subtract } from '../../../lib/decimal';
 import type { EmployeeDrillDown } from '../types';
 import { employeePath } from './mismatch-list';
 import '../parity.css';

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { displayDigits, formatDecimal, formatRate, fracDigits } from '../decimal';
+import { displayDigits, formatDecimal, formatRate, fracDigits } from '../../../lib/decimal';
 import type { GateACheck, ParityReport } from '../types';
 
 const TITLES: Record<string, string> = {

@@ -4,7 +4,7 @@ import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
 import { Empty, ErrorState, Loading } from '../../../components/ui/states';
 import { MISMATCH_PAGE_SIZE, useMismatches } from '../api/list-mismatches';
-import { displayDigits, formatDecimal } from '../decimal';
+import { displayDigits, formatDecimal } from '../../../lib/decimal';
 import type { MismatchFilters, ParityReport } from '../types';
 
 const DECIMAL = /^\d+(\.\d+)?$/;

@@ -5,7 +5,7 @@ import { toast } from '../../../components/ui/toast';
 import { formatDateTime } from '../../../lib/format';
 import { useDownloadExport, type ExportFormat } from '../api/download-export';
 import { useReport } from '../api/get-report';
-import { displayDigits, formatDecimal, formatRate, isZero } from '../decimal';
+import { displayDigits, formatDecimal, formatRate, isZero } from '../../../lib/decimal';
 import type { ParityReport } from '../types';
 import { GateABadge, StatusBadge } from './gate-a-badge';
 import { GateAChecklist } from './gate-a-checklist';

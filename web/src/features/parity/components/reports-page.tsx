@@ -5,7 +5,7 @@ import { Empty, ErrorState, Loading } from '../../../components/ui/states';
 import { can, useSession } from '../../../lib/auth';
 import { formatDateTime, formatRelative } from '../../../lib/format';
 import { useReports } from '../api/list-reports';
-import { formatDecimal, displayDigits, formatRate } from '../decimal';
+import { formatDecimal, displayDigits, formatRate } from '../../../lib/decimal';
 import type { ParityReport } from '../types';
 import { EngineGateBanner } from './engine-gate-banner';
 import { GateABadge, StatusBadge } from './gate-a-badge';

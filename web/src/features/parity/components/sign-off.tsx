@@ -7,7 +7,7 @@ import { ApiError } from '../../../lib/api-client';
 import { can, useSession } from '../../../lib/auth';
 import { formatDateTime } from '../../../lib/format';
 import { useSignOff } from '../api/sign-off';
-import { formatRate } from '../decimal';
+import { formatRate } from '../../../lib/decimal';
 import type { ParityReport } from '../types';
 
 /** Why this user cannot sign this report off, or undefined when they can. */

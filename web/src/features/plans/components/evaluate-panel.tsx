@@ -1,7 +1,7 @@
 import { Fragment, useState } from 'react';
 import { Button } from '../../../components/ui/button';
 import { FormError } from '../../../components/ui/states';
-import { formatMoney } from '../../../lib/format';
+import { formatMoney } from '../../../lib/decimal';
 import { useEvaluatePlan } from '../api/evaluate-plan';
 import type { Plan } from '../types';
 

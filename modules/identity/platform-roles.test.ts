@@ -4,12 +4,12 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { buildTestApp, TEST_ADMIN_TOKEN } from '../../test/helpers';
+import { buildTestApp, ownerDb, TEST_ADMIN_TOKEN } from '../../test/helpers';
 import { createTestTenant, createUserWithRoles, loginAs, TEST_PASSWORD } from '../../test/auth';
 import { withTenant } from '../core/db';
-import { provisionUser, seedDemo, DEMO_PASSWORD, DEMO_TENANTS } from '../identity/index';
+import { provisionUser, seedDemo, DEMO_PASSWORD, DEMO_TENANTS } from './index';
 import { FolderProvider } from '../../migrations/migrator';
-import { addMember } from './repo';
+import { addMember } from '../tenancy/index';
 
 const TENANT_ROLES = ['admin', 'hr', 'manager', 'finance', 'auditor', 'readonly'];
 
@@ -480,10 +480,17 @@ describe('platform grants API (/_fig/platform/grants)', () => {
         email: grantee.email,
       }),
     ]);
-    // The record is append-only.
+    // The record is append-only: the app's role may not delete at all, and even the owner is
+    // stopped by the trigger.
     await expect(sql`delete from identity.platform_role_events`.execute(app.db)).rejects.toThrow(
-      /append-only/,
+      /permission denied for table platform_role_events/,
     );
+    const owner = ownerDb(app.config);
+    try {
+      await expect(sql`delete from identity.platform_role_events`.execute(owner)).rejects.toThrow(/append-only/);
+    } finally {
+      await owner.destroy();
+    }
   });
 
   it('refuses a tenant role, an unknown role, a missing reason and an unknown user with problems', async () => {

@@ -1,8 +1,7 @@
-import { formatMoney } from '../../lib/format';
-
 /**
- * Exact decimal-string helpers for the parity screens: the API sends every value as a decimal
- * string and the screens compare them to the last digit, so nothing here goes through a float.
+ * The SPA's one decimal helper: the API sends money and rates as decimal strings, and every screen
+ * shows, compares and subtracts them exactly on the strings (BigInt where it must compute), never
+ * through a float.
  */
 
 const DEC = /^(-?)(\d+)(?:\.(\d+))?$/;
@@ -59,4 +58,23 @@ export function displayDigits(...values: (string | null | undefined)[]): number 
 /** Fixed-decimal display with the given digits ("—" for null). */
 export function formatDecimal(v: string | null | undefined, dp: number): string {
   return formatMoney(v ?? null, dp);
+}
+
+/** Fixed-decimal display of a decimal string ("1234.5" → "1,234.50"), rounding half-even on the string. */
+export function formatMoney(value: string | null | undefined, dp = 2): string {
+  if (value === null || value === undefined || value === '') return '—';
+  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(value.trim());
+  if (!m) return value;
+  const [, sign, intPart = '0', frac = ''] = m;
+  let digits = (intPart + frac.padEnd(dp, '0').slice(0, dp)).replace(/^0+(?=\d)/, '');
+  const rest = frac.slice(dp);
+  if (rest && (rest[0]! > '5' || (rest[0] === '5' && (/[1-9]/.test(rest.slice(1)) || Number(digits.at(-1)) % 2 === 1)))) {
+    digits = (BigInt(digits) + 1n).toString();
+  }
+  digits = digits.padStart(dp + 1, '0');
+  const i = digits.slice(0, digits.length - dp);
+  const f = digits.slice(digits.length - dp);
+  const grouped = i.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const isZero = /^[0,]*$/.test(grouped) && /^0*$/.test(f);
+  return `${sign && !isZero ? '−' : ''}${grouped}${dp ? `.${f}` : ''}`;
 }

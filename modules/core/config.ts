@@ -1,0 +1,257 @@
+import { BlockList, isIP } from 'node:net';
+import { z } from 'zod';
+
+/** `1.2.3.4`, `10.0.0.0/8`, `::1`, `fd00::/8`: one proxy address or subnet. */
+function parseIpOrCidr(entry: string): { address: string; prefix?: number; family: 'ipv4' | 'ipv6' } | undefined {
+  const [address = '', prefix, extra] = entry.split('/');
+  const version = isIP(address);
+  if (!version || extra !== undefined) return undefined;
+  const family = version === 4 ? 'ipv4' : 'ipv6';
+  if (prefix === undefined) return { address, family };
+  const bits = Number(prefix);
+  if (!/^\d{1,3}$/.test(prefix) || bits > (version === 4 ? 32 : 128)) return undefined;
+  return { address, prefix: bits, family };
+}
+
+/** A comma-separated list of IPs/CIDRs (spaces allowed); each entry must parse. */
+const ipList = z
+  .string()
+  .transform((v) => v.split(',').map((e) => e.trim()).filter(Boolean))
+  .refine((entries) => entries.every((e) => parseIpOrCidr(e)), { message: 'must be comma-separated IP addresses or CIDRs (10.0.0.0/8, ::1)' });
+
+/** A comma-separated list of origins (scheme://host[:port], no path). */
+const originList = z
+  .string()
+  .transform((v) => v.split(',').map((e) => e.trim()).filter(Boolean))
+  .refine((entries) => entries.every((e) => URL.canParse(e) && new URL(e).origin === e), {
+    message: 'must be comma-separated origins such as https://console.example.com (no path, no trailing slash)',
+  });
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/**
+ * Every environment variable fig reads, validated once at start.
+ * Nothing else in the codebase reads process.env.
+ */
+export const ConfigSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  LEGACY_URL: z.url().default('http://127.0.0.1:8000'),
+  /** Python that runs the legacy generator for generated parity sources (needs FastAPI/SQLAlchemy; Debian's by default). */
+  LEGACY_PYTHON: z.string().min(1).default('/usr/bin/python3'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .default('postgres://postgres@127.0.0.1:5432/fig'),
+  /**
+   * Where the app itself (gateway, worker, CLI) connects: `fig_service`, a login role that owns
+   * nothing and has no BYPASSRLS (migrations/0040). Unset: DATABASE_URL with the user replaced by
+   * fig_service and no password (set this variable when the database needs one).
+   */
+  APP_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  /** Owner connection for migrations; unset: DATABASE_URL. */
+  MIGRATION_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .default('redis://127.0.0.1:6379'),
+  /** Prefix of every Redis key and channel, so several installs (and test runs) can share a Redis. */
+  REDIS_PREFIX: z.string().default('fig:'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Bearer token for automation on /_fig routes. Unset: only signed-in ops users may use them. */
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Gateway the `npm run fig` CLI talks to; unset: http://127.0.0.1:$PORT (8080 when PORT is unset or 0), see loadConfig. */
+  FIG_URL: z.url().optional(),
+  PROXY_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
+  PROXY_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1).default(5_000),
+  PROXY_CONNECTIONS: z.coerce.number().int().min(1).default(128),
+  /** A client must finish sending its request headers within this time, or the connection is cut (408). */
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
+  /** A client must finish sending its whole request (headers and body) within this time (0: no limit). */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).default(300_000),
+  /** Gateway processes `npm run gateway` starts (node:cluster, one port); 1 runs in this process. */
+  GATEWAY_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
+  ROUTE_RELOAD_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
+  SHADOW_BODY_CAP_BYTES: z.coerce.number().int().min(0).default(1_048_576),
+  /** Worker threads that evaluate user plans (test vectors) off the event loop; started on first use. */
+  PLAN_EVAL_WORKERS: z.coerce.number().int().min(1).max(32).default(2),
+  /** Deadline of one plan evaluation in a worker; past it the worker is terminated and the client gets 422. */
+  PLAN_EVAL_TIMEOUT_MS: z.coerce.number().int().min(10).default(5_000),
+  /** Evaluations allowed to wait for a worker before new ones get 503. */
+  PLAN_EVAL_QUEUE_MAX: z.coerce.number().int().min(0).default(32),
+  /** Cost budget of one evaluation in digit-operations (see docs/dsl.md). */
+  PLAN_EVAL_BUDGET: z.coerce.number().int().min(1).default(500_000_000),
+  SHADOW_CONCURRENCY: z.coerce.number().int().min(1).default(4),
+  SHADOW_QUEUE_MAX: z.coerce.number().int().min(1).default(1_000),
+  /** Per-sample time limit of the shadow side (module or legacy replay); past it the sample is an error. */
+  SHADOW_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
+  /** Fraction of shadowed GETs also sent to legacy a second time to learn legacy-vs-legacy noise (0-1). */
+  SHADOW_NOISE_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0.05),
+  /** Days the mismatch corpus and per-sample rows are kept. */
+  SHADOW_RETENTION_DAYS: z.coerce.number().int().min(1).default(14),
+  /** How often the auto-rollback watcher checks routes in canary/new (one leader across processes). */
+  AUTOROLLBACK_INTERVAL_MS: z.coerce.number().int().min(50).default(5_000),
+  /** Window the auto-rollback watcher judges (default budgets; a route's gate.rollback overrides them). */
+  AUTOROLLBACK_WINDOW_S: z.coerce.number().int().min(1).default(300),
+  AUTOROLLBACK_MAX_ERROR_RATE: z.coerce.number().min(0).max(1).default(0.05),
+  AUTOROLLBACK_MAX_MISMATCH_RATE: z.coerce.number().min(0).max(1).default(0.05),
+  /** Fewer module-served requests (or shadow samples) than this in the window never trigger a rollback. */
+  AUTOROLLBACK_MIN_REQUESTS: z.coerce.number().int().min(1).default(20),
+  AUTOROLLBACK_ENABLED: bool.default(true),
+  /** Lifetime of anonymous sessions in modules/sessions; keep equal to legacy's LEGACY_SESSION_TTL_SECONDS. */
+  SESSIONS_TTL_S: z.coerce.number().int().min(1).default(86_400),
+  /** modules/sessions: on a miss (outside shadow), read the session from legacy once and keep it (until legacy is gone). */
+  SESSIONS_LEGACY_FALLBACK: bool.default(true),
+  /** Comma-separated list of HMAC secrets for access tokens; the first signs, all verify. Format kid:secret. */
+  JWT_KEYS: z.string().optional(),
+  ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(30).default(600),
+  REFRESH_TOKEN_TTL_S: z.coerce.number().int().min(60).default(30 * 24 * 3600),
+  COOKIE_SECURE: bool.default(true),
+  RATE_LIMIT_AUTH_PER_MIN: z.coerce.number().int().min(1).default(20),
+  RATE_LIMIT_WRITES_PER_MIN: z.coerce.number().int().min(1).default(300),
+  /** Failed sign-ins for one account (within AUTH_FAIL_WINDOW_S) before it is locked. */
+  AUTH_LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).default(5),
+  /** Failed sign-ins from one IP (within AUTH_FAIL_WINDOW_S) before that IP is locked. */
+  AUTH_LOCKOUT_IP_THRESHOLD: z.coerce.number().int().min(1).default(50),
+  /** First lockout duration; each further lockout within a day doubles it, up to AUTH_LOCKOUT_MAX_MS. */
+  AUTH_LOCKOUT_BASE_MS: z.coerce.number().int().min(1).default(60_000),
+  AUTH_LOCKOUT_MAX_MS: z.coerce.number().int().min(1).default(3_600_000),
+  AUTH_FAIL_WINDOW_S: z.coerce.number().int().min(1).default(900),
+  /** Put invitation, verification and reset tokens in API responses (local demo and tests only; they are always in identity.outbox). */
+  AUTH_DEV_TOKENS: bool.default(false),
+  STORAGE_DIR: z.string().default('.fig/storage'),
+  S3_ENDPOINT: z.url().optional(),
+  S3_BUCKET: z.string().optional(),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  WEB_DIST_DIR: z.string().default('web/dist'),
+  METRICS_ENABLED: bool.default(true),
+  /** Set: /metrics needs `Authorization: Bearer <METRICS_TOKEN>` (Prometheus `authorization` credentials). */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Serve /docs (Swagger UI and the OpenAPI document). */
+  DOCS_ENABLED: bool.default(true),
+  /** Serve the SPA's *.map source maps; 0 answers 404 for them. */
+  SOURCE_MAPS: bool.default(true),
+  /**
+   * Addresses of the reverse proxies in front of fig (comma-separated IPs/CIDRs). Only a request
+   * whose socket peer is one of them has its X-Forwarded-For honoured (request.ip) and its
+   * X-Request-Id kept. Unset: no proxy is trusted, request.ip is the socket address.
+   */
+  TRUSTED_PROXIES: ipList.optional(),
+  /** Send Strict-Transport-Security (set when fig is served over TLS, directly or by its proxy). */
+  HSTS_ENABLED: bool.default(false),
+  /** Also put fig's security headers on proxied legacy responses (by default legacy's headers pass untouched). */
+  LEGACY_SECURITY_HEADERS: bool.default(false),
+  /** Origins other than fig's own that may call fig's API from a browser (CORS). Unset: same-origin only. */
+  CORS_ORIGINS: originList.optional(),
+  /** Largest JSON or text body accepted on fig's own routes (a route may allow more; proxied bodies stream). */
+  JSON_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+});
+
+type Parsed = z.infer<typeof ConfigSchema>;
+export type Config = Omit<Parsed, 'FIG_URL' | 'APP_DATABASE_URL' | 'MIGRATION_DATABASE_URL' | 'TRUSTED_PROXIES' | 'CORS_ORIGINS'> & {
+  FIG_URL: string;
+  /** Where the app (gateway, worker, CLI) connects: fig_service, never the owner. */
+  APP_DATABASE_URL: string;
+  /** Where migrations (and the seed) connect: the owner of every table. */
+  MIGRATION_DATABASE_URL: string;
+  /** Parsed TRUSTED_PROXIES; empty = none. Use isTrustedProxy(config, addr) to test an address. */
+  trustedProxies: string[];
+  /** Parsed CORS_ORIGINS; empty = same-origin only. */
+  corsOrigins: string[];
+};
+
+/** The login role the app connects as (migrations/0040: no BYPASSRLS, owns nothing, member of fig_app). */
+export const APP_DB_USER = 'fig_service';
+
+/** `url` with its user replaced by fig_service (password dropped: local trust auth or PGPASSWORD). */
+export function appDatabaseUrl(url: string): string {
+  const u = new URL(url);
+  u.username = APP_DB_USER;
+  u.password = '';
+  return u.toString();
+}
+
+/** One matcher per parsed list (a Config is built once and never changes). */
+const proxyMatchers = new WeakMap<string[], BlockList>();
+
+/**
+ * Whether `addr` (a socket peer address) is one of TRUSTED_PROXIES. Only then may a request's
+ * X-Forwarded-*, X-Request-Id and other hop headers be believed. IPv4-mapped IPv6 addresses
+ * (`::ffff:10.0.0.1`) match their IPv4 form.
+ */
+export function isTrustedProxy(config: Pick<Config, 'trustedProxies'>, addr: string | undefined): boolean {
+  if (!addr || config.trustedProxies.length === 0) return false;
+  let list = proxyMatchers.get(config.trustedProxies);
+  if (!list) {
+    list = new BlockList();
+    for (const entry of config.trustedProxies) {
+      const p = parseIpOrCidr(entry)!;
+      if (p.prefix === undefined) list.addAddress(p.address, p.family);
+      else list.addSubnet(p.address, p.prefix, p.family);
+    }
+    proxyMatchers.set(config.trustedProxies, list);
+  }
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(addr)?.[1];
+  const plain = mapped ?? addr;
+  const version = isIP(plain);
+  if (!version) return false;
+  return list.check(plain, version === 4 ? 'ipv4' : 'ipv6');
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parse and validate config from an environment map; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const picked: Record<string, string> = {};
+  for (const key of Object.keys(ConfigSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  const parsed = ConfigSchema.safeParse(picked);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(picked[String(i.path[0])])})`),
+    );
+  }
+  const { TRUSTED_PROXIES, CORS_ORIGINS, ...data } = parsed.data;
+  // Node refuses a headers timeout longer than the request timeout.
+  if (data.REQUEST_TIMEOUT_MS > 0 && data.REQUEST_TIMEOUT_MS < data.HEADERS_TIMEOUT_MS) {
+    throw new ConfigError([`REQUEST_TIMEOUT_MS: must be 0 or at least HEADERS_TIMEOUT_MS (${data.HEADERS_TIMEOUT_MS}) (got ${JSON.stringify(picked.REQUEST_TIMEOUT_MS)})`]);
+  }
+  return {
+    ...data,
+    FIG_URL: data.FIG_URL ?? `http://127.0.0.1:${data.PORT || 8080}`,
+    APP_DATABASE_URL: data.APP_DATABASE_URL ?? appDatabaseUrl(data.DATABASE_URL),
+    MIGRATION_DATABASE_URL: data.MIGRATION_DATABASE_URL ?? data.DATABASE_URL,
+    trustedProxies: TRUSTED_PROXIES ?? [],
+    corsOrigins: CORS_ORIGINS ?? [],
+  };
+}
+
+/** For entry points: the config, or one line per bad variable on stderr and exit code 1. */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

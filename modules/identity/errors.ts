@@ -1,0 +1,25 @@
+import { AppError, badRequest, forbidden } from '../core/errors';
+
+/** Stable codes of the identity module's expected failures. */
+export const IdentityErrors = {
+  invalidCredentials: () => new AppError('FIG_INVALID_CREDENTIALS', 401, 'Email or password is wrong'),
+  refreshInvalid: () => new AppError('FIG_REFRESH_INVALID', 401, 'The session has ended: sign in again'),
+  refreshReused: () =>
+    new AppError('FIG_REFRESH_REUSED', 401, 'This session was ended because its refresh token was used twice: sign in again'),
+  tokenInvalid: () => badRequest('The link is invalid, expired or was already used', [], 'FIG_TOKEN_INVALID'),
+  invitationInvalid: () => badRequest('The invitation is invalid, expired or was already used', [], 'FIG_INVITATION_INVALID'),
+  weakPassword: (message: string) => badRequest('1 invalid field(s)', [{ path: 'body.password', message }], 'FIG_VALIDATION'),
+  authUnavailable: () =>
+    new AppError('FIG_AUTH_UNAVAILABLE', 503, 'Sign-in is unavailable for a moment; try again shortly', [], { retryAfter: 30 }),
+  loginLocked: (seconds: number) =>
+    new AppError('FIG_LOGIN_LOCKED', 429, `Too many failed sign-ins; try again in ${seconds} s`, [], { retryAfter: seconds }),
+  accountDisabled: () => new AppError('FIG_ACCOUNT_DISABLED', 403, 'This account is disabled'),
+  accountExists: () =>
+    new AppError('FIG_ACCOUNT_EXISTS', 401, 'This email already has a fig account: accept with its current password'),
+  noOrganisation: () => forbidden('This account is not a member of any organisation'),
+  notAMember: () => new AppError('FIG_NOT_A_MEMBER', 403, 'You are not a member of this organisation'),
+  noProfile: () => forbidden('The admin token has no user profile'),
+  accountGone: () => new AppError('FIG_UNAUTHORIZED', 401, 'The account no longer exists'),
+  membershipEnded: () =>
+    new AppError('FIG_UNAUTHORIZED', 401, 'You are no longer a member of this organisation: sign in again'),
+};
