@@ -7,7 +7,7 @@ import './tables';
 export { recordAudit, type AuditInput, type RecordedAudit } from './record-audit';
 export { verifyChain, type ChainReport, type BrokenLink } from './verify-chain';
 export { canonicalJson, GENESIS_HASH } from './canonical';
-export { toAuditEvent } from './routes';
+export { toAuditEvent } from './service/list-audit-events';
 export type { AuditEvent } from './schema';
 
 const plugin: FastifyPluginAsync<{ config: Config }> = async (app) => {

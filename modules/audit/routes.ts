@@ -1,35 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { withTenant } from '../core/db';
 import { requireTenant } from '../core/auth-context';
-import { listPage } from '../core/pagination';
-import { AuditEventFilter, AuditEventPage, AuditEventQuery, ChainReport, type AuditEvent } from './schema';
-import { eventsAfter, listEvents } from './repo';
-import { chainedFields, verifyChain } from './verify-chain';
-import type { AuditEventRow } from './tables';
-import { csvLine } from '../core/csv';
-
-/** Wire shape of a stored event. */
-export function toAuditEvent(row: AuditEventRow): AuditEvent {
-  return { id: row.id, ...chainedFields(row), hash: row.hash };
-}
-
-const CSV_COLUMNS = [
-  'seq',
-  'created_at',
-  'actor',
-  'actor_id',
-  'action',
-  'entity',
-  'entity_id',
-  'request_id',
-  'ip',
-  'before',
-  'after',
-  'prev_hash',
-  'hash',
-];
-const EXPORT_MAX_ROWS = 100_000;
+import { AuditEventFilter, AuditEventPage, AuditEventQuery, ChainReport } from './schema';
+import { listAuditEvents } from './service/list-audit-events';
+import { exportAuditEvents } from './service/export-audit-events';
+import { verifyAuditChain } from './service/verify-audit-chain';
 
 /** GET /api/v1/audit-events, /verify and /export.csv — all need `audit.read`, scoped to the caller's tenant. */
 export const auditRoutes: FastifyPluginAsync = async (app) => {
@@ -49,11 +24,7 @@ export const auditRoutes: FastifyPluginAsync = async (app) => {
     async (request) => {
       const tenantId = requireTenant(request);
       const { limit, cursor, ...filter } = request.query;
-      return listPage(
-        { cursor, limit },
-        (offset) => withTenant(app.db, tenantId, (trx) => listEvents(trx, filter, offset, limit)),
-        toAuditEvent,
-      );
+      return listAuditEvents(app.db, tenantId, filter, { cursor, limit });
     },
   );
 
@@ -68,8 +39,7 @@ export const auditRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (request) => {
-      const tenantId = requireTenant(request);
-      return withTenant(app.db, tenantId, (trx) => verifyChain(trx));
+      return verifyAuditChain(app.db, requireTenant(request));
     },
   );
 
@@ -85,38 +55,7 @@ export const auditRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request, reply) => {
       const tenantId = requireTenant(request);
-      const filter = request.query;
-      const body = await withTenant(app.db, tenantId, async (trx) => {
-        const chunks = [csvLine(CSV_COLUMNS)];
-        let after = 0;
-        let n = 0;
-        while (n < EXPORT_MAX_ROWS) {
-          const rows = await eventsAfter(trx, after, 1000, filter);
-          for (const e of rows) {
-            chunks.push(
-              csvLine([
-                e.seq,
-                e.created_at,
-                e.actor,
-                e.actor_id,
-                e.action,
-                e.entity,
-                e.entity_id,
-                e.request_id,
-                e.ip,
-                e.before,
-                e.after,
-                e.prev_hash,
-                e.hash,
-              ]),
-            );
-          }
-          n += rows.length;
-          if (rows.length < 1000) break;
-          after = Number(rows[rows.length - 1]!.seq);
-        }
-        return chunks.join('');
-      });
+      const body = await exportAuditEvents(app.db, tenantId, request.query);
       const stamp = new Date().toISOString().slice(0, 10);
       return reply
         .type('text/csv; charset=utf-8')
