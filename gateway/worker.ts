@@ -1,5 +1,5 @@
 import closeWithGrace from 'close-with-grace';
-import { Worker } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import pino from 'pino';
 import { loadConfigOrExit } from './config';
 import { modules } from './modules';
@@ -18,6 +18,7 @@ const connection = { url: config.REDIS_URL, maxRetriesPerRequest: null };
 const prefix = `${config.REDIS_PREFIX}bull`;
 
 const workers: Worker[] = [];
+const schedulers: Queue[] = [];
 for (const mod of modules) {
   for (const def of mod.jobs ?? []) {
     const name = queueName(def);
@@ -31,6 +32,12 @@ for (const mod of modules) {
     );
     worker.on('failed', (job, err) => log.warn({ job: name, jobId: job?.id, err: err.message }, 'job failed'));
     workers.push(worker);
+    if (def.everyMs) {
+      // Idempotent: every worker process upserts the same scheduler id, so there is one schedule.
+      const queue = new Queue(name, { connection, prefix });
+      await queue.upsertJobScheduler(name, { every: def.everyMs }, { name, data: {} });
+      schedulers.push(queue);
+    }
   }
 }
 
@@ -46,6 +53,7 @@ closeWithGrace({ delay: 15_000 }, async ({ signal, err }) => {
   clearInterval(timer);
   abort.abort();
   await Promise.all(workers.map((w) => w.close()));
+  await Promise.all(schedulers.map((q) => q.close()));
   await db.destroy();
   redis.disconnect();
 });

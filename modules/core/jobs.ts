@@ -24,6 +24,11 @@ export interface JobDefinition<P extends z.ZodType = z.ZodType, R = unknown> {
   payload: P;
   /** Concurrency of this job's worker (default 1). */
   concurrency?: number;
+  /**
+   * Run on a schedule as well: every this many ms, with the payload's defaults. The worker upserts
+   * one BullMQ job scheduler per definition, so any number of workers keep exactly one schedule.
+   */
+  everyMs?: number;
   handler: (payload: z.infer<P>, ctx: JobContext) => Promise<R>;
 }
 
