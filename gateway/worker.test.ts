@@ -61,12 +61,16 @@ describe('npm run worker', () => {
     const queue = new Queue(name, { connection: { url: REDIS_URL }, prefix: `${prefix}bull` });
     try {
       const schedulers = await queue.getJobSchedulers();
-      expect(schedulers.map((s) => ({ key: s.key, every: Number(s.every) }))).toEqual([{ key: name, every: 5 * 60_000 }]);
+      expect(schedulers.map((s) => ({ key: s.key, every: Number(s.every) }))).toEqual([
+        { key: name, every: 5 * 60_000 },
+      ]);
       const owner = new pg.Client({ connectionString: databaseUrl });
       await owner.connect();
       try {
         const purged = await until(30_000, async () => {
-          const { rows } = await owner.query<{ body: string }>(`select body from identity.outbox where to_email = 'a@b.test'`);
+          const { rows } = await owner.query<{ body: string }>(
+            `select body from identity.outbox where to_email = 'a@b.test'`,
+          );
           return rows.length === 1 && !rows[0]!.body.includes('SECRETTOKEN123');
         });
         expect(purged).toBe(true);

@@ -30,7 +30,9 @@ for (const mod of modules) {
       },
       { connection, prefix, concurrency: def.concurrency ?? 1 },
     );
-    worker.on('failed', (job, err) => log.warn({ job: name, jobId: job?.id, err: err.message }, 'job failed'));
+    worker.on('failed', (job, err) =>
+      log.warn({ job: name, jobId: job?.id, err: err.message }, 'job failed'),
+    );
     workers.push(worker);
     if (def.everyMs) {
       // Idempotent: every worker process upserts the same scheduler id, so there is one schedule.
@@ -42,7 +44,8 @@ for (const mod of modules) {
 }
 
 // A heartbeat other processes (readyz, the console) can read to tell the worker is alive.
-const beat = async () => redis.set(`${config.REDIS_PREFIX}worker:heartbeat`, new Date().toISOString(), 'EX', 30);
+const beat = async () =>
+  redis.set(`${config.REDIS_PREFIX}worker:heartbeat`, new Date().toISOString(), 'EX', 30);
 await beat();
 const timer = setInterval(() => void beat().catch(() => undefined), 10_000);
 log.info({ queues: workers.map((w) => w.name) }, 'worker started');
