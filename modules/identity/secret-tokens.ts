@@ -12,6 +12,26 @@ function mac(secret: string, purpose: TokenPurpose, body: string): Buffer {
 }
 
 /**
+ * The random part of `<random>.<hmac>` when its HMAC over `signed(random)` is valid under one of
+ * the secrets (constant-time compare), else undefined.
+ */
+function verifiedBody(
+  secrets: readonly string[],
+  purpose: TokenPurpose,
+  token: string,
+  signed: (body: string) => string,
+): string | undefined {
+  const m = /^([A-Za-z0-9_-]{32})\.([A-Za-z0-9_-]{22})$/.exec(token);
+  if (!m) return undefined;
+  const given = Buffer.from(m[2]!, 'base64url');
+  for (const s of secrets) {
+    const expected = mac(s, purpose, signed(m[1]!));
+    if (given.length === expected.length && timingSafeEqual(given, expected)) return m[1];
+  }
+  return undefined;
+}
+
+/**
  * Signed single-use tokens for links sent by mail (invitation, email verification, password
  * reset): `<random>.<hmac>`. The HMAC (keyed by the JWT signing key, bound to the purpose) lets
  * fig refuse forged or altered tokens before touching the database; single use and expiry are
@@ -29,14 +49,7 @@ export function checkSignedToken(
   purpose: TokenPurpose,
   token: string,
 ): string | undefined {
-  const m = /^([A-Za-z0-9_-]{32})\.([A-Za-z0-9_-]{22})$/.exec(token);
-  if (!m) return undefined;
-  const given = Buffer.from(m[2]!, 'base64url');
-  for (const s of secrets) {
-    const expected = mac(s, purpose, m[1]!);
-    if (given.length === expected.length && timingSafeEqual(given, expected)) return sha256(token);
-  }
-  return undefined;
+  return verifiedBody(secrets, purpose, token, (body) => body) === undefined ? undefined : sha256(token);
 }
 
 /** Opaque refresh token (cookie value): 32 random bytes. */
@@ -61,14 +74,7 @@ export function checkDeviceToken(
   email: string,
   token: string,
 ): string | undefined {
-  const m = /^([A-Za-z0-9_-]{32})\.([A-Za-z0-9_-]{22})$/.exec(token);
-  if (!m) return undefined;
-  const given = Buffer.from(m[2]!, 'base64url');
-  for (const s of secrets) {
-    const expected = mac(s, 'device', `${email}:${m[1]!}`);
-    if (given.length === expected.length && timingSafeEqual(given, expected)) return m[1];
-  }
-  return undefined;
+  return verifiedBody(secrets, 'device', token, (body) => `${email}:${body}`);
 }
 
 // SPA pages that receive a mailed token. Links carry it in the fragment (never sent to a server),
