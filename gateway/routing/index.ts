@@ -127,8 +127,14 @@ export const routingPlugin = fp<{ shadow?: ShadowWiring }>(
           url: toFastifyPath(path),
           schema: { hide: true },
           config: { routeKey: key },
-          handler: async (request, reply) => {
+          handler: (request, reply) => {
             const mode = request.routeMode ?? table.modeFor(key);
+            if (mode === 'legacy') {
+              // The usual case until a flip: straight to the proxy, no dispatch context, no promise
+              // (reply-from answers; a sync handler that returns nothing leaves the reply to it).
+              reply.proxyLegacy(Buffer.isBuffer(request.body) ? { body: request.body } : undefined);
+              return;
+            }
             return strategies[mode]({
               request,
               reply,
