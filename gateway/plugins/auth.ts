@@ -2,7 +2,8 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import fp from 'fastify-plugin';
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { routeConfig } from './route-config';
 import type { Config } from '../config';
 import type { AuthContext } from '../../modules/core/auth-context';
 import { AppError, forbidden, unauthorized } from '../../modules/core/errors';
@@ -125,12 +126,23 @@ export const authPlugin = fp<{ config: Config }>(
       }
     }
 
-    app.addHook('onRequest', async (request, reply) => {
+    // Requests without a bearer token on routes that need no permission (all proxied traffic
+    // without a token) leave at once, without a promise; the rest take the async path.
+    app.addHook('onRequest', (request, reply, done) => {
       const header = request.headers.authorization;
-      if (header && /^bearer /i.test(header)) await authenticate(request, header.slice(7).trim());
-      const routeConfig = request.routeOptions.config;
-      const permission = routeConfig?.permission;
-      if (!permission || routeConfig.public) return;
+      const bearer = header !== undefined && /^bearer /i.test(header);
+      if (!bearer) {
+        const cfg = routeConfig(request);
+        if (!cfg.permission || cfg.public) return done();
+      }
+      authorise(request, reply, bearer ? header : undefined).then(() => done(), done);
+    });
+
+    async function authorise(request: FastifyRequest, reply: FastifyReply, header: string | undefined): Promise<void> {
+      if (header !== undefined) await authenticate(request, header.slice(7).trim());
+      const cfg = routeConfig(request);
+      const permission = cfg.permission;
+      if (!permission || cfg.public) return;
       if (!request.auth) {
         reply.header('www-authenticate', request.authFailure ? 'Bearer error="invalid_token"' : 'Bearer');
         throw unauthorized(
@@ -139,7 +151,7 @@ export const authPlugin = fp<{ config: Config }>(
       }
       if (!request.auth.permissions.has(permission))
         throw forbidden(`This action needs the permission ${permission}`);
-    });
+    }
 
     app.addHook('onRoute', (route) => {
       const cfg = (route.config ??= {}) as { permission?: string; rateLimit?: unknown };

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { sendProblem } from './problem';
+import { routeConfig } from './route-config';
 
 /** fig's Prometheus metrics; one registry per app instance (tests build many apps per process). */
 export interface FigMetrics {
@@ -31,11 +32,48 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
  * Label of a request for metrics: its legacy route key when it matched one, else fig's own
  * route ('FIG GET /_fig/routes/:key'), else 'UNMATCHED' (proxied, no legacy template matched).
  */
-function labels(request: FastifyRequest): { route_key: string; mode: string } {
+function labels(request: FastifyRequest, url: string | undefined): { route_key: string; mode: string } {
   if (request.routeKey) return { route_key: request.routeKey, mode: request.routeMode ?? 'legacy' };
-  const url = request.routeOptions.url;
   if (url && url !== '/*' && url !== '*') return { route_key: `FIG ${request.method} ${url}`, mode: 'fig' };
   return { route_key: 'UNMATCHED', mode: 'legacy' };
+}
+
+const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'];
+
+/** The request metrics of one route key and mode, label-bound once (see requestSeries). */
+interface RequestSeries {
+  requests: Map<string, { inc: (value?: number) => void }>;
+  duration: { observe: (seconds: number) => void };
+  labels: { route_key: string; mode: string };
+}
+
+/**
+ * Label-bound children per route key + mode, made on first use and kept: the per-request path
+ * neither builds label objects nor validates them. Keys are bounded (route keys of the table,
+ * fig's own route templates, UNMATCHED), as the label values themselves already are.
+ */
+function requestSeriesCache(metrics: Pick<FigMetrics, 'httpRequests' | 'httpDuration'>) {
+  const cache = new Map<string, RequestSeries>();
+  return (route_key: string, mode: string): RequestSeries => {
+    const key = `${mode} ${route_key}`;
+    let series = cache.get(key);
+    if (!series) {
+      const l = { route_key, mode };
+      series = { requests: new Map(), duration: metrics.httpDuration.labels(l), labels: l };
+      cache.set(key, series);
+    }
+    return series;
+  };
+}
+
+function requestCounter(metrics: Pick<FigMetrics, 'httpRequests'>, series: RequestSeries, statusCode: number): { inc: (value?: number) => void } {
+  const cls = STATUS_CLASSES[Math.floor(statusCode / 100) - 1] ?? `${Math.floor(statusCode / 100)}xx`;
+  let counter = series.requests.get(cls);
+  if (!counter) {
+    counter = metrics.httpRequests.labels({ ...series.labels, status_class: cls });
+    series.requests.set(cls, counter);
+  }
+  return counter;
 }
 
 /**
@@ -102,11 +140,18 @@ export const metricsPlugin = fp(
       app.routeTable.on('killSwitch', () => metrics.killSwitch.inc());
     }
 
+    const seriesFor = requestSeriesCache(metrics);
     app.addHook('onResponse', (request, reply, done) => {
-      if (request.routeOptions.url !== '/metrics') {
-        const l = labels(request);
-        metrics.httpRequests.inc({ ...l, status_class: `${Math.floor(reply.statusCode / 100)}xx` });
-        metrics.httpDuration.observe(l, reply.elapsedTime / 1000);
+      const url = routeConfig(request).url;
+      if (url !== '/metrics') {
+        let series: RequestSeries;
+        if (request.routeKey) series = seriesFor(request.routeKey, request.routeMode ?? 'legacy');
+        else {
+          const l = labels(request, url);
+          series = seriesFor(l.route_key, l.mode);
+        }
+        requestCounter(metrics, series, reply.statusCode).inc();
+        series.duration.observe(reply.elapsedTime / 1000);
       }
       done();
     });

@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import fastifyHelmet, { type FastifyHelmetOptions } from '@fastify/helmet';
 import fastifyCors, { type FastifyCorsOptions } from '@fastify/cors';
 import type { FastifyRequest } from 'fastify';
+import { routeConfig } from './route-config';
 
 /** Where @fastify/cors's own OPTIONS route goes (see the onRoute hook below); nothing else uses it. */
 const CORS_ROUTE_PARKING = '/_fig/cors-preflight';
@@ -11,8 +12,8 @@ const CORS_ROUTE_PARKING = '/_fig/cors-preflight';
  * through the route table (which may answer from a module, still in legacy's shape).
  */
 export function isLegacyRoute(request: FastifyRequest): boolean {
-  const route = request.routeOptions;
-  return route.url === '/*' || route.url === '*' || (route.config as { routeKey?: string } | undefined)?.routeKey !== undefined;
+  const config = routeConfig(request);
+  return config.url === '/*' || config.url === '*' || config.routeKey !== undefined;
 }
 
 /** The SPA's policy: everything from fig's own origin, no inline script or style, never framed. */
@@ -62,11 +63,13 @@ export const securityHeadersPlugin = fp(
     };
     await app.register(fastifyHelmet, base);
     const docsOptions = { contentSecurityPolicy: { useDefaults: false, directives: DOCS_DIRECTIVES } };
-    app.addHook('onRequest', async (request, reply) => {
-      if (isLegacyRoute(request) && !config.LEGACY_SECURITY_HEADERS) return;
+    // A callback hook, not an async one: proxied requests leave at once without a promise.
+    app.addHook('onRequest', (request, reply, done) => {
+      if (isLegacyRoute(request) && !config.LEGACY_SECURITY_HEADERS) return done();
       const path = request.url;
       const docs = path === '/docs' || path.startsWith('/docs/') || path.startsWith('/docs?');
-      await reply.helmet(docs ? docsOptions : undefined);
+      // reply.helmet is async at run time (its types say otherwise).
+      Promise.resolve(reply.helmet(docs ? docsOptions : undefined) as unknown).then(() => done(), done);
     });
 
     // Same-origin by default: no CORS plugin at all, so no response (legacy's included) changes.

@@ -346,8 +346,9 @@ export const legacyProxyPlugin = fp(
           }
           done();
         },
+        // Returns nothing: reply-from answers, and Fastify does not wrap the reply as a thenable.
         handler(_request, reply) {
-          return reply.proxyLegacy();
+          reply.proxyLegacy();
         },
       });
     });

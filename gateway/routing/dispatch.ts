@@ -88,11 +88,25 @@ export const dispatchShadow: DispatchStrategy = async (ctx) => {
 };
 
 /**
- * new: the module answers; its answers count towards the route's error budget (auto-rollback),
- * and GETs (or what the route's `normalise.reverseShadow` says) are shadowed to legacy after
- * the response finished, while legacy still exists.
+ * Fraction of reverse-shadowable requests replayed to legacy. Reads in `new`: the route already
+ * passed its parity gate, so only a trickle keeps checking for drift (the route's
+ * reverseSampleRate, else the smaller of its sampleRate and SHADOW_REVERSE_SAMPLE_RATE). On the
+ * module side of `canary` parity is still being gathered, and a dual-write keeps legacy's data in
+ * step, so those follow the route's sampleRate (default 1) as before.
  */
-export const dispatchNewShadowed: DispatchStrategy = async (ctx) => {
+export function reverseSampleRate(rules: ShadowRules, mode: 'new' | 'canary', write: boolean, configured: number): number {
+  if (mode === 'canary' || write) return rules.sampleRate;
+  return rules.reverseSampleRate ?? Math.min(rules.sampleRate, configured);
+}
+
+/**
+ * new: the module answers; its answers count towards the route's error budget (auto-rollback),
+ * and a sample of the GETs (or what the route's `normalise.reverseShadow` says) is shadowed to
+ * legacy after the response finished, while legacy still exists (see reverseSampleRate).
+ */
+export const dispatchNewShadowed: DispatchStrategy = async (ctx) => answerFromModule(ctx, 'new');
+
+async function answerFromModule(ctx: DispatchContext, mode: 'new' | 'canary'): Promise<unknown> {
   const { request, reply, routeKey, shadow } = ctx;
   if (!shadow) return dispatchNew(ctx);
   const route = request.server.routeTable.find(routeKey);
@@ -108,12 +122,13 @@ export const dispatchNewShadowed: DispatchStrategy = async (ctx) => {
   shadow.recordServed(routeKey, version, res.status);
   if (route) {
     const rules = shadow.rulesFor(route);
-    // The route's sampleRate applies to the reverse shadow too: on a hot read that already proved
-    // parity, replaying every GET to legacy would cost legacy (and fig) more than the read itself.
+    // Sampled: on a hot read, replaying every GET to legacy costs legacy (and fig) more than the
+    // read itself (bench/results/module-read.md).
+    const rate = reverseSampleRate(rules, mode, isWrite(request.method), request.server.config.SHADOW_REVERSE_SAMPLE_RATE);
     const reverse =
       reverseShadowOn(rules, request.method) &&
       (!isWrite(request.method) || route.write_policy === 'dual-write') &&
-      (rules.sampleRate >= 1 || Math.random() < rules.sampleRate);
+      (rate >= 1 || Math.random() < rate);
     if (reverse && !(ctx.body && ctx.body.length > request.server.config.SHADOW_BODY_CAP_BYTES)) {
       const captured = captureModuleResponse(res, performance.now() - started, request.server.config.SHADOW_BODY_CAP_BYTES);
       const job: ShadowSample = { routeKey, writePolicy: route.write_policy, rules, primarySide: 'new', request: requestCopy(ctx), primary: captured };
@@ -121,7 +136,7 @@ export const dispatchNewShadowed: DispatchStrategy = async (ctx) => {
     }
   }
   return sendModuleResponse(reply, res);
-};
+}
 
 /**
  * canary: a stable hash of who is calling (tenant, else the legacy_session cookie, else the client
@@ -133,7 +148,7 @@ export const dispatchCanary: DispatchStrategy = async (ctx) => {
   const route = request.server.routeTable.find(routeKey);
   if (!route) return dispatchLegacy(ctx);
   const identity = canaryIdentity({ tenantId: request.auth?.tenantId, cookie: request.headers.cookie, ip: request.ip });
-  if (onNewSide(route.canary_seed, identity, route.canary_percent)) return dispatchNewShadowed(ctx);
+  if (onNewSide(route.canary_seed, identity, route.canary_percent)) return answerFromModule(ctx, 'canary');
   return dispatchShadow(ctx);
 };
 

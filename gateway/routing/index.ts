@@ -8,6 +8,7 @@ import { parseRouteKey, toFastifyPath } from './openapi';
 import { fetchLegacyOpenApi, opsRoutes } from './ops-routes';
 import type { ShadowPort, ShadowWiring } from './shadow-port';
 import type { RouteMode } from './tables';
+import { routeConfig } from '../plugins/route-config';
 
 export { RouteTable } from './route-table';
 export type { RouteMode } from './tables';
@@ -57,7 +58,7 @@ export const routeTablePlugin = fp<{ modules: FigModule[] }>(
     await autoImport(app, table);
 
     app.addHook('onRequest', (request, reply, done) => {
-      const key = request.routeOptions.config.routeKey ?? table.match(request.method, request.url);
+      const key = routeConfig(request).routeKey ?? table.match(request.method, request.url);
       if (key) {
         // Effective mode: a key no hosted module serves is always answered by legacy.
         const mode = table.servingModule(key) ? table.modeFor(key) : 'legacy';
@@ -126,8 +127,14 @@ export const routingPlugin = fp<{ shadow?: ShadowWiring }>(
           url: toFastifyPath(path),
           schema: { hide: true },
           config: { routeKey: key },
-          handler: async (request, reply) => {
+          handler: (request, reply) => {
             const mode = request.routeMode ?? table.modeFor(key);
+            if (mode === 'legacy') {
+              // The usual case until a flip: straight to the proxy, no dispatch context, no promise
+              // (reply-from answers; a sync handler that returns nothing leaves the reply to it).
+              reply.proxyLegacy(Buffer.isBuffer(request.body) ? { body: request.body } : undefined);
+              return;
+            }
             return strategies[mode]({
               request,
               reply,

@@ -291,6 +291,23 @@ describe('route table and per-route cutover', () => {
     expect(res.json()).toContainEqual({ name: 'bands', serves: [BANDS] });
   });
 
+  it('counts every request on the label-bound series it caches per route key, mode and status class', async () => {
+    const value = (text: string, series: string): number => {
+      const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+      return line ? Number(line.slice(series.length + 1)) : 0;
+    };
+    const legacyOk = 'fig_http_requests_total{route_key="GET /api/v1/admin/revenue-bands",mode="legacy",status_class="2xx"}';
+    const legacyDuration = 'fig_http_request_duration_seconds_count{route_key="GET /api/v1/admin/revenue-bands",mode="legacy"}';
+    const figMissing = 'fig_http_requests_total{route_key="FIG GET /_fig/routes/:key",mode="fig",status_class="4xx"}';
+    const before = (await app.inject({ url: '/metrics' })).body;
+    for (let i = 0; i < 3; i++) expect((await app.inject({ url: '/api/v1/admin/revenue-bands' })).statusCode).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await app.inject({ url: `/_fig/routes/${enc('GET /nope')}`, headers: auth })).statusCode).toBe(404);
+    const after = (await app.inject({ url: '/metrics' })).body;
+    expect(value(after, legacyOk) - value(before, legacyOk)).toBe(3);
+    expect(value(after, legacyDuration) - value(before, legacyDuration)).toBe(3);
+    expect(value(after, figMissing) - value(before, figMissing)).toBe(2);
+  });
+
   it('exposes Prometheus metrics by route key, mode and status class', async () => {
     await flip(BANDS, { mode: 'new', reason: 'metrics', override: true });
     await app.inject({ url: '/api/v1/admin/revenue-bands' });

@@ -14,6 +14,8 @@ export interface ShadowRules {
   sampleRate: number;
   /** Shadow module answers back to legacy (default: GETs only). */
   reverseShadow?: boolean;
+  /** In mode `new`, fraction of those replayed to legacy (default: see reverseSampleRate in dispatch). */
+  reverseSampleRate?: number;
 }
 
 /** A copy of one answered request and its primary answer, handed over after the response finished. */

@@ -30,6 +30,12 @@ export const NormaliseRules = z.object({
   reverseShadow: z.boolean().optional(),
   /** Fraction of GETs also replayed to legacy to learn noise (default SHADOW_NOISE_SAMPLE_RATE). */
   noiseSampleRate: z.number().min(0).max(1).optional(),
+  /**
+   * In mode `new`, fraction of the reverse-shadowed requests actually replayed to legacy (default
+   * the smaller of sampleRate and SHADOW_REVERSE_SAMPLE_RATE, 0.01). The module side of `canary`
+   * uses sampleRate.
+   */
+  reverseSampleRate: z.number().min(0).max(1).optional(),
   /** Fraction of requests shadowed at all (default 1). */
   sampleRate: z.number().min(0).max(1).default(1),
 });

@@ -64,7 +64,8 @@ describe('HTTP shadow mode', () => {
 
   beforeAll(async () => {
     ({ app } = await buildTestApp(
-      { SHADOW_TIMEOUT_MS: '300', SHADOW_NOISE_SAMPLE_RATE: '0', SHADOW_BODY_CAP_BYTES: '1048576', AUTOROLLBACK_ENABLED: 'false' },
+      // SHADOW_REVERSE_SAMPLE_RATE 0: mode new replays no read by default, deterministically.
+      { SHADOW_TIMEOUT_MS: '300', SHADOW_NOISE_SAMPLE_RATE: '0', SHADOW_BODY_CAP_BYTES: '1048576', AUTOROLLBACK_ENABLED: 'false', SHADOW_REVERSE_SAMPLE_RATE: '0' },
       { modules: [testModule(state)] },
     ));
     app.shadow.on('enqueued', ({ requestId }) => state.events.push(`enqueued:${requestId}`));
@@ -209,27 +210,34 @@ describe('HTTP shadow mode', () => {
     expect(none.statusCode).toBe(401);
   });
 
-  it("samples the reverse shadow of mode new by the route's sampleRate (0: no GET replayed to legacy)", async () => {
+  it("replays mode new's reads to legacy at SHADOW_REVERSE_SAMPLE_RATE by default, at the route's reverseSampleRate when set, never above its sampleRate", async () => {
     state.behaviour = 'match';
     expect((await flip(LIST, { mode: 'new', reason: 'reverse sampling test', override: true })).statusCode).toBe(200);
-    try {
-      expect((await settings(LIST, { normalise: { sampleRate: 0 } })).statusCode).toBe(200);
-      const quiet: string[] = [];
+    const replayed = async (): Promise<string[]> => {
+      const ids: string[] = [];
       for (let i = 0; i < 5; i++) {
         const res = await app.inject({ url: '/api/v1/customers?limit=1' });
         expect(res.statusCode).toBe(200);
-        quiet.push(String(res.headers['x-request-id']));
+        ids.push(String(res.headers['x-request-id']));
       }
       await app.shadow.drain();
-      expect((await samples(LIST)).filter((s) => quiet.includes(s.request_id ?? ''))).toEqual([]);
+      return (await samples(LIST)).filter((s) => ids.includes(s.request_id ?? '')).map((s) => s.outcome);
+    };
+    try {
+      // Default rules, SHADOW_REVERSE_SAMPLE_RATE 0 (this app): the module answers, nothing is replayed.
+      expect((await settings(LIST, { normalise: {} })).statusCode).toBe(200);
+      expect(await replayed()).toEqual([]);
+      // The route opts in to replaying every read.
+      expect((await settings(LIST, { normalise: { reverseSampleRate: 1 } })).statusCode).toBe(200);
+      expect(await replayed()).toEqual(['match', 'match', 'match', 'match', 'match']);
+      // sampleRate alone no longer turns the reverse shadow up in mode new (it caps the default).
       expect((await settings(LIST, { normalise: { sampleRate: 1 } })).statusCode).toBe(200);
-      const res = await app.inject({ url: '/api/v1/customers?limit=1' });
-      await app.shadow.drain();
-      expect((await samples(LIST)).filter((s) => s.request_id === res.headers['x-request-id']).map((s) => s.outcome)).toEqual(['match']);
+      expect(await replayed()).toEqual([]);
     } finally {
       await settings(LIST, { normalise: {} });
       await flip(LIST, { mode: 'shadow', reason: 'back to shadow' });
     }
   });
+
 });
 

@@ -94,6 +94,12 @@ export const ConfigSchema = z.object({
   SHADOW_QUEUE_MAX: z.coerce.number().int().min(1).default(1_000),
   /** Per-sample time limit of the shadow side (module or legacy replay); past it the sample is an error. */
   SHADOW_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
+  /**
+   * Fraction of the module's answers in mode `new` replayed to legacy and diffed (the reverse
+   * shadow), unless the route's `normalise.reverseSampleRate` says otherwise. Low by default: a
+   * route reaches `new` after its parity gate, and replaying every read caps it at legacy's speed.
+   */
+  SHADOW_REVERSE_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0.01),
   /** Fraction of shadowed GETs also sent to legacy a second time to learn legacy-vs-legacy noise (0-1). */
   SHADOW_NOISE_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0.05),
   /** Days the mismatch corpus and per-sample rows are kept. */
