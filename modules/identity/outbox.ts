@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from './repo';
+import type { OutboxMessage } from '../tenancy/index';
 import './tables';
 
 /*
@@ -8,13 +9,8 @@ import './tables';
  * tenant transaction).
  */
 
-export interface OutboxMessage {
-  kind: string;
-  to: string;
-  subject: string;
-  body: string;
-  payload?: Record<string, unknown>;
-}
+/** One outbox mail; the shape tenancy's IdentityPort already declares (identity implements that port). */
+export type { OutboxMessage };
 
 /** Queue a message (the notify module delivers identity.outbox later). Works in a tenant transaction too. */
 export async function enqueueMessage(db: Executor, m: OutboxMessage): Promise<void> {
