@@ -22,6 +22,14 @@ for n in "${names[@]}"; do
   fi
   echo "== bench/$n"
   if ! node --import tsx "bench/$n/run.ts"; then failed+=("$n"); fi
+  # proxy also compares fig with a bare forwarder and the module-served read vs legacy, each with its own same-run baseline.
+  if [ "$n" = proxy ]; then
+    for extra in versus-bare module-read; do
+      [ -f "bench/proxy/$extra.ts" ] || continue
+      echo "== bench/proxy/$extra"
+      if ! node --import tsx "bench/proxy/$extra.ts"; then failed+=("proxy/$extra"); fi
+    done
+  fi
 done
 
 if [ ${#failed[@]} -gt 0 ]; then
