@@ -1,6 +1,8 @@
 import type { Expr } from './ast';
 import { FUNCTIONS } from './functions';
-import { ONE, ZERO, add, cmp, div, isZero, mod, mul, neg, parsePlain, pos, power, sub, type Num } from './num';
+import { ONE, ZERO, add, cmp, div, isZero, mod, mul, neg, pos, sub, type Num } from './num';
+import { parsePlain } from './num-text';
+import { power } from './num-power';
 import { DslEvaluationError } from './problems';
 
 /** A compiled expression: reads its variables from slots of `env`. */

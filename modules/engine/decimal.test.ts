@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Decimal, canonical, evaluateExpression } from './index';
 import { parseInputDecimal } from './decimal';
-import { Num, roundRational, power, toCanonical } from './num';
+import { Num, roundRational } from './num';
+import { toCanonical } from './num-text';
+import { power } from './num-power';
 
 const fromRational = (n: bigint, d: bigint, exp10: number) => ({ toFixed: () => toCanonical(roundRational(n, d, -exp10)) }) as unknown as Decimal;
 

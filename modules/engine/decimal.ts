@@ -1,5 +1,5 @@
 import DecimalBase from 'decimal.js';
-import { parseInput, toCanonical } from './num';
+import { parseInput, toCanonical } from './num-text';
 
 /**
  * decimal.js configured like the engine (28 significant digits, ROUND_HALF_EVEN, truncated

@@ -10,7 +10,8 @@ import { compileExpr } from './compile';
 import { Decimal, canonical } from './decimal';
 import { orderSteps } from './graph';
 import { DslCheckError, DslEvaluationError, DslSyntaxError, allocatePool, checkPlan, compilePlan, evaluateBatch, evaluateExpression, evaluateRow, formatProblem, parse } from './index';
-import { isInteger, parseInput, parsePlain, quantize, toCanonical, type Num } from './num';
+import { isInteger, quantize, type Num } from './num';
+import { parseInput, parsePlain, toCanonical } from './num-text';
 
 const big = (digits: number) => `1${'0'.repeat(digits)}`;
 

@@ -5,7 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Decimal } from './decimal';
-import { Num, add, cmp, div, mod, mul, neg, parseInput, quantize, sub, toCanonical } from './num';
+import { Num, add, cmp, div, mod, mul, neg, quantize, sub } from './num';
+import { parseInput, toCanonical } from './num-text';
 
 const text = fc
   .tuple(

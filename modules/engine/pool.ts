@@ -1,5 +1,6 @@
 import type { Decimal } from './decimal';
-import { add, cmp, div, mul, parseInput, parsePlain, quantize, sub, toCanonical, type Num } from './num';
+import { add, cmp, div, mul, quantize, sub, type Num } from './num';
+import { parseInput, parsePlain, toCanonical } from './num-text';
 
 export interface PoolRow {
   id: string;

@@ -1,5 +1,6 @@
 import { DslEvaluationError } from '../problems';
-import { ZERO, abs, ceil, cmp, div, floor, isZero, parsePlain, quantize, smallInteger, sub, type Num } from '../num';
+import { ZERO, abs, ceil, cmp, div, floor, isZero, quantize, sub, type Num } from '../num';
+import { parsePlain, smallInteger } from '../num-text';
 
 /** Version of the function catalog; recorded with every plan so old plans keep their meaning. */
 export const CATALOG_VERSION = 1;
