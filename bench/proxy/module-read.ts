@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { freePort, startLegacy } from '../../test/global-setup';
 import { createBenchDb, waitForOk } from '../lib/setup';
+import { runBench } from './lifecycle';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -147,29 +148,4 @@ async function main(): Promise<void> {
   if (process.env.BENCH_NO_WRITE !== '1') writeFileSync(path.join(root, 'bench/results/module-read.md'), md);
 }
 
-async function shutdown(): Promise<void> {
-  for (const c of children) {
-    if (c.exitCode !== null) continue;
-    c.kill('SIGTERM');
-    await new Promise((r) => {
-      const t = setTimeout(() => {
-        c.kill('SIGKILL');
-        r(undefined);
-      }, 12_000);
-      c.once('exit', () => {
-        clearTimeout(t);
-        r(undefined);
-      });
-    });
-  }
-  for (const c of cleanups.reverse()) await c().catch((err: Error) => log(`cleanup: ${err.message}`));
-}
-
-try {
-  await main();
-} catch (err) {
-  log(`failed: ${(err as Error).stack ?? err}`);
-  process.exitCode = 1;
-} finally {
-  await shutdown();
-}
+await runBench(main, { children, cleanups }, log);

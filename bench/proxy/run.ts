@@ -21,6 +21,7 @@ import autocannon, { type Result } from 'autocannon';
 import { Pool } from 'undici';
 import { freePort, startLegacy } from '../../test/global-setup';
 import { createBenchDb, waitForOk } from '../lib/setup';
+import { runBench } from './lifecycle';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -333,30 +334,4 @@ async function main(): Promise<void> {
   }
 }
 
-async function shutdown(): Promise<void> {
-  for (const child of children) {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((r) => {
-        const t = setTimeout(() => {
-          child.kill('SIGKILL');
-          r(undefined);
-        }, 12_000);
-        child.once('exit', () => {
-          clearTimeout(t);
-          r(undefined);
-        });
-      });
-    }
-  }
-  for (const c of cleanups.reverse()) await c().catch((err: Error) => log(`cleanup: ${err.message}`));
-}
-
-try {
-  await main();
-} catch (err) {
-  log(`failed: ${(err as Error).stack ?? err}`);
-  process.exitCode = 1;
-} finally {
-  await shutdown();
-}
+await runBench(main, { children, cleanups }, log);

@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon, { type Result } from 'autocannon';
 import { freePort } from '../../test/global-setup';
 import { createBenchDb, waitForOk } from '../lib/setup';
+import { runBench } from './lifecycle';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -153,29 +154,4 @@ async function main(): Promise<void> {
   if (process.env.BENCH_NO_WRITE !== '1') writeFileSync(path.join(root, 'bench/results/proxy-vs-bare.md'), md);
 }
 
-async function shutdown(): Promise<void> {
-  for (const child of children) {
-    if (child.exitCode !== null) continue;
-    child.kill('SIGTERM');
-    await new Promise((r) => {
-      const t = setTimeout(() => {
-        child.kill('SIGKILL');
-        r(undefined);
-      }, 12_000);
-      child.once('exit', () => {
-        clearTimeout(t);
-        r(undefined);
-      });
-    });
-  }
-  for (const c of cleanups.reverse()) await c().catch((err: Error) => log(`cleanup: ${err.message}`));
-}
-
-try {
-  await main();
-} catch (err) {
-  log(`failed: ${(err as Error).stack ?? err}`);
-  process.exitCode = 1;
-} finally {
-  await shutdown();
-}
+await runBench(main, { children, cleanups }, log);
