@@ -143,6 +143,13 @@ export const ConfigSchema = z.object({
   METRICS_ENABLED: bool.default(true),
   /** Set: /metrics needs `Authorization: Bearer <METRICS_TOKEN>` (Prometheus `authorization` credentials). */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * OpenTelemetry: set (e.g. http://otel-collector:4318) and the gateway and worker export traces
+   * over OTLP/HTTP to `<endpoint>/v1/traces`. Unset: the tracing SDK is never loaded (docs/observability.md).
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  /** service.name of exported spans; unset: fig-gateway or fig-worker by process. */
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
   /** Serve /docs (Swagger UI and the OpenAPI document). */
   DOCS_ENABLED: bool.default(true),
   /** Serve the SPA's *.map source maps; 0 answers 404 for them. */
