@@ -102,7 +102,7 @@ describe('billing with Stripe (local stand-in, signed fixtures)', () => {
     // No subscription: writes are refused with a clear problem, reads still work.
     const refused = await createPlan();
     expect(refused.statusCode).toBe(402);
-    expect(refused.json()).toMatchObject({ status: 402, code: 'BILLING_SUBSCRIPTION_INACTIVE', subscriptionStatus: 'none', detail: `Organisation ${tid} has no subscription; an administrator can choose a plan under Billing` });
+    expect(refused.json()).toMatchObject({ title: 'Payment Required', status: 402, code: 'BILLING_SUBSCRIPTION_INACTIVE', subscriptionStatus: 'none', detail: `Organisation ${tid} has no subscription; an administrator can choose a plan under Billing` });
     expect((await app.inject({ url: `/api/v1/tenants/${tid}/bonus-plans`, headers: admin.headers })).statusCode).toBe(200);
 
     // The newer event (active) arrives before the older one (incomplete): the newer state stays.
