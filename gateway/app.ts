@@ -18,6 +18,7 @@ import { modules as defaultModules } from './modules';
 import type { FigModule } from '../modules/core/module';
 import { redactUrlSecrets } from '../modules/identity/index';
 import { httpShadow } from '../legacy-shadow/index';
+import { queueMetricsPlugin } from './telemetry/queue-metrics';
 
 export interface BuildOptions {
   /** Override the hosted modules (tests register deliberately slow or failing ones). */
@@ -124,6 +125,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const hosted = opts.modules ?? defaultModules;
   await app.register(routeTablePlugin, { modules: hosted });
   await app.register(metricsPlugin);
+  await app.register(queueMetricsPlugin, { modules: hosted });
   await app.register(swaggerPlugin);
 
   for (const mod of hosted) {

@@ -1,10 +1,15 @@
 import cluster, { type Worker } from 'node:cluster';
 import closeWithGrace from 'close-with-grace';
 import pino from 'pino';
-import { buildApp } from './app';
 import { loadConfigOrExit, type Config } from './config';
+import { initTelemetry } from './telemetry';
 
 const config = loadConfigOrExit();
+const serves = !(config.GATEWAY_PROCESSES > 1 && cluster.isPrimary);
+// Tracing (when configured) starts before the app is imported, so its instrumentations see
+// Fastify, pg and ioredis load; with it off nothing of OpenTelemetry is loaded.
+const telemetry = serves ? await initTelemetry(config, 'fig-gateway') : undefined;
+const { buildApp } = await import('./app');
 
 /** One gateway: build, listen, and on SIGTERM/SIGINT stop accepting, drain, close pools (10 s at most). */
 async function runGateway(cfg: Config): Promise<void> {
@@ -27,6 +32,7 @@ async function runGateway(cfg: Config): Promise<void> {
     if (err) app.log.error({ err }, 'fatal error, shutting down');
     else app.log.info({ signal }, 'shutting down');
     await app.close();
+    await telemetry?.shutdown();
     clearInterval(flusher);
     try {
       destination.flushSync();
@@ -77,5 +83,5 @@ async function runPrimary(cfg: Config): Promise<void> {
   }
 }
 
-if (config.GATEWAY_PROCESSES > 1 && cluster.isPrimary) await runPrimary(config);
+if (!serves) await runPrimary(config);
 else await runGateway(config);

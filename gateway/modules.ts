@@ -8,9 +8,20 @@ import { parityModule } from '../modules/parity/index';
 import { parityRunner } from '../legacy-shadow/index';
 import { sessionsModule } from '../modules/sessions/index';
 import { runsModule } from '../modules/runs/index';
+import { billingModule } from '../modules/billing/index';
 
 /**
  * Every module the gateway hosts. A module is added here and nowhere else; the route table
  * learns which legacy routes it can answer from `serves`.
  */
-export const modules: FigModule[] = [identityModule, tenancyModule(identityForTenancy), auditModule, bandsModule, plansModule, parityModule(parityRunner), sessionsModule, runsModule];
+export const modules: FigModule[] = [
+  identityModule,
+  tenancyModule(identityForTenancy),
+  auditModule,
+  billingModule,
+  bandsModule,
+  plansModule,
+  parityModule(parityRunner),
+  sessionsModule,
+  runsModule,
+];

@@ -1,13 +1,18 @@
 import closeWithGrace from 'close-with-grace';
-import { Queue, Worker } from 'bullmq';
 import pino from 'pino';
 import { loadConfigOrExit } from './config';
-import { modules } from './modules';
-import { createDb } from '../modules/core/db';
-import { createRedis } from '../modules/core/redis';
-import { queueName, type JobContext } from '../modules/core/jobs';
+import { initTelemetry } from './telemetry';
+import type { Queue, Worker } from 'bullmq';
+import type { JobContext } from '../modules/core/jobs';
 
 const config = loadConfigOrExit();
+// Tracing (when configured) starts before the modules, BullMQ, pg and ioredis are imported.
+const telemetry = await initTelemetry(config, 'fig-worker');
+const { Queue: QueueClass, Worker: WorkerClass } = await import('bullmq');
+const { modules } = await import('./modules');
+const { createDb } = await import('../modules/core/db');
+const { createRedis } = await import('../modules/core/redis');
+const { queueName } = await import('../modules/core/jobs');
 
 const log = pino({ level: config.LOG_LEVEL, base: { service: 'fig-worker' } });
 const db = createDb(config.APP_DATABASE_URL, { max: config.DB_POOL_MAX });
@@ -22,7 +27,7 @@ const schedulers: Queue[] = [];
 for (const mod of modules) {
   for (const def of mod.jobs ?? []) {
     const name = queueName(def);
-    const worker = new Worker(
+    const worker = new WorkerClass(
       name,
       async (job) => {
         const payload = def.payload.parse(job.data);
@@ -36,7 +41,7 @@ for (const mod of modules) {
     workers.push(worker);
     if (def.everyMs) {
       // Idempotent: every worker process upserts the same scheduler id, so there is one schedule.
-      const queue = new Queue(name, { connection, prefix });
+      const queue = new QueueClass(name, { connection, prefix });
       await queue.upsertJobScheduler(name, { every: def.everyMs }, { name, data: {} });
       schedulers.push(queue);
     }
@@ -59,4 +64,5 @@ closeWithGrace({ delay: 15_000 }, async ({ signal, err }) => {
   await Promise.all(schedulers.map((q) => q.close()));
   await db.destroy();
   redis.disconnect();
+  await telemetry?.shutdown();
 });

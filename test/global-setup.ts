@@ -45,15 +45,29 @@ async function waitFor(url: string, ms: number, child: ChildProcess): Promise<vo
   throw new Error(`legacy service did not answer ${url} within ${ms} ms`);
 }
 
-/** Start the real legacy FastAPI service on a free port with its own fresh SQLite file (with the _diag test routes). */
-export async function startLegacy(): Promise<{ url: string; pid: number | undefined; stop: () => Promise<void> }> {
+/**
+ * Start the real legacy FastAPI service on a free port with its own fresh SQLite file (with the
+ * _diag test routes). `onLogLine` receives each line of its stdout (the JSON access log).
+ */
+export async function startLegacy(opts: { onLogLine?: (line: string) => void } = {}): Promise<{ url: string; pid: number | undefined; stop: () => Promise<void> }> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'fig-legacy-'));
   const child = spawn('/usr/bin/python3', ['-m', 'legacy_fastapi'], {
     cwd: LEGACY_DIR,
     env: { ...process.env, LEGACY_PORT: String(port), LEGACY_HOST: '127.0.0.1', LEGACY_DB_PATH: path.join(dir, 'legacy.sqlite3'), LEGACY_LOG_LEVEL: 'warning', LEGACY_DIAG: '1' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', opts.onLogLine ? 'pipe' : 'ignore', 'inherit'],
   });
+  if (opts.onLogLine) {
+    const onLine = opts.onLogLine;
+    let buffered = '';
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (chunk: string) => {
+      buffered += chunk;
+      const lines = buffered.split('\n');
+      buffered = lines.pop()!;
+      for (const line of lines) if (line.trim()) onLine(line);
+    });
+  }
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${url}/health`, 60_000, child);
   return {

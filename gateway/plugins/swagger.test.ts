@@ -10,6 +10,8 @@ const PUBLIC = [
   'POST /api/v1/auth/password-reset/request',
   'POST /api/v1/auth/password-reset',
   'POST /api/v1/auth/verify-email',
+  // Stripe calls it; it is authenticated by the Stripe-Signature header instead (modules/billing).
+  'POST /api/v1/billing/stripe-webhook',
 ];
 
 describe('/docs/json security', () => {

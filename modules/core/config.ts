@@ -152,6 +152,26 @@ export const ConfigSchema = z.object({
   METRICS_ENABLED: bool.default(true),
   /** Set: /metrics needs `Authorization: Bearer <METRICS_TOKEN>` (Prometheus `authorization` credentials). */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * OpenTelemetry: set (e.g. http://otel-collector:4318) and the gateway and worker export traces
+   * over OTLP/HTTP to `<endpoint>/v1/traces`. Unset: the tracing SDK is never loaded (docs/observability.md).
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  /** service.name of exported spans; unset: fig-gateway or fig-worker by process. */
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  /** Stripe secret key (sk_live_… / sk_test_…). Unset: billing is off and nothing is gated (docs/billing.md). */
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  /** Signing secret of the Stripe webhook endpoint (whsec_…); needed with STRIPE_SECRET_KEY. */
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** Stripe API base URL; only changed to point at a local stand-in in tests. */
+  STRIPE_API_URL: z.url().default('https://api.stripe.com'),
+  /** Plans offered and their Stripe price ids: `standard:price_123,pro:price_456`. */
+  STRIPE_PRICES: z
+    .string()
+    .regex(/^[a-z0-9_-]+:[A-Za-z0-9_]+(,[a-z0-9_-]+:[A-Za-z0-9_]+)*$/, 'must be plan:price_id pairs separated by commas')
+    .optional(),
+  /** Stripe Billing meter event name the monthly employee count is reported under. */
+  STRIPE_USAGE_EVENT: z.string().min(1).default('fig_employees'),
   /** Serve /docs (Swagger UI and the OpenAPI document). */
   DOCS_ENABLED: bool.default(true),
   /** Serve the SPA's *.map source maps; 0 answers 404 for them. */

@@ -13,6 +13,23 @@ from typing import Any
 
 log = logging.getLogger("legacy_fastapi.access")
 _REQUEST_ID_OK = re.compile(r"^[\x21-\x7e]{1,200}$")
+# W3C traceparent: version-traceid-parentid-flags (lower-case hex; all-zero ids are invalid).
+_TRACEPARENT = re.compile(r"^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$")
+
+
+def trace_ids(value: str | None) -> tuple[str | None, str | None]:
+    """(trace id, parent span id) of a valid W3C traceparent, else (None, None)."""
+    if not value:
+        return None, None
+    m = _TRACEPARENT.match(value.strip())
+    if not m:
+        return None, None
+    version, trace_id, parent_id, _flags, rest = m.groups()
+    if version == "ff" or (version == "00" and rest is not None):
+        return None, None
+    if set(trace_id) == {"0"} or set(parent_id) == {"0"}:
+        return None, None
+    return trace_id, parent_id
 
 
 def configure_logging() -> None:
@@ -37,12 +54,18 @@ class RequestLogMiddleware:
             await self.app(scope, receive, send)
             return
         request_id = None
+        seen_request_id = False
+        traceparent = None
         for name, value in scope["headers"]:
-            if name == b"x-request-id":
+            # Only the first X-Request-Id counts (an invalid one is replaced, not skipped over).
+            if name == b"x-request-id" and not seen_request_id:
+                seen_request_id = True
                 candidate = value.decode("latin-1")
                 if _REQUEST_ID_OK.match(candidate):
                     request_id = candidate
-                break
+            elif name == b"traceparent" and traceparent is None:
+                traceparent = value.decode("latin-1")
+        trace_id, parent_span_id = trace_ids(traceparent)
         if request_id is None:
             request_id = uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
@@ -71,4 +94,6 @@ class RequestLogMiddleware:
                 status=status,
                 duration_ms=round((time.perf_counter() - started) * 1000, 3),
                 request_id=request_id,
+                trace_id=trace_id,
+                parent_span_id=parent_span_id,
             )

@@ -57,6 +57,25 @@ def test_request_id_is_echoed_or_generated_and_logged(client):
     assert lines[2]["request_id"] != "bad id with spaces"
 
 
+def test_access_line_carries_the_w3c_trace_id_of_a_valid_traceparent(client):
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    logger = logging.getLogger("legacy_fastapi.access")
+    logger.addHandler(handler)
+    trace = "4bf92f3577b34da6a3ce929d0e0e4736"
+    try:
+        client.get("/health", headers={"traceparent": f"00-{trace}-00f067aa0ba902b7-01"})
+        client.get("/health", headers={"traceparent": f"00-{'0' * 32}-00f067aa0ba902b7-01"})
+        client.get("/health", headers={"traceparent": "not a traceparent"})
+        client.get("/health")
+    finally:
+        logger.removeHandler(handler)
+    lines = [json.loads(rec.getMessage()) for rec in records]
+    assert (lines[0]["trace_id"], lines[0]["parent_span_id"]) == (trace, "00f067aa0ba902b7")
+    assert [line["trace_id"] for line in lines[1:]] == [None, None, None]
+
+
 def test_generator_is_deterministic_and_has_every_edge_case(tmp_path):
     assert csv_text(200, 7) == csv_text(200, 7)
     assert csv_text(200, 7) != csv_text(200, 8)

@@ -1,0 +1,174 @@
+/**
+ * What tracing costs the proxy: the same fast upstream (bench/proxy/upstream.ts) behind three
+ * gateways in one run, all the current tree, `GET /api/v1/admin/revenue-bands` in mode legacy:
+ *   baseline  gateway/main.ts as it was before OpenTelemetry (BENCH_BASELINE_REF), nothing else changed
+ *   off       gateway/main.ts, OTEL_EXPORTER_OTLP_ENDPOINT unset (the SDK is never loaded)
+ *   on        gateway/main.ts with OTEL_EXPORTER_OTLP_ENDPOINT set (a local sink that answers 200)
+ * Rounds of baseline, off, on, off, baseline; per round the throughput ratio off / baseline and each
+ * gateway's CPU µs per request. Target: off within 2 % of baseline.
+ *
+ *   npx tsx bench/tracing/run.ts        (npm run bench runs it too)
+ *   env: BENCH_DURATION (s per measurement, 8), BENCH_CONNECTIONS (32), BENCH_ROUNDS (3),
+ *        BENCH_BASELINE_REF (commit whose gateway/main.ts is the baseline; default: the parent of the
+ *        commit that added gateway/telemetry), BENCH_NO_WRITE=1 (print only)
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { freePort } from '../../test/global-setup';
+import { createBenchDb, waitForOk } from '../lib/setup';
+import { runBench } from '../proxy/lifecycle';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const DURATION = Number(process.env.BENCH_DURATION ?? 8);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const PATH = '/api/v1/admin/revenue-bands';
+const children: ChildProcess[] = [];
+const cleanups: (() => Promise<void>)[] = [];
+const log = (msg: string) => process.stderr.write(`[bench:tracing] ${msg}\n`);
+const git = (...args: string[]) => execFileSync('git', args, { cwd: root }).toString().trim();
+
+type Who = 'baseline' | 'off' | 'on';
+interface Target {
+  url: string;
+  pid: number;
+}
+
+/**
+ * The current tree (HEAD) in a temporary directory with gateway/main.ts as of `ref`: the gateway
+ * exactly as it is, minus the tracing start-up.
+ */
+function baselineTree(ref: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fig-bench-baseline-'));
+  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+  execFileSync('bash', ['-c', `git archive HEAD gateway modules legacy-shadow migrations package.json tsconfig.json | tar -x -C "${dir}"`], { cwd: root });
+  writeFileSync(path.join(dir, 'gateway/main.ts'), execFileSync('git', ['show', `${ref}:gateway/main.ts`], { cwd: root }));
+  symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
+  return dir;
+}
+
+async function startPrinting(script: string): Promise<Target> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, script)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  const port = await new Promise<string>((resolve, reject) => {
+    child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()));
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid! };
+}
+
+async function startGateway(cwd: string, env: Record<string, string>): Promise<Target> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(cwd, 'gateway/main.ts')], {
+    cwd,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ADMIN_TOKEN: randomBytes(16).toString('hex'), OTEL_EXPORTER_OTLP_ENDPOINT: '', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  child.stdout!.resume();
+  children.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  await waitForOk(`${url}/healthz`, 60_000, child);
+  return { url, pid: child.pid! };
+}
+
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+interface Run {
+  who: Who;
+  rps: number;
+  p99: number;
+  bad: number;
+  cpuUsPerReq: number;
+}
+
+async function measure(who: Who, t: Target): Promise<Run> {
+  const before = cpuMs(t.pid);
+  const r = await autocannon({ url: `${t.url}${PATH}`, connections: CONNECTIONS, duration: DURATION, pipelining: 1 });
+  const cpu = cpuMs(t.pid) - before;
+  const run = { who, rps: r.requests.average, p99: r.latency.p99, bad: r.errors + r.timeouts + r.non2xx, cpuUsPerReq: (cpu * 1000) / Math.max(1, r.requests.total ?? 0) };
+  log(`${who}: ${Math.round(run.rps)} req/s, p99 ${run.p99} ms, ${Math.round(run.cpuUsPerReq)} µs CPU/req, bad ${run.bad}`);
+  return run;
+}
+
+const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const pct = (r: number) => `${r >= 1 ? '+' : ''}${fmt((r - 1) * 100, 1)} %`;
+
+async function main(): Promise<void> {
+  const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  const added = git('log', '--diff-filter=A', '--format=%H', '--', 'gateway/telemetry/index.ts').split('\n').pop();
+  const ref = process.env.BENCH_BASELINE_REF ?? `${added}^`;
+  const baseRef = git('rev-parse', '--short', ref);
+  const upstream = await startPrinting('bench/proxy/upstream.ts');
+  // Any 200 will do for the OTLP/HTTP exporter: the same minimal server takes the spans.
+  const sink = await startPrinting('bench/proxy/upstream.ts');
+  const db = await createBenchDb('fig_bench_tracing');
+  cleanups.push(db.drop);
+  const shared = { LEGACY_URL: upstream.url, DATABASE_URL: db.url, REDIS_PREFIX: `bench:${randomBytes(4).toString('hex')}:` };
+  const targets: Record<Who, Target> = {
+    baseline: await startGateway(baselineTree(ref), shared),
+    off: await startGateway(root, shared),
+    on: await startGateway(root, { ...shared, OTEL_EXPORTER_OTLP_ENDPOINT: sink.url }),
+  };
+  for (const who of ['baseline', 'off', 'on'] as const) {
+    log(`warm-up ${who}`);
+    await autocannon({ url: `${targets[who].url}${PATH}`, connections: CONNECTIONS, duration: Math.min(3, DURATION) });
+  }
+  const rounds: Run[][] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const order: Who[] = ['baseline', 'off', 'on', 'off', 'baseline'];
+    const runs: Run[] = [];
+    for (const who of order) runs.push(await measure(who, targets[who]));
+    rounds.push(runs);
+  }
+  const of = (runs: Run[], who: Who, f: (r: Run) => number) => avg(runs.filter((r) => r.who === who).map(f));
+  const lines = [
+    '# Tracing cost on the proxy path',
+    '',
+    `Generated by \`npx tsx bench/tracing/run.ts\` on ${new Date().toISOString()} at commit ${git('rev-parse', '--short', 'HEAD')}. Node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, load average at start ${load}.`,
+    '',
+    `Same fast upstream (bench/proxy/upstream.ts) behind three gateways of the same tree, \`GET ${PATH}\` in mode legacy (routed dispatch, request ids, traceparent, metrics, access log at info to a pipe), ` +
+      `autocannon ${CONNECTIONS} connections, ${DURATION} s per measurement, ${ROUNDS} rounds of baseline, off, on, off, baseline. ` +
+      `**baseline**: gateway/main.ts as of ${baseRef} (before OpenTelemetry); **off**: gateway/main.ts, OTEL_EXPORTER_OTLP_ENDPOINT unset; ` +
+      '**on**: OTEL_EXPORTER_OTLP_ENDPOINT set (http, Fastify, undici, pg, ioredis instrumentations, batch OTLP/HTTP export to a local sink). ' +
+      '"CPU µs/req" is the gateway process\'s own CPU time per request, the figure least coloured by a busy machine.',
+    '',
+    '| round | baseline req/s | off req/s | off / baseline | on req/s | on / baseline | baseline CPU µs/req | off CPU µs/req | on CPU µs/req |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  const ratios: number[] = [];
+  const cpuRatios: number[] = [];
+  rounds.forEach((runs, i) => {
+    const b = of(runs, 'baseline', (r) => r.rps);
+    const off = of(runs, 'off', (r) => r.rps);
+    const on = of(runs, 'on', (r) => r.rps);
+    ratios.push(off / b);
+    cpuRatios.push(of(runs, 'off', (r) => r.cpuUsPerReq) / of(runs, 'baseline', (r) => r.cpuUsPerReq));
+    lines.push(
+      `| ${i + 1} | ${fmt(b)} | ${fmt(off)} | ${pct(off / b)} | ${fmt(on)} | ${pct(on / b)} | ${fmt(of(runs, 'baseline', (r) => r.cpuUsPerReq))} | ${fmt(of(runs, 'off', (r) => r.cpuUsPerReq))} | ${fmt(of(runs, 'on', (r) => r.cpuUsPerReq))} |`,
+    );
+  });
+  const all = rounds.flat();
+  const offVsBase = avg(ratios);
+  const cpuOffVsBase = avg(cpuRatios);
+  lines.push(
+    '',
+    `Tracing off vs baseline over all rounds: throughput ${pct(offVsBase)}, CPU per request ${pct(cpuOffVsBase)} — target within 2 % (${Math.abs(offVsBase - 1) <= 0.02 ? 'met' : '**not met**'}). ` +
+      `Tracing on vs baseline: throughput ${pct(of(all, 'on', (r) => r.rps) / of(all, 'baseline', (r) => r.rps))}, CPU per request ${pct(of(all, 'on', (r) => r.cpuUsPerReq) / of(all, 'baseline', (r) => r.cpuUsPerReq))}. ` +
+      `Errors, timeouts and non-2xx over all runs: ${all.reduce((a, r) => a + r.bad, 0)}.`,
+    '',
+  );
+  const md = lines.join('\n');
+  process.stdout.write(`${md}\n`);
+  if (process.env.BENCH_NO_WRITE !== '1') writeFileSync(path.join(root, 'bench/results/tracing.md'), md);
+}
+
+await runBench(main, { children, cleanups }, log);
