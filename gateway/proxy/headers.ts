@@ -6,8 +6,10 @@ import type { IncomingHttpHeaders } from 'node:http';
  * hop-by-hop removal (RFC 9110 §7.6.1), X-Forwarded-*, X-Request-Id and W3C traceparent.
  */
 
-/** Hop-by-hop headers: meaningful for one connection only, never forwarded in either direction. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+/**
+ * Hop-by-hop headers, meaningful for one connection only and never forwarded in either direction:
+ * connection, keep-alive, te, trailer, transfer-encoding, upgrade and proxy-* (see isHopByHop).
+ */
 
 /**
  * Request headers undici refuses or must own itself: `expect` (Node already answered
@@ -30,15 +32,30 @@ function connectionTokens(value: HeaderValue): string[] {
   return out;
 }
 
+/** Whether a header name is hop-by-hop (a switch on the first letter: no Set lookup or list per header). */
+function isHopByHop(name: string, direction: 'request' | 'response'): boolean {
+  switch (name.charCodeAt(0)) {
+    case 99: // c
+      return name === 'connection';
+    case 107: // k
+      return name === 'keep-alive';
+    case 116: // t
+      return name === 'te' || name === 'trailer' || name === 'transfer-encoding';
+    case 117: // u
+      return name === 'upgrade';
+    case 112: // p
+      return name.startsWith('proxy-');
+    case 101: // e
+      return direction === 'request' && REQUEST_ONLY_DROPPED.has(name);
+    default:
+      return false;
+  }
+}
+
 /** Remove hop-by-hop headers (and those a Connection header names) in place. */
 export function stripHopByHop(headers: HeaderMap, direction: 'request' | 'response'): HeaderMap {
-  const listed = connectionTokens(headers.connection);
-  for (const name of listed) delete headers[name];
-  for (const name of Object.keys(headers)) {
-    if (HOP_BY_HOP.has(name) || name.startsWith('proxy-') || (direction === 'request' && REQUEST_ONLY_DROPPED.has(name))) {
-      delete headers[name];
-    }
-  }
+  if (headers.connection !== undefined) for (const name of connectionTokens(headers.connection)) delete headers[name];
+  for (const name in headers) if (isHopByHop(name, direction)) delete headers[name];
   return headers;
 }
 
