@@ -1,17 +1,19 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { sendProblem } from './problem';
 import { routeConfig } from './route-config';
+import { RequestCounter, RequestHistogram, type CounterSeries, type HistogramSeries } from './request-metrics';
 
 /** fig's Prometheus metrics; one registry per app instance (tests build many apps per process). */
 export interface FigMetrics {
   registry: Registry;
-  httpRequests: Counter<'route_key' | 'mode' | 'status_class'>;
-  httpDuration: Histogram<'route_key' | 'mode'>;
+  /** Per-request metrics: label sets resolve once to a series (see request-metrics.ts). */
+  httpRequests: RequestCounter<'route_key' | 'mode' | 'status_class'>;
+  httpDuration: RequestHistogram<'route_key' | 'mode'>;
   /** Observed by the legacy proxy: time to the upstream's response headers. */
-  upstreamLatency: Histogram<'route_key' | 'status'>;
+  upstreamLatency: RequestHistogram<'route_key' | 'status'>;
   routeFlips: Counter<'from' | 'to'>;
   killSwitch: Counter<string>;
   /** Sign-in throttle and token revocation checks that could not use Redis (docs/security.md). */
@@ -42,10 +44,11 @@ function labels(request: FastifyRequest, url: string | undefined): { route_key: 
 
 const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'];
 
-/** The request metrics of one route key and mode, label-bound once (see requestSeries). */
+/** The request metrics of one route key and mode, resolved once (see requestSeriesCache). */
 interface RequestSeries {
-  requests: Map<string, { inc: (value?: number) => void }>;
-  duration: { observe: (seconds: number) => void };
+  /** By status class index (0: 1xx … 4: 5xx). */
+  requests: (CounterSeries | undefined)[];
+  duration: HistogramSeries;
   labels: { route_key: string; mode: string };
 }
 
@@ -61,19 +64,20 @@ function requestSeriesCache(metrics: Pick<FigMetrics, 'httpRequests' | 'httpDura
     let series = cache.get(key);
     if (!series) {
       const l = { route_key, mode };
-      series = { requests: new Map(), duration: metrics.httpDuration.labels(l), labels: l };
+      series = { requests: [], duration: metrics.httpDuration.labels(l), labels: l };
       cache.set(key, series);
     }
     return series;
   };
 }
 
-function requestCounter(metrics: Pick<FigMetrics, 'httpRequests'>, series: RequestSeries, statusCode: number): { inc: (value?: number) => void } {
-  const cls = STATUS_CLASSES[Math.floor(statusCode / 100) - 1] ?? `${Math.floor(statusCode / 100)}xx`;
-  let counter = series.requests.get(cls);
+function requestCounter(metrics: Pick<FigMetrics, 'httpRequests'>, series: RequestSeries, statusCode: number): CounterSeries {
+  const index = Math.floor(statusCode / 100) - 1;
+  let counter = series.requests[index];
   if (!counter) {
+    const cls = STATUS_CLASSES[index] ?? `${Math.floor(statusCode / 100)}xx`;
     counter = metrics.httpRequests.labels({ ...series.labels, status_class: cls });
-    series.requests.set(cls, counter);
+    if (index >= 0 && index < STATUS_CLASSES.length) series.requests[index] = counter;
   }
   return counter;
 }
@@ -89,20 +93,20 @@ export const metricsPlugin = fp(
     collectDefaultMetrics({ register: registry, prefix: 'fig_process_' });
     const metrics: FigMetrics = {
       registry,
-      httpRequests: new Counter({
+      httpRequests: new RequestCounter({
         name: 'fig_http_requests_total',
         help: 'HTTP requests answered by the gateway, by legacy route key, mode and status class',
         labelNames: ['route_key', 'mode', 'status_class'],
         registers: [registry],
       }),
-      httpDuration: new Histogram({
+      httpDuration: new RequestHistogram({
         name: 'fig_http_request_duration_seconds',
         help: 'Time from request to response, by legacy route key and mode',
         labelNames: ['route_key', 'mode'],
         buckets: LATENCY_BUCKETS,
         registers: [registry],
       }),
-      upstreamLatency: new Histogram({
+      upstreamLatency: new RequestHistogram({
         name: 'fig_upstream_latency_seconds',
         help: 'Time until the legacy service answered (response headers), by route key and status',
         labelNames: ['route_key', 'status'],

@@ -6,8 +6,10 @@ import type { IncomingHttpHeaders } from 'node:http';
  * hop-by-hop removal (RFC 9110 §7.6.1), X-Forwarded-*, X-Request-Id and W3C traceparent.
  */
 
-/** Hop-by-hop headers: meaningful for one connection only, never forwarded in either direction. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+/**
+ * Hop-by-hop headers, meaningful for one connection only and never forwarded in either direction:
+ * connection, keep-alive, te, trailer, transfer-encoding, upgrade and proxy-* (see isHopByHop).
+ */
 
 /**
  * Request headers undici refuses or must own itself: `expect` (Node already answered
@@ -30,16 +32,40 @@ function connectionTokens(value: HeaderValue): string[] {
   return out;
 }
 
-/** Remove hop-by-hop headers (and those a Connection header names) in place. */
-export function stripHopByHop(headers: HeaderMap, direction: 'request' | 'response'): HeaderMap {
-  const listed = connectionTokens(headers.connection);
-  for (const name of listed) delete headers[name];
-  for (const name of Object.keys(headers)) {
-    if (HOP_BY_HOP.has(name) || name.startsWith('proxy-') || (direction === 'request' && REQUEST_ONLY_DROPPED.has(name))) {
-      delete headers[name];
-    }
+/** Whether a header name is hop-by-hop (a switch on the first letter: no Set lookup or list per header). */
+function isHopByHop(name: string, direction: 'request' | 'response'): boolean {
+  switch (name.charCodeAt(0)) {
+    case 99: // c
+      return name === 'connection';
+    case 107: // k
+      return name === 'keep-alive';
+    case 116: // t
+      return name === 'te' || name === 'trailer' || name === 'transfer-encoding';
+    case 117: // u
+      return name === 'upgrade';
+    case 112: // p
+      return name.startsWith('proxy-');
+    case 101: // e
+      return direction === 'request' && REQUEST_ONLY_DROPPED.has(name);
+    default:
+      return false;
   }
-  return headers;
+}
+
+/**
+ * The headers without hop-by-hop ones (and those a Connection header names), as a new object.
+ * Copying what stays is cheaper than deleting from the object undici or reply-from built: a delete
+ * turns it into a slow dictionary object for everything that reads it after (bench/profile: ~8 µs
+ * per proxied request under the profiler for the deleting version, docs/proxy.md).
+ */
+export function stripHopByHop(headers: HeaderMap, direction: 'request' | 'response'): HeaderMap {
+  const listed = headers.connection !== undefined ? connectionTokens(headers.connection) : undefined;
+  const out: HeaderMap = {};
+  for (const name in headers) {
+    if (isHopByHop(name, direction) || (listed !== undefined && listed.includes(name))) continue;
+    out[name] = headers[name];
+  }
+  return out;
 }
 
 // Random hex ids without a crypto call per request: refill a 4 KiB pool when it runs out.
@@ -93,12 +119,12 @@ export interface ForwardContext {
 }
 
 /**
- * Build the upstream request headers from the client's (a copy is mutated and returned):
+ * Build the upstream request headers from the client's (a new object is returned):
  * hop-by-hop removed, X-Forwarded-For appended, X-Forwarded-Proto/Host kept or set,
  * X-Request-Id and traceparent set.
  */
-export function upstreamRequestHeaders(headers: HeaderMap, clientHeaders: IncomingHttpHeaders, ctx: ForwardContext): HeaderMap {
-  stripHopByHop(headers, 'request');
+export function upstreamRequestHeaders(given: HeaderMap, clientHeaders: IncomingHttpHeaders, ctx: ForwardContext): HeaderMap {
+  const headers = stripHopByHop(given, 'request');
   const prior = clientHeaders['x-forwarded-for'];
   const hop = ctx.remoteAddress ?? 'unknown';
   headers['x-forwarded-for'] = prior ? `${Array.isArray(prior) ? prior.join(', ') : prior}, ${hop}` : hop;
@@ -108,6 +134,6 @@ export function upstreamRequestHeaders(headers: HeaderMap, clientHeaders: Incomi
   const trace = nextTraceparent(clientHeaders.traceparent);
   headers.traceparent = trace.value;
   // tracestate belongs to the trace it came with; drop it when we start a new trace.
-  if (!trace.continued) delete headers.tracestate;
+  if (!trace.continued && headers.tracestate !== undefined) delete headers.tracestate;
   return headers;
 }

@@ -45,6 +45,8 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 const kStarted = Symbol('fig.proxy.started');
 const kOnResponse = Symbol('fig.proxy.onResponse');
 const kHiddenContentType = Symbol('fig.proxy.contentType');
+/** The upstream's response headers as fig sends them (hop-by-hop removed), for a custom onResponse. */
+const kResponseHeaders = Symbol('fig.proxy.responseHeaders');
 /** Carries the raw request target from rewriteRequestHeaders to the dispatcher (see rawPathDispatcher). */
 const kRawPath = Symbol('fig.proxy.rawPath');
 
@@ -53,6 +55,7 @@ interface ProxyState {
   [kOnResponse]?: ProxyLegacyOptions['onResponse'];
   /** The client's Content-Type while Fastify sees a neutral one; null: the client sent none. */
   [kHiddenContentType]?: string | null;
+  [kResponseHeaders]?: UpstreamResponse['headers'];
   routeKey?: string;
 }
 
@@ -159,9 +162,10 @@ function firstValue(value: string | string[] | undefined): string | undefined {
 
 function responseHeaderRewriter(upstreamBase: string) {
   const rewrite = upstreamLocationRewriter(upstreamBase);
-  return function rewriteResponseHeaders(headers: Record<string, unknown>, request: FastifyRequest): Record<string, unknown> {
-    stripHopByHop(headers as Record<string, string>, 'response');
+  return function rewriteResponseHeaders(upstream: Record<string, unknown>, request: FastifyRequest): Record<string, unknown> {
+    const headers = stripHopByHop(upstream as Record<string, string>, 'response') as Record<string, unknown>;
     headers['x-request-id'] = String(request.id);
+    (request as ProxyState)[kResponseHeaders] = headers as UpstreamResponse['headers'];
     const location = headers.location;
     const contentLocation = headers['content-location'];
     if (typeof location === 'string' || typeof contentLocation === 'string') {
@@ -198,7 +202,11 @@ function onUpstreamResponse(request: FastifyRequest, reply: FastifyReply, res: U
     }
   }
   const custom = state[kOnResponse];
-  if (custom) return custom(request, reply, res);
+  if (custom) {
+    // The headers the client gets (hop-by-hop removed), as the in-place version used to leave them.
+    const headers = state[kResponseHeaders];
+    return custom(request, reply, headers ? { statusCode: res.statusCode, headers, stream: res.stream } : res);
+  }
   if (isBodiless(res.statusCode)) {
     // Sent without a payload, Fastify keeps the headers as legacy gave them (with a stream it
     // would drop Content-Type on a 204).
