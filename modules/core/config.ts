@@ -117,6 +117,13 @@ export const ConfigSchema = z.object({
   SESSIONS_TTL_S: z.coerce.number().int().min(1).default(86_400),
   /** modules/sessions: on a miss (outside shadow), read the session from legacy once and keep it (until legacy is gone). */
   SESSIONS_LEGACY_FALLBACK: bool.default(true),
+  /**
+   * The tenant legacy-compatible routes run in (legacy has no tenants): requests on the legacy bonus
+   * routes served by fig (modules/runs: calculate, uploads, batches, scenarios, revenue-band writes)
+   * read and write this tenant's data, under RLS like any tenant request. Default: the demo tenant
+   * (Acme, modules/identity/seed-demo.ts). Set it to the organisation that owns legacy's data.
+   */
+  LEGACY_TENANT: z.uuid('must be a tenant id (uuid)').default('00000000-0000-4000-8000-00000000ac3e'),
   /** Comma-separated list of HMAC secrets for access tokens; the first signs, all verify. Format kid:secret. */
   JWT_KEYS: z.string().optional(),
   ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(30).default(600),
