@@ -13,7 +13,8 @@ export function statusOf(amount: string, settled: string): 'open' | 'partial' | 
 }
 
 /** What is still open on a document, positive: a credit note's ledger sum is negative while it has credit left. */
-export const documentBalance = (row: Pick<DocumentRow, 'kind' | 'open'>) => (row.kind === 'credit_note' ? new Decimal(row.open).neg() : new Decimal(row.open));
+export const documentBalance = (row: Pick<DocumentRow, 'kind' | 'open'>) =>
+  row.kind === 'credit_note' ? new Decimal(row.open).neg() : new Decimal(row.open);
 
 export function toParty(row: PartyRow, contacts: ContactRow[]): Party {
   return {
@@ -25,7 +26,14 @@ export function toParty(row: PartyRow, contacts: ContactRow[]): Party {
     balance: c(row.balance),
     contacts: contacts
       .filter((x) => x.party_id === row.id)
-      .map((x) => ({ id: Number(x.id), name: x.name, email: x.email ?? null, phone: x.phone ?? null, role: x.role ?? null, createdAt: x.created_at })),
+      .map((x) => ({
+        id: Number(x.id),
+        name: x.name,
+        email: x.email ?? null,
+        phone: x.phone ?? null,
+        role: x.role ?? null,
+        createdAt: x.created_at,
+      })),
   };
 }
 

@@ -1,7 +1,15 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Trx } from '../core/db';
 import { Decimal, canonicalDecimal } from '../core/decimal';
-import type { AllocationRow, ContactRow, DocumentRow, LedgerEntry, LineRow, PartyRow, PaymentRow } from './tables';
+import type {
+  AllocationRow,
+  ContactRow,
+  DocumentRow,
+  LedgerEntry,
+  LineRow,
+  PartyRow,
+  PaymentRow,
+} from './tables';
 
 /** Kysely queries on the apar schema. Every function takes the tenant transaction first. */
 
@@ -41,31 +49,66 @@ const partySelect = (where: RawBuilder<unknown>) => sql`
       and l.side = case p.kind when 'customer' then 'AR' else 'AP' end and l.party_id = p.id), 0)::text as balance
   from apar.parties p where ${where}`;
 
-export async function insertParty(trx: Trx, t: string, p: { kind: string; id: number; name: string; email: string | null; createdAt?: string }) {
+export async function insertParty(
+  trx: Trx,
+  t: string,
+  p: { kind: string; id: number; name: string; email: string | null; createdAt?: string },
+) {
   await sql`insert into apar.parties (tenant_id, kind, id, name, email, created_at)
-    values (${t}, ${p.kind}, ${p.id}, ${p.name}, ${p.email}, coalesce(${p.createdAt ?? null}::timestamptz, now()))`.execute(trx);
+    values (${t}, ${p.kind}, ${p.id}, ${p.name}, ${p.email}, coalesce(${p.createdAt ?? null}::timestamptz, now()))`.execute(
+    trx,
+  );
 }
 
-export async function findParty(trx: Trx, t: string, kind: string, id: number): Promise<PartyRow | undefined> {
-  const { rows } = await sql<PartyRow>`${partySelect(sql`p.tenant_id = ${t} and p.kind = ${kind} and p.id = ${id}`)}`.execute(trx);
+export async function findParty(
+  trx: Trx,
+  t: string,
+  kind: string,
+  id: number,
+): Promise<PartyRow | undefined> {
+  const { rows } =
+    await sql<PartyRow>`${partySelect(sql`p.tenant_id = ${t} and p.kind = ${kind} and p.id = ${id}`)}`.execute(
+      trx,
+    );
   return rows[0];
 }
 
 export async function listParties(trx: Trx, t: string, kind: string, offset: number, limit: number) {
-  const { rows } = await sql<PartyRow>`${partySelect(sql`p.tenant_id = ${t} and p.kind = ${kind}`)} order by p.id limit ${limit} offset ${offset}`.execute(trx);
-  const total = await sql<{ n: string }>`select count(*) as n from apar.parties where tenant_id = ${t} and kind = ${kind}`.execute(trx);
+  const { rows } =
+    await sql<PartyRow>`${partySelect(sql`p.tenant_id = ${t} and p.kind = ${kind}`)} order by p.id limit ${limit} offset ${offset}`.execute(
+      trx,
+    );
+  const total = await sql<{
+    n: string;
+  }>`select count(*) as n from apar.parties where tenant_id = ${t} and kind = ${kind}`.execute(trx);
   return { rows, total: Number(total.rows[0]!.n) };
 }
 
-export async function insertContact(trx: Trx, t: string, kind: string, partyId: number, c: { name: string; email?: string | null; phone?: string | null; role?: string | null }) {
+export async function insertContact(
+  trx: Trx,
+  t: string,
+  kind: string,
+  partyId: number,
+  c: { name: string; email?: string | null; phone?: string | null; role?: string | null },
+) {
   await sql`insert into apar.contacts (tenant_id, party_kind, party_id, name, email, phone, role)
-    values (${t}, ${kind}, ${partyId}, ${c.name}, ${c.email ?? null}, ${c.phone ?? null}, ${c.role ?? null})`.execute(trx);
+    values (${t}, ${kind}, ${partyId}, ${c.name}, ${c.email ?? null}, ${c.phone ?? null}, ${c.role ?? null})`.execute(
+    trx,
+  );
 }
 
-export async function listContacts(trx: Trx, t: string, kind: string, partyIds: number[]): Promise<ContactRow[]> {
+export async function listContacts(
+  trx: Trx,
+  t: string,
+  kind: string,
+  partyIds: number[],
+): Promise<ContactRow[]> {
   if (partyIds.length === 0) return [];
-  const { rows } = await sql<ContactRow>`select id, party_id, name, email, phone, role, ${iso('created_at')} as created_at
-    from apar.contacts where tenant_id = ${t} and party_kind = ${kind} and party_id = any(${partyIds}::bigint[]) order by id`.execute(trx);
+  const { rows } =
+    await sql<ContactRow>`select id, party_id, name, email, phone, role, ${iso('created_at')} as created_at
+    from apar.contacts where tenant_id = ${t} and party_kind = ${kind} and party_id = any(${partyIds}::bigint[]) order by id`.execute(
+      trx,
+    );
   return rows;
 }
 
@@ -79,14 +122,24 @@ const documentSelect = (where: RawBuilder<unknown>) => sql`
   from apar.documents d where ${where}`;
 
 export async function numberTaken(trx: Trx, t: string, kind: string, number: string): Promise<boolean> {
-  const { rows } = await sql`select 1 from apar.documents where tenant_id = ${t} and kind = ${kind} and number = ${number}`.execute(trx);
+  const { rows } =
+    await sql`select 1 from apar.documents where tenant_id = ${t} and kind = ${kind} and number = ${number}`.execute(
+      trx,
+    );
   return rows.length > 0;
 }
 
 export async function insertDocument(
   trx: Trx,
   t: string,
-  d: Omit<DocumentRow, 'open' | 'created_at' | 'id' | 'party_id' | 'project_id'> & { id: number; party_kind: string; party_id: number; project_id: number | null; created_by: string; created_at?: string },
+  d: Omit<DocumentRow, 'open' | 'created_at' | 'id' | 'party_id' | 'project_id'> & {
+    id: number;
+    party_kind: string;
+    party_id: number;
+    project_id: number | null;
+    created_by: string;
+    created_at?: string;
+  },
 ) {
   await sql`insert into apar.documents (tenant_id, kind, id, number, party_kind, party_id, project_id, issue_date, due_date, currency,
       exchange_rate, subtotal, tax_total, amount, description, category, created_by, created_at)
@@ -98,13 +151,24 @@ export async function insertDocument(
 export async function insertLines(trx: Trx, t: string, kind: string, id: number, lines: LineRow[]) {
   for (const l of lines) {
     await sql`insert into apar.document_lines (tenant_id, doc_kind, doc_id, position, description, quantity, unit_price, tax_rate, net, tax, total)
-      values (${t}, ${kind}, ${id}, ${l.position}, ${l.description}, ${l.quantity}, ${l.unit_price}, ${l.tax_rate}, ${l.net}, ${l.tax}, ${l.total})`.execute(trx);
+      values (${t}, ${kind}, ${id}, ${l.position}, ${l.description}, ${l.quantity}, ${l.unit_price}, ${l.tax_rate}, ${l.net}, ${l.tax}, ${l.total})`.execute(
+      trx,
+    );
   }
 }
 
-export async function findDocument(trx: Trx, t: string, kind: string, id: number, opts: { forUpdate?: boolean } = {}): Promise<DocumentRow | undefined> {
+export async function findDocument(
+  trx: Trx,
+  t: string,
+  kind: string,
+  id: number,
+  opts: { forUpdate?: boolean } = {},
+): Promise<DocumentRow | undefined> {
   const lock = opts.forUpdate ? sql` for update of d` : sql``;
-  const { rows } = await sql<DocumentRow>`${documentSelect(sql`d.tenant_id = ${t} and d.kind = ${kind} and d.id = ${id}`)}${lock}`.execute(trx);
+  const { rows } =
+    await sql<DocumentRow>`${documentSelect(sql`d.tenant_id = ${t} and d.kind = ${kind} and d.id = ${id}`)}${lock}`.execute(
+      trx,
+    );
   return rows[0];
 }
 
@@ -115,7 +179,14 @@ export interface DocumentFilter {
 }
 
 /** Documents of one kind, by id; the status filter works on the ledger-derived open balance. */
-export async function listDocuments(trx: Trx, t: string, kind: string, f: DocumentFilter, offset: number, limit: number) {
+export async function listDocuments(
+  trx: Trx,
+  t: string,
+  kind: string,
+  f: DocumentFilter,
+  offset: number,
+  limit: number,
+) {
   const sign = kind === 'credit_note' ? -1 : 1;
   const conds = [sql`d.tenant_id = ${t}`, sql`d.kind = ${kind}`];
   if (f.partyId !== undefined) conds.push(sql`d.party_id = ${f.partyId}`);
@@ -130,7 +201,9 @@ export async function listDocuments(trx: Trx, t: string, kind: string, f: Docume
           ? sql`${sign} * x.open::numeric <= 0`
           : sql`${sign} * x.open::numeric > 0 and x.amount::numeric - ${sign} * x.open::numeric > 0`;
   const { rows } = await sql<DocumentRow & { total_count: string }>`
-    select x.*, count(*) over () as total_count from (${inner}) x where ${status} order by x.id limit ${limit} offset ${offset}`.execute(trx);
+    select x.*, count(*) over () as total_count from (${inner}) x where ${status} order by x.id limit ${limit} offset ${offset}`.execute(
+    trx,
+  );
   let total = rows.length > 0 ? Number(rows[0]!.total_count) : 0;
   if (rows.length === 0 && offset > 0) {
     const c = await sql<{ n: string }>`select count(*) as n from (${inner}) x where ${status}`.execute(trx);
@@ -140,16 +213,27 @@ export async function listDocuments(trx: Trx, t: string, kind: string, f: Docume
 }
 
 export async function listLines(trx: Trx, t: string, kind: string, id: number): Promise<LineRow[]> {
-  const { rows } = await sql<LineRow>`select position, description, quantity::text, unit_price::text, tax_rate::text, net::text, tax::text, total::text
-    from apar.document_lines where tenant_id = ${t} and doc_kind = ${kind} and doc_id = ${id} order by position`.execute(trx);
+  const { rows } =
+    await sql<LineRow>`select position, description, quantity::text, unit_price::text, tax_rate::text, net::text, tax::text, total::text
+    from apar.document_lines where tenant_id = ${t} and doc_kind = ${kind} and doc_id = ${id} order by position`.execute(
+      trx,
+    );
   return rows;
 }
 
 /** A party's documents with something still open (positive), oldest due first: auto-allocation order. */
-export async function openDocuments(trx: Trx, t: string, kind: string, partyId: number): Promise<DocumentRow[]> {
+export async function openDocuments(
+  trx: Trx,
+  t: string,
+  kind: string,
+  partyId: number,
+): Promise<DocumentRow[]> {
   // Lock the party's documents first: two payments applied at once must not both take one balance.
-  await sql`select 1 from apar.documents where tenant_id = ${t} and kind = ${kind} and party_id = ${partyId} for update`.execute(trx);
-  const { rows } = await sql<DocumentRow>`select * from (${documentSelect(sql`d.tenant_id = ${t} and d.kind = ${kind} and d.party_id = ${partyId}`)}) x
+  await sql`select 1 from apar.documents where tenant_id = ${t} and kind = ${kind} and party_id = ${partyId} for update`.execute(
+    trx,
+  );
+  const { rows } =
+    await sql<DocumentRow>`select * from (${documentSelect(sql`d.tenant_id = ${t} and d.kind = ${kind} and d.party_id = ${partyId}`)}) x
     where x.open::numeric > 0 order by x.due_date, x.id`.execute(trx);
   return rows;
 }
@@ -166,44 +250,94 @@ const paymentSelect = (where: RawBuilder<unknown>) => sql`
 export async function insertPayment(
   trx: Trx,
   t: string,
-  p: Omit<PaymentRow, 'unapplied' | 'created_at' | 'id' | 'party_id'> & { id: number; party_kind: string; party_id: number; created_by: string; created_at?: string },
+  p: Omit<PaymentRow, 'unapplied' | 'created_at' | 'id' | 'party_id'> & {
+    id: number;
+    party_kind: string;
+    party_id: number;
+    created_by: string;
+    created_at?: string;
+  },
 ) {
   await sql`insert into apar.payments (tenant_id, kind, id, party_kind, party_id, amount, currency, exchange_rate, date, method, reference, created_by, created_at)
     values (${t}, ${p.kind}, ${p.id}, ${p.party_kind}, ${p.party_id}, ${p.amount}, ${p.currency}, ${p.exchange_rate}, ${p.date}, ${p.method},
       ${p.reference}, ${p.created_by}, coalesce(${p.created_at ?? null}::timestamptz, now()))`.execute(trx);
 }
 
-export async function findPayment(trx: Trx, t: string, kind: string, id: number): Promise<PaymentRow | undefined> {
-  const { rows } = await sql<PaymentRow>`${paymentSelect(sql`p.tenant_id = ${t} and p.kind = ${kind} and p.id = ${id}`)}`.execute(trx);
+export async function findPayment(
+  trx: Trx,
+  t: string,
+  kind: string,
+  id: number,
+): Promise<PaymentRow | undefined> {
+  const { rows } =
+    await sql<PaymentRow>`${paymentSelect(sql`p.tenant_id = ${t} and p.kind = ${kind} and p.id = ${id}`)}`.execute(
+      trx,
+    );
   return rows[0];
 }
 
-export async function listPayments(trx: Trx, t: string, kind: string, partyId: number | undefined, offset: number, limit: number) {
-  const where = partyId === undefined ? sql`p.tenant_id = ${t} and p.kind = ${kind}` : sql`p.tenant_id = ${t} and p.kind = ${kind} and p.party_id = ${partyId}`;
-  const { rows } = await sql<PaymentRow>`${paymentSelect(where)} order by p.id limit ${limit} offset ${offset}`.execute(trx);
+export async function listPayments(
+  trx: Trx,
+  t: string,
+  kind: string,
+  partyId: number | undefined,
+  offset: number,
+  limit: number,
+) {
+  const where =
+    partyId === undefined
+      ? sql`p.tenant_id = ${t} and p.kind = ${kind}`
+      : sql`p.tenant_id = ${t} and p.kind = ${kind} and p.party_id = ${partyId}`;
+  const { rows } =
+    await sql<PaymentRow>`${paymentSelect(where)} order by p.id limit ${limit} offset ${offset}`.execute(trx);
   const c = await sql<{ n: string }>`select count(*) as n from apar.payments p where ${where}`.execute(trx);
   return { rows, total: Number(c.rows[0]!.n) };
 }
 
-export async function insertAllocation(trx: Trx, t: string, a: { sourceKind: string; sourceId: number; docKind: string; docId: number; amount: string; date: string }) {
+export async function insertAllocation(
+  trx: Trx,
+  t: string,
+  a: { sourceKind: string; sourceId: number; docKind: string; docId: number; amount: string; date: string },
+) {
   await sql`insert into apar.allocations (tenant_id, source_kind, source_id, doc_kind, doc_id, amount, date)
-    values (${t}, ${a.sourceKind}, ${a.sourceId}, ${a.docKind}, ${a.docId}, ${a.amount}, ${a.date})`.execute(trx);
+    values (${t}, ${a.sourceKind}, ${a.sourceId}, ${a.docKind}, ${a.docId}, ${a.amount}, ${a.date})`.execute(
+    trx,
+  );
 }
 
 /** Allocations by source (a payment's) or by document (an invoice's), in date then creation order. */
-export async function listAllocations(trx: Trx, t: string, by: { sourceKind: string; sourceIds: number[] } | { docKind: string; docId: number }): Promise<AllocationRow[]> {
+export async function listAllocations(
+  trx: Trx,
+  t: string,
+  by: { sourceKind: string; sourceIds: number[] } | { docKind: string; docId: number },
+): Promise<AllocationRow[]> {
   const where =
     'sourceKind' in by
       ? sql`source_kind = ${by.sourceKind} and source_id = any(${by.sourceIds}::bigint[])`
       : sql`doc_kind = ${by.docKind} and doc_id = ${by.docId}`;
-  const { rows } = await sql<AllocationRow>`select source_kind, source_id, doc_kind, doc_id, amount::text, date::text as date
+  const { rows } =
+    await sql<AllocationRow>`select source_kind, source_id, doc_kind, doc_id, amount::text, date::text as date
     from apar.allocations where tenant_id = ${t} and ${where} order by date, id`.execute(trx);
   return rows;
 }
 
-export async function insertWriteOff(trx: Trx, t: string, w: { id: number; docKind: string; docId: number; amount: string; reason: string; date: string; createdBy: string }) {
+export async function insertWriteOff(
+  trx: Trx,
+  t: string,
+  w: {
+    id: number;
+    docKind: string;
+    docId: number;
+    amount: string;
+    reason: string;
+    date: string;
+    createdBy: string;
+  },
+) {
   await sql`insert into apar.write_offs (tenant_id, id, doc_kind, doc_id, amount, reason, date, created_by)
-    values (${t}, ${w.id}, ${w.docKind}, ${w.docId}, ${w.amount}, ${w.reason}, ${w.date}, ${w.createdBy})`.execute(trx);
+    values (${t}, ${w.id}, ${w.docKind}, ${w.docId}, ${w.amount}, ${w.reason}, ${w.date}, ${w.createdBy})`.execute(
+    trx,
+  );
 }
 
 // ---- ledger
@@ -211,14 +345,24 @@ export async function insertWriteOff(trx: Trx, t: string, w: { id: number; docKi
 /** Append ledger entries (base amount = amount × the exchange rate at posting, rounded to the column's 10 decimals). */
 export async function postEntries(trx: Trx, t: string, entries: LedgerEntry[]) {
   for (const e of entries) {
-    const base = canonicalDecimal(new Decimal(e.amount).times(e.exchangeRate).toDecimalPlaces(10, Decimal.ROUND_HALF_EVEN));
+    const base = canonicalDecimal(
+      new Decimal(e.amount).times(e.exchangeRate).toDecimalPlaces(10, Decimal.ROUND_HALF_EVEN),
+    );
     await sql`insert into apar.ledger (tenant_id, side, party_id, doc_kind, doc_id, source_kind, source_id, entry_date, amount, currency, base_amount)
-      values (${t}, ${e.side}, ${e.partyId}, ${e.doc?.kind ?? null}, ${e.doc?.id ?? null}, ${e.source.kind}, ${e.source.id}, ${e.date}, ${e.amount}, ${e.currency}, ${base})`.execute(trx);
+      values (${t}, ${e.side}, ${e.partyId}, ${e.doc?.kind ?? null}, ${e.doc?.id ?? null}, ${e.source.kind}, ${e.source.id}, ${e.date}, ${e.amount}, ${e.currency}, ${base})`.execute(
+      trx,
+    );
   }
 }
 
 /** Sum of a party's ledger (what it owes, or is owed when negative), optionally up to a date. */
-export async function partyLedgerSum(trx: Trx, t: string, side: string, partyId: number, upTo?: string): Promise<string> {
+export async function partyLedgerSum(
+  trx: Trx,
+  t: string,
+  side: string,
+  partyId: number,
+  upTo?: string,
+): Promise<string> {
   const date = upTo === undefined ? sql`true` : sql`entry_date <= ${upTo}`;
   const { rows } = await sql<{ s: string }>`select coalesce(sum(amount), 0)::text as s from apar.ledger
     where tenant_id = ${t} and side = ${side} and party_id = ${partyId} and ${date}`.execute(trx);
@@ -242,7 +386,13 @@ export interface AgingRow {
  * or before it, open > 0), summed by party, currency and bucket. Bucket 0 is not yet due; bucket
  * i > 0 holds days past due above bounds[i-2] and up to bounds[i-1] (the last has no upper bound).
  */
-export async function agingRows(trx: Trx, t: string, docKind: string, asOf: string, bounds: number[]): Promise<AgingRow[]> {
+export async function agingRows(
+  trx: Trx,
+  t: string,
+  docKind: string,
+  asOf: string,
+  bounds: number[],
+): Promise<AgingRow[]> {
   const { rows } = await sql<AgingRow>`
     with open_docs as (
       select d.party_id, d.currency, d.exchange_rate, (${asOf}::date - d.due_date) as days, sum(l.amount) as open
@@ -275,7 +425,14 @@ export interface StatementRow {
  * A party's ledger between two dates, one line per source and day (an allocation's two entries
  * cancel out for the party, so a payment shows once, as paid).
  */
-export async function statementRows(trx: Trx, t: string, side: string, partyId: number, from: string, to: string): Promise<StatementRow[]> {
+export async function statementRows(
+  trx: Trx,
+  t: string,
+  side: string,
+  partyId: number,
+  from: string,
+  to: string,
+): Promise<StatementRow[]> {
   const { rows } = await sql<StatementRow>`
     select entry_date::text as date, source_kind, source_id,
       case when source_kind in ('invoice', 'bill', 'credit_note') then source_id end as doc_id, sum(amount)::text as amount
@@ -285,12 +442,20 @@ export async function statementRows(trx: Trx, t: string, side: string, partyId: 
   return rows;
 }
 
-export async function findSettings(trx: Trx, t: string): Promise<{ base_currency: string; aging_buckets: number[] } | undefined> {
-  const { rows } = await sql<{ base_currency: string; aging_buckets: number[] }>`select base_currency, aging_buckets from apar.settings where tenant_id = ${t}`.execute(trx);
+export async function findSettings(
+  trx: Trx,
+  t: string,
+): Promise<{ base_currency: string; aging_buckets: number[] } | undefined> {
+  const { rows } = await sql<{
+    base_currency: string;
+    aging_buckets: number[];
+  }>`select base_currency, aging_buckets from apar.settings where tenant_id = ${t}`.execute(trx);
   return rows[0];
 }
 
 export async function saveSettings(trx: Trx, t: string, s: { baseCurrency: string; agingBuckets: number[] }) {
   await sql`insert into apar.settings (tenant_id, base_currency, aging_buckets) values (${t}, ${s.baseCurrency}, ${s.agingBuckets}::int[])
-    on conflict (tenant_id) do update set base_currency = excluded.base_currency, aging_buckets = excluded.aging_buckets`.execute(trx);
+    on conflict (tenant_id) do update set base_currency = excluded.base_currency, aging_buckets = excluded.aging_buckets`.execute(
+    trx,
+  );
 }

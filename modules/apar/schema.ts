@@ -11,10 +11,16 @@ export const Amount = z
   .regex(/^\d{1,28}(\.\d{1,10})?$/, 'must be a decimal string with at most 28 integer digits and 10 decimals')
   .refine((s) => /[1-9]/.test(s), 'must be greater than 0');
 /** A non-negative decimal string (unit price, tax rate). */
-export const NonNegative = z.string().regex(/^\d{1,28}(\.\d{1,10})?$/, 'must be a non-negative decimal string with at most 10 decimals');
+export const NonNegative = z
+  .string()
+  .regex(/^\d{1,28}(\.\d{1,10})?$/, 'must be a non-negative decimal string with at most 10 decimals');
 export const Currency = z.string().regex(/^[A-Z]{3}$/, 'must be a 3-letter ISO currency code');
 export const IsoDate = z.iso.date();
-const Id = z.coerce.number().int().min(1).max(2 ** 53 - 1);
+const Id = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(2 ** 53 - 1);
 
 export const PartyKind = z.enum(['customer', 'vendor']);
 export type PartyKind = z.infer<typeof PartyKind>;
@@ -38,7 +44,11 @@ export const Contact = ContactBody.extend({ id: z.number(), createdAt: z.string(
 
 export const PartyBody = z.object({
   name: z.string().trim().min(1).max(200),
-  email: z.string().regex(/^[^@\s]+@[^@\s]+$/, 'must be an email address').max(200).nullish(),
+  email: z
+    .string()
+    .regex(/^[^@\s]+@[^@\s]+$/, 'must be an email address')
+    .max(200)
+    .nullish(),
   contacts: z.array(ContactBody).max(50).optional(),
 });
 export type PartyBody = z.infer<typeof PartyBody>;
@@ -87,7 +97,14 @@ export const Line = z.object({
   tax: z.string(),
   total: z.string(),
 });
-export const Allocation = z.object({ sourceKind: z.string(), sourceId: z.number(), docKind: z.string(), docId: z.number(), amount: z.string(), date: z.string() });
+export const Allocation = z.object({
+  sourceKind: z.string(),
+  sourceId: z.number(),
+  docKind: z.string(),
+  docId: z.number(),
+  amount: z.string(),
+  date: z.string(),
+});
 export const Document = z.object({
   id: z.number(),
   kind: DocumentKind,
@@ -160,13 +177,24 @@ export const ListQuery = z.object({
   status: DocumentStatus.optional(),
 });
 export type ListQuery = z.infer<typeof ListQuery>;
-const page = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), total: z.number(), hasMore: z.boolean(), nextCursor: z.string().nullable() });
+const page = <T extends z.ZodType>(item: T) =>
+  z.object({
+    data: z.array(item),
+    total: z.number(),
+    hasMore: z.boolean(),
+    nextCursor: z.string().nullable(),
+  });
 export const PartyList = page(Party);
 export const DocumentList = page(Document);
 export const PaymentList = page(Payment);
 
 export const AgingQuery = z.object({ asOf: IsoDate.optional(), side: z.enum(['AR', 'AP']).default('AR') });
-export const AgingBucket = z.object({ bucket: z.string(), amount: z.string(), baseAmount: z.string(), count: z.number() });
+export const AgingBucket = z.object({
+  bucket: z.string(),
+  amount: z.string(),
+  baseAmount: z.string(),
+  count: z.number(),
+});
 export const AgingReport = z.object({
   asOf: z.string(),
   side: z.enum(['AR', 'AP']),
@@ -175,7 +203,9 @@ export const AgingReport = z.object({
   count: z.number(),
   buckets: z.array(AgingBucket),
   currencies: z.array(z.object({ currency: z.string(), total: z.string(), baseTotal: z.string() })),
-  parties: z.array(z.object({ id: z.number(), name: z.string(), baseTotal: z.string(), buckets: z.array(AgingBucket) })),
+  parties: z.array(
+    z.object({ id: z.number(), name: z.string(), baseTotal: z.string(), buckets: z.array(AgingBucket) }),
+  ),
 });
 export type AgingReport = z.infer<typeof AgingReport>;
 
@@ -187,12 +217,25 @@ export const Statement = z.object({
   to: z.string(),
   opening: z.string(),
   closing: z.string(),
-  entries: z.array(z.object({ date: z.string(), sourceKind: z.string(), sourceId: z.number(), documentId: z.number().nullable(), amount: z.string(), balance: z.string() })),
+  entries: z.array(
+    z.object({
+      date: z.string(),
+      sourceKind: z.string(),
+      sourceId: z.number(),
+      documentId: z.number().nullable(),
+      amount: z.string(),
+      balance: z.string(),
+    }),
+  ),
 });
 export type Statement = z.infer<typeof Statement>;
 
 export const Settings = z.object({
   baseCurrency: Currency,
-  agingBuckets: z.array(z.number().int().min(1).max(3650)).min(1).max(10).refine((b) => b.every((v, i) => i === 0 || v > b[i - 1]!), 'must be increasing'),
+  agingBuckets: z
+    .array(z.number().int().min(1).max(3650))
+    .min(1)
+    .max(10)
+    .refine((b) => b.every((v, i) => i === 0 || v > b[i - 1]!), 'must be increasing'),
 });
 export type Settings = z.infer<typeof Settings>;

@@ -1,7 +1,13 @@
 import type { AparDeps } from './service/context';
 import { addContact, createParty, getParty, listParties } from './service/parties';
 import { createDocument, getDocument, listDocuments } from './service/documents';
-import { allocatePayment, applyCreditNote, getPayment, listPayments, recordPayment } from './service/payments';
+import {
+  allocatePayment,
+  applyCreditNote,
+  getPayment,
+  listPayments,
+  recordPayment,
+} from './service/payments';
 import { writeOff } from './service/write-off';
 import { aging, agingFold, getSettings, saveSettings, statement } from './service/reports';
 

@@ -19,7 +19,12 @@ export interface AparBackfillResult {
 
 type Row = Record<string, unknown> & { id: number };
 
-async function* pages(legacyUrl: string, path: string, signal?: AbortSignal, limit = 500): AsyncGenerator<Row[]> {
+async function* pages(
+  legacyUrl: string,
+  path: string,
+  signal?: AbortSignal,
+  limit = 500,
+): AsyncGenerator<Row[]> {
   for (let offset = 0; ; offset += limit) {
     const url = new URL(`${path}?limit=${limit}&offset=${offset}`, legacyUrl);
     const res = await fetch(url, { signal });
@@ -36,27 +41,53 @@ async function* pages(legacyUrl: string, path: string, signal?: AbortSignal, lim
  * payments with legacy's allocations, and each bill's amount_paid as a payment made dated the bill's
  * issue date. Idempotent: an entity fig already holds under that id is skipped.
  */
-export async function backfillApar(deps: { db: Db; log: FastifyBaseLogger; legacyUrl: string; tenantId: string }, opts: { signal?: AbortSignal } = {}): Promise<AparBackfillResult> {
+export async function backfillApar(
+  deps: { db: Db; log: FastifyBaseLogger; legacyUrl: string; tenantId: string },
+  opts: { signal?: AbortSignal } = {},
+): Promise<AparBackfillResult> {
   const service = createAparService({ db: deps.db, log: deps.log });
   const caller: Caller = { tenantId: deps.tenantId, actor: 'backfill' };
-  const out: AparBackfillResult = { customers: 0, vendors: 0, invoices: 0, bills: 0, payments: 0, billSettlements: 0, skipped: 0 };
+  const out: AparBackfillResult = {
+    customers: 0,
+    vendors: 0,
+    invoices: 0,
+    bills: 0,
+    payments: 0,
+    billSettlements: 0,
+    skipped: 0,
+  };
   const exists = (table: 'parties' | 'documents' | 'payments', kind: string, id: number) =>
     withTenant(deps.db, deps.tenantId, async (trx) =>
-      table === 'parties' ? !!(await repo.findParty(trx, deps.tenantId, kind, id)) : table === 'documents' ? !!(await repo.findDocument(trx, deps.tenantId, kind, id)) : !!(await repo.findPayment(trx, deps.tenantId, kind, id)),
+      table === 'parties'
+        ? !!(await repo.findParty(trx, deps.tenantId, kind, id))
+        : table === 'documents'
+          ? !!(await repo.findDocument(trx, deps.tenantId, kind, id))
+          : !!(await repo.findPayment(trx, deps.tenantId, kind, id)),
     );
 
-  for (const [kind, path] of [['customer', '/api/v1/customers'], ['vendor', '/api/v1/vendors']] as const) {
+  for (const [kind, path] of [
+    ['customer', '/api/v1/customers'],
+    ['vendor', '/api/v1/vendors'],
+  ] as const) {
     for await (const rows of pages(deps.legacyUrl, path, opts.signal)) {
       for (const r of rows) {
         if (await exists('parties', kind, r.id)) out.skipped++;
         else {
-          await service.createParty(caller, kind, { name: r.name as string, email: r.email as string | null }, { id: r.id, createdAt: r.created_at as string });
+          await service.createParty(
+            caller,
+            kind,
+            { name: r.name as string, email: r.email as string | null },
+            { id: r.id, createdAt: r.created_at as string },
+          );
           out[`${kind}s`]++;
         }
       }
     }
   }
-  for (const [kind, path, partyField] of [['invoice', '/api/v1/invoices', 'customer_id'], ['bill', '/api/v1/bills', 'vendor_id']] as const) {
+  for (const [kind, path, partyField] of [
+    ['invoice', '/api/v1/invoices', 'customer_id'],
+    ['bill', '/api/v1/bills', 'vendor_id'],
+  ] as const) {
     for await (const rows of pages(deps.legacyUrl, path, opts.signal)) {
       for (const r of rows) {
         if (await exists('documents', kind, r.id)) {
@@ -74,14 +105,22 @@ export async function backfillApar(deps: { db: Db; log: FastifyBaseLogger; legac
           category: kind === 'bill' ? (r.category as string) : null,
           lines: [{ quantity: '1', unitPrice: r.amount as string }],
         };
-        await service.createDocument(caller, kind, doc, { id: r.id, number: r.number as string, createdAt: r.created_at as string });
+        await service.createDocument(caller, kind, doc, {
+          id: r.id,
+          number: r.number as string,
+          createdAt: r.created_at as string,
+        });
         out[`${kind}s`]++;
         if (kind === 'bill' && new Decimal(r.amount_paid as string).gt(0)) {
-          await service.recordPayment(
-            caller,
-            'made',
-            { partyId: doc.partyId, amount: r.amount_paid as string, date: doc.issueDate, currency: doc.currency, method: 'legacy', reference: `legacy amount_paid of bill ${r.number as string}`, allocations: [{ documentId: r.id, amount: r.amount_paid as string }] },
-          );
+          await service.recordPayment(caller, 'made', {
+            partyId: doc.partyId,
+            amount: r.amount_paid as string,
+            date: doc.issueDate,
+            currency: doc.currency,
+            method: 'legacy',
+            reference: `legacy amount_paid of bill ${r.number as string}`,
+            allocations: [{ documentId: r.id, amount: r.amount_paid as string }],
+          });
           out.billSettlements++;
         }
       }
@@ -93,11 +132,21 @@ export async function backfillApar(deps: { db: Db; log: FastifyBaseLogger; legac
         out.skipped++;
         continue;
       }
-      const allocations = (r.allocations as Array<{ invoice_id: number; amount: string }>).map((a) => ({ documentId: a.invoice_id, amount: a.amount }));
+      const allocations = (r.allocations as Array<{ invoice_id: number; amount: string }>).map((a) => ({
+        documentId: a.invoice_id,
+        amount: a.amount,
+      }));
       await service.recordPayment(
         caller,
         'received',
-        { partyId: r.customer_id as number, amount: r.amount as string, date: r.date as string, method: r.method as string, reference: r.reference as string | null, allocations },
+        {
+          partyId: r.customer_id as number,
+          amount: r.amount as string,
+          date: r.date as string,
+          method: r.method as string,
+          reference: r.reference as string | null,
+          allocations,
+        },
         { id: r.id, createdAt: r.created_at as string, checkCurrency: false },
       );
       out.payments++;

@@ -4,8 +4,27 @@ import type { LegacyRouteHandler, ModuleContext, ModuleRequest, ModuleResponse }
 import { createAparService, type AparService, type Caller, type Imposed } from '../service';
 import type { DocumentKind, PartyKind } from '../schema';
 import { bucketLabels } from '../service/reports';
-import { boundedInt, date, int, list, model, parseExactJson, positiveDecimal, str, type Check, type PydanticError } from './pydantic';
-import { legacyDocument, legacyError, legacyInvoiceDetail, legacyParty, legacyPayment, ok, unprocessable } from './shapes';
+import {
+  boundedInt,
+  date,
+  int,
+  list,
+  model,
+  parseExactJson,
+  positiveDecimal,
+  str,
+  type Check,
+  type PydanticError,
+} from './pydantic';
+import {
+  legacyDocument,
+  legacyError,
+  legacyInvoiceDetail,
+  legacyParty,
+  legacyPayment,
+  ok,
+  unprocessable,
+} from './shapes';
 
 /**
  * Legacy's 16 AP/AR routes answered by the apar domain in LEGACY_TENANT: legacy's URLs, shapes,
@@ -28,28 +47,50 @@ function use(req: ModuleRequest, ctx: ModuleContext): { service: AparService; ca
 const last = (v: string | string[] | undefined) => (Array.isArray(v) ? v[v.length - 1] : v);
 
 /** Validate query parameters in order; undefined ones are skipped. */
-function query(req: ModuleRequest, checks: Array<[string, Check, unknown?]>): { values: Record<string, unknown> } | { error: ModuleResponse } {
+function query(
+  req: ModuleRequest,
+  checks: Array<[string, Check, unknown?]>,
+  where: 'query' | 'path' = 'query',
+): { values: Record<string, unknown> } | { error: ModuleResponse } {
   const errors: PydanticError[] = [];
   const values: Record<string, unknown> = {};
+  const source = where === 'query' ? req.query : req.params;
   for (const [name, check, dflt] of checks) {
-    const raw = last(req.query[name]);
-    values[name] = raw === undefined ? dflt : check(raw, ['query', name], errors);
+    const raw = last(source[name]);
+    values[name] = raw === undefined ? dflt : check(raw, [where, name], errors);
   }
   return errors.length ? { error: unprocessable(errors) } : { values };
 }
 
-const page = (req: ModuleRequest) => query(req, [['limit', boundedInt(1, MAX_LIMIT), 50], ['offset', boundedInt(0), 0]]);
-const pathId = (req: ModuleRequest) => query({ ...req, query: { id: req.params.id ?? '' } } as ModuleRequest, [['id', int]]);
+const page = (req: ModuleRequest) =>
+  query(req, [
+    ['limit', boundedInt(1, MAX_LIMIT), 50],
+    ['offset', boundedInt(0), 0],
+  ]);
+const pathId = (req: ModuleRequest) => query(req, [['id', int]], 'path');
 
 /** The JSON body through a pydantic-like model; `root` runs only when every field passed (skip_on_failure). */
-function body(req: ModuleRequest, check: Check, root?: (v: Record<string, unknown>) => PydanticError | undefined): { value: Record<string, unknown> } | { error: ModuleResponse } {
+function body(
+  req: ModuleRequest,
+  check: Check,
+  root?: (v: Record<string, unknown>) => PydanticError | undefined,
+): { value: Record<string, unknown> } | { error: ModuleResponse } {
   const text = req.body?.toString('utf8') ?? '';
-  if (!text.trim()) return { error: unprocessable([{ loc: ['body'], msg: 'field required', type: 'value_error.missing' }]) };
+  if (!text.trim())
+    return { error: unprocessable([{ loc: ['body'], msg: 'field required', type: 'value_error.missing' }]) };
   let parsed: unknown;
   try {
     parsed = parseExactJson(text);
   } catch (err) {
-    return { error: unprocessable([{ loc: ['body', 0], msg: `Expecting value: ${(err as Error).message}`, type: 'value_error.jsondecode' }]) };
+    return {
+      error: unprocessable([
+        {
+          loc: ['body', 0],
+          msg: `Expecting value: ${(err as Error).message}`,
+          type: 'value_error.jsondecode',
+        },
+      ]),
+    };
   }
   const errors: PydanticError[] = [];
   const value = check(parsed, ['body'], errors) as Record<string, unknown>;
@@ -60,16 +101,27 @@ function body(req: ModuleRequest, check: Check, root?: (v: Record<string, unknow
 
 /** What legacy answered to this very request (dual-write), to impose its id, number and timestamp. */
 function imposed(req: ModuleRequest): Imposed & { legacy?: Record<string, unknown> } {
-  const b = req.legacyResponse?.status === 201 ? (req.legacyResponse.body as Record<string, unknown> | undefined) : undefined;
+  const b =
+    req.legacyResponse?.status === 201
+      ? (req.legacyResponse.body as Record<string, unknown> | undefined)
+      : undefined;
   if (!b || typeof b.id !== 'number') return {};
-  return { id: b.id, createdAt: typeof b.created_at === 'string' ? b.created_at : undefined, number: typeof b.number === 'string' ? b.number : undefined, legacy: b };
+  return {
+    id: b.id,
+    createdAt: typeof b.created_at === 'string' ? b.created_at : undefined,
+    number: typeof b.number === 'string' ? b.number : undefined,
+    legacy: b,
+  };
 }
 
 async function guard(label: string, fn: () => Promise<ModuleResponse>): Promise<ModuleResponse> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof ZodError) return unprocessable(err.issues.map((i) => ({ loc: ['body', 'amount'], msg: i.message, type: 'value_error' })));
+    if (err instanceof ZodError)
+      return unprocessable(
+        err.issues.map((i) => ({ loc: ['body', 'amount'], msg: i.message, type: 'value_error' })),
+      );
     return legacyError(err, label);
   }
 }
@@ -88,7 +140,19 @@ function partyRoutes(kind: PartyKind, label: string): Record<string, LegacyRoute
       const b = body(req, PartyIn);
       if ('error' in b) return b.error;
       const { service, caller } = use(req, ctx);
-      return guard(label, async () => ok(legacyParty(await service.createParty(caller, kind, { name: b.value.name as string, email: b.value.email as string | null }, imposed(req))), 201));
+      return guard(label, async () =>
+        ok(
+          legacyParty(
+            await service.createParty(
+              caller,
+              kind,
+              { name: b.value.name as string, email: b.value.email as string | null },
+              imposed(req),
+            ),
+          ),
+          201,
+        ),
+      );
     },
     [`GET ${path}`]: async (req, ctx) => {
       const p = page(req);
@@ -102,7 +166,9 @@ function partyRoutes(kind: PartyKind, label: string): Record<string, LegacyRoute
       const id = pathId(req);
       if ('error' in id) return id.error;
       const { service, caller } = use(req, ctx);
-      return guard(label, async () => ok(legacyParty(await service.getParty(caller, kind, id.values.id as number))));
+      return guard(label, async () =>
+        ok(legacyParty(await service.getParty(caller, kind, id.values.id as number))),
+      );
     },
   };
 }
@@ -122,19 +188,44 @@ const documentFields = (partyField: string, extra: Parameters<typeof model>[0] =
     ...extra,
   ]);
 const dueAfterIssue = (v: Record<string, unknown>): PydanticError | undefined =>
-  (v.due_date as string) < (v.issue_date as string) ? { loc: ['body', '__root__'], msg: 'due_date must not be before issue_date', type: 'value_error' } : undefined;
+  (v.due_date as string) < (v.issue_date as string)
+    ? { loc: ['body', '__root__'], msg: 'due_date must not be before issue_date', type: 'value_error' }
+    : undefined;
 const STATUS = '^(open|partial|paid)$';
 
 function documentRoutes(kind: Extract<DocumentKind, 'invoice' | 'bill'>): Record<string, LegacyRouteHandler> {
-  const [label, partyField, partyLabel, path] = kind === 'invoice' ? ['Invoice', 'customer_id', 'Customer', '/api/v1/invoices'] : ['Bill', 'vendor_id', 'Vendor', '/api/v1/bills'];
-  const In = documentFields(partyField, kind === 'bill' ? [{ name: 'category', check: str({ min: 1, max: 50 }), default: 'general' }] : []);
+  const [label, partyField, partyLabel, path] =
+    kind === 'invoice'
+      ? ['Invoice', 'customer_id', 'Customer', '/api/v1/invoices']
+      : ['Bill', 'vendor_id', 'Vendor', '/api/v1/bills'];
+  const In = documentFields(
+    partyField,
+    kind === 'bill' ? [{ name: 'category', check: str({ min: 1, max: 50 }), default: 'general' }] : [],
+  );
   return {
     [`GET ${path}`]: async (req, ctx) => {
-      const q = query(req, [['limit', boundedInt(1, MAX_LIMIT), 50], ['offset', boundedInt(0), 0], [partyField, int], ['project_id', int], ['status', str({ regex: STATUS })]]);
+      const q = query(req, [
+        ['limit', boundedInt(1, MAX_LIMIT), 50],
+        ['offset', boundedInt(0), 0],
+        [partyField, int],
+        ['project_id', int],
+        ['status', str({ regex: STATUS })],
+      ]);
       if ('error' in q) return q.error;
-      const v = q.values as { limit: number; offset: number; project_id?: number; status?: 'open' | 'partial' | 'paid' } & Record<string, unknown>;
+      const v = q.values as {
+        limit: number;
+        offset: number;
+        project_id?: number;
+        status?: 'open' | 'partial' | 'paid';
+      } & Record<string, unknown>;
       const { service, caller } = use(req, ctx);
-      const got = await service.listDocuments(caller, kind, { partyId: v[partyField] as number | undefined, projectId: v.project_id, status: v.status }, v.offset, v.limit);
+      const got = await service.listDocuments(
+        caller,
+        kind,
+        { partyId: v[partyField] as number | undefined, projectId: v.project_id, status: v.status },
+        v.offset,
+        v.limit,
+      );
       return ok({ items: got.rows.map(legacyDocument), total: got.total, limit: v.limit, offset: v.offset });
     },
     [`POST ${path}`]: async (req, ctx) => {
@@ -153,7 +244,9 @@ function documentRoutes(kind: Extract<DocumentKind, 'invoice' | 'bill'>): Record
         category: kind === 'bill' ? (v.category as string) : null,
         lines: [{ quantity: '1', unitPrice: v.amount as string }],
       };
-      return guard(partyLabel, async () => ok(legacyDocument(await service.createDocument(caller, kind, input, imposed(req))), 201));
+      return guard(partyLabel, async () =>
+        ok(legacyDocument(await service.createDocument(caller, kind, input, imposed(req))), 201),
+      );
     },
     [`GET ${path}/{id}`]: async (req, ctx) => {
       const id = pathId(req);
@@ -175,7 +268,18 @@ const PaymentIn = model([
   { name: 'date', check: date, required: true },
   { name: 'method', check: str({ min: 1, max: 50 }), default: 'bank_transfer' },
   { name: 'reference', check: str({ max: 100 }), nullable: true },
-  { name: 'allocations', check: list(model([{ name: 'invoice_id', check: int, required: true }, { name: 'amount', check: positiveDecimal, required: true }]), 1, 100), nullable: true },
+  {
+    name: 'allocations',
+    check: list(
+      model([
+        { name: 'invoice_id', check: int, required: true },
+        { name: 'amount', check: positiveDecimal, required: true },
+      ]),
+      1,
+      100,
+    ),
+    nullable: true,
+  },
 ]);
 
 const paymentRoutes: Record<string, LegacyRouteHandler> = {
@@ -185,8 +289,10 @@ const paymentRoutes: Record<string, LegacyRouteHandler> = {
     const v = b.value;
     const given = imposed(req);
     // Dual-write: apply exactly what legacy applied (its oldest-due-first choice included).
-    const legacyAllocs = given.legacy?.allocations as Array<{ invoice_id: number; amount: string }> | undefined;
-    const allocs = legacyAllocs ?? (v.allocations as Array<{ invoice_id: number; amount: string }> | null) ?? undefined;
+    const legacyAllocs = given.legacy?.allocations as
+      Array<{ invoice_id: number; amount: string }> | undefined;
+    const allocs =
+      legacyAllocs ?? (v.allocations as Array<{ invoice_id: number; amount: string }> | null) ?? undefined;
     const { service, caller } = use(req, ctx);
     const input = {
       partyId: v.customer_id as number,
@@ -196,10 +302,21 @@ const paymentRoutes: Record<string, LegacyRouteHandler> = {
       reference: v.reference as string | null,
       allocations: allocs?.map((a) => ({ documentId: a.invoice_id, amount: a.amount })),
     };
-    return guard('Customer', async () => ok(legacyPayment(await service.recordPayment(caller, 'received', input, { ...given, checkCurrency: false })), 201));
+    return guard('Customer', async () =>
+      ok(
+        legacyPayment(
+          await service.recordPayment(caller, 'received', input, { ...given, checkCurrency: false }),
+        ),
+        201,
+      ),
+    );
   },
   'GET /api/v1/payments': async (req, ctx) => {
-    const q = query(req, [['limit', boundedInt(1, MAX_LIMIT), 50], ['offset', boundedInt(0), 0], ['customer_id', int]]);
+    const q = query(req, [
+      ['limit', boundedInt(1, MAX_LIMIT), 50],
+      ['offset', boundedInt(0), 0],
+      ['customer_id', int],
+    ]);
     if ('error' in q) return q.error;
     const v = q.values as { limit: number; offset: number; customer_id?: number };
     const { service, caller } = use(req, ctx);
@@ -210,7 +327,9 @@ const paymentRoutes: Record<string, LegacyRouteHandler> = {
     const id = pathId(req);
     if ('error' in id) return id.error;
     const { service, caller } = use(req, ctx);
-    return guard('Payment', async () => ok(legacyPayment(await service.getPayment(caller, 'received', id.values.id as number))));
+    return guard('Payment', async () =>
+      ok(legacyPayment(await service.getPayment(caller, 'received', id.values.id as number))),
+    );
   },
 };
 
@@ -224,8 +343,19 @@ async function agingReport(req: ModuleRequest, ctx: ModuleContext): Promise<Modu
   const labels = bucketLabels(LEGACY_BUCKETS);
   const section = async (side: 'AR' | 'AP') => {
     const f = await service.agingFold(caller, side, asOf, LEGACY_BUCKETS);
-    const wire = (cells: typeof f.buckets) => cells.map((c, i) => ({ bucket: labels[i]!, amount: canonicalDecimal(c.amount), count: c.count }));
-    return { total: canonicalDecimal(f.total), count: f.count, buckets: wire(f.buckets), parties: f.parties.map((p) => ({ id: p.id, name: p.name, total: canonicalDecimal(p.total), buckets: wire(p.buckets) })) };
+    const wire = (cells: typeof f.buckets) =>
+      cells.map((c, i) => ({ bucket: labels[i]!, amount: canonicalDecimal(c.amount), count: c.count }));
+    return {
+      total: canonicalDecimal(f.total),
+      count: f.count,
+      buckets: wire(f.buckets),
+      parties: f.parties.map((p) => ({
+        id: p.id,
+        name: p.name,
+        total: canonicalDecimal(p.total),
+        buckets: wire(p.buckets),
+      })),
+    };
   };
   return ok({ as_of: asOf, receivables: await section('AR'), payables: await section('AP') });
 }

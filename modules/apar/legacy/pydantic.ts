@@ -41,12 +41,20 @@ export function parseExactJson(text: string): unknown {
       i++;
     }
   }
-  return JSON.parse(out, (_k, v: unknown) => (typeof v === 'string' && v.startsWith(MARK) ? new ExactNumber(v.slice(MARK.length)) : v));
+  return JSON.parse(out, (_k, v: unknown) =>
+    typeof v === 'string' && v.startsWith(MARK) ? new ExactNumber(v.slice(MARK.length)) : v,
+  );
 }
 
 export type Check = (value: unknown, loc: Array<string | number>, errors: PydanticError[]) => unknown;
 
-const err = (errors: PydanticError[], loc: Array<string | number>, msg: string, type: string, ctx?: Record<string, unknown>) => {
+const err = (
+  errors: PydanticError[],
+  loc: Array<string | number>,
+  msg: string,
+  type: string,
+  ctx?: Record<string, unknown>,
+) => {
   errors.push(ctx ? { loc, msg, type, ctx } : { loc, msg, type });
   return undefined;
 };
@@ -56,15 +64,30 @@ export function str(opts: { min?: number; max?: number; strip?: boolean; regex?:
   return (value, loc, errors) => {
     let s: string;
     if (typeof value === 'string') s = value;
-    else if (typeof value === 'number' || value instanceof ExactNumber) s = value instanceof ExactNumber ? value.text : String(value);
+    else if (typeof value === 'number' || value instanceof ExactNumber)
+      s = value instanceof ExactNumber ? value.text : String(value);
     else return err(errors, loc, 'str type expected', 'type_error.str');
     if (opts.strip) s = s.trim();
     if (opts.min !== undefined && s.length < opts.min)
-      return err(errors, loc, `ensure this value has at least ${opts.min} characters`, 'value_error.any_str.min_length', { limit_value: opts.min });
+      return err(
+        errors,
+        loc,
+        `ensure this value has at least ${opts.min} characters`,
+        'value_error.any_str.min_length',
+        { limit_value: opts.min },
+      );
     if (opts.max !== undefined && s.length > opts.max)
-      return err(errors, loc, `ensure this value has at most ${opts.max} characters`, 'value_error.any_str.max_length', { limit_value: opts.max });
+      return err(
+        errors,
+        loc,
+        `ensure this value has at most ${opts.max} characters`,
+        'value_error.any_str.max_length',
+        { limit_value: opts.max },
+      );
     if (opts.regex !== undefined && !new RegExp(opts.regex).test(s))
-      return err(errors, loc, `string does not match regex "${opts.regex}"`, 'value_error.str.regex', { pattern: opts.regex });
+      return err(errors, loc, `string does not match regex "${opts.regex}"`, 'value_error.str.regex', {
+        pattern: opts.regex,
+      });
     return s;
   };
 }
@@ -85,7 +108,8 @@ export const date: Check = (value, loc, errors) => {
     if (m) {
       const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
       const dt = new Date(Date.UTC(y, mo - 1, d));
-      if (dt.getUTCFullYear() === y && dt.getUTCMonth() === mo - 1 && dt.getUTCDate() === d) return dt.toISOString().slice(0, 10);
+      if (dt.getUTCFullYear() === y && dt.getUTCMonth() === mo - 1 && dt.getUTCDate() === d)
+        return dt.toISOString().slice(0, 10);
     }
   }
   return err(errors, loc, 'invalid date format', 'value_error.date');
@@ -96,12 +120,14 @@ const DECIMAL_RE = /^-?\d+(\.\d+)?$/;
 /** legacy's DecimalStr followed by its `_positive` validator. */
 export const positiveDecimal: Check = (value, loc, errors) => {
   let text: string;
-  if (typeof value === 'boolean') return err(errors, loc, 'value is not a valid decimal string', 'type_error');
+  if (typeof value === 'boolean')
+    return err(errors, loc, 'value is not a valid decimal string', 'type_error');
   if (value instanceof ExactNumber) text = value.text;
   else if (typeof value === 'number' && Number.isInteger(value)) text = String(value);
   else if (typeof value === 'string') {
     text = value.trim();
-    if (text.length > 60 || !DECIMAL_RE.test(text)) return err(errors, loc, 'value is not a valid decimal string', 'value_error');
+    if (text.length > 60 || !DECIMAL_RE.test(text))
+      return err(errors, loc, 'value is not a valid decimal string', 'value_error');
   } else return err(errors, loc, 'value is not a valid decimal string', 'type_error');
   const d = new Decimal(text);
   if (d.lte(0)) return err(errors, loc, 'ensure this value is greater than 0', 'value_error');
@@ -143,8 +169,14 @@ export function model(fields: Field[]): Check {
 export function list(item: Check, min: number, max: number): Check {
   return (value, loc, errors) => {
     if (!Array.isArray(value)) return err(errors, loc, 'value is not a valid list', 'type_error.list');
-    if (value.length < min) return err(errors, loc, `ensure this value has at least ${min} items`, 'value_error.list.min_items', { limit_value: min });
-    if (value.length > max) return err(errors, loc, `ensure this value has at most ${max} items`, 'value_error.list.max_items', { limit_value: max });
+    if (value.length < min)
+      return err(errors, loc, `ensure this value has at least ${min} items`, 'value_error.list.min_items', {
+        limit_value: min,
+      });
+    if (value.length > max)
+      return err(errors, loc, `ensure this value has at most ${max} items`, 'value_error.list.max_items', {
+        limit_value: max,
+      });
     return value.map((v, i) => item(v, [...loc, i], errors));
   };
 }
@@ -154,8 +186,22 @@ export function boundedInt(min: number, max?: number): Check {
   return (value, loc, errors) => {
     const n = int(value, loc, errors) as number | undefined;
     if (n === undefined) return undefined;
-    if (n < min) return err(errors, loc, `ensure this value is greater than or equal to ${min}`, 'value_error.number.not_ge', { limit_value: min });
-    if (max !== undefined && n > max) return err(errors, loc, `ensure this value is less than or equal to ${max}`, 'value_error.number.not_le', { limit_value: max });
+    if (n < min)
+      return err(
+        errors,
+        loc,
+        `ensure this value is greater than or equal to ${min}`,
+        'value_error.number.not_ge',
+        { limit_value: min },
+      );
+    if (max !== undefined && n > max)
+      return err(
+        errors,
+        loc,
+        `ensure this value is less than or equal to ${max}`,
+        'value_error.number.not_le',
+        { limit_value: max },
+      );
     return n;
   };
 }

@@ -29,7 +29,10 @@ export interface Imposed {
   createdAt?: string;
 }
 
-const pgCode = (err: unknown) => (typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined);
+const pgCode = (err: unknown) =>
+  typeof err === 'object' && err !== null && 'code' in err
+    ? String((err as { code: unknown }).code)
+    : undefined;
 
 /** Run a use case in one tenant transaction: everything it writes (and its audit) commits or nothing does. */
 export async function inTenant<T>(deps: AparDeps, caller: Caller, fn: (trx: Trx) => Promise<T>): Promise<T> {
@@ -43,7 +46,11 @@ export async function inTenant<T>(deps: AparDeps, caller: Caller, fn: (trx: Trx)
 }
 
 /** The module's one seam to the audit log, inside the same tenant transaction as the change. */
-export async function audit(trx: Trx, caller: Caller, event: { action: string; entity: string; entityId: string; before?: unknown; after?: unknown }) {
+export async function audit(
+  trx: Trx,
+  caller: Caller,
+  event: { action: string; entity: string; entityId: string; before?: unknown; after?: unknown },
+) {
   await recordAudit(trx, {
     tenantId: caller.tenantId,
     actor: caller.actor,

@@ -20,7 +20,15 @@ export async function writeOff(deps: AparDeps, caller: Caller, body: WriteOffBod
       throw AparErrors.refused(message, [{ path: 'body.amount', message, code: 'balance' }]);
     }
     const id = await repo.nextCounter(trx, t, 'write_off');
-    await repo.insertWriteOff(trx, t, { id, docKind: kind, docId: body.documentId, amount: body.amount, reason: body.reason, date: body.date, createdBy: caller.actor });
+    await repo.insertWriteOff(trx, t, {
+      id,
+      docKind: kind,
+      docId: body.documentId,
+      amount: body.amount,
+      reason: body.reason,
+      date: body.date,
+      createdBy: caller.actor,
+    });
     const partyKind = PARTY_OF_DOCUMENT[kind];
     await repo.postEntries(trx, t, [
       {
@@ -35,7 +43,12 @@ export async function writeOff(deps: AparDeps, caller: Caller, body: WriteOffBod
       },
     ]);
     const after = await loadDocument(trx, t, kind, body.documentId);
-    await audit(trx, caller, { action: `apar.${kind}.write_off`, entity: kind, entityId: String(body.documentId), after: { writeOff: { id, ...body }, balance: after.balance } });
+    await audit(trx, caller, {
+      action: `apar.${kind}.write_off`,
+      entity: kind,
+      entityId: String(body.documentId),
+      after: { writeOff: { id, ...body }, balance: after.balance },
+    });
     return after;
   });
 }
