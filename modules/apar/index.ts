@@ -7,6 +7,7 @@ import { legacyAparRoutes } from './legacy/handlers';
 
 export { createAparService, type AparService, type Caller };
 export * as AparSchemas from './schema';
+export { APAR_ROUTE_KEYS } from './legacy/route-keys';
 export { backfillApar, type AparBackfillResult } from './legacy/backfill';
 
 /**

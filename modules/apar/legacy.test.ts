@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { TEST_ADMIN_TOKEN, buildTestApp, legacyUrl } from '../../test/helpers';
-import { backfillApar } from './index';
+import { APAR_ROUTE_KEYS, backfillApar } from './index';
 
 /**
  * Differential test of the 16 legacy AP/AR routes: after a backfill, the same requests go to
@@ -11,24 +11,6 @@ import { backfillApar } from './index';
  */
 
 const auth = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
-export const APAR_ROUTE_KEYS = [
-  'GET /api/v1/customers',
-  'POST /api/v1/customers',
-  'GET /api/v1/customers/{id}',
-  'GET /api/v1/vendors',
-  'POST /api/v1/vendors',
-  'GET /api/v1/vendors/{id}',
-  'GET /api/v1/invoices',
-  'POST /api/v1/invoices',
-  'GET /api/v1/invoices/{id}',
-  'GET /api/v1/bills',
-  'POST /api/v1/bills',
-  'GET /api/v1/bills/{id}',
-  'GET /api/v1/payments',
-  'POST /api/v1/payments',
-  'GET /api/v1/payments/{id}',
-  'GET /api/v1/reports/aging',
-];
 
 let app: FastifyInstance;
 const tenantId = randomUUID();
