@@ -191,7 +191,18 @@ export async function listDocuments(
   const conds = [sql`d.tenant_id = ${t}`, sql`d.kind = ${kind}`];
   if (f.partyId !== undefined) conds.push(sql`d.party_id = ${f.partyId}`);
   if (f.projectId !== undefined) conds.push(sql`d.project_id = ${f.projectId}`);
-  const inner = documentSelect(sql.join(conds, sql` and `));
+  const where = sql.join(conds, sql` and `);
+  const inner = documentSelect(where);
+  if (f.status === undefined) {
+    // No balance filter: page on the documents table, balances only for the page's rows.
+    const { rows } = await sql<DocumentRow>`${inner} order by d.id limit ${limit} offset ${offset}`.execute(
+      trx,
+    );
+    const c = await sql<{ n: string }>`select count(*) as n from apar.documents d where ${where}`.execute(
+      trx,
+    );
+    return { rows, total: Number(c.rows[0]!.n) };
+  }
   const status =
     f.status === undefined
       ? sql`true`
