@@ -78,7 +78,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       foreign key (tenant_id, party_kind, party_id) references apar.parties (tenant_id, kind, id)
     )
   `.execute(db);
-  await sql`create index documents_party_idx on apar.documents (tenant_id, kind, party_id, due_date, id)`.execute(db);
+  await sql`create index documents_party_idx on apar.documents (tenant_id, kind, party_id, due_date, id)`.execute(
+    db,
+  );
   await sql`
     create table apar.document_lines (
       tenant_id   uuid not null,
@@ -131,7 +133,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     )
   `.execute(db);
   await sql`create index allocations_doc_idx on apar.allocations (tenant_id, doc_kind, doc_id)`.execute(db);
-  await sql`create index allocations_source_idx on apar.allocations (tenant_id, source_kind, source_id)`.execute(db);
+  await sql`create index allocations_source_idx on apar.allocations (tenant_id, source_kind, source_id)`.execute(
+    db,
+  );
   await sql`
     create table apar.write_offs (
       tenant_id  uuid not null,
@@ -168,7 +172,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       check ((doc_kind is null) = (doc_id is null))
     )
   `.execute(db);
-  await sql`create index ledger_doc_idx on apar.ledger (tenant_id, doc_kind, doc_id, entry_date) include (amount)`.execute(db);
+  await sql`create index ledger_doc_idx on apar.ledger (tenant_id, doc_kind, doc_id, entry_date) include (amount)`.execute(
+    db,
+  );
   await sql`create index ledger_party_idx on apar.ledger (tenant_id, side, party_id, entry_date)`.execute(db);
   await sql`create index ledger_source_idx on apar.ledger (tenant_id, source_kind, source_id)`.execute(db);
   await sql`
@@ -177,13 +183,28 @@ export async function up(db: Kysely<any>): Promise<void> {
       raise exception 'apar.ledger is append-only' using errcode = 'FIG02';
     end $$
   `.execute(db);
-  await sql`create trigger ledger_append_only before update or delete on apar.ledger for each row execute function apar.ledger_append_only()`.execute(db);
+  await sql`create trigger ledger_append_only before update or delete on apar.ledger for each row execute function apar.ledger_append_only()`.execute(
+    db,
+  );
 
-  const tables = ['settings', 'counters', 'parties', 'contacts', 'documents', 'document_lines', 'payments', 'allocations', 'write_offs', 'ledger'];
+  const tables = [
+    'settings',
+    'counters',
+    'parties',
+    'contacts',
+    'documents',
+    'document_lines',
+    'payments',
+    'allocations',
+    'write_offs',
+    'ledger',
+  ];
   for (const t of tables) {
     await sql.raw(`alter table apar.${t} enable row level security, force row level security`).execute(db);
     await sql
-      .raw(`create policy ${t}_tenant on apar.${t} using (tenant_id = app.current_tenant()) with check (tenant_id = app.current_tenant())`)
+      .raw(
+        `create policy ${t}_tenant on apar.${t} using (tenant_id = app.current_tenant()) with check (tenant_id = app.current_tenant())`,
+      )
       .execute(db);
     const grants = t === 'ledger' ? 'select, insert' : 'select, insert, update';
     await sql.raw(`grant ${grants} on apar.${t} to fig_app`).execute(db);

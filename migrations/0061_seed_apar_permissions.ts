@@ -11,9 +11,13 @@ const PERMISSIONS: Record<string, string> = {
 
 export async function up(db: Kysely<any>): Promise<void> {
   for (const [key, description] of Object.entries(PERMISSIONS)) {
-    await sql`insert into tenancy.permissions (key, description) values (${key}, ${description}) on conflict (key) do nothing`.execute(db);
+    await sql`insert into tenancy.permissions (key, description) values (${key}, ${description}) on conflict (key) do nothing`.execute(
+      db,
+    );
     for (const role of ['finance', 'admin']) {
-      await sql`insert into tenancy.role_permissions (role_key, permission_key) values (${role}, ${key}) on conflict do nothing`.execute(db);
+      await sql`insert into tenancy.role_permissions (role_key, permission_key) values (${role}, ${key}) on conflict do nothing`.execute(
+        db,
+      );
     }
   }
 }
