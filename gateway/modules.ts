@@ -9,6 +9,7 @@ import { parityRunner } from '../legacy-shadow/index';
 import { sessionsModule } from '../modules/sessions/index';
 import { runsModule } from '../modules/runs/index';
 import { billingModule } from '../modules/billing/index';
+import { aparModule } from '../modules/apar/index';
 
 /**
  * Every module the gateway hosts. A module is added here and nowhere else; the route table
@@ -24,4 +25,5 @@ export const modules: FigModule[] = [
   parityModule(parityRunner),
   sessionsModule,
   runsModule,
+  aparModule,
 ];

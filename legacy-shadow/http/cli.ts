@@ -3,12 +3,14 @@ import { loadConfig } from '../../modules/core/config';
 import { createDb } from '../../modules/core/db';
 import { createRedis } from '../../modules/core/redis';
 import { backfillSessions } from '../../modules/sessions/index';
+import { backfillApar } from '../../modules/apar/index';
 import { reconcileRoute } from './reconcile';
 import { prune } from './repo';
 
 const USAGE = `usage: npm run shadow -- <command>
   reconcile "<ROUTE KEY>"        fix drift of a dual-write route (legacy is the truth), close its issues
   backfill-sessions [--overwrite] import every live legacy session into fig's Redis sessions
+  backfill apar                  import legacy's customers, vendors, invoices, bills, payments into LEGACY_TENANT (same ids)
   prune                          delete shadow samples and mismatches older than SHADOW_RETENTION_DAYS`;
 
 /** Shadow operations CLI: reconcile, backfill, prune. Talks to Postgres/Redis/legacy directly. */
@@ -25,8 +27,19 @@ async function main(argv: string[]): Promise<number> {
       return report.failed ? 1 : 0;
     }
     if (cmd === 'backfill-sessions') {
-      const result = await backfillSessions({ redis, redisPrefix: config.REDIS_PREFIX, legacyUrl: config.LEGACY_URL }, { overwrite: rest.includes('--overwrite') });
+      const result = await backfillSessions(
+        { redis, redisPrefix: config.REDIS_PREFIX, legacyUrl: config.LEGACY_URL },
+        { overwrite: rest.includes('--overwrite') },
+      );
       console.log(JSON.stringify(result));
+      return 0;
+    }
+    if (cmd === 'backfill' && rest[0] === 'apar') {
+      console.log(
+        JSON.stringify(
+          await backfillApar({ db, log, legacyUrl: config.LEGACY_URL, tenantId: config.LEGACY_TENANT }),
+        ),
+      );
       return 0;
     }
     if (cmd === 'prune') {

@@ -1,0 +1,472 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Trx } from '../core/db';
+import { Decimal, canonicalDecimal } from '../core/decimal';
+import type {
+  AllocationRow,
+  ContactRow,
+  DocumentRow,
+  LedgerEntry,
+  LineRow,
+  PartyRow,
+  PaymentRow,
+} from './tables';
+
+/** Kysely queries on the apar schema. Every function takes the tenant transaction first. */
+
+const iso = (col: string) => sql.raw(`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+
+/**
+ * The next value of a per-tenant counter (ids, numbers). The row stays locked until the
+ * transaction ends, so numbers are handed out in commit order and a rollback returns its number.
+ */
+export async function nextCounter(trx: Trx, tenantId: string, name: string): Promise<number> {
+  const { rows } = await sql<{ value: string }>`
+    insert into apar.counters (tenant_id, name, value) values (${tenantId}, ${name}, 1)
+    on conflict (tenant_id, name) do update set value = apar.counters.value + 1
+    returning value`.execute(trx);
+  return Number(rows[0]!.value);
+}
+
+/** The id for a new entity: the imposed one (the counter moves up to it), else the counter's next. */
+export async function takeId(trx: Trx, tenantId: string, name: string, imposed?: number): Promise<number> {
+  if (imposed === undefined) return nextCounter(trx, tenantId, name);
+  await raiseCounter(trx, tenantId, name, imposed);
+  return imposed;
+}
+
+/** Raise a counter to at least `value` without handing a number out (backfill, imposed ids). */
+export async function raiseCounter(trx: Trx, tenantId: string, name: string, value: number): Promise<void> {
+  await sql`
+    insert into apar.counters (tenant_id, name, value) values (${tenantId}, ${name}, ${value})
+    on conflict (tenant_id, name) do update set value = greatest(apar.counters.value, ${value})`.execute(trx);
+}
+
+// ---- parties
+
+const partySelect = (where: RawBuilder<unknown>) => sql`
+  select p.id, p.kind, p.name, p.email, ${iso('p.created_at')} as created_at,
+    coalesce((select sum(l.amount) from apar.ledger l where l.tenant_id = p.tenant_id
+      and l.side = case p.kind when 'customer' then 'AR' else 'AP' end and l.party_id = p.id), 0)::text as balance
+  from apar.parties p where ${where}`;
+
+export async function insertParty(
+  trx: Trx,
+  t: string,
+  p: { kind: string; id: number; name: string; email: string | null; createdAt?: string },
+) {
+  await sql`insert into apar.parties (tenant_id, kind, id, name, email, created_at)
+    values (${t}, ${p.kind}, ${p.id}, ${p.name}, ${p.email}, coalesce(${p.createdAt ?? null}::timestamptz, now()))`.execute(
+    trx,
+  );
+}
+
+export async function findParty(
+  trx: Trx,
+  t: string,
+  kind: string,
+  id: number,
+): Promise<PartyRow | undefined> {
+  const { rows } =
+    await sql<PartyRow>`${partySelect(sql`p.tenant_id = ${t} and p.kind = ${kind} and p.id = ${id}`)}`.execute(
+      trx,
+    );
+  return rows[0];
+}
+
+export async function listParties(trx: Trx, t: string, kind: string, offset: number, limit: number) {
+  const { rows } =
+    await sql<PartyRow>`${partySelect(sql`p.tenant_id = ${t} and p.kind = ${kind}`)} order by p.id limit ${limit} offset ${offset}`.execute(
+      trx,
+    );
+  const total = await sql<{
+    n: string;
+  }>`select count(*) as n from apar.parties where tenant_id = ${t} and kind = ${kind}`.execute(trx);
+  return { rows, total: Number(total.rows[0]!.n) };
+}
+
+export async function insertContact(
+  trx: Trx,
+  t: string,
+  kind: string,
+  partyId: number,
+  c: { name: string; email?: string | null; phone?: string | null; role?: string | null },
+) {
+  await sql`insert into apar.contacts (tenant_id, party_kind, party_id, name, email, phone, role)
+    values (${t}, ${kind}, ${partyId}, ${c.name}, ${c.email ?? null}, ${c.phone ?? null}, ${c.role ?? null})`.execute(
+    trx,
+  );
+}
+
+export async function listContacts(
+  trx: Trx,
+  t: string,
+  kind: string,
+  partyIds: number[],
+): Promise<ContactRow[]> {
+  if (partyIds.length === 0) return [];
+  const { rows } =
+    await sql<ContactRow>`select id, party_id, name, email, phone, role, ${iso('created_at')} as created_at
+    from apar.contacts where tenant_id = ${t} and party_kind = ${kind} and party_id = any(${partyIds}::bigint[]) order by id`.execute(
+      trx,
+    );
+  return rows;
+}
+
+// ---- documents
+
+const documentSelect = (where: RawBuilder<unknown>) => sql`
+  select d.id, d.kind, d.number, d.party_id, d.project_id, d.issue_date::text as issue_date, d.due_date::text as due_date,
+    d.currency, d.exchange_rate::text, d.subtotal::text, d.tax_total::text, d.amount::text, d.description, d.category,
+    ${iso('d.created_at')} as created_at,
+    coalesce((select sum(l.amount) from apar.ledger l where l.tenant_id = d.tenant_id and l.doc_kind = d.kind and l.doc_id = d.id), 0)::text as open
+  from apar.documents d where ${where}`;
+
+export async function numberTaken(trx: Trx, t: string, kind: string, number: string): Promise<boolean> {
+  const { rows } =
+    await sql`select 1 from apar.documents where tenant_id = ${t} and kind = ${kind} and number = ${number}`.execute(
+      trx,
+    );
+  return rows.length > 0;
+}
+
+export async function insertDocument(
+  trx: Trx,
+  t: string,
+  d: Omit<DocumentRow, 'open' | 'created_at' | 'id' | 'party_id' | 'project_id'> & {
+    id: number;
+    party_kind: string;
+    party_id: number;
+    project_id: number | null;
+    created_by: string;
+    created_at?: string;
+  },
+) {
+  await sql`insert into apar.documents (tenant_id, kind, id, number, party_kind, party_id, project_id, issue_date, due_date, currency,
+      exchange_rate, subtotal, tax_total, amount, description, category, created_by, created_at)
+    values (${t}, ${d.kind}, ${d.id}, ${d.number}, ${d.party_kind}, ${d.party_id}, ${d.project_id}, ${d.issue_date}, ${d.due_date}, ${d.currency},
+      ${d.exchange_rate}, ${d.subtotal}, ${d.tax_total}, ${d.amount}, ${d.description}, ${d.category}, ${d.created_by},
+      coalesce(${d.created_at ?? null}::timestamptz, now()))`.execute(trx);
+}
+
+export async function insertLines(trx: Trx, t: string, kind: string, id: number, lines: LineRow[]) {
+  for (const l of lines) {
+    await sql`insert into apar.document_lines (tenant_id, doc_kind, doc_id, position, description, quantity, unit_price, tax_rate, net, tax, total)
+      values (${t}, ${kind}, ${id}, ${l.position}, ${l.description}, ${l.quantity}, ${l.unit_price}, ${l.tax_rate}, ${l.net}, ${l.tax}, ${l.total})`.execute(
+      trx,
+    );
+  }
+}
+
+export async function findDocument(
+  trx: Trx,
+  t: string,
+  kind: string,
+  id: number,
+  opts: { forUpdate?: boolean } = {},
+): Promise<DocumentRow | undefined> {
+  const lock = opts.forUpdate ? sql` for update of d` : sql``;
+  const { rows } =
+    await sql<DocumentRow>`${documentSelect(sql`d.tenant_id = ${t} and d.kind = ${kind} and d.id = ${id}`)}${lock}`.execute(
+      trx,
+    );
+  return rows[0];
+}
+
+export interface DocumentFilter {
+  partyId?: number;
+  projectId?: number;
+  status?: 'open' | 'partial' | 'paid';
+}
+
+/** Documents of one kind, by id; the status filter works on the ledger-derived open balance. */
+export async function listDocuments(
+  trx: Trx,
+  t: string,
+  kind: string,
+  f: DocumentFilter,
+  offset: number,
+  limit: number,
+) {
+  const sign = kind === 'credit_note' ? -1 : 1;
+  const conds = [sql`d.tenant_id = ${t}`, sql`d.kind = ${kind}`];
+  if (f.partyId !== undefined) conds.push(sql`d.party_id = ${f.partyId}`);
+  if (f.projectId !== undefined) conds.push(sql`d.project_id = ${f.projectId}`);
+  const where = sql.join(conds, sql` and `);
+  const inner = documentSelect(where);
+  if (f.status === undefined) {
+    // No balance filter: page on the documents table, balances only for the page's rows.
+    const { rows } = await sql<DocumentRow>`${inner} order by d.id limit ${limit} offset ${offset}`.execute(
+      trx,
+    );
+    const c = await sql<{ n: string }>`select count(*) as n from apar.documents d where ${where}`.execute(
+      trx,
+    );
+    return { rows, total: Number(c.rows[0]!.n) };
+  }
+  const status =
+    f.status === undefined
+      ? sql`true`
+      : f.status === 'open'
+        ? sql`x.amount::numeric - ${sign} * x.open::numeric <= 0`
+        : f.status === 'paid'
+          ? sql`${sign} * x.open::numeric <= 0`
+          : sql`${sign} * x.open::numeric > 0 and x.amount::numeric - ${sign} * x.open::numeric > 0`;
+  const { rows } = await sql<DocumentRow & { total_count: string }>`
+    select x.*, count(*) over () as total_count from (${inner}) x where ${status} order by x.id limit ${limit} offset ${offset}`.execute(
+    trx,
+  );
+  let total = rows.length > 0 ? Number(rows[0]!.total_count) : 0;
+  if (rows.length === 0 && offset > 0) {
+    const c = await sql<{ n: string }>`select count(*) as n from (${inner}) x where ${status}`.execute(trx);
+    total = Number(c.rows[0]!.n);
+  }
+  return { rows: rows as DocumentRow[], total };
+}
+
+export async function listLines(trx: Trx, t: string, kind: string, id: number): Promise<LineRow[]> {
+  const { rows } =
+    await sql<LineRow>`select position, description, quantity::text, unit_price::text, tax_rate::text, net::text, tax::text, total::text
+    from apar.document_lines where tenant_id = ${t} and doc_kind = ${kind} and doc_id = ${id} order by position`.execute(
+      trx,
+    );
+  return rows;
+}
+
+/** A party's documents with something still open (positive), oldest due first: auto-allocation order. */
+export async function openDocuments(
+  trx: Trx,
+  t: string,
+  kind: string,
+  partyId: number,
+): Promise<DocumentRow[]> {
+  // Lock the party's documents first: two payments applied at once must not both take one balance.
+  await sql`select 1 from apar.documents where tenant_id = ${t} and kind = ${kind} and party_id = ${partyId} for update`.execute(
+    trx,
+  );
+  const { rows } =
+    await sql<DocumentRow>`select * from (${documentSelect(sql`d.tenant_id = ${t} and d.kind = ${kind} and d.party_id = ${partyId}`)}) x
+    where x.open::numeric > 0 order by x.due_date, x.id`.execute(trx);
+  return rows;
+}
+
+// ---- payments and allocations
+
+const paymentSelect = (where: RawBuilder<unknown>) => sql`
+  select p.id, p.kind, p.party_id, p.amount::text, p.currency, p.exchange_rate::text, p.date::text as date, p.method, p.reference,
+    ${iso('p.created_at')} as created_at,
+    (-coalesce((select sum(l.amount) from apar.ledger l where l.tenant_id = p.tenant_id and l.source_kind = p.kind
+      and l.source_id = p.id and l.doc_id is null), 0))::text as unapplied
+  from apar.payments p where ${where}`;
+
+export async function insertPayment(
+  trx: Trx,
+  t: string,
+  p: Omit<PaymentRow, 'unapplied' | 'created_at' | 'id' | 'party_id'> & {
+    id: number;
+    party_kind: string;
+    party_id: number;
+    created_by: string;
+    created_at?: string;
+  },
+) {
+  await sql`insert into apar.payments (tenant_id, kind, id, party_kind, party_id, amount, currency, exchange_rate, date, method, reference, created_by, created_at)
+    values (${t}, ${p.kind}, ${p.id}, ${p.party_kind}, ${p.party_id}, ${p.amount}, ${p.currency}, ${p.exchange_rate}, ${p.date}, ${p.method},
+      ${p.reference}, ${p.created_by}, coalesce(${p.created_at ?? null}::timestamptz, now()))`.execute(trx);
+}
+
+export async function findPayment(
+  trx: Trx,
+  t: string,
+  kind: string,
+  id: number,
+): Promise<PaymentRow | undefined> {
+  const { rows } =
+    await sql<PaymentRow>`${paymentSelect(sql`p.tenant_id = ${t} and p.kind = ${kind} and p.id = ${id}`)}`.execute(
+      trx,
+    );
+  return rows[0];
+}
+
+export async function listPayments(
+  trx: Trx,
+  t: string,
+  kind: string,
+  partyId: number | undefined,
+  offset: number,
+  limit: number,
+) {
+  const where =
+    partyId === undefined
+      ? sql`p.tenant_id = ${t} and p.kind = ${kind}`
+      : sql`p.tenant_id = ${t} and p.kind = ${kind} and p.party_id = ${partyId}`;
+  const { rows } =
+    await sql<PaymentRow>`${paymentSelect(where)} order by p.id limit ${limit} offset ${offset}`.execute(trx);
+  const c = await sql<{ n: string }>`select count(*) as n from apar.payments p where ${where}`.execute(trx);
+  return { rows, total: Number(c.rows[0]!.n) };
+}
+
+export async function insertAllocation(
+  trx: Trx,
+  t: string,
+  a: { sourceKind: string; sourceId: number; docKind: string; docId: number; amount: string; date: string },
+) {
+  await sql`insert into apar.allocations (tenant_id, source_kind, source_id, doc_kind, doc_id, amount, date)
+    values (${t}, ${a.sourceKind}, ${a.sourceId}, ${a.docKind}, ${a.docId}, ${a.amount}, ${a.date})`.execute(
+    trx,
+  );
+}
+
+/** Allocations by source (a payment's) or by document (an invoice's), in date then creation order. */
+export async function listAllocations(
+  trx: Trx,
+  t: string,
+  by: { sourceKind: string; sourceIds: number[] } | { docKind: string; docId: number },
+): Promise<AllocationRow[]> {
+  const where =
+    'sourceKind' in by
+      ? sql`source_kind = ${by.sourceKind} and source_id = any(${by.sourceIds}::bigint[])`
+      : sql`doc_kind = ${by.docKind} and doc_id = ${by.docId}`;
+  const { rows } =
+    await sql<AllocationRow>`select source_kind, source_id, doc_kind, doc_id, amount::text, date::text as date
+    from apar.allocations where tenant_id = ${t} and ${where} order by date, id`.execute(trx);
+  return rows;
+}
+
+export async function insertWriteOff(
+  trx: Trx,
+  t: string,
+  w: {
+    id: number;
+    docKind: string;
+    docId: number;
+    amount: string;
+    reason: string;
+    date: string;
+    createdBy: string;
+  },
+) {
+  await sql`insert into apar.write_offs (tenant_id, id, doc_kind, doc_id, amount, reason, date, created_by)
+    values (${t}, ${w.id}, ${w.docKind}, ${w.docId}, ${w.amount}, ${w.reason}, ${w.date}, ${w.createdBy})`.execute(
+    trx,
+  );
+}
+
+// ---- ledger
+
+/** Append ledger entries (base amount = amount × the exchange rate at posting, rounded to the column's 10 decimals). */
+export async function postEntries(trx: Trx, t: string, entries: LedgerEntry[]) {
+  for (const e of entries) {
+    const base = canonicalDecimal(
+      new Decimal(e.amount).times(e.exchangeRate).toDecimalPlaces(10, Decimal.ROUND_HALF_EVEN),
+    );
+    await sql`insert into apar.ledger (tenant_id, side, party_id, doc_kind, doc_id, source_kind, source_id, entry_date, amount, currency, base_amount)
+      values (${t}, ${e.side}, ${e.partyId}, ${e.doc?.kind ?? null}, ${e.doc?.id ?? null}, ${e.source.kind}, ${e.source.id}, ${e.date}, ${e.amount}, ${e.currency}, ${base})`.execute(
+      trx,
+    );
+  }
+}
+
+/** Sum of a party's ledger (what it owes, or is owed when negative), optionally up to a date. */
+export async function partyLedgerSum(
+  trx: Trx,
+  t: string,
+  side: string,
+  partyId: number,
+  upTo?: string,
+): Promise<string> {
+  const date = upTo === undefined ? sql`true` : sql`entry_date <= ${upTo}`;
+  const { rows } = await sql<{ s: string }>`select coalesce(sum(amount), 0)::text as s from apar.ledger
+    where tenant_id = ${t} and side = ${side} and party_id = ${partyId} and ${date}`.execute(trx);
+  return rows[0]!.s;
+}
+
+// ---- reports
+
+export interface AgingRow {
+  party_id: string;
+  name: string;
+  currency: string;
+  bucket: number;
+  amount: string;
+  base_amount: string;
+  count: string;
+}
+
+/**
+ * Open documents as of `asOf` from the ledger (entries dated on or before it, documents issued on
+ * or before it, open > 0), summed by party, currency and bucket. Bucket 0 is not yet due; bucket
+ * i > 0 holds days past due above bounds[i-2] and up to bounds[i-1] (the last has no upper bound).
+ */
+export async function agingRows(
+  trx: Trx,
+  t: string,
+  docKind: string,
+  asOf: string,
+  bounds: number[],
+): Promise<AgingRow[]> {
+  const { rows } = await sql<AgingRow>`
+    with open_docs as (
+      select d.party_id, d.currency, d.exchange_rate, (${asOf}::date - d.due_date) as days, sum(l.amount) as open
+      from apar.documents d
+      join apar.ledger l on l.tenant_id = d.tenant_id and l.doc_kind = d.kind and l.doc_id = d.id and l.entry_date <= ${asOf}::date
+      where d.tenant_id = ${t} and d.kind = ${docKind} and d.issue_date <= ${asOf}::date
+      group by d.tenant_id, d.kind, d.id
+      having sum(l.amount) > 0
+    ), bucketed as (
+      select party_id, currency, open, open * exchange_rate as base,
+        case when days <= 0 then 0 else 1 + (select count(*) from unnest(${bounds}::int[]) b where days > b) end as bucket
+      from open_docs
+    )
+    select b.party_id, p.name, b.currency, b.bucket::int as bucket, sum(b.open)::text as amount, sum(b.base)::text as base_amount, count(*) as count
+    from bucketed b join apar.parties p on p.tenant_id = ${t} and p.kind = ${docKind === 'bill' ? 'vendor' : 'customer'} and p.id = b.party_id
+    group by b.party_id, p.name, b.currency, b.bucket
+    order by b.party_id, b.currency, b.bucket`.execute(trx);
+  return rows;
+}
+
+export interface StatementRow {
+  date: string;
+  source_kind: string;
+  source_id: string;
+  doc_id: string | null;
+  amount: string;
+}
+
+/**
+ * A party's ledger between two dates, one line per source and day (an allocation's two entries
+ * cancel out for the party, so a payment shows once, as paid).
+ */
+export async function statementRows(
+  trx: Trx,
+  t: string,
+  side: string,
+  partyId: number,
+  from: string,
+  to: string,
+): Promise<StatementRow[]> {
+  const { rows } = await sql<StatementRow>`
+    select entry_date::text as date, source_kind, source_id,
+      case when source_kind in ('invoice', 'bill', 'credit_note') then source_id end as doc_id, sum(amount)::text as amount
+    from apar.ledger where tenant_id = ${t} and side = ${side} and party_id = ${partyId} and entry_date between ${from}::date and ${to}::date
+    group by entry_date, source_kind, source_id having sum(amount) <> 0
+    order by entry_date, min(id)`.execute(trx);
+  return rows;
+}
+
+export async function findSettings(
+  trx: Trx,
+  t: string,
+): Promise<{ base_currency: string; aging_buckets: number[] } | undefined> {
+  const { rows } = await sql<{
+    base_currency: string;
+    aging_buckets: number[];
+  }>`select base_currency, aging_buckets from apar.settings where tenant_id = ${t}`.execute(trx);
+  return rows[0];
+}
+
+export async function saveSettings(trx: Trx, t: string, s: { baseCurrency: string; agingBuckets: number[] }) {
+  await sql`insert into apar.settings (tenant_id, base_currency, aging_buckets) values (${t}, ${s.baseCurrency}, ${s.agingBuckets}::int[])
+    on conflict (tenant_id) do update set base_currency = excluded.base_currency, aging_buckets = excluded.aging_buckets`.execute(
+    trx,
+  );
+}

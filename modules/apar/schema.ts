@@ -1,0 +1,241 @@
+import { z } from 'zod';
+
+/**
+ * Wire schemas of the AP/AR API (`/api/v1/tenants/{tid}/apar/...`), shared by the routes and the
+ * SPA. Money, quantities and rates travel as decimal strings; ids are the per-tenant integers.
+ */
+
+/** numeric(38,10): at most 28 integer digits and 10 decimals, strictly positive. */
+export const Amount = z
+  .string()
+  .regex(/^\d{1,28}(\.\d{1,10})?$/, 'must be a decimal string with at most 28 integer digits and 10 decimals')
+  .refine((s) => /[1-9]/.test(s), 'must be greater than 0');
+/** A non-negative decimal string (unit price, tax rate). */
+export const NonNegative = z
+  .string()
+  .regex(/^\d{1,28}(\.\d{1,10})?$/, 'must be a non-negative decimal string with at most 10 decimals');
+export const Currency = z.string().regex(/^[A-Z]{3}$/, 'must be a 3-letter ISO currency code');
+export const IsoDate = z.iso.date();
+const Id = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(2 ** 53 - 1);
+
+export const PartyKind = z.enum(['customer', 'vendor']);
+export type PartyKind = z.infer<typeof PartyKind>;
+export const DocumentKind = z.enum(['invoice', 'bill', 'credit_note']);
+export type DocumentKind = z.infer<typeof DocumentKind>;
+export const PaymentKind = z.enum(['received', 'made']);
+export type PaymentKind = z.infer<typeof PaymentKind>;
+export const DocumentStatus = z.enum(['open', 'partial', 'paid']);
+
+export const TenantParams = z.object({ tid: z.uuid() });
+export const ItemParams = z.object({ tid: z.uuid(), id: Id });
+
+export const ContactBody = z.object({
+  name: z.string().trim().min(1).max(200),
+  email: z.email().max(200).nullish(),
+  phone: z.string().max(50).nullish(),
+  role: z.string().max(100).nullish(),
+});
+export type ContactBody = z.infer<typeof ContactBody>;
+export const Contact = ContactBody.extend({ id: z.number(), createdAt: z.string() }).required();
+
+export const PartyBody = z.object({
+  name: z.string().trim().min(1).max(200),
+  email: z
+    .string()
+    .regex(/^[^@\s]+@[^@\s]+$/, 'must be an email address')
+    .max(200)
+    .nullish(),
+  contacts: z.array(ContactBody).max(50).optional(),
+});
+export type PartyBody = z.infer<typeof PartyBody>;
+export const Party = z.object({
+  id: z.number(),
+  kind: PartyKind,
+  name: z.string(),
+  email: z.string().nullable(),
+  createdAt: z.string(),
+  contacts: z.array(Contact),
+  balance: z.string(),
+});
+export type Party = z.infer<typeof Party>;
+
+export const LineBody = z.object({
+  description: z.string().max(500).default(''),
+  quantity: Amount,
+  unitPrice: NonNegative,
+  taxRate: NonNegative.default('0'),
+});
+export type LineBody = z.input<typeof LineBody>;
+
+export const DocumentBody = z
+  .object({
+    partyId: Id,
+    number: z.string().min(1).max(50).optional(),
+    projectId: Id.nullish(),
+    issueDate: IsoDate,
+    dueDate: IsoDate,
+    currency: Currency.default('USD'),
+    exchangeRate: Amount.default('1'),
+    description: z.string().max(500).nullish(),
+    category: z.string().min(1).max(50).nullish(),
+    lines: z.array(LineBody).min(1).max(500),
+  })
+  .refine((b) => b.dueDate >= b.issueDate, { path: ['dueDate'], message: 'must not be before issueDate' });
+export type DocumentBody = z.input<typeof DocumentBody>;
+
+export const Line = z.object({
+  position: z.number(),
+  description: z.string(),
+  quantity: z.string(),
+  unitPrice: z.string(),
+  taxRate: z.string(),
+  net: z.string(),
+  tax: z.string(),
+  total: z.string(),
+});
+export const Allocation = z.object({
+  sourceKind: z.string(),
+  sourceId: z.number(),
+  docKind: z.string(),
+  docId: z.number(),
+  amount: z.string(),
+  date: z.string(),
+});
+export const Document = z.object({
+  id: z.number(),
+  kind: DocumentKind,
+  number: z.string(),
+  partyId: z.number(),
+  projectId: z.number().nullable(),
+  issueDate: z.string(),
+  dueDate: z.string(),
+  currency: z.string(),
+  exchangeRate: z.string(),
+  subtotal: z.string(),
+  taxTotal: z.string(),
+  amount: z.string(),
+  amountPaid: z.string(),
+  balance: z.string(),
+  status: DocumentStatus,
+  description: z.string().nullable(),
+  category: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type Document = z.infer<typeof Document>;
+export const DocumentDetail = Document.extend({ lines: z.array(Line), allocations: z.array(Allocation) });
+export type DocumentDetail = z.infer<typeof DocumentDetail>;
+
+export const AllocationBody = z.object({ documentId: Id, amount: Amount });
+export const PaymentBody = z.object({
+  partyId: Id,
+  amount: Amount,
+  date: IsoDate,
+  currency: Currency.default('USD'),
+  exchangeRate: Amount.default('1'),
+  method: z.string().min(1).max(50).default('bank_transfer'),
+  reference: z.string().max(100).nullish(),
+  /** Explicit allocations; omitted: applied to the oldest due open documents. [] keeps it all as credit. */
+  allocations: z.array(AllocationBody).max(100).optional(),
+});
+export type PaymentBody = z.input<typeof PaymentBody>;
+export const AllocateBody = z.object({ allocations: z.array(AllocationBody).min(1).max(100) });
+export const Payment = z.object({
+  id: z.number(),
+  kind: PaymentKind,
+  partyId: z.number(),
+  amount: z.string(),
+  currency: z.string(),
+  exchangeRate: z.string(),
+  date: z.string(),
+  method: z.string(),
+  reference: z.string().nullable(),
+  applied: z.string(),
+  unapplied: z.string(),
+  allocations: z.array(z.object({ documentId: z.number(), amount: z.string(), date: z.string() })),
+  createdAt: z.string(),
+});
+export type Payment = z.infer<typeof Payment>;
+
+export const WriteOffBody = z.object({
+  documentKind: DocumentKind.exclude(['credit_note']),
+  documentId: Id,
+  amount: Amount,
+  reason: z.string().trim().min(1).max(500),
+  date: IsoDate,
+});
+export type WriteOffBody = z.infer<typeof WriteOffBody>;
+export const WriteOff = WriteOffBody.extend({ id: z.number(), createdBy: z.string(), createdAt: z.string() });
+
+export const ListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+  partyId: Id.optional(),
+  status: DocumentStatus.optional(),
+});
+export type ListQuery = z.infer<typeof ListQuery>;
+const page = <T extends z.ZodType>(item: T) =>
+  z.object({
+    data: z.array(item),
+    total: z.number(),
+    hasMore: z.boolean(),
+    nextCursor: z.string().nullable(),
+  });
+export const PartyList = page(Party);
+export const DocumentList = page(Document);
+export const PaymentList = page(Payment);
+
+export const AgingQuery = z.object({ asOf: IsoDate.optional(), side: z.enum(['AR', 'AP']).default('AR') });
+export const AgingBucket = z.object({
+  bucket: z.string(),
+  amount: z.string(),
+  baseAmount: z.string(),
+  count: z.number(),
+});
+export const AgingReport = z.object({
+  asOf: z.string(),
+  side: z.enum(['AR', 'AP']),
+  baseCurrency: z.string(),
+  baseTotal: z.string(),
+  count: z.number(),
+  buckets: z.array(AgingBucket),
+  currencies: z.array(z.object({ currency: z.string(), total: z.string(), baseTotal: z.string() })),
+  parties: z.array(
+    z.object({ id: z.number(), name: z.string(), baseTotal: z.string(), buckets: z.array(AgingBucket) }),
+  ),
+});
+export type AgingReport = z.infer<typeof AgingReport>;
+
+export const StatementQuery = z.object({ from: IsoDate, to: IsoDate });
+export const Statement = z.object({
+  partyId: z.number(),
+  name: z.string(),
+  from: z.string(),
+  to: z.string(),
+  opening: z.string(),
+  closing: z.string(),
+  entries: z.array(
+    z.object({
+      date: z.string(),
+      sourceKind: z.string(),
+      sourceId: z.number(),
+      documentId: z.number().nullable(),
+      amount: z.string(),
+      balance: z.string(),
+    }),
+  ),
+});
+export type Statement = z.infer<typeof Statement>;
+
+export const Settings = z.object({
+  baseCurrency: Currency,
+  agingBuckets: z
+    .array(z.number().int().min(1).max(3650))
+    .min(1)
+    .max(10)
+    .refine((b) => b.every((v, i) => i === 0 || v > b[i - 1]!), 'must be increasing'),
+});
+export type Settings = z.infer<typeof Settings>;
