@@ -7,9 +7,10 @@ import { plansModule } from '../modules/plans/index';
 import { parityModule } from '../modules/parity/index';
 import { parityRunner } from '../legacy-shadow/index';
 import { sessionsModule } from '../modules/sessions/index';
+import { notifyModule } from '../modules/notify/index';
 
 /**
  * Every module the gateway hosts. A module is added here and nowhere else; the route table
  * learns which legacy routes it can answer from `serves`.
  */
-export const modules: FigModule[] = [identityModule, tenancyModule(identityForTenancy), auditModule, bandsModule, plansModule, parityModule(parityRunner), sessionsModule];
+export const modules: FigModule[] = [identityModule, tenancyModule(identityForTenancy), auditModule, bandsModule, plansModule, parityModule(parityRunner), sessionsModule, notifyModule];
