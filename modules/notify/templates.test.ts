@@ -15,8 +15,8 @@ describe('mail templates', () => {
       {
         kind: 'invitation',
         subject: 'ignored',
-        body: 'ignored',
-        payload: { token: 'T0K.en_-', organisation: 'Acme <script>', inviter: 'admin@acme.test', roles: ['hr', 'finance'], expiresAt: '2026-12-10T00:00:00.000Z' },
+        body: 'Open /app/accept-invitation#token=T0K.en_- before then.',
+        payload: { organisation: 'Acme <script>', inviter: 'admin@acme.test', roles: ['hr', 'finance'], expiresAt: '2026-12-10T00:00:00.000Z' },
       },
       base,
     );
@@ -41,14 +41,14 @@ describe('mail templates', () => {
   });
 
   it.each([
-    ['verify_email', { token: 'a' }, '/app/verify-email#token=a'],
-    ['password_reset', { token: 'b' }, '/app/reset-password#token=b'],
-    ['magic_link', { token: 'c' }, '/app/magic-link#token=c'],
+    ['verify_email', {}, '/app/verify-email#token=from-body'],
+    ['password_reset', {}, '/app/reset-password#token=from-body'],
+    ['magic_link', {}, '/app/magic-link#token=from-body'],
     ['approval_requested', { title: 'plan Q3 bonus', path: '/approvals/7', requestedBy: 'hr@acme.test' }, '/app/approvals/7'],
     ['run_finalized', { runName: 'March 2026', path: '/runs/12' }, '/app/runs/12'],
     ['invoice_sent', { invoiceNumber: 'INV-9', amount: '1250.50', currency: 'EUR', path: '/portal/acme/invoices/9' }, '/portal/acme/invoices/9'],
   ])('renders %s with its link', (kind, payload, path) => {
-    const mail = renderMail({ kind, subject: 's', body: 'b', payload }, base);
+    const mail = renderMail({ kind, subject: 's', body: 'Open /app/x#token=from-body', payload }, base);
     expect(mail.text).toContain(`https://fig.example.test${path}`);
     expect(mail.html).toContain(`href="https://fig.example.test${path}"`);
   });

@@ -2,8 +2,9 @@
  * Every mail fig sends, HTML and text, in one place. A template takes the outbox row's payload
  * (what the producer put there in its transaction) and the SPA's base URL; links point at SPA
  * pages and carry link tokens in the fragment (#token=…), which browsers never send to a server.
- * A row whose payload lacks what its template needs (an old row, a purged token) or whose kind has
- * no template is sent as the producer wrote it: its subject and plain body.
+ * Link tokens are never in the payload (identity keeps raw tokens out of it): a template reads the
+ * token from the producer's body (`/app/<page>#token=…`). A row that lacks what its template needs
+ * (an old row, a purged token) or whose kind has no template is sent as the producer wrote it.
  */
 
 /** What a mail says, ready for a transport. */
@@ -146,7 +147,8 @@ export const templates: Record<string, Template> = {
 /** Render an outbox row: its kind's template, or the producer's own subject and body. */
 export function renderMail(source: MailSource, publicUrl: string): RenderedMail {
   const base = publicUrl.replace(/\/+$/, '');
-  const content = templates[source.kind]?.(source.payload, base);
+  const token = /#token=([A-Za-z0-9_.-]+)/.exec(source.body)?.[1];
+  const content = templates[source.kind]?.({ ...source.payload, ...(token ? { token } : {}) }, base);
   if (content) return layout(content);
   // The producer's body may name an SPA path (/app/...): make it absolute for a mail client.
   const body = source.body.replace(/(^|\s)(\/app\/\S+)/g, (_m, pre: string, path: string) => `${pre}${base}${path}`);

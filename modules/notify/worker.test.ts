@@ -64,7 +64,7 @@ describe('npm run worker delivers the outbox through Resend', () => {
   const enqueue = async (to: string, token: string) => {
     const { rows } = await owner.query<{ id: string }>(
       `insert into identity.outbox (kind, to_email, subject, body, payload)
-       values ('verify_email', $1, 'Confirm', 'Open /app/verify-email#token=' || $2, jsonb_build_object('token', $2::text)) returning id`,
+       values ('verify_email', $1, 'Confirm', 'Open /app/verify-email#token=' || $2, '{}') returning id`,
       [to, token],
     );
     return rows[0]!.id;

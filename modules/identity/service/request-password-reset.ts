@@ -21,7 +21,7 @@ export async function requestPasswordReset(ctx: IdentityDeps, email: string, met
         to: user.email,
         subject: 'Reset your fig password',
         body: `Someone asked to reset the password of ${user.email}. Open /app/reset-password#token=${token} within one hour. If it was not you, ignore this message.`,
-        payload: { userId: user.id, token },
+        payload: { userId: user.id },
       }
     : {
         kind: 'password_reset_no_account',

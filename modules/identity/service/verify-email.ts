@@ -26,7 +26,7 @@ export async function requestEmailVerification(ctx: IdentityDeps, userId: string
       to: user.email,
       subject: 'Confirm your email for fig',
       body: `Open /app/verify-email#token=${token} within 24 hours to confirm ${user.email}.`,
-      payload: { userId, token },
+      payload: { userId },
     });
   });
   return token;

@@ -40,7 +40,6 @@ export async function inviteMember(
       payload: {
         invitationId,
         tenantId: caller.tenantId,
-        token,
         organisation: org?.name ?? null,
         inviter: caller.actor,
         roles,
