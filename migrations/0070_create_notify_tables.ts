@@ -28,7 +28,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       dead_at             timestamptz
     )
   `.execute(db);
-  await sql`create index deliveries_dead_idx on notify.deliveries (dead_at desc) where status = 'dead'`.execute(db);
+  await sql`create index deliveries_dead_idx on notify.deliveries (dead_at desc) where status = 'dead'`.execute(
+    db,
+  );
   await sql`
     create table notify.mailbox (
       id              uuid primary key default gen_random_uuid(),
@@ -47,7 +49,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index outbox_unsent_idx on identity.outbox (id) where sent_at is null`.execute(db);
 
   await sql`grant usage on schema notify to fig_service`.execute(db);
-  await sql`grant select, insert, update, delete on notify.deliveries, notify.mailbox to fig_service`.execute(db);
+  await sql`grant select, insert, update, delete on notify.deliveries, notify.mailbox to fig_service`.execute(
+    db,
+  );
 
   await sql`
     insert into tenancy.permissions (key, description, scope) values

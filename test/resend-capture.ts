@@ -5,7 +5,14 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 export interface CapturedEmail {
   id: string;
   idempotencyKey: string | undefined;
-  body: { from: string; to: string[] | string; subject: string; html?: string; text?: string; tags?: { name: string; value: string }[] };
+  body: {
+    from: string;
+    to: string[] | string;
+    subject: string;
+    html?: string;
+    text?: string;
+    tags?: { name: string; value: string }[];
+  };
 }
 
 /** Every request it saw, accepted or not. */
@@ -36,7 +43,12 @@ export class ResendCapture {
 
   /** Answer `status` (Resend error body `name`) to the next `times` sends, or to every send to `to`. */
   failWith(opts: { status: number; name: string; times?: number; to?: string }): void {
-    this.failures.push({ to: opts.to, remaining: opts.times ?? Infinity, status: opts.status, name: opts.name });
+    this.failures.push({
+      to: opts.to,
+      remaining: opts.times ?? Infinity,
+      status: opts.status,
+      name: opts.name,
+    });
   }
 
   /** Accepted emails to one address. */
@@ -51,15 +63,24 @@ export class ResendCapture {
       req.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
         const answer = (status: number, body: unknown) => {
-          this.requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: raw, status });
+          this.requests.push({
+            method: req.method ?? '',
+            url: req.url ?? '',
+            headers: req.headers,
+            body: raw,
+            status,
+          });
           res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
         };
-        const error = (status: number, name: string, message: string) => answer(status, { statusCode: status, name, message });
-        if (req.method !== 'POST' || req.url !== '/emails') return error(404, 'not_found', 'The requested endpoint does not exist.');
+        const error = (status: number, name: string, message: string) =>
+          answer(status, { statusCode: status, name, message });
+        if (req.method !== 'POST' || req.url !== '/emails')
+          return error(404, 'not_found', 'The requested endpoint does not exist.');
         const auth = req.headers.authorization;
         if (!auth) return error(401, 'missing_api_key', 'Missing API key in the authorization header.');
         if (auth !== `Bearer ${this.apiKey}`) return error(403, 'invalid_api_key', 'API key is invalid');
-        if (!String(req.headers['content-type']).startsWith('application/json')) return error(422, 'validation_error', 'Content-Type must be application/json');
+        if (!String(req.headers['content-type']).startsWith('application/json'))
+          return error(422, 'validation_error', 'Content-Type must be application/json');
         let body: CapturedEmail['body'];
         try {
           body = JSON.parse(raw) as CapturedEmail['body'];
@@ -68,7 +89,8 @@ export class ResendCapture {
         }
         for (const field of ['from', 'to', 'subject'] as const)
           if (!body[field]) return error(422, 'validation_error', `The \`${field}\` field is required.`);
-        if (!body.html && !body.text) return error(422, 'validation_error', 'Either `html` or `text` must be provided.');
+        if (!body.html && !body.text)
+          return error(422, 'validation_error', 'Either `html` or `text` must be provided.');
         const recipients = Array.isArray(body.to) ? body.to : [body.to];
         const failure = this.failures.find((f) => f.remaining > 0 && (!f.to || recipients.includes(f.to)));
         if (failure) {
@@ -78,7 +100,12 @@ export class ResendCapture {
         const key = req.headers['idempotency-key'] as string | undefined;
         if (key) {
           const seen = this.byKey.get(key);
-          if (seen && seen.body !== raw) return error(409, 'invalid_idempotent_request', 'Same idempotency key used with a different request payload.');
+          if (seen && seen.body !== raw)
+            return error(
+              409,
+              'invalid_idempotent_request',
+              'Same idempotency key used with a different request payload.',
+            );
           if (seen) return answer(200, { id: seen.id });
         }
         const id = randomUUID();

@@ -9,7 +9,14 @@ import './tables';
 export { deliverMailJob, dispatchOutboxJob } from './jobs';
 export { renderMail, templates, type RenderedMail } from './templates';
 export { deliverMessage, idempotencyKeyOf } from './service/deliver-message';
-export { resendTransport, mailboxTransport, transportFor, MailSendError, type MailTransport, type OutgoingMail } from './transports';
+export {
+  resendTransport,
+  mailboxTransport,
+  transportFor,
+  MailSendError,
+  type MailTransport,
+  type OutgoingMail,
+} from './transports';
 
 const plugin: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
   await app.register(notifyRoutes(createNotifyService({ db: app.db, config })));

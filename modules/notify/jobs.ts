@@ -16,7 +16,13 @@ export const deliverMailJob: JobDefinition<typeof DeliverPayload> = {
   handler: async ({ outboxId }, ctx) => {
     try {
       const outcome = await deliverMessage(
-        { db: ctx.db, config: ctx.config, log: ctx.log, transport: transportFor(ctx.config, ctx.db), signal: ctx.signal },
+        {
+          db: ctx.db,
+          config: ctx.config,
+          log: ctx.log,
+          transport: transportFor(ctx.config, ctx.db),
+          signal: ctx.signal,
+        },
         outboxId,
         ctx.attempt ?? { made: 0, max: 1 },
       );
@@ -37,7 +43,9 @@ export const dispatchOutboxJob: JobDefinition = {
   handler: async (_payload, ctx) => {
     const enqueue = ctx.enqueue;
     if (!enqueue) throw new Error('notify.dispatch-outbox needs a worker that can enqueue jobs');
-    const considered = await dispatchOutbox(ctx, (outboxId, jobId, retry) => enqueue(deliverMailJob, { outboxId }, { jobId, retry }));
+    const considered = await dispatchOutbox(ctx, (outboxId, jobId, retry) =>
+      enqueue(deliverMailJob, { outboxId }, { jobId, retry }),
+    );
     return { considered };
   },
 };

@@ -9,7 +9,10 @@ type Executor = Db | Trx;
  * Undelivered outbox messages not dead-lettered, oldest first, with the generation their job id
  * uses. Reads identity.outbox (identity owns it and its sent_at; notify never writes it directly).
  */
-export async function listPendingOutbox(db: Executor, limit: number): Promise<{ id: string; generation: number }[]> {
+export async function listPendingOutbox(
+  db: Executor,
+  limit: number,
+): Promise<{ id: string; generation: number }[]> {
   const rows = await db
     .selectFrom('identity.outbox as o')
     .leftJoin('notify.deliveries as d', 'd.outbox_id', 'o.id')
@@ -27,10 +30,19 @@ export async function findDelivery(db: Executor, outboxId: string): Promise<Deli
 }
 
 /** A try begins: the row exists with status `sending` and one more attempt. */
-export async function startAttempt(db: Executor, a: { outboxId: string; transport: string; idempotencyKey: string }): Promise<void> {
+export async function startAttempt(
+  db: Executor,
+  a: { outboxId: string; transport: string; idempotencyKey: string },
+): Promise<void> {
   await db
     .insertInto('notify.deliveries')
-    .values({ outbox_id: a.outboxId, status: 'sending', attempts: 1, transport: a.transport, idempotency_key: a.idempotencyKey })
+    .values({
+      outbox_id: a.outboxId,
+      status: 'sending',
+      attempts: 1,
+      transport: a.transport,
+      idempotency_key: a.idempotencyKey,
+    })
     .onConflict((oc) =>
       oc.column('outbox_id').doUpdateSet({
         status: 'sending',
@@ -42,10 +54,20 @@ export async function startAttempt(db: Executor, a: { outboxId: string; transpor
     .execute();
 }
 
-export async function markFailed(db: Executor, outboxId: string, error: string, dead: boolean): Promise<void> {
+export async function markFailed(
+  db: Executor,
+  outboxId: string,
+  error: string,
+  dead: boolean,
+): Promise<void> {
   await db
     .updateTable('notify.deliveries')
-    .set({ status: dead ? 'dead' : 'failed', last_error: error.slice(0, 2000), updated_at: sql`now()`, dead_at: dead ? sql`now()` : null })
+    .set({
+      status: dead ? 'dead' : 'failed',
+      last_error: error.slice(0, 2000),
+      updated_at: sql`now()`,
+      dead_at: dead ? sql`now()` : null,
+    })
     .where('outbox_id', '=', outboxId)
     .execute();
 }
@@ -53,7 +75,13 @@ export async function markFailed(db: Executor, outboxId: string, error: string, 
 export async function markSent(db: Executor, outboxId: string, providerId: string, at: Date): Promise<void> {
   await db
     .updateTable('notify.deliveries')
-    .set({ status: 'sent', provider_message_id: providerId, sent_at: at, last_error: null, updated_at: sql`now()` })
+    .set({
+      status: 'sent',
+      provider_message_id: providerId,
+      sent_at: at,
+      last_error: null,
+      updated_at: sql`now()`,
+    })
     .where('outbox_id', '=', outboxId)
     .execute();
 }
@@ -62,7 +90,13 @@ export async function markSent(db: Executor, outboxId: string, providerId: strin
 export async function reviveDelivery(db: Executor, outboxId: string): Promise<boolean> {
   const res = await db
     .updateTable('notify.deliveries')
-    .set({ status: 'failed', generation: sql`generation + 1`, attempts: 0, dead_at: null, updated_at: sql`now()` })
+    .set({
+      status: 'failed',
+      generation: sql`generation + 1`,
+      attempts: 0,
+      dead_at: null,
+      updated_at: sql`now()`,
+    })
     .where('outbox_id', '=', outboxId)
     .where('status', '=', 'dead')
     .executeTakeFirst();
@@ -70,7 +104,12 @@ export async function reviveDelivery(db: Executor, outboxId: string): Promise<bo
 }
 
 /** Deliveries with their outbox message's address, subject and kind, newest change first. */
-export async function listDeliveries(db: Executor, status: string | undefined, offset: number, limit: number) {
+export async function listDeliveries(
+  db: Executor,
+  status: string | undefined,
+  offset: number,
+  limit: number,
+) {
   let q = db.selectFrom('notify.deliveries as d').innerJoin('identity.outbox as o', 'o.id', 'd.outbox_id');
   if (status) q = q.where('d.status', '=', status as DeliveryRow['status']);
   const [rows, total] = await Promise.all([

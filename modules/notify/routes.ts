@@ -1,7 +1,15 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { requireAuth } from '../core/auth-context';
-import { DeliveryPage, DeliveryQuery, MailboxMessage, MailboxPage, MailboxQuery, MessageIdParams, OutboxIdParams } from './schema';
+import {
+  DeliveryPage,
+  DeliveryQuery,
+  MailboxMessage,
+  MailboxPage,
+  MailboxQuery,
+  MessageIdParams,
+  OutboxIdParams,
+} from './schema';
 import type { NotifyService } from './service';
 
 const tags = ['ops'];
@@ -22,7 +30,8 @@ export function notifyRoutes(service: NotifyService): FastifyPluginAsync {
         schema: {
           tags,
           security,
-          summary: 'Dev mailbox: the mails fig sent without RESEND_API_KEY, newest first (409 when Resend delivers)',
+          summary:
+            'Dev mailbox: the mails fig sent without RESEND_API_KEY, newest first (409 when Resend delivers)',
           querystring: MailboxQuery,
           response: { 200: MailboxPage },
         },
@@ -34,7 +43,13 @@ export function notifyRoutes(service: NotifyService): FastifyPluginAsync {
       '/_fig/mailbox/:id',
       {
         config: { permission: 'platform.mail.read' },
-        schema: { tags, security, summary: 'One dev mailbox message with its HTML and text', params: MessageIdParams, response: { 200: MailboxMessage } },
+        schema: {
+          tags,
+          security,
+          summary: 'One dev mailbox message with its HTML and text',
+          params: MessageIdParams,
+          response: { 200: MailboxMessage },
+        },
       },
       async (request) => service.getMailboxMessage(request.params.id),
     );
@@ -58,11 +73,19 @@ export function notifyRoutes(service: NotifyService): FastifyPluginAsync {
       '/_fig/mail/deliveries/:outboxId/retry',
       {
         config: { permission: 'platform.mail.manage' },
-        schema: { tags, security, summary: 'Retry a dead-lettered mail (same idempotency key, fresh tries)', params: OutboxIdParams },
+        schema: {
+          tags,
+          security,
+          summary: 'Retry a dead-lettered mail (same idempotency key, fresh tries)',
+          params: OutboxIdParams,
+        },
       },
       async (request, reply) => {
         await service.retryDelivery(request.params.outboxId);
-        request.log.info({ outboxId: request.params.outboxId, actor: requireAuth(request).actor }, 'dead mail delivery retried');
+        request.log.info(
+          { outboxId: request.params.outboxId, actor: requireAuth(request).actor },
+          'dead mail delivery retried',
+        );
         return reply.code(202).send({ outboxId: request.params.outboxId, status: 'queued' });
       },
     );

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { PageQuery } from '../core/pagination';
 
-export const ListPageFields = { total: z.number().int(), hasMore: z.boolean(), nextCursor: z.string().nullable() };
+export const ListPageFields = {
+  total: z.number().int(),
+  hasMore: z.boolean(),
+  nextCursor: z.string().nullable(),
+};
 
 export const MailboxQuery = PageQuery.extend({ to: z.string().min(3).max(320).optional() });
 
@@ -44,5 +48,7 @@ export const Delivery = z.object({
 export type Delivery = z.infer<typeof Delivery>;
 export const DeliveryPage = z.object({ data: z.array(Delivery), ...ListPageFields });
 
-export const OutboxIdParams = z.object({ outboxId: z.string().regex(/^\d{1,18}$/, 'must be an outbox message id') });
+export const OutboxIdParams = z.object({
+  outboxId: z.string().regex(/^\d{1,18}$/, 'must be an outbox message id'),
+});
 export const MessageIdParams = z.object({ id: z.uuid() });

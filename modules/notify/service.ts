@@ -33,7 +33,16 @@ export function createNotifyService(deps: { db: Db; config: Config }) {
       mailboxOn();
       const r = await repo.findMailboxMessage(deps.db, id);
       if (!r) throw notFound('Mailbox message', id);
-      return { id: r.id, from: r.from_email, to: r.to_email, subject: r.subject, kind: r.kind, createdAt: r.created_at.toISOString(), html: r.html, text: r.text };
+      return {
+        id: r.id,
+        from: r.from_email,
+        to: r.to_email,
+        subject: r.subject,
+        kind: r.kind,
+        createdAt: r.created_at.toISOString(),
+        html: r.html,
+        text: r.text,
+      };
     },
 
     async listDeliveries(q: { status?: Delivery['status']; limit: number; cursor?: string }) {

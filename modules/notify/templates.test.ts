@@ -6,7 +6,15 @@ const base = 'https://fig.example.test/';
 describe('mail templates', () => {
   it('has a template for every mail the issue names', () => {
     expect(Object.keys(templates).sort()).toEqual(
-      ['approval_requested', 'invitation', 'invoice_sent', 'magic_link', 'password_reset', 'run_finalized', 'verify_email'].sort(),
+      [
+        'approval_requested',
+        'invitation',
+        'invoice_sent',
+        'magic_link',
+        'password_reset',
+        'run_finalized',
+        'verify_email',
+      ].sort(),
     );
   });
 
@@ -16,7 +24,12 @@ describe('mail templates', () => {
         kind: 'invitation',
         subject: 'ignored',
         body: 'Open /app/accept-invitation#token=T0K.en_- before then.',
-        payload: { organisation: 'Acme <script>', inviter: 'admin@acme.test', roles: ['hr', 'finance'], expiresAt: '2026-12-10T00:00:00.000Z' },
+        payload: {
+          organisation: 'Acme <script>',
+          inviter: 'admin@acme.test',
+          roles: ['hr', 'finance'],
+          expiresAt: '2026-12-10T00:00:00.000Z',
+        },
       },
       base,
     );
@@ -44,9 +57,17 @@ describe('mail templates', () => {
     ['verify_email', {}, '/app/verify-email#token=from-body'],
     ['password_reset', {}, '/app/reset-password#token=from-body'],
     ['magic_link', {}, '/app/magic-link#token=from-body'],
-    ['approval_requested', { title: 'plan Q3 bonus', path: '/approvals/7', requestedBy: 'hr@acme.test' }, '/app/approvals/7'],
+    [
+      'approval_requested',
+      { title: 'plan Q3 bonus', path: '/approvals/7', requestedBy: 'hr@acme.test' },
+      '/app/approvals/7',
+    ],
     ['run_finalized', { runName: 'March 2026', path: '/runs/12' }, '/app/runs/12'],
-    ['invoice_sent', { invoiceNumber: 'INV-9', amount: '1250.50', currency: 'EUR', path: '/portal/acme/invoices/9' }, '/portal/acme/invoices/9'],
+    [
+      'invoice_sent',
+      { invoiceNumber: 'INV-9', amount: '1250.50', currency: 'EUR', path: '/portal/acme/invoices/9' },
+      '/portal/acme/invoices/9',
+    ],
   ])('renders %s with its link', (kind, payload, path) => {
     const mail = renderMail({ kind, subject: 's', body: 'Open /app/x#token=from-body', payload }, base);
     expect(mail.text).toContain(`https://fig.example.test${path}`);
@@ -54,15 +75,36 @@ describe('mail templates', () => {
   });
 
   it('keeps money as the decimal string it was given', () => {
-    const mail = renderMail({ kind: 'invoice_sent', subject: 's', body: 'b', payload: { invoiceNumber: 'INV-1', amount: '0.10', currency: 'USD', path: '/x' } }, base);
+    const mail = renderMail(
+      {
+        kind: 'invoice_sent',
+        subject: 's',
+        body: 'b',
+        payload: { invoiceNumber: 'INV-1', amount: '0.10', currency: 'USD', path: '/x' },
+      },
+      base,
+    );
     expect(mail.text).toContain('Amount due: 0.10 USD.');
   });
 
   it("falls back to the producer's subject and body (links made absolute) when the payload lacks what the template needs", () => {
-    const mail = renderMail({ kind: 'password_reset', subject: 'Reset your fig password', body: 'Open /app/reset-password#token=(removed) soon.', payload: {} }, base);
+    const mail = renderMail(
+      {
+        kind: 'password_reset',
+        subject: 'Reset your fig password',
+        body: 'Open /app/reset-password#token=(removed) soon.',
+        payload: {},
+      },
+      base,
+    );
     expect(mail.subject).toBe('Reset your fig password');
-    expect(mail.text).toBe('Reset your fig password\n\nOpen https://fig.example.test/app/reset-password#token=(removed) soon.');
-    const other = renderMail({ kind: 'login_locked', subject: 'Failed sign-ins', body: 'Someone failed.', payload: {} }, base);
+    expect(mail.text).toBe(
+      'Reset your fig password\n\nOpen https://fig.example.test/app/reset-password#token=(removed) soon.',
+    );
+    const other = renderMail(
+      { kind: 'login_locked', subject: 'Failed sign-ins', body: 'Someone failed.', payload: {} },
+      base,
+    );
     expect(other.text).toBe('Failed sign-ins\n\nSomeone failed.');
   });
 });

@@ -31,17 +31,29 @@ interface Content {
 }
 
 const escapeHtml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
 const strs = (v: unknown): string[] | undefined =>
   Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
 
 /** A link to an SPA page with a token in its fragment. */
-const spaLink = (base: string, page: string, token: string) => `${base}/app/${page}#token=${encodeURIComponent(token)}`;
+const spaLink = (base: string, page: string, token: string) =>
+  `${base}/app/${page}#token=${encodeURIComponent(token)}`;
 
 function layout(c: Content): RenderedMail {
-  const text = [c.heading, '', ...c.paragraphs.flatMap((p) => [p, '']), ...(c.action ? [`${c.action.label}: ${c.action.url}`, ''] : []), ...(c.footer ? [c.footer] : [])]
+  const text = [
+    c.heading,
+    '',
+    ...c.paragraphs.flatMap((p) => [p, '']),
+    ...(c.action ? [`${c.action.label}: ${c.action.url}`, ''] : []),
+    ...(c.footer ? [c.footer] : []),
+  ]
     .join('\n')
     .trimEnd();
   const html = `<!doctype html>
@@ -69,9 +81,14 @@ export const templates: Record<string, Template> = {
     return {
       subject: `You are invited to ${org} on fig`,
       heading: `Join ${org} on fig`,
-      paragraphs: [`${str(p.inviter) ?? 'An administrator'} invited you to ${org} as ${roles}.`, 'Choose your name and a password to accept.'],
+      paragraphs: [
+        `${str(p.inviter) ?? 'An administrator'} invited you to ${org} as ${roles}.`,
+        'Choose your name and a password to accept.',
+      ],
       action: { label: 'Accept invitation', url: spaLink(base, 'accept-invitation', token) },
-      footer: expires ? `The link works once, until ${expires}. If you did not expect it, ignore this mail.` : undefined,
+      footer: expires
+        ? `The link works once, until ${expires}. If you did not expect it, ignore this mail.`
+        : undefined,
     };
   },
   verify_email: (p, base) => {
@@ -91,7 +108,9 @@ export const templates: Record<string, Template> = {
     return {
       subject: 'Reset your fig password',
       heading: 'Reset your password',
-      paragraphs: ['Someone asked to reset the password of this fig account. The link works once, within one hour.'],
+      paragraphs: [
+        'Someone asked to reset the password of this fig account. The link works once, within one hour.',
+      ],
       action: { label: 'Set a new password', url: spaLink(base, 'reset-password', token) },
       footer: 'If it was not you, ignore this mail: your password stays as it is.',
     };
@@ -114,7 +133,10 @@ export const templates: Record<string, Template> = {
     return {
       subject: `Approval requested: ${what}`,
       heading: 'Your approval is requested',
-      paragraphs: [`${str(p.requestedBy) ?? 'A colleague'} asks you to approve ${what}.`, ...(str(p.note) ? [`Note: ${str(p.note)}`] : [])],
+      paragraphs: [
+        `${str(p.requestedBy) ?? 'A colleague'} asks you to approve ${what}.`,
+        ...(str(p.note) ? [`Note: ${str(p.note)}`] : []),
+      ],
       action: { label: 'Review', url: `${base}/app${path}` },
     };
   },
@@ -125,7 +147,9 @@ export const templates: Record<string, Template> = {
     return {
       subject: `Run finalized: ${run}`,
       heading: `${run} is final`,
-      paragraphs: [`The run was finalized by ${str(p.finalizedBy) ?? 'fig'}${str(p.employees) ? ` for ${str(p.employees)} employees` : ''}. Statements are ready.`],
+      paragraphs: [
+        `The run was finalized by ${str(p.finalizedBy) ?? 'fig'}${str(p.employees) ? ` for ${str(p.employees)} employees` : ''}. Statements are ready.`,
+      ],
       action: { label: 'Open the run', url: `${base}/app${path}` },
     };
   },
@@ -151,6 +175,9 @@ export function renderMail(source: MailSource, publicUrl: string): RenderedMail 
   const content = templates[source.kind]?.({ ...source.payload, ...(token ? { token } : {}) }, base);
   if (content) return layout(content);
   // The producer's body may name an SPA path (/app/...): make it absolute for a mail client.
-  const body = source.body.replace(/(^|\s)(\/app\/\S+)/g, (_m, pre: string, path: string) => `${pre}${base}${path}`);
+  const body = source.body.replace(
+    /(^|\s)(\/app\/\S+)/g,
+    (_m, pre: string, path: string) => `${pre}${base}${path}`,
+  );
   return layout({ subject: source.subject, heading: source.subject, paragraphs: body.split(/\n{2,}/) });
 }

@@ -43,13 +43,24 @@ export function resendTransport(apiKey: string, baseUrl: string): MailTransport 
     name: 'resend',
     async send(mail) {
       const { data, error } = await client.emails.send(
-        { from: mail.from, to: [mail.to], subject: mail.subject, html: mail.html, text: mail.text, tags: [{ name: 'kind', value: mail.kind.replace(/[^A-Za-z0-9_-]/g, '_') }] },
+        {
+          from: mail.from,
+          to: [mail.to],
+          subject: mail.subject,
+          html: mail.html,
+          text: mail.text,
+          tags: [{ name: 'kind', value: mail.kind.replace(/[^A-Za-z0-9_-]/g, '_') }],
+        },
         { idempotencyKey: mail.idempotencyKey },
       );
       if (error || !data) {
         const status = (error as { statusCode?: number | null } | null)?.statusCode ?? null;
-        const permanent = status !== null && status >= 400 && status < 500 && status !== 409 && status !== 429;
-        throw new MailSendError(`resend: ${status ?? 'no answer'} ${error?.name ?? ''} ${error?.message ?? ''}`.trim(), permanent);
+        const permanent =
+          status !== null && status >= 400 && status < 500 && status !== 409 && status !== 429;
+        throw new MailSendError(
+          `resend: ${status ?? 'no answer'} ${error?.name ?? ''} ${error?.message ?? ''}`.trim(),
+          permanent,
+        );
       }
       return { id: data.id };
     },
@@ -74,7 +85,11 @@ export function mailboxTransport(db: Db): MailTransport {
         })
         .onConflict((oc) => oc.column('idempotency_key').doNothing())
         .execute();
-      const row = await db.selectFrom('notify.mailbox').select('id').where('idempotency_key', '=', mail.idempotencyKey).executeTakeFirstOrThrow();
+      const row = await db
+        .selectFrom('notify.mailbox')
+        .select('id')
+        .where('idempotency_key', '=', mail.idempotencyKey)
+        .executeTakeFirstOrThrow();
       return { id: row.id };
     },
   };
@@ -86,7 +101,9 @@ const chosen = new WeakMap<Config, MailTransport>();
 export function transportFor(config: Config, db: Db): MailTransport {
   let t = chosen.get(config);
   if (!t) {
-    t = config.RESEND_API_KEY ? resendTransport(config.RESEND_API_KEY, config.RESEND_BASE_URL) : mailboxTransport(db);
+    t = config.RESEND_API_KEY
+      ? resendTransport(config.RESEND_API_KEY, config.RESEND_BASE_URL)
+      : mailboxTransport(db);
     chosen.set(config, t);
   }
   return t;

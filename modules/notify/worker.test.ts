@@ -78,17 +78,34 @@ describe('npm run worker delivers the outbox through Resend', () => {
     const down = await enqueue('down@worker.test', 'TOKEN_DOWN');
 
     const status = async (id: string) =>
-      (await owner.query<{ status: string; attempts: number }>('select status, attempts from notify.deliveries where outbox_id = $1', [id])).rows[0];
-    expect(await until(30_000, async () => (await status(ok))?.status === 'sent' && (await status(flaky))?.status === 'sent' && (await status(down))?.status === 'dead')).toBe(true);
+      (
+        await owner.query<{ status: string; attempts: number }>(
+          'select status, attempts from notify.deliveries where outbox_id = $1',
+          [id],
+        )
+      ).rows[0];
+    expect(
+      await until(
+        30_000,
+        async () =>
+          (await status(ok))?.status === 'sent' &&
+          (await status(flaky))?.status === 'sent' &&
+          (await status(down))?.status === 'dead',
+      ),
+    ).toBe(true);
 
     expect(await status(ok)).toEqual({ status: 'sent', attempts: 1 });
     expect(await status(flaky)).toEqual({ status: 'sent', attempts: 3 });
     expect(await status(down)).toEqual({ status: 'dead', attempts: 3 });
     expect(capture.to('ok@worker.test')).toHaveLength(1);
-    expect(capture.to('ok@worker.test')[0]!.body.text).toContain('https://fig.example.test/app/verify-email#token=TOKEN_OK');
+    expect(capture.to('ok@worker.test')[0]!.body.text).toContain(
+      'https://fig.example.test/app/verify-email#token=TOKEN_OK',
+    );
     expect(capture.to('flaky@worker.test')).toHaveLength(1);
     expect(capture.to('down@worker.test')).toHaveLength(0);
-    const { rows } = await owner.query<{ id: string; sent: boolean }>('select id, sent_at is not null as sent from identity.outbox order by id');
+    const { rows } = await owner.query<{ id: string; sent: boolean }>(
+      'select id, sent_at is not null as sent from identity.outbox order by id',
+    );
     expect(rows).toEqual([
       { id: ok, sent: true },
       { id: flaky, sent: true },

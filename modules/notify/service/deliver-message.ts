@@ -54,7 +54,10 @@ export async function deliverMessage(
     const dead = permanent || attempt.made + 1 >= attempt.max;
     const message = err instanceof Error ? err.message : String(err);
     await repo.markFailed(deps.db, outboxId, message, dead);
-    deps.log.warn({ outboxId, kind: msg.kind, attempt: attempt.made + 1, dead, err: message }, dead ? 'mail dead-lettered' : 'mail send failed');
+    deps.log.warn(
+      { outboxId, kind: msg.kind, attempt: attempt.made + 1, dead, err: message },
+      dead ? 'mail dead-lettered' : 'mail send failed',
+    );
     if (permanent) throw new PermanentDeliveryError(message);
     throw err;
   }
