@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import { seedDemo } from '../../modules/identity';
-import { createTestDb } from '../../test/helpers';
+import { createTestDb, TEST_ADMIN_TOKEN } from '../../test/helpers';
 import { assertBuilt, launchBrowser, shot, startGateway } from './harness';
 import { DEMO_PASSWORD, signIn } from './login';
 
@@ -138,5 +138,23 @@ describe('mail that arrives, in a real browser', () => {
     await reset.locator('[data-testid="reset-done"]').waitFor();
     await signIn(reset, url, 'hr@acme.test', 'quartz-meadow-lantern');
     await reset.close();
+  });
+  it('ops suspend and reactivate an organisation from the Organisations screen', async () => {
+    const created = await app.inject({ method: 'POST', url: '/_fig/tenants', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` }, payload: { name: 'Umbrella Browser', adminEmail: 'boss@umbrella.test' } });
+    expect(created.statusCode).toBe(201);
+    const ops = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(ops, url, 'ops@acme.test', DEMO_PASSWORD);
+    await ops.goto(`${url}/app/ops/organisations`);
+    const row = ops.locator('[data-testid="organisations"] tr', { hasText: 'Umbrella Browser' });
+    await row.locator('.badge', { hasText: 'active' }).waitFor();
+    ops.once('dialog', (d) => void d.accept('contract ended'));
+    await row.getByRole('button', { name: 'Suspend…' }).click();
+    await row.locator('.badge', { hasText: 'suspended' }).waitFor();
+    expect(await row.textContent()).toContain('contract ended');
+    await shot(ops, 'organisations-suspended');
+    ops.once('dialog', (d) => void d.accept('renewed'));
+    await row.getByRole('button', { name: 'Reactivate…' }).click();
+    await row.locator('.badge', { hasText: 'active' }).waitFor();
+    await ops.close();
   });
 });

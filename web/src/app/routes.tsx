@@ -8,6 +8,7 @@ import { ParityReportPage } from '../features/parity/components/report-page';
 import { ParityEmployeePage } from '../features/parity/components/employee-page';
 import { MailboxPage } from '../features/mail/components/mailbox-page';
 import { DeliveriesPage } from '../features/mail/components/deliveries-page';
+import { OrganisationsPage } from '../features/organisations/components/organisations-page';
 
 export interface AppRoute {
   path: string;
@@ -30,4 +31,5 @@ export const appRoutes: AppRoute[] = [
   { path: '/ops/mailbox', label: 'Mailbox', permission: 'platform.mail.read', component: MailboxPage },
   { path: '/ops/mailbox/:id', permission: 'platform.mail.read', component: MailboxPage },
   { path: '/ops/mail', label: 'Mail', permission: 'platform.mail.read', component: DeliveriesPage },
+  { path: '/ops/organisations', label: 'Organisations', permission: 'platform.tenants.read', component: OrganisationsPage },
 ];
