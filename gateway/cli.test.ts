@@ -153,4 +153,14 @@ describe('fig CLI against a listening gateway', { timeout: 120_000 }, () => {
       expect.objectContaining({ action: 'grant', email: user.email, role: 'ops', actor: 'admin-token', reason: 'cli on call' }),
     ]);
   });
+  it('creates an organisation with its first admin invited, lists, suspends and reactivates it', async () => {
+    const created = await fig(['tenant', 'create', '--name', 'Cli Org', '--admin', 'first@cli-org.test', '--json']);
+    expect(created.code).toBe(0);
+    const { organisation } = JSON.parse(created.stdout) as { organisation: { id: string; slug: string } };
+    const list = await fig(['tenant', 'list', '--search', organisation.slug, '--json']);
+    expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ id: organisation.id, name: 'Cli Org', status: 'active' })]);
+    expect((await fig(['tenant', 'suspend', organisation.slug])).stderr).toContain('tenant suspend needs --reason "why" (it is recorded)');
+    expect(await fig(['tenant', 'suspend', organisation.slug, '--reason', 'trial ended'])).toEqual({ code: 0, stdout: 'Cli Org is now suspended.\n', stderr: '' });
+    expect(await fig(['tenant', 'reactivate', organisation.id, '--reason', 'renewed'])).toEqual({ code: 0, stdout: 'Cli Org is now active.\n', stderr: '' });
+  });
 });

@@ -23,6 +23,9 @@ const USAGE = `Usage: npm run fig -- <command>
   platform revoke <EMAIL> <ROLE> --reason "..."               take it back, recorded; their tokens stop working
   platform list [--json]                                      who holds a platform role
   platform history [--limit N] [--json]                       platform role grants and revokes, newest first
+  tenant create --name "..." --admin <EMAIL> [--json]          new organisation; its first admin is invited by mail
+  tenant list [--search S] [--json]                           every organisation with its status
+  tenant suspend|reactivate <ID|SLUG> --reason "..."          refuse / allow the organisation's users again (audited)
 
 A KEY is "METHOD /path/template", e.g. "GET /api/v1/admin/revenue-bands".
 Platform roles (ops) are never granted inside an organisation: only here or by a platform operator.
@@ -141,6 +144,8 @@ async function run(argv: string[]): Promise<void> {
       prefix: { type: 'string' },
       limit: { type: 'string' },
       file: { type: 'string' },
+      name: { type: 'string' },
+      admin: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -273,6 +278,32 @@ async function run(argv: string[]): Promise<void> {
     if (values.json) out(h.data);
     else if (h.data.length === 0) console.log('No platform role changes recorded.');
     else console.log(table([['WHEN', 'ACTION', 'EMAIL', 'ROLE', 'ACTOR', 'REASON'], ...h.data.map((e) => [e.createdAt, e.action, e.email, e.role, e.actor, e.reason])]));
+    return;
+  }
+  if (cmd === 'tenant' && sub === 'create') {
+    if (!values.name || !values.admin) throw new UsageError('tenant create needs --name "Organisation" and --admin first-admin@example.com');
+    const t = await api<{ organisation: { id: string; slug: string; name: string }; invitation: { email: string; expiresAt: string } }>(config, 'POST', '/_fig/tenants', {
+      name: values.name,
+      adminEmail: values.admin,
+    });
+    if (values.json) out(t);
+    else console.log(`Organisation ${t.organisation.name} (${t.organisation.slug}, ${t.organisation.id}) created; ${t.invitation.email} is invited as its admin (link valid until ${t.invitation.expiresAt}).`);
+    return;
+  }
+  if (cmd === 'tenant' && sub === 'list') {
+    const q = new URLSearchParams({ limit: values.limit ?? '200', ...(values.search ? { search: values.search } : {}) });
+    const l = await api<{ data: { id: string; slug: string; name: string; status: string; suspendedReason: string | null }[] }>(config, 'GET', `/_fig/tenants?${q}`);
+    if (values.json) out(l.data);
+    else if (l.data.length === 0) console.log('No organisations.');
+    else console.log(table([['NAME', 'SLUG', 'STATUS', 'ID', 'REASON'], ...l.data.map((o) => [o.name, o.slug, o.status, o.id, o.suspendedReason ?? ''])]));
+    return;
+  }
+  if (cmd === 'tenant' && (sub === 'suspend' || sub === 'reactivate')) {
+    if (!rest[0]) throw new UsageError(`tenant ${sub} needs an organisation id or slug`);
+    if (!values.reason) throw new UsageError(`tenant ${sub} needs --reason "why" (it is recorded)`);
+    const o = await api<{ name: string; status: string }>(config, 'POST', `/_fig/tenants/${encodeURIComponent(rest[0])}/${sub}`, { reason: values.reason });
+    if (values.json) out(o);
+    else console.log(`${o.name} is now ${o.status}.`);
     return;
   }
   if (cmd === 'bands' && sub === 'sync') {

@@ -10,6 +10,7 @@ import { sessionsModule } from '../modules/sessions/index';
 import { runsModule } from '../modules/runs/index';
 import { billingModule } from '../modules/billing/index';
 import { aparModule } from '../modules/apar/index';
+import { notifyModule } from '../modules/notify/index';
 
 /**
  * Every module the gateway hosts. A module is added here and nowhere else; the route table
@@ -26,4 +27,5 @@ export const modules: FigModule[] = [
   sessionsModule,
   runsModule,
   aparModule,
+  notifyModule,
 ];

@@ -18,9 +18,24 @@ const log = pino({ level: config.LOG_LEVEL, base: { service: 'fig-worker' } });
 const db = createDb(config.APP_DATABASE_URL, { max: config.DB_POOL_MAX });
 const redis = createRedis(config.REDIS_URL);
 const abort = new AbortController();
-const ctx: JobContext = { config, db, redis, log, signal: abort.signal };
 const connection = { url: config.REDIS_URL, maxRetriesPerRequest: null };
 const prefix = `${config.REDIS_PREFIX}bull`;
+
+// Producers' queues, one per job definition a handler enqueues to (opened on first use).
+const producers = new Map<string, Queue>();
+const enqueue: NonNullable<JobContext['enqueue']> = async (def, payload, { jobId, retry }) => {
+  const name = queueName(def);
+  let queue = producers.get(name);
+  if (!queue) producers.set(name, (queue = new Queue(name, { connection, prefix })));
+  await queue.add(name, payload, {
+    jobId,
+    attempts: retry?.attempts ?? 1,
+    ...(retry ? { backoff: { type: 'exponential', delay: retry.backoffMs } } : {}),
+    removeOnComplete: 1000,
+    removeOnFail: 5000,
+  });
+};
+const ctx: JobContext = { config, db, redis, log, signal: abort.signal, enqueue };
 
 const workers: Worker[] = [];
 const schedulers: Queue[] = [];
@@ -31,7 +46,8 @@ for (const mod of modules) {
       name,
       async (job) => {
         const payload = def.payload.parse(job.data);
-        return def.handler(payload, { ...ctx, log: log.child({ job: name, jobId: job.id }) });
+        const attempt = { made: job.attemptsMade, max: job.opts.attempts ?? 1 };
+        return def.handler(payload, { ...ctx, attempt, log: log.child({ job: name, jobId: job.id }) });
       },
       { connection, prefix, concurrency: def.concurrency ?? 1 },
     );
@@ -61,7 +77,7 @@ closeWithGrace({ delay: 15_000 }, async ({ signal, err }) => {
   clearInterval(timer);
   abort.abort();
   await Promise.all(workers.map((w) => w.close()));
-  await Promise.all(schedulers.map((q) => q.close()));
+  await Promise.all([...schedulers, ...producers.values()].map((q) => q.close()));
   await db.destroy();
   redis.disconnect();
   await telemetry?.shutdown();

@@ -188,6 +188,17 @@ export const ConfigSchema = z.object({
   LEGACY_SECURITY_HEADERS: bool.default(false),
   /** Origins other than fig's own that may call fig's API from a browser (CORS). Unset: same-origin only. */
   CORS_ORIGINS: originList.optional(),
+  /** Where users reach fig (links in mails point at its SPA); unset: http://127.0.0.1:$PORT. */
+  PUBLIC_URL: z.url().optional(),
+  /** Sender of fig's mails. */
+  MAIL_FROM: z.string().min(3).default('fig <no-reply@fig.localhost>'),
+  /** Set: mail is delivered through Resend. Unset: the embedded dev mailbox (/_fig/mailbox) keeps it. */
+  RESEND_API_KEY: z.string().min(1).optional(),
+  /** Resend's API (a local stand-in in tests). */
+  RESEND_BASE_URL: z.url().default('https://api.resend.com'),
+  /** Tries per mail before it goes to the dead-letter list, and the first retry's delay (doubled each time). */
+  MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+  MAIL_BACKOFF_MS: z.coerce.number().int().min(10).default(5_000),
   /** Largest JSON or text body accepted on fig's own routes (a route may allow more; proxied bodies stream). */
   JSON_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
 });

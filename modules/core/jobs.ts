@@ -12,6 +12,18 @@ export interface JobContext {
   log: Logger;
   /** Aborted when the worker shuts down. */
   signal: AbortSignal;
+  /** Which try this is: `made` earlier tries failed, `max` tries in all (BullMQ attempts). */
+  attempt?: { made: number; max: number };
+  /**
+   * Add a job for another definition (a dispatcher fanning out work). `jobId` makes it idempotent:
+   * BullMQ ignores an add whose id is already queued, running, delayed or kept. `retry`: tries in
+   * all (BullMQ `attempts`, default 1) and the first retry's delay, doubled each time.
+   */
+  enqueue?: <P extends z.ZodType>(
+    def: JobDefinition<P>,
+    payload: z.infer<P>,
+    opts: { jobId: string; retry?: { attempts: number; backoffMs: number } },
+  ) => Promise<void>;
 }
 
 /**

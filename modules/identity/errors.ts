@@ -17,6 +17,8 @@ export const IdentityErrors = {
   accountExists: () =>
     new AppError('FIG_ACCOUNT_EXISTS', 401, 'This email already has a fig account: accept with its current password'),
   noOrganisation: () => forbidden('This account is not a member of any organisation'),
+  tenantSuspended: (name: string) =>
+    new AppError('FIG_TENANT_SUSPENDED', 403, `The organisation ${name} is suspended: its users cannot sign in until the fig platform team reactivates it`),
   notAMember: () => new AppError('FIG_NOT_A_MEMBER', 403, 'You are not a member of this organisation'),
   noProfile: () => forbidden('The admin token has no user profile'),
   accountGone: () => new AppError('FIG_UNAUTHORIZED', 401, 'The account no longer exists'),

@@ -56,3 +56,40 @@ export async function purgeOutboxLinkTokens(db: Executor, now: Date): Promise<nu
   }
   return changed;
 }
+
+/** One outbox row as the notify module delivers it. */
+export interface OutboxRow {
+  id: string;
+  kind: string;
+  to: string;
+  subject: string;
+  body: string;
+  payload: Record<string, unknown>;
+  createdAt: Date;
+  sentAt: Date | null;
+}
+
+/** An outbox message by id (fig_service connection), or undefined. */
+export async function findOutboxMessage(db: Executor, id: string): Promise<OutboxRow | undefined> {
+  const row = await db
+    .selectFrom('identity.outbox')
+    .select(['id', 'kind', 'to_email', 'subject', 'body', 'payload', 'created_at', 'sent_at'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    id: String(row.id),
+    kind: row.kind,
+    to: row.to_email,
+    subject: row.subject,
+    body: row.body,
+    payload: (row.payload ?? {}) as Record<string, unknown>,
+    createdAt: row.created_at,
+    sentAt: row.sent_at,
+  };
+}
+
+/** Record that a message was delivered (the notify module calls this in its delivery transaction). */
+export async function markOutboxSent(db: Executor, id: string, at: Date): Promise<void> {
+  await db.updateTable('identity.outbox').set({ sent_at: at }).where('id', '=', id).where('sent_at', 'is', null).execute();
+}

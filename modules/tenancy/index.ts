@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { FigModule } from '../core/module';
 import type { Config } from '../core/config';
 import { tenancyRoutes } from './routes';
+import { platformTenancyRoutes } from './platform-routes';
 import { createTenancyService, type IdentityPort } from './service';
 import './tables';
 
@@ -13,6 +14,7 @@ export {
   findPendingInvitation,
   joinByInvitation,
   listUserTenantsAsOwner,
+  listSuspendedUserTenantsAsOwner,
   switchToTenant,
   INVITATION_TTL_MS,
   type TenancyService,
@@ -44,6 +46,7 @@ export function tenancyModule(identity: IdentityPortFactory): FigModule {
       devTokens: config.AUTH_DEV_TOKENS,
     });
     await app.register(tenancyRoutes, { service });
+    await app.register(platformTenancyRoutes, { service });
   };
   return { name: 'tenancy', plugin };
 }

@@ -16,7 +16,13 @@ export interface TenantSummary {
  * rows; the app's own roles cannot read other tenants' memberships. See ADR 0002.
  */
 export async function listUserTenantsAsOwner(db: Db, userId: string): Promise<TenantSummary[]> {
-  const { rows } = await sql<TenantSummary>`select id, name, slug, roles from app.user_tenants(${userId}::uuid)`.execute(db);
+  const { rows } = await sql<TenantSummary>`select id, name, slug, roles from app.user_tenants(${userId}::uuid) where not suspended`.execute(db);
+  return rows;
+}
+
+/** The user's suspended organisations (same function; sign-in names them in its refusal). */
+export async function listSuspendedUserTenantsAsOwner(db: Db, userId: string): Promise<{ id: string; name: string }[]> {
+  const { rows } = await sql<{ id: string; name: string }>`select id, name from app.user_tenants(${userId}::uuid) where suspended`.execute(db);
   return rows;
 }
 
@@ -210,4 +216,65 @@ export async function insertOrganisationAsOwner(
 /** An organisation by id (owner connection). */
 export async function getOrganisationAsOwner(db: Db, id: string): Promise<{ id: string; name: string; slug: string }> {
   return db.selectFrom('tenancy.organisations').select(['id', 'name', 'slug']).where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+/** An organisation as the platform lists it. */
+export interface OrganisationRow {
+  id: string;
+  name: string;
+  slug: string;
+  created_at: Date;
+  suspended_at: Date | null;
+  suspended_reason: string | null;
+}
+
+/** Every organisation (fig_service: organisations are global), by name, with a status filter. */
+export async function listOrganisationsAsOwner(
+  db: Db,
+  q: { status?: 'active' | 'suspended'; search?: string },
+  offset: number,
+  limit: number,
+): Promise<{ rows: OrganisationRow[]; total: number }> {
+  let base = db.selectFrom('tenancy.organisations');
+  if (q.status === 'active') base = base.where('suspended_at', 'is', null);
+  if (q.status === 'suspended') base = base.where('suspended_at', 'is not', null);
+  if (q.search) base = base.where((eb) => eb.or([eb('name', 'ilike', `%${q.search}%`), eb('slug', 'ilike', `%${q.search}%`)]));
+  const [rows, total] = await Promise.all([
+    base
+      .select(['id', 'name', 'slug', 'created_at', 'suspended_at', 'suspended_reason'])
+      .orderBy('name')
+      .orderBy('id')
+      .offset(offset)
+      .limit(limit + 1)
+      .execute(),
+    base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(total.n) };
+}
+
+/** One organisation by id or slug (fig_service), or undefined. */
+export async function findOrganisationAsOwner(db: Db | Trx, idOrSlug: string): Promise<OrganisationRow | undefined> {
+  const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrSlug);
+  return db
+    .selectFrom('tenancy.organisations')
+    .select(['id', 'name', 'slug', 'created_at', 'suspended_at', 'suspended_reason'])
+    .where(isUuid ? 'id' : 'slug', '=', idOrSlug)
+    .executeTakeFirst();
+}
+
+/** Suspend (a reason) or reactivate (null) an organisation; false when it was already so. */
+export async function setSuspendedAsOwner(db: Db | Trx, id: string, reason: string | null, now: Date): Promise<boolean> {
+  const res = await db
+    .updateTable('tenancy.organisations')
+    .set({ suspended_at: reason === null ? null : now, suspended_reason: reason })
+    .where('id', '=', id)
+    .where('suspended_at', reason === null ? 'is not' : 'is', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+/** User ids of every member of the transaction's tenant (RLS), to end their access tokens. */
+export async function listMemberUserIds(trx: Trx): Promise<string[]> {
+  const rows = await trx.selectFrom('tenancy.memberships').select('user_id').execute();
+  return rows.map((r) => r.user_id);
 }

@@ -62,3 +62,35 @@ export const InvitationPage = z.object({
   hasMore: z.boolean(),
   nextCursor: z.string().nullable(),
 });
+
+/** An organisation as the platform (ops) sees it. */
+export const PlatformOrganisation = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  slug: z.string(),
+  status: z.enum(['active', 'suspended']),
+  createdAt: z.string(),
+  suspendedAt: z.string().nullable(),
+  suspendedReason: z.string().nullable(),
+});
+export type PlatformOrganisation = z.infer<typeof PlatformOrganisation>;
+export const PlatformOrganisationPage = z.object({
+  data: z.array(PlatformOrganisation),
+  total: z.number().int(),
+  hasMore: z.boolean(),
+  nextCursor: z.string().nullable(),
+});
+export const PlatformOrganisationQuery = z.object({
+  status: z.enum(['active', 'suspended']).optional(),
+  search: z.string().min(1).max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+export const CreateTenantBody = z.object({
+  name: z.string().trim().min(1).max(200),
+  adminEmail: z.email().max(320).transform((e) => e.toLowerCase()),
+});
+export const CreatedTenant = z.object({ organisation: PlatformOrganisation, invitation: CreatedInvitation });
+export const SuspendBody = z.object({ reason: z.string().trim().min(3).max(500) });
+export const ReactivateBody = z.object({ reason: z.string().trim().min(3).max(500) });
+export const OrganisationRefParams = z.object({ ref: z.string().min(1).max(100) });

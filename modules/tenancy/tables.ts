@@ -8,6 +8,8 @@ export interface OrganisationTable {
   name: string;
   slug: string;
   created_at: CreatedAt;
+  suspended_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  suspended_reason: ColumnType<string | null, string | null | undefined, string | null>;
 }
 /** Where a role or permission applies: inside one organisation, or across the platform. */
 export type RoleScope = 'tenant' | 'platform';

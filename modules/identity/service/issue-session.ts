@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { listUserTenantsAsOwner, type TenantSummary } from '../../tenancy/index';
+import { listSuspendedUserTenantsAsOwner, listUserTenantsAsOwner, type TenantSummary } from '../../tenancy/index';
 import { IdentityErrors } from '../errors';
 import { listPlatformRolesAsOwner } from '../platform-repo';
 import * as repo from '../repo';
@@ -40,8 +40,14 @@ export async function issueSession(
   meta: RequestMeta,
 ): Promise<IssuedSession & { sessionId: string }> {
   const tenants = await listUserTenantsAsOwner(ctx.db, user.id);
-  if (!tenants.length) throw IdentityErrors.noOrganisation();
   const tenant = tenantId ? tenants.find((t) => t.id === tenantId) : tenants[0];
+  if (!tenant) {
+    // A suspended organisation is left out above; say so rather than "not a member".
+    const suspended = await listSuspendedUserTenantsAsOwner(ctx.db, user.id);
+    const asked = tenantId ? suspended.find((t) => t.id === tenantId) : suspended[0];
+    if (asked) throw IdentityErrors.tenantSuspended(asked.name);
+  }
+  if (!tenants.length) throw IdentityErrors.noOrganisation();
   if (!tenant) throw IdentityErrors.notAMember();
   // Platform roles come only from platform grants, never from the tenant's role assignments.
   const platformRoles = await listPlatformRolesAsOwner(ctx.db, user.id);

@@ -37,7 +37,14 @@ export async function inviteMember(
       to: email,
       subject: `You are invited to ${org?.name ?? 'an organisation'} on fig`,
       body: `${caller.actor} invited you to ${org?.name ?? 'their organisation'} as ${roles.join(', ')}. Open /app/accept-invitation#token=${token} before ${expiresAt.toISOString()}.`,
-      payload: { invitationId, tenantId: caller.tenantId },
+      payload: {
+        invitationId,
+        tenantId: caller.tenantId,
+        organisation: org?.name ?? null,
+        inviter: caller.actor,
+        roles,
+        expiresAt: expiresAt.toISOString(),
+      },
     });
     await audit(trx, caller, {
       action: 'invitation.create',

@@ -5,6 +5,7 @@ import { LoginPage } from '../features/auth/components/login-page';
 import { AcceptInvitationPage } from '../features/auth/components/accept-invitation-page';
 import { ResetPasswordPage } from '../features/auth/components/reset-password-page';
 import { VerifyEmailPage } from '../features/auth/components/verify-email-page';
+import { ForgotPasswordPage } from '../features/auth/components/forgot-password-page';
 import { bootstrapSession, can, useAuth } from '../lib/auth';
 import { queryClient } from '../lib/query-client';
 import { Layout } from './layout';
@@ -17,6 +18,7 @@ const LINK_PAGES: Record<string, () => React.JSX.Element> = {
   '/reset-password': ResetPasswordPage,
   '/accept-invitation': AcceptInvitationPage,
   '/verify-email': VerifyEmailPage,
+  '/forgot-password': ForgotPasswordPage,
 };
 
 function Routes() {

@@ -6,6 +6,9 @@ import { PlanPage } from '../features/plans/components/plan-page';
 import { ParityReportsPage } from '../features/parity/components/reports-page';
 import { ParityReportPage } from '../features/parity/components/report-page';
 import { ParityEmployeePage } from '../features/parity/components/employee-page';
+import { MailboxPage } from '../features/mail/components/mailbox-page';
+import { DeliveriesPage } from '../features/mail/components/deliveries-page';
+import { OrganisationsPage } from '../features/organisations/components/organisations-page';
 
 export interface AppRoute {
   path: string;
@@ -25,4 +28,8 @@ export const appRoutes: AppRoute[] = [
   { path: '/parity/:id', permission: 'parity.read', component: ParityReportPage },
   { path: '/parity/:id/employees/:employeeId', permission: 'parity.read', component: ParityEmployeePage },
   { path: '/admin/members', label: 'Members', permission: 'users.read', component: MembersPage },
+  { path: '/ops/mailbox', label: 'Mailbox', permission: 'platform.mail.read', component: MailboxPage },
+  { path: '/ops/mailbox/:id', permission: 'platform.mail.read', component: MailboxPage },
+  { path: '/ops/mail', label: 'Mail', permission: 'platform.mail.read', component: DeliveriesPage },
+  { path: '/ops/organisations', label: 'Organisations', permission: 'platform.tenants.read', component: OrganisationsPage },
 ];

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Link } from '../../../app/router';
 import { Button } from '../../../components/ui/button';
 import { Field } from '../../../components/ui/field';
 import { ApiError } from '../../../lib/api-client';
@@ -67,6 +68,9 @@ export function LoginPage({ sessionEnded }: { sessionEnded?: boolean }) {
         <Button type="submit" variant="primary" busy={busy} className="btn-block">
           Sign in
         </Button>
+        <Link to="/forgot-password" className="login-aside">
+          Forgot your password?
+        </Link>
       </form>
     </div>
   );

@@ -1,0 +1,160 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import type { Browser } from 'playwright-core';
+import { seedDemo } from '../../modules/identity';
+import { createTestDb, TEST_ADMIN_TOKEN } from '../../test/helpers';
+import { assertBuilt, launchBrowser, shot, startGateway } from './harness';
+import { DEMO_PASSWORD, signIn } from './login';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+/**
+ * The mail flows as `npm start` runs them: the gateway, a real worker (`npm run worker`) delivering
+ * the outbox into the embedded dev mailbox, and chromium. An admin invites someone in the Members
+ * screen, ops opens the mail in the Mailbox screen, the invitee follows its link, joins and signs in.
+ */
+describe('mail that arrives, in a real browser', () => {
+  let app: FastifyInstance;
+  let url: string;
+  let browser: Browser;
+  let worker: ChildProcess;
+
+  beforeAll(async () => {
+    assertBuilt();
+    const databaseUrl = await createTestDb();
+    const prefix = `test:${randomBytes(6).toString('hex')}:`;
+    ({ app, url } = await startGateway({ DATABASE_URL: databaseUrl, REDIS_PREFIX: prefix }));
+    await seedDemo(app.db);
+    let started = false;
+    worker = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'gateway/worker.ts')], {
+      cwd: root,
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        REDIS_PREFIX: prefix,
+        PUBLIC_URL: url,
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    worker.stdout!.setEncoding('utf8');
+    worker.stdout!.on('data', (chunk: string) => {
+      if (chunk.includes('worker started')) started = true;
+    });
+    const deadline = Date.now() + 60_000;
+    while (!started && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(started).toBe(true);
+    browser = await launchBrowser();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (worker && worker.exitCode === null) {
+      worker.kill('SIGTERM');
+      await new Promise((r) => worker.once('exit', r));
+    }
+    await app?.close();
+  });
+
+  it('invite → the mail in the dev mailbox → accept → sign in', async () => {
+    const email = `newcomer-${randomBytes(4).toString('hex')}@test.fig`;
+
+    const admin = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(admin, url, 'admin@acme.test', DEMO_PASSWORD);
+    await admin.goto(`${url}/app/admin/members`);
+    await admin.getByRole('button', { name: 'Invite user…' }).click();
+    await admin.locator('.dialog input[type="email"]').fill(email);
+    await admin.locator('[data-role="auditor"] input').check();
+    await admin.getByRole('button', { name: 'Send invitation' }).click();
+    await admin.locator('.notice-success', { hasText: email }).waitFor();
+    await admin.close();
+
+    // Ops reads the mail the worker delivered (the list refreshes every few seconds).
+    const ops = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(ops, url, 'ops@acme.test', DEMO_PASSWORD);
+    await ops.goto(`${url}/app/ops/mailbox`);
+    await ops.locator('[data-testid="mail-list"] a', { hasText: email }).click({ timeout: 30_000 });
+    const message = ops.locator('[data-testid="mail-message"]');
+    await message.locator('h2', { hasText: 'You are invited to Acme' }).waitFor();
+    await expect
+      .poll(() =>
+        ops
+          .frameLocator('iframe.mail-html')
+          .locator('a', { hasText: 'Accept invitation' })
+          .getAttribute('href'),
+      )
+      .toMatch(new RegExp(`^${url}/app/accept-invitation#token=`));
+    await shot(ops, 'mailbox-invitation');
+    await message.getByRole('button', { name: 'Text' }).click();
+    const link = await message.locator('[data-testid="mail-link"]').first().getAttribute('href');
+    expect(link).toMatch(new RegExp(`^${url}/app/accept-invitation#token=[A-Za-z0-9_.-]+$`));
+    await ops.close();
+
+    const invitee = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await invitee.goto(link!);
+    await invitee.locator('h1', { hasText: 'Join fig' }).waitFor();
+    await invitee.locator('input[name="name"]').fill('Nora Newcomer');
+    await invitee.locator('input[name="password"]').fill('harbour-lilac-meridian');
+    await invitee.getByRole('button', { name: 'Accept invitation' }).click();
+    await invitee.locator('[data-testid="user-menu"]').waitFor();
+    expect(await invitee.locator('.user-name').textContent()).toBe('Nora Newcomer');
+    await invitee.close();
+
+    // A fresh browser signs in with the new password.
+    const again = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(again, url, email, 'harbour-lilac-meridian');
+    await again.close();
+  });
+
+  it('forgot password → the reset mail → a new password → sign in', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${url}/app/`);
+    await page.getByRole('link', { name: 'Forgot your password?' }).click();
+    await page.locator('input[name="email"]').fill('hr@acme.test');
+    await page.getByRole('button', { name: 'Send reset link' }).click();
+    await page.locator('[data-testid="forgot-sent"]').waitFor();
+    await page.close();
+
+    const ops = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(ops, url, 'ops@acme.test', DEMO_PASSWORD);
+    await ops.goto(`${url}/app/ops/mailbox`);
+    await ops.locator('input[type="search"]').fill('hr@acme.test');
+    await ops
+      .locator('[data-testid="mail-list"] a', { hasText: 'Reset your fig password' })
+      .click({ timeout: 30_000 });
+    const message = ops.locator('[data-testid="mail-message"]');
+    await message.getByRole('button', { name: 'Text' }).click();
+    const link = await message.locator('[data-testid="mail-link"]').first().getAttribute('href');
+    expect(link).toMatch(new RegExp(`^${url}/app/reset-password#token=`));
+    await ops.close();
+
+    const reset = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await reset.goto(link!);
+    await reset.locator('input[name="password"]').fill('quartz-meadow-lantern');
+    await reset.getByRole('button', { name: 'Set password' }).click();
+    await reset.locator('[data-testid="reset-done"]').waitFor();
+    await signIn(reset, url, 'hr@acme.test', 'quartz-meadow-lantern');
+    await reset.close();
+  });
+  it('ops suspend and reactivate an organisation from the Organisations screen', async () => {
+    const created = await app.inject({ method: 'POST', url: '/_fig/tenants', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` }, payload: { name: 'Umbrella Browser', adminEmail: 'boss@umbrella.test' } });
+    expect(created.statusCode).toBe(201);
+    const ops = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(ops, url, 'ops@acme.test', DEMO_PASSWORD);
+    await ops.goto(`${url}/app/ops/organisations`);
+    const row = ops.locator('[data-testid="organisations"] tr', { hasText: 'Umbrella Browser' });
+    await row.locator('.badge', { hasText: 'active' }).waitFor();
+    ops.once('dialog', (d) => void d.accept('contract ended'));
+    await row.getByRole('button', { name: 'Suspend…' }).click();
+    await row.locator('.badge', { hasText: 'suspended' }).waitFor();
+    expect(await row.textContent()).toContain('contract ended');
+    await shot(ops, 'organisations-suspended');
+    ops.once('dialog', (d) => void d.accept('renewed'));
+    await row.getByRole('button', { name: 'Reactivate…' }).click();
+    await row.locator('.badge', { hasText: 'active' }).waitFor();
+    await ops.close();
+  });
+});
