@@ -118,9 +118,6 @@ export async function up(db: Kysely<any>): Promise<void> {
   }
   // update: setval after a backfill of legacy ids (runs.bump_id_sequences).
   await sql`grant usage, select, update on all sequences in schema runs to fig_app`.execute(db);
-
-  // Band writes (PUT /api/v1/admin/revenue-bands served by fig) run as the app role.
-  await sql`grant insert on comp.revenue_band_tables, comp.revenue_bands to fig_app`.execute(db);
 }
 
 export async function down(): Promise<void> {

@@ -60,3 +60,22 @@ export async function upsertBandTable(db: Db, table: RevenueBandTableBody, sourc
     return existing ? 'updated' : 'added';
   });
 }
+
+/**
+ * Add the next band table version (legacy's PUT /api/v1/admin/revenue-bands as fig serves it):
+ * version = highest + 1, under a transaction-scoped advisory lock so concurrent writers queue.
+ * `bands` are canonical decimal strings, ascending. Returns the new table in legacy's shape.
+ */
+export async function appendBandTable(db: Db, bands: { min_revenue: string; multiplier: string }[], updatedAt: Date): Promise<RevenueBandTableBody> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtext('comp.revenue_band_tables'))`.execute(trx);
+    const head = await trx.selectFrom('comp.revenue_band_tables').select((eb) => eb.fn.max('version').as('v')).executeTakeFirst();
+    const version = Number(head?.v ?? 0) + 1;
+    await trx.insertInto('comp.revenue_band_tables').values({ version, updated_at: updatedAt, source: 'fig' }).execute();
+    await trx
+      .insertInto('comp.revenue_bands')
+      .values(bands.map((b, position) => ({ version, position, min_revenue: b.min_revenue, multiplier: b.multiplier })))
+      .execute();
+    return { version, bands, updated_at: updatedAt.toISOString() };
+  });
+}

@@ -90,6 +90,8 @@ export const ConfigSchema = z.object({
   PLAN_EVAL_QUEUE_MAX: z.coerce.number().int().min(0).default(32),
   /** Cost budget of one evaluation in digit-operations (see docs/dsl.md). */
   PLAN_EVAL_BUDGET: z.coerce.number().int().min(1).default(500_000_000),
+  /** Deadline of one run computation (modules/runs: legacy batches, /calculate) in a worker; past it the request gets 503. */
+  RUNS_COMPUTE_TIMEOUT_MS: z.coerce.number().int().min(100).default(120_000),
   SHADOW_CONCURRENCY: z.coerce.number().int().min(1).default(4),
   SHADOW_QUEUE_MAX: z.coerce.number().int().min(1).default(1_000),
   /** Per-sample time limit of the shadow side (module or legacy replay); past it the sample is an error. */

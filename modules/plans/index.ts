@@ -1,7 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { pino } from 'pino';
 import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
-import { withTenant, type Db } from '../core/db';
+import { withTenant, type Db, type Trx } from '../core/db';
+import type { PlanDefinitionInput } from '../engine/index';
+import { toDefinition } from './mappers';
+import { loadBundle } from './service/load-plan';
 import type { FigModule } from '../core/module';
 import type { Config } from '../core/config';
 import { createEvaluationPool } from './evaluation-pool';
@@ -80,3 +83,20 @@ export async function seedDemo(
   return { catalogAdded, planCreated: true };
 }
 
+
+/** A locked plan version as a run evaluates it. */
+export interface LockedPlanVersion {
+  id: string;
+  version: number;
+  definition: PlanDefinitionInput;
+}
+
+/**
+ * The newest locked version of the tenant's plan named `name` (as the engine reads it), in the
+ * caller's tenant transaction; undefined when no version of it is locked.
+ */
+export async function findLatestLockedPlan(trx: Trx, tenantId: string, name: string): Promise<LockedPlanVersion | undefined> {
+  const latest = (await repo.findPlanByName(trx, tenantId, name)).filter((p) => p.status === 'locked').at(-1);
+  if (!latest) return undefined;
+  return { id: latest.id, version: latest.version, definition: toDefinition(await loadBundle(trx, latest)) };
+}

@@ -1,0 +1,47 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Db } from '../core/db';
+import { AppError } from '../core/errors';
+import { createWorkerPool, type WorkerPool } from '../core/worker-pool';
+import { computeRun, type ComputeOutcome, type ComputeTask } from './compute';
+
+/** Below this many rows a run is computed inline: a worker round trip would cost more than it saves. */
+export const INLINE_ROWS = 2_000;
+
+export type Computer = (task: ComputeTask) => Promise<ComputeOutcome>;
+
+// One pool per gateway instance, keyed by its database handle (the serves contract hands modules
+// the app's clients, not module singletons); runsModule's plugin creates it and closes it with the app.
+const pools = new WeakMap<Db, WorkerPool<ComputeTask, ComputeOutcome>>();
+
+export const RunsComputeErrors = {
+  timeout: (ms: number) => new AppError('RUNS_COMPUTE_TIMEOUT', 503, `the calculation did not finish within ${ms} ms`),
+  busy: () => new AppError('RUNS_COMPUTE_BUSY', 503, 'too many calculations are waiting; try again shortly'),
+  outOfMemory: () => new AppError('RUNS_COMPUTE_TOO_LARGE', 413, 'the calculation needs more memory than a worker has'),
+};
+
+/** Start the compute pool of an app (its db handle); returns a closer. */
+export function startComputePool(db: Db, opts: { size: number; timeoutMs: number; maxQueue: number; log: FastifyBaseLogger }): () => Promise<void> {
+  const pool = createWorkerPool<ComputeTask, ComputeOutcome>({
+    ...opts,
+    workerFile: new URL('./compute-worker.ts', import.meta.url),
+    errors: RunsComputeErrors,
+    describe: (task) => ({ rows: task.rows.length }),
+  });
+  pools.set(db, pool);
+  return async () => {
+    pools.delete(db);
+    await pool.close();
+  };
+}
+
+/**
+ * Compute a run off the event loop: in the app's worker pool (with its deadline) when the run is
+ * large and a pool exists, inline otherwise (small runs; CLIs and tests without a gateway).
+ */
+export function computerFor(db: Db): Computer {
+  return async (task) => {
+    const pool = pools.get(db);
+    if (pool && task.rows.length > INLINE_ROWS) return pool.run(task);
+    return computeRun(task);
+  };
+}

@@ -1,0 +1,123 @@
+import { sql } from 'kysely';
+import type { Trx } from '../core/db';
+import type {
+  NewRun,
+  NewRunResult,
+  NewScenario,
+  NewUpload,
+  NewUploadRow,
+  RunRecord,
+  ScenarioRecord,
+  UploadRecord,
+  UploadRowRecord,
+} from './tables';
+import './tables';
+
+/** Rows per multi-row INSERT (5–7 parameters a row stays far below Postgres' 65,535). */
+const CHUNK = 1_000;
+
+async function insertChunked<T>(rows: readonly T[], insert: (chunk: T[]) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) await insert(rows.slice(i, i + CHUNK));
+}
+
+const count = (v: string | number | bigint | undefined) => Number(v ?? 0);
+
+// ---- uploads ----------------------------------------------------------------------------------
+
+export function insertUpload(trx: Trx, row: NewUpload): Promise<UploadRecord> {
+  return trx.insertInto('runs.uploads').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export function insertUploadRows(trx: Trx, rows: readonly NewUploadRow[]): Promise<void> {
+  return insertChunked(rows, (chunk) => trx.insertInto('runs.upload_rows').values(chunk).execute());
+}
+
+export function findUpload(trx: Trx, id: number): Promise<UploadRecord | undefined> {
+  return trx.selectFrom('runs.uploads').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listUploads(trx: Trx, limit: number, offset: number): Promise<{ rows: UploadRecord[]; total: number }> {
+  const [rows, total] = await Promise.all([
+    trx.selectFrom('runs.uploads').selectAll().orderBy('id').limit(limit).offset(offset).execute(),
+    trx.selectFrom('runs.uploads').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirst(),
+  ]);
+  return { rows, total: count(total?.n) };
+}
+
+/** An upload's rows in file order; all of them unless a page is given. */
+export function listUploadRows(trx: Trx, uploadId: number, page?: { limit: number; offset: number }): Promise<UploadRowRecord[]> {
+  let q = trx.selectFrom('runs.upload_rows').selectAll().where('upload_id', '=', uploadId).orderBy('row_no');
+  if (page) q = q.limit(page.limit).offset(page.offset);
+  return q.execute();
+}
+
+// ---- runs -------------------------------------------------------------------------------------
+
+export function insertRun(trx: Trx, row: NewRun): Promise<RunRecord> {
+  return trx.insertInto('runs.runs').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export function insertRunResults(trx: Trx, rows: readonly NewRunResult[]): Promise<void> {
+  return insertChunked(rows, (chunk) => trx.insertInto('runs.run_results').values(chunk).execute());
+}
+
+export function findRun(trx: Trx, id: number): Promise<RunRecord | undefined> {
+  return trx.selectFrom('runs.runs').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listRuns(trx: Trx, limit: number, offset: number): Promise<{ rows: RunRecord[]; total: number }> {
+  const [rows, total] = await Promise.all([
+    trx.selectFrom('runs.runs').selectAll().orderBy('id').limit(limit).offset(offset).execute(),
+    trx.selectFrom('runs.runs').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirst(),
+  ]);
+  return { rows, total: count(total?.n) };
+}
+
+/** A run's result joined with the upload row it was computed from. */
+export interface RunResultWithInputs {
+  row_no: number;
+  employee_id: string;
+  name: string;
+  department: string;
+  inputs: Record<string, string>;
+  ok: boolean;
+  outputs: Record<string, string>;
+}
+
+/** A run's results with their input rows, in file order; all of them unless a page is given. */
+export function listRunResults(trx: Trx, run: Pick<RunRecord, 'id' | 'upload_id'>, page?: { limit: number; offset: number }): Promise<RunResultWithInputs[]> {
+  let q = trx
+    .selectFrom('runs.run_results as r')
+    .innerJoin('runs.upload_rows as u', (j) => j.on('u.upload_id', '=', run.upload_id).onRef('u.row_no', '=', 'r.row_no'))
+    .select(['r.row_no', 'r.employee_id', 'u.name', 'u.department', 'u.inputs', 'r.ok', 'r.outputs'])
+    .where('r.run_id', '=', run.id)
+    .orderBy('r.row_no');
+  if (page) q = q.limit(page.limit).offset(page.offset);
+  return q.execute();
+}
+
+/** Per employee of a run: the payout (pool share when the run had a pool, else the bonus). */
+export async function runPayouts(trx: Trx, runId: number): Promise<{ employee_id: string; payout: string }[]> {
+  const { rows } = await sql<{ employee_id: string; payout: string }>`
+    select employee_id, coalesce(outputs->>'pool_bonus', outputs->>'bonus') as payout
+    from runs.run_results where run_id = ${runId} and ok`.execute(trx);
+  return rows;
+}
+
+// ---- scenarios --------------------------------------------------------------------------------
+
+export function insertScenario(trx: Trx, row: NewScenario): Promise<ScenarioRecord> {
+  return trx.insertInto('runs.scenarios').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export function findScenario(trx: Trx, id: number): Promise<ScenarioRecord | undefined> {
+  return trx.selectFrom('runs.scenarios').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listScenarios(trx: Trx, limit: number, offset: number): Promise<{ rows: ScenarioRecord[]; total: number }> {
+  const [rows, total] = await Promise.all([
+    trx.selectFrom('runs.scenarios').selectAll().orderBy('id').limit(limit).offset(offset).execute(),
+    trx.selectFrom('runs.scenarios').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirst(),
+  ]);
+  return { rows, total: count(total?.n) };
+}
