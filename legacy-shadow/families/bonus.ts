@@ -30,7 +30,12 @@ export const BONUS_ROUTE_KEYS = [
 ] as const;
 
 /** Path prefixes that select the family in a group flip (PUT revenue-bands is listed by key: GET is the bands module's). */
-export const BONUS_PREFIXES = ['/api/v1/calculate', '/api/v1/uploads', '/api/v1/batches', '/api/v1/scenarios'] as const;
+export const BONUS_PREFIXES = [
+  '/api/v1/calculate',
+  '/api/v1/uploads',
+  '/api/v1/batches',
+  '/api/v1/scenarios',
+] as const;
 
 /** Fields every response of the family may carry that differ per call on any side. */
 const PER_CALL = ['$..request_id', '$..requestId'];
@@ -41,9 +46,20 @@ export interface FamilyRouteSettings {
   normalise: Partial<NormaliseRules>;
 }
 
-const read = (ignore: string[], idPaths: string[], idEntity: string, idParam?: string): FamilyRouteSettings => ({
+const read = (
+  ignore: string[],
+  idPaths: string[],
+  idEntity: string,
+  idParam?: string,
+): FamilyRouteSettings => ({
   writePolicy: 'skip',
-  normalise: { ignore: [...PER_CALL, ...ignore], idPaths, idEntity, ...(idParam ? { idParam } : {}), moneyTolerance: '0' },
+  normalise: {
+    ignore: [...PER_CALL, ...ignore],
+    idPaths,
+    idEntity,
+    ...(idParam ? { idParam } : {}),
+    moneyTolerance: '0',
+  },
 });
 const write = (ignore: string[], idPaths: string[], idEntity: string): FamilyRouteSettings => ({
   writePolicy: 'dual-write',
@@ -79,7 +95,15 @@ export const BONUS_ROUTE_SETTINGS: Record<(typeof BONUS_ROUTE_KEYS)[number], Fam
     'id',
   ),
   // Legacy bumps the version; fig writes the same version number (dual-write), so version is compared.
-  'PUT /api/v1/admin/revenue-bands': { writePolicy: 'dual-write', normalise: { ignore: [...PER_CALL, '$.updated_at'], idField: '$.version', idEntity: 'band-version', moneyTolerance: '0' } },
+  'PUT /api/v1/admin/revenue-bands': {
+    writePolicy: 'dual-write',
+    normalise: {
+      ignore: [...PER_CALL, '$.updated_at'],
+      idField: '$.version',
+      idEntity: 'band-version',
+      moneyTolerance: '0',
+    },
+  },
 };
 
 /** The family's settings of a route key, if it belongs to the family. */

@@ -3,12 +3,15 @@ import { loadConfig } from '../../modules/core/config';
 import { createDb } from '../../modules/core/db';
 import { createRedis } from '../../modules/core/redis';
 import { backfillSessions } from '../../modules/sessions/index';
+import { backfillBonus } from '../../modules/runs/index';
 import { reconcileRoute } from './reconcile';
 import { prune } from './repo';
 
 const USAGE = `usage: npm run shadow -- <command>
   reconcile "<ROUTE KEY>"        fix drift of a dual-write route (legacy is the truth), close its issues
   backfill-sessions [--overwrite] import every live legacy session into fig's Redis sessions
+  backfill bonus                 copy legacy's uploads, rows, batches, results, scenarios and band versions into
+                                 LEGACY_TENANT with the same ids (idempotent); exit 1 when a record could not be mapped
   prune                          delete shadow samples and mismatches older than SHADOW_RETENTION_DAYS`;
 
 /** Shadow operations CLI: reconcile, backfill, prune. Talks to Postgres/Redis/legacy directly. */
@@ -28,6 +31,11 @@ async function main(argv: string[]): Promise<number> {
       const result = await backfillSessions({ redis, redisPrefix: config.REDIS_PREFIX, legacyUrl: config.LEGACY_URL }, { overwrite: rest.includes('--overwrite') });
       console.log(JSON.stringify(result));
       return 0;
+    }
+    if (cmd === 'backfill' && rest[0] === 'bonus') {
+      const report = await backfillBonus({ db, legacyUrl: config.LEGACY_URL }, config.LEGACY_TENANT);
+      console.log(JSON.stringify(report, null, 2));
+      return report.unmapped.length ? 1 : 0;
     }
     if (cmd === 'prune') {
       console.log(JSON.stringify(await prune(db, config.SHADOW_RETENTION_DAYS)));

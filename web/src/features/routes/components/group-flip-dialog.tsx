@@ -20,7 +20,10 @@ function BlockedRoutes({ error }: { error: ApiError }) {
   const blocked = Array.isArray(error.body.blocked) ? (error.body.blocked as Blocked[]) : [];
   return (
     <div className="gate" role="alert" data-testid="group-gate-failed">
-      <div className="gate-title">Nothing was flipped: {blocked.length} route{blocked.length === 1 ? '' : 's'} of the group fail their gates</div>
+      <div className="gate-title">
+        Nothing was flipped: {blocked.length} route{blocked.length === 1 ? '' : 's'} of the group fail their
+        gates
+      </div>
       <table className="gate-checks">
         <tbody>
           {blocked.map((b) => (
@@ -29,12 +32,20 @@ function BlockedRoutes({ error }: { error: ApiError }) {
                 <code>{b.routeKey}</code>
               </td>
               <td>{blockedBySentence(b.blockedBy)}</td>
-              <td className="muted">{b.checks.filter((c) => !c.passed).map((c) => GATE_CHECK_NAMES[c.name] ?? c.name).join(', ')}</td>
+              <td className="muted">
+                {b.checks
+                  .filter((c) => !c.passed)
+                  .map((c) => GATE_CHECK_NAMES[c.name] ?? c.name)
+                  .join(', ')}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
-      <div className="small">Collect the missing evidence (or finance’s sign-off) first, or override with a reason; the override is recorded on every route.</div>
+      <div className="small">
+        Collect the missing evidence (or finance’s sign-off) first, or override with a reason; the override is
+        recorded on every route.
+      </div>
     </div>
   );
 }
@@ -64,18 +75,30 @@ export function GroupFlipDialog({ prefix, routes, canOverride, onClose }: GroupF
     flip.reset();
   }, [prefix]);
 
-  const gateError = flip.error instanceof ApiError && flip.error.code === 'FIG_GROUP_GATE_FAILED' ? flip.error : undefined;
-  const reasonError = reason.trim().length < 3 ? 'Say why (at least 3 characters): it is recorded with every route of the group.' : undefined;
+  const gateError =
+    flip.error instanceof ApiError && flip.error.code === 'FIG_GROUP_GATE_FAILED' ? flip.error : undefined;
+  const reasonError =
+    reason.trim().length < 3
+      ? 'Say why (at least 3 characters): it is recorded with every route of the group.'
+      : undefined;
   const unservable = routes.filter((r) => !r.servable);
 
   const submit = () => {
     setTouched(true);
     if (!prefix || reasonError) return;
     flip.mutate(
-      { prefix, mode, reason: reason.trim(), ...(mode === 'canary' ? { canaryPercent: percent } : {}), ...(override ? { override: true } : {}) },
+      {
+        prefix,
+        mode,
+        reason: reason.trim(),
+        ...(mode === 'canary' ? { canaryPercent: percent } : {}),
+        ...(override ? { override: true } : {}),
+      },
       {
         onSuccess: (r) => {
-          toast(`${prefix}: ${r.changed.length} route${r.changed.length === 1 ? '' : 's'} → ${mode}${mode === 'canary' ? ` ${percent}%` : ''}`);
+          toast(
+            `${prefix}: ${r.changed.length} route${r.changed.length === 1 ? '' : 's'} → ${mode}${mode === 'canary' ? ` ${percent}%` : ''}`,
+          );
           onClose();
         },
       },
@@ -102,13 +125,16 @@ export function GroupFlipDialog({ prefix, routes, canOverride, onClose }: GroupF
       {prefix !== null && (
         <>
           <p className="lead">
-            Every route under <code>{prefix}</code> moves together, or none does: the gates of every route are checked first.
+            Every route under <code>{prefix}</code> moves together, or none does: the gates of every route are
+            checked first.
           </p>
           <ul className="group-flip-routes small" data-testid="group-flip-routes">
             {routes.map((r) => (
               <li key={r.key}>
                 <code>{r.key}</code> <ModeBadge mode={r.mode} canaryPercent={r.canaryPercent} />
-                {r.gate && !r.gate.passed && <span className="muted"> · {blockedBySentence(r.gate.blockedBy)}</span>}
+                {r.gate && !r.gate.passed && (
+                  <span className="muted"> · {blockedBySentence(r.gate.blockedBy)}</span>
+                )}
               </li>
             ))}
           </ul>
@@ -121,17 +147,34 @@ export function GroupFlipDialog({ prefix, routes, canOverride, onClose }: GroupF
                 </option>
               ))}
             </select>
-            {unservable.length > 0 && <div className="field-hint">{unservable.length} route(s) have no module: the group can only go to legacy.</div>}
+            {unservable.length > 0 && (
+              <div className="field-hint">
+                {unservable.length} route(s) have no module: the group can only go to legacy.
+              </div>
+            )}
           </div>
           {mode === 'canary' && (
             <div className="field">
               <label htmlFor="group-canary-percent">Share of tenants on the new module</label>
-              <input id="group-canary-percent" type="number" min={1} max={100} value={percent} onChange={(e) => setPercent(Math.max(1, Math.min(100, Number(e.target.value))))} />
+              <input
+                id="group-canary-percent"
+                type="number"
+                min={1}
+                max={100}
+                value={percent}
+                onChange={(e) => setPercent(Math.max(1, Math.min(100, Number(e.target.value))))}
+              />
             </div>
           )}
           <div className={`field ${touched && reasonError ? 'field-invalid' : ''}`}>
             <label htmlFor="group-reason">Reason</label>
-            <textarea id="group-reason" rows={3} value={reason} onChange={(e) => setReason(e.target.value)} placeholder="e.g. bonus family: shadow clean for 3 days, Gate A signed off, OPS-188" />
+            <textarea
+              id="group-reason"
+              rows={3}
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              placeholder="e.g. bonus family: shadow clean for 3 days, Gate A signed off, OPS-188"
+            />
             {touched && reasonError && <div className="field-error">{reasonError}</div>}
           </div>
           {gateError && <BlockedRoutes error={gateError} />}
