@@ -9,7 +9,7 @@ import { getUpload, getUploadRows, getUploads, postUpload } from './legacy/handl
 import './tables';
 
 export { bumpIdSequences, ID_TABLES, type IdTable } from './sequences';
-export { backfillBonus, type BonusBackfillReport } from './backfill';
+export { backfillBonus, reconcileBonusRecord, type BonusBackfillReport, type BonusEntity } from './backfill';
 export { planForBands, computeRun, LEGACY_OUTPUTS, POOL_OUTPUT, type ComputeTask, type ComputeOutcome } from './compute';
 export { computerFor } from './compute-pool';
 export { createUpload, type CreateUploadInput, type UploadRowInput } from './service/create-upload';
