@@ -45,10 +45,16 @@ async function waitFor(url: string, ms: number, child: ChildProcess): Promise<vo
   throw new Error(`legacy service did not answer ${url} within ${ms} ms`);
 }
 
-/** Start the real legacy FastAPI service on a free port with its own fresh SQLite file (with the _diag test routes). */
-export async function startLegacy(): Promise<{ url: string; pid: number | undefined; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const dir = mkdtempSync(path.join(tmpdir(), 'fig-legacy-'));
+/**
+ * Start the real legacy FastAPI service on a free port with its own fresh SQLite file (with the _diag
+ * test routes). `restartable`: `stop` keeps the SQLite file and `restart` starts legacy again on the
+ * same port and data (cutover tests stop legacy and bring it back); `remove` deletes the data.
+ */
+export async function startLegacy(
+  opts: { port?: number; dir?: string; restartable?: boolean } = {},
+): Promise<{ url: string; pid: number | undefined; stop: () => Promise<void>; restart: () => ReturnType<typeof startLegacy>; remove: () => void }> {
+  const port = opts.port ?? (await freePort());
+  const dir = opts.dir ?? mkdtempSync(path.join(tmpdir(), 'fig-legacy-'));
   const child = spawn('/usr/bin/python3', ['-m', 'legacy_fastapi'], {
     cwd: LEGACY_DIR,
     env: { ...process.env, LEGACY_PORT: String(port), LEGACY_HOST: '127.0.0.1', LEGACY_DB_PATH: path.join(dir, 'legacy.sqlite3'), LEGACY_LOG_LEVEL: 'warning', LEGACY_DIAG: '1' },
@@ -64,8 +70,10 @@ export async function startLegacy(): Promise<{ url: string; pid: number | undefi
         child.kill('SIGTERM');
         await new Promise((r) => child.once('exit', r));
       }
-      rmSync(dir, { recursive: true, force: true });
+      if (!opts.restartable) rmSync(dir, { recursive: true, force: true });
     },
+    restart: () => startLegacy({ port, dir, restartable: opts.restartable }),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
 

@@ -49,8 +49,18 @@ function employees(n: number): Record<string, string>[] {
   }));
 }
 
-const COLS = ['employee_id', 'name', 'department', 'base_salary', 'target_pct', 'performance_score', 'fund_return', 'revenue'];
-const csvOf = (rows: Record<string, string>[]) => `${COLS.join(',')}\n${rows.map((r) => COLS.map((c) => r[c]).join(',')).join('\n')}\n`;
+const COLS = [
+  'employee_id',
+  'name',
+  'department',
+  'base_salary',
+  'target_pct',
+  'performance_score',
+  'fund_return',
+  'revenue',
+];
+const csvOf = (rows: Record<string, string>[]) =>
+  `${COLS.join(',')}\n${rows.map((r) => COLS.map((c) => r[c]).join(',')).join('\n')}\n`;
 
 async function timed(url: string, init: RequestInit): Promise<{ ms: number; status: number; body: string }> {
   const t0 = performance.now();
@@ -60,7 +70,8 @@ async function timed(url: string, init: RequestInit): Promise<{ ms: number; stat
 }
 
 /** Peak resident set since the last reset, in MiB (Linux /proc). */
-const peakRss = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+const peakRss = (pid: number) =>
+  Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 const resetPeak = (pid: number) => {
   try {
     writeFileSync(`/proc/${pid}/clear_refs`, '5');
@@ -75,11 +86,17 @@ async function upload(base: string, csv: string): Promise<number> {
   form.append('file', new Blob([csv], { type: 'text/csv' }), 'bench.csv');
   const res = await fetch(`${base}/api/v1/uploads`, { method: 'POST', body: form });
   const body = (await res.json()) as { id: number };
-  if (res.status !== 201) throw new Error(`upload to ${base}: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
+  if (res.status !== 201)
+    throw new Error(`upload to ${base}: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
   return body.id;
 }
 
-async function paced(base: string, paths: { method: string; path: string; body?: string }[], rate: number, seconds: number): Promise<{ p50: number; p99: number; errors: number }> {
+async function paced(
+  base: string,
+  paths: { method: string; path: string; body?: string }[],
+  rate: number,
+  seconds: number,
+): Promise<{ p50: number; p99: number; errors: number }> {
   const pool = new Pool(base, { connections: 8 });
   const total = Math.round(rate * seconds);
   const lat: number[] = [];
@@ -94,7 +111,12 @@ async function paced(base: string, paths: { method: string; path: string; body?:
       (async () => {
         const t0 = process.hrtime.bigint();
         try {
-          const res = await pool.request({ path: req.path, method: req.method as 'GET', body: req.body, headers: req.body ? { 'content-type': 'application/json' } : {} });
+          const res = await pool.request({
+            path: req.path,
+            method: req.method as 'GET',
+            body: req.body,
+            headers: req.body ? { 'content-type': 'application/json' } : {},
+          });
           await res.body.arrayBuffer();
           if (res.statusCode >= 400) errors++;
           lat.push(Number(process.hrtime.bigint() - t0) / 1e6);
@@ -117,8 +139,22 @@ async function main(): Promise<void> {
   const db = await createBenchDb('fig_bench_bonus');
   cleanups.push(db.drop);
   const port = await freePort();
-  const env = { ...process.env, HOST: '127.0.0.1', PORT: String(port), LEGACY_URL: legacy.url, DATABASE_URL: db.url, REDIS_PREFIX: `bench:${randomBytes(4).toString('hex')}:`, LOG_LEVEL: 'warn', ADMIN_TOKEN: TOKEN, AUTOROLLBACK_ENABLED: 'false' };
-  const gw = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'gateway/main.ts')], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const env = {
+    ...process.env,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    LEGACY_URL: legacy.url,
+    DATABASE_URL: db.url,
+    REDIS_PREFIX: `bench:${randomBytes(4).toString('hex')}:`,
+    LOG_LEVEL: 'warn',
+    ADMIN_TOKEN: TOKEN,
+    AUTOROLLBACK_ENABLED: 'false',
+  };
+  const gw = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'gateway/main.ts')], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   children.push(gw);
   const fig = `http://127.0.0.1:${port}`;
   await waitForOk(`${fig}/healthz`, 60_000, gw);
@@ -143,12 +179,15 @@ async function main(): Promise<void> {
   for (let r = 0; r < REPS; r++) {
     for (const side of ['legacy', 'fig', 'fig', 'legacy'] as const) {
       const res = await timed(`${side === 'legacy' ? legacy.url : fig}/api/v1/calculate`, init);
-      if (res.status !== 200) throw new Error(`calculate on ${side}: ${res.status} ${res.body.slice(0, 300)}`);
+      if (res.status !== 200)
+        throw new Error(`calculate on ${side}: ${res.status} ${res.body.slice(0, 300)}`);
       calc[side].push(res.ms);
       if (side === 'fig') same &&= res.body === (await timed(`${legacy.url}/api/v1/calculate`, init)).body;
     }
   }
-  log(`calculate ${EMPLOYEES}: legacy ${median(calc.legacy).toFixed(0)} ms, fig ${median(calc.fig).toFixed(0)} ms, identical ${same}`);
+  log(
+    `calculate ${EMPLOYEES}: legacy ${median(calc.legacy).toFixed(0)} ms, fig ${median(calc.fig).toFixed(0)} ms, identical ${same}`,
+  );
 
   // 2. batches on a big upload
   const csv = csvOf(employees(ROWS));
@@ -160,7 +199,11 @@ async function main(): Promise<void> {
     for (const side of ['legacy', 'fig', 'fig', 'legacy'] as const) {
       const pid = side === 'legacy' ? legacyPid : gw.pid!;
       resetPeak(pid);
-      const res = await timed(`${side === 'legacy' ? legacy.url : fig}/api/v1/batches`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ upload_id: side === 'legacy' ? lu : fu }) });
+      const res = await timed(`${side === 'legacy' ? legacy.url : fig}/api/v1/batches`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ upload_id: side === 'legacy' ? lu : fu }),
+      });
       if (res.status !== 201) throw new Error(`batch on ${side}: ${res.status} ${res.body.slice(0, 300)}`);
       batch[side].push(res.ms);
       rss[side] = Math.max(rss[side], peakRss(pid));
@@ -168,7 +211,9 @@ async function main(): Promise<void> {
       totals.add(`${b.employee_count}:${b.total_bonus}`);
     }
   }
-  log(`batch ${ROWS}: legacy ${median(batch.legacy).toFixed(0)} ms (peak ${rss.legacy.toFixed(0)} MiB), fig ${median(batch.fig).toFixed(0)} ms (peak ${rss.fig.toFixed(0)} MiB), same totals ${totals.size === 1}`);
+  log(
+    `batch ${ROWS}: legacy ${median(batch.legacy).toFixed(0)} ms (peak ${rss.legacy.toFixed(0)} MiB), fig ${median(batch.fig).toFixed(0)} ms (peak ${rss.fig.toFixed(0)} MiB), same totals ${totals.size === 1}`,
+  );
 
   // 3. shadow of the family at a steady rate
   // Requests a client makes all day (pages of 10, one batch, a small calculate); the big calls above are not in the mix.
@@ -180,7 +225,10 @@ async function main(): Promise<void> {
     { method: 'GET', path: '/api/v1/scenarios?limit=10' },
     { method: 'POST', path: '/api/v1/calculate', body: small },
   ];
-  const shadow = { legacy: [] as { p50: number; p99: number; errors: number }[], shadow: [] as { p50: number; p99: number; errors: number }[] };
+  const shadow = {
+    legacy: [] as { p50: number; p99: number; errors: number }[],
+    shadow: [] as { p50: number; p99: number; errors: number }[],
+  };
   for (const mode of ['legacy', 'shadow', 'shadow', 'legacy'] as const) {
     await group(mode);
     await paced(fig, mix, RATE, 2);
@@ -195,7 +243,10 @@ async function main(): Promise<void> {
   const cr = ratio(calc.legacy, calc.fig);
   const br = ratio(batch.legacy, batch.fig);
   const sd = (s99 - l99) / l99;
-  const reduced = EMPLOYEES < 10_000 || ROWS < 100_000 ? `\n**Reduced size** (shared machine): ${EMPLOYEES} employees, ${ROWS} rows; the full run is 10,000 and 100,000.\n` : '';
+  const reduced =
+    EMPLOYEES < 10_000 || ROWS < 100_000
+      ? `\n**Reduced size** (shared machine): ${EMPLOYEES} employees, ${ROWS} rows; the full run is 10,000 and 100,000.\n`
+      : '';
   const md = `# Legacy bonus family: fig (modules/runs) vs legacy
 
 \`npx tsx bench/bonus/run.ts\` (also run by \`npm run bench\`). One gateway process (\`gateway/main.ts\`, route family in

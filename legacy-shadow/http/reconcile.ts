@@ -7,7 +7,10 @@ import { reconcileBonusRecord, type BonusEntity } from '../../modules/runs/index
 import * as repo from './repo';
 
 /** How one entity family is reconciled: make fig's copy of one legacy id equal legacy's. */
-export type Reconciler = (deps: { db: Db; redis: Redis; redisPrefix: string; legacyUrl: string; legacyTenant: string }, legacyId: string) => Promise<string>;
+export type Reconciler = (
+  deps: { db: Db; redis: Redis; redisPrefix: string; legacyUrl: string; legacyTenant: string },
+  legacyId: string,
+) => Promise<string>;
 
 const bonus =
   (entity: BonusEntity): Reconciler =>
@@ -36,7 +39,10 @@ export interface ReconcileReport {
  * A route key's family shares issues: `POST /api/v1/sessions` reconciles issues of every
  * /api/v1/sessions route when given the family's key.
  */
-export async function reconcileRoute(deps: { db: Db; redis: Redis; config: Config; log: FastifyBaseLogger }, routeKey: string): Promise<ReconcileReport> {
+export async function reconcileRoute(
+  deps: { db: Db; redis: Redis; config: Config; log: FastifyBaseLogger },
+  routeKey: string,
+): Promise<ReconcileReport> {
   const issues = await repo.listIssues(deps.db, routeKey, 'open');
   const report: ReconcileReport = { routeKey, open: issues.length, resolved: 0, failed: 0, results: [] };
   for (const issue of issues) {
@@ -49,7 +55,13 @@ export async function reconcileRoute(deps: { db: Db; redis: Redis; config: Confi
     } else {
       try {
         outcome = await reconciler(
-          { db: deps.db, redis: deps.redis, redisPrefix: deps.config.REDIS_PREFIX, legacyUrl: deps.config.LEGACY_URL, legacyTenant: deps.config.LEGACY_TENANT },
+          {
+            db: deps.db,
+            redis: deps.redis,
+            redisPrefix: deps.config.REDIS_PREFIX,
+            legacyUrl: deps.config.LEGACY_URL,
+            legacyTenant: deps.config.LEGACY_TENANT,
+          },
           issue.legacy_id,
         );
         await repo.closeIssue(deps.db, issue.id, 'resolved', outcome);

@@ -5,7 +5,8 @@ import type { Db } from '../core/db';
 import { backfillBonus } from './index';
 
 const auth = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
-const legacy = async <T>(path: string): Promise<T> => (await fetch(new URL(path, legacyUrl()))).json() as Promise<T>;
+const legacy = async <T>(path: string): Promise<T> =>
+  (await fetch(new URL(path, legacyUrl()))).json() as Promise<T>;
 
 describe('npm run shadow -- backfill bonus', () => {
   let app: FastifyInstance;
@@ -22,10 +23,11 @@ describe('npm run shadow -- backfill bonus', () => {
     await app?.close();
   });
 
-  it('copies every legacy record with its own id, and fig then answers the legacy routes with legacy\'s bytes', async () => {
+  it("copies every legacy record with its own id, and fig then answers the legacy routes with legacy's bytes", async () => {
     const before = {
       uploads: (await legacy<{ items: { id: number }[] }>('/api/v1/uploads?limit=1000')).items,
-      batches: (await legacy<{ items: { id: number; upload_id: number }[] }>('/api/v1/batches?limit=1000')).items,
+      batches: (await legacy<{ items: { id: number; upload_id: number }[] }>('/api/v1/batches?limit=1000'))
+        .items,
       scenarios: (await legacy<{ items: { id: number }[] }>('/api/v1/scenarios?limit=1000')).items,
     };
     expect(before.uploads.length).toBeGreaterThanOrEqual(3);
@@ -48,10 +50,31 @@ describe('npm run shadow -- backfill bonus', () => {
     expect(report.nextIds['runs.runs']).toBeGreaterThan(maxBatch);
 
     // fig answers the read routes of the family from the copy: same bytes as legacy.
-    const keys = ['GET /api/v1/uploads/{id}', 'GET /api/v1/uploads/{id}/rows', 'GET /api/v1/batches/{id}', 'GET /api/v1/batches/{id}/results', 'GET /api/v1/batches/{id}/export.csv'];
-    expect((await app.inject({ method: 'POST', url: '/_fig/route-groups/flip', headers: auth, payload: { keys, mode: 'new', reason: 'read the backfilled copy', override: true } })).statusCode).toBe(200);
+    const keys = [
+      'GET /api/v1/uploads/{id}',
+      'GET /api/v1/uploads/{id}/rows',
+      'GET /api/v1/batches/{id}',
+      'GET /api/v1/batches/{id}/results',
+      'GET /api/v1/batches/{id}/export.csv',
+    ];
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/_fig/route-groups/flip',
+          headers: auth,
+          payload: { keys, mode: 'new', reason: 'read the backfilled copy', override: true },
+        })
+      ).statusCode,
+    ).toBe(200);
     const b = before.batches[0]!;
-    for (const path of [`/api/v1/uploads/${b.upload_id}`, `/api/v1/uploads/${b.upload_id}/rows?limit=7&offset=2`, `/api/v1/batches/${b.id}`, `/api/v1/batches/${b.id}/results?limit=1000`, `/api/v1/batches/${b.id}/export.csv`]) {
+    for (const path of [
+      `/api/v1/uploads/${b.upload_id}`,
+      `/api/v1/uploads/${b.upload_id}/rows?limit=7&offset=2`,
+      `/api/v1/batches/${b.id}`,
+      `/api/v1/batches/${b.id}/results?limit=1000`,
+      `/api/v1/batches/${b.id}/export.csv`,
+    ]) {
       const fig = await app.inject({ url: path });
       const old = await fetch(new URL(path, legacyUrl()));
       expect(fig.headers.server, path).toBeUndefined(); // fig answered, not the proxy
@@ -62,19 +85,41 @@ describe('npm run shadow -- backfill bonus', () => {
   it('is idempotent: a second run copies nothing and finds every record already there', async () => {
     const report = await backfillBonus({ db: app.db, legacyUrl: legacyUrl() }, tenant);
     expect(report.unmapped).toEqual([]);
-    expect([report.uploads.copied, report.batches.copied, report.scenarios.copied, report.bandVersions.copied, report.rows.copied, report.results.copied]).toEqual([0, 0, 0, 0, 0, 0]);
+    expect([
+      report.uploads.copied,
+      report.batches.copied,
+      report.scenarios.copied,
+      report.bandVersions.copied,
+      report.rows.copied,
+      report.results.copied,
+    ]).toEqual([0, 0, 0, 0, 0, 0]);
     expect(report.uploads.existing).toBe(report.uploads.legacy);
     expect(report.batches.existing).toBe(report.batches.legacy);
     expect(report.scenarios.existing).toBe(report.scenarios.legacy);
   });
 
-  it('reports a record it cannot map instead of overwriting fig\'s', async () => {
+  it("reports a record it cannot map instead of overwriting fig's", async () => {
     const [first] = (await legacy<{ items: { id: number }[] }>('/api/v1/uploads?limit=1')).items;
-    await owner.updateTable('runs.uploads').set({ sha256: 'f'.repeat(64) }).where('id', '=', first!.id).where('tenant_id', '=', tenant).execute();
+    await owner
+      .updateTable('runs.uploads')
+      .set({ sha256: 'f'.repeat(64) })
+      .where('id', '=', first!.id)
+      .where('tenant_id', '=', tenant)
+      .execute();
     const report = await backfillBonus({ db: app.db, legacyUrl: legacyUrl() }, tenant);
-    expect(report.unmapped).toEqual([{ entity: 'upload', id: first!.id, reason: expect.stringContaining(`fig's upload ${first!.id} is another file (sha256 ffffffffffff`) }]);
+    expect(report.unmapped).toEqual([
+      {
+        entity: 'upload',
+        id: first!.id,
+        reason: expect.stringContaining(`fig's upload ${first!.id} is another file (sha256 ffffffffffff`),
+      },
+    ]);
     expect(report.uploads.unmapped).toBe(1);
-    const kept = await owner.selectFrom('runs.uploads').select('sha256').where('id', '=', first!.id).executeTakeFirstOrThrow();
+    const kept = await owner
+      .selectFrom('runs.uploads')
+      .select('sha256')
+      .where('id', '=', first!.id)
+      .executeTakeFirstOrThrow();
     expect(kept.sha256).toBe('f'.repeat(64));
   });
 });
