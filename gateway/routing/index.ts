@@ -133,6 +133,7 @@ export const routingPlugin = fp<{ shadow?: ShadowWiring }>(
           url: toFastifyPath(path),
           schema: { hide: true },
           config: { routeKey: key },
+          ...(serving.bodyLimit ? { bodyLimit: serving.bodyLimit } : {}),
           handler: (request, reply) => {
             const mode = request.routeMode ?? table.modeFor(key);
             if (mode === 'legacy') {

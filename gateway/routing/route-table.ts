@@ -63,6 +63,8 @@ export interface RouteTableEvents {
 export interface ServingModule {
   module: string;
   handler: LegacyRouteHandler;
+  /** Largest request body this route buffers, when the module needs another than the app's. */
+  bodyLimit?: number;
 }
 
 /**
@@ -99,7 +101,7 @@ export class RouteTable extends EventEmitter<RouteTableEvents> {
     for (const mod of deps.modules) {
       for (const [key, handler] of Object.entries(mod.serves ?? {})) {
         if (this.serving.has(key)) throw new Error(`route ${key} is served by two modules: ${this.serving.get(key)!.module} and ${mod.name}`);
-        this.serving.set(key, { module: mod.name, handler });
+        this.serving.set(key, { module: mod.name, handler, ...(mod.bodyLimits?.[key] ? { bodyLimit: mod.bodyLimits[key] } : {}) });
       }
     }
   }

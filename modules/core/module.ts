@@ -87,6 +87,8 @@ export interface FigModule {
   plugin?: FastifyPluginAsync<{ config: Config }>;
   /** Legacy route keys this module can answer, for the route table's `shadow`/`canary`/`new` modes. */
   serves?: Record<string, LegacyRouteHandler>;
+  /** Per served route key, the largest request body to buffer when it differs from the app's (e.g. a legacy upload limit). */
+  bodyLimits?: Record<string, number>;
   /** Background jobs this module defines; gateway/worker.ts runs them. */
   jobs?: JobDefinition[];
 }

@@ -5,7 +5,7 @@ import { startComputePool } from './compute-pool';
 import { getBatch, getBatchExport, getBatches, getBatchResults, postBatch } from './legacy/handlers-batches';
 import { postCalculate, putRevenueBands } from './legacy/handlers-calculate';
 import { getScenario, getScenarioCompare, getScenarios, postScenario } from './legacy/handlers-scenarios';
-import { getUpload, getUploadRows, getUploads, postUpload } from './legacy/handlers-uploads';
+import { getUpload, getUploadRows, getUploads, MAX_UPLOAD_BYTES, postUpload } from './legacy/handlers-uploads';
 import './tables';
 
 export { bumpIdSequences, ID_TABLES, type IdTable } from './sequences';
@@ -75,4 +75,6 @@ export const runsModule: FigModule = {
   name: 'runs',
   plugin,
   serves: { ...LEGACY_BONUS_ROUTES },
+  // legacy answers 413 {"detail"} for a file over 50 MiB: the multipart body around it must get through to say so.
+  bodyLimits: { 'POST /api/v1/uploads': MAX_UPLOAD_BYTES + 1024 * 1024 },
 };

@@ -25,7 +25,11 @@ export function readJsonBody(req: ModuleRequest): { value: Field } | { error: Mo
   try {
     return { value: parseExactJson(bytes) };
   } catch (err) {
-    if (err instanceof JsonDecodeError) return { error: detail([{ loc: ['body', err.pos], msg: err.message, type: 'value_error.jsondecode' }]) };
+    if (err instanceof JsonDecodeError) {
+      // pydantic puts a non-pydantic exception's attributes in ctx: here the JSONDecodeError's.
+      const ctx = { msg: err.msg, doc: err.doc, pos: err.pos, lineno: err.lineno, colno: err.colno };
+      return { error: detail([{ loc: ['body', err.pos], msg: err.message, type: 'value_error.jsondecode', ctx }]) };
+    }
     if (err instanceof JsonBodyError || err instanceof RangeError) return { error: legacyError(400, 'There was an error parsing the body') };
     throw err;
   }

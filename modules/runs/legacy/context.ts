@@ -13,20 +13,21 @@ export const MAX_LIMIT = 1000;
 
 /**
  * legacy's path `{id}` ints and `limit`/`offset` query (PageParams: limit 1–1000 default 50, offset
- * ≥ 0), checked together as FastAPI does (path errors first, then query), or its 422.
+ * ≥ 0), checked together as FastAPI does (query errors first, then path), or its 422.
  */
 export function readParams(
   req: ModuleRequest,
   opts: { path?: string[]; page?: boolean },
 ): { ids: number[]; limit: number; offset: number } | { error: ModuleResponse } {
   const p = new Problems();
-  const ids = (opts.path ?? []).map((name) => pathInt(req.params[name], ['path', name], p) ?? 0);
   let limit = 50;
   let offset = 0;
+  // PageParams is a dependency: FastAPI solves it (the query) before the endpoint's path params.
   if (opts.page) {
     limit = queryInt(req.query.limit, ['query', 'limit'], p, { default: 50, ge: 1, le: MAX_LIMIT }) ?? 50;
     offset = queryInt(req.query.offset, ['query', 'offset'], p, { default: 0, ge: 0 }) ?? 0;
   }
+  const ids = (opts.path ?? []).map((name) => pathInt(req.params[name], ['path', name], p) ?? 0);
   return p.any ? { error: detail(p.list) } : { ids, limit, offset };
 }
 

@@ -16,6 +16,8 @@ export type ExactJson = null | boolean | string | JsonNumber | ExactJson[] | { [
 
 /** Python's json.JSONDecodeError: message and position (in characters of the decoded text). */
 export class JsonDecodeError extends Error {
+  readonly lineno: number;
+  readonly colno: number;
   constructor(
     public readonly msg: string,
     public readonly doc: string,
@@ -25,6 +27,8 @@ export class JsonDecodeError extends Error {
     const lineno = before.filter((c) => c === '\n').length + 1;
     const colno = pos - before.lastIndexOf('\n');
     super(`${msg}: line ${lineno} column ${colno} (char ${pos})`);
+    this.lineno = lineno;
+    this.colno = colno;
   }
 }
 

@@ -22,8 +22,9 @@ export interface CreateUploadInput {
   columns?: string[] | null;
   rows: UploadRowInput[];
   source: RecordSource;
-  /** Backfill: legacy's id and time. */
+  /** Backfill: legacy's id, hash (of a file fig never saw) and time. */
   id?: number;
+  sha256?: string;
   createdAt?: Date;
   createdBy?: string;
 }
@@ -36,7 +37,7 @@ export async function createUpload(deps: RunsDeps, tenantId: string, input: Crea
       tenant_id: tenantId,
       filename: input.filename,
       row_count: input.rows.length,
-      sha256: createHash('sha256').update(input.content).digest('hex'),
+      sha256: input.sha256 ?? createHash('sha256').update(input.content).digest('hex'),
       size_bytes: input.content.length,
       content_type: input.contentType ?? null,
       storage_key: null,
