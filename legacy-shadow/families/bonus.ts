@@ -63,7 +63,15 @@ const read = (
 });
 const write = (ignore: string[], idPaths: string[], idEntity: string): FamilyRouteSettings => ({
   writePolicy: 'dual-write',
-  normalise: { ignore: [...PER_CALL, ...ignore], idPaths, idEntity, idField: '$.id', moneyTolerance: '0' },
+  // reverseShadow: in `new`, every write is replayed to legacy while it runs (the rollback policy, ADR 0010).
+  normalise: {
+    ignore: [...PER_CALL, ...ignore],
+    idPaths,
+    idEntity,
+    idField: '$.id',
+    moneyTolerance: '0',
+    reverseShadow: true,
+  },
 });
 
 /** Batch and scenario fields holding ids of other entities: mapped, then compared. */
@@ -102,6 +110,7 @@ export const BONUS_ROUTE_SETTINGS: Record<(typeof BONUS_ROUTE_KEYS)[number], Fam
       idField: '$.version',
       idEntity: 'band-version',
       moneyTolerance: '0',
+      reverseShadow: true,
     },
   },
 };

@@ -43,6 +43,18 @@ describe('rolling the bonus family back to legacy after writes in new', { timeou
     const backfill = await backfillBonus({ db: app.db, legacyUrl: legacy.url }, app.config.LEGACY_TENANT);
     expect(backfill.unmapped).toEqual([]);
     expect((await group('new')).statusCode).toBe(200);
+    // While legacy runs, a write fig answers in new is replayed to legacy with the same id.
+    const live = await app.inject({
+      method: 'POST',
+      url: '/api/v1/batches',
+      payload: { upload_id: 1, scenario_name: 'while legacy runs' },
+    });
+    expect(live.statusCode).toBe(201);
+    await app.shadow.drain();
+    const mirrored = await fetch(new URL(`/api/v1/batches/${live.json().id}`, legacy.url));
+    expect(mirrored.status).toBe(200);
+    const copy = (await mirrored.json()) as { created_at: string };
+    expect(copy).toEqual({ ...live.json(), created_at: copy.created_at }); // legacy stamps its own time
     await legacy.stop();
 
     // Writes in new while legacy is down: fig answers them alone.
