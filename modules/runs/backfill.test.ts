@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { TEST_ADMIN_TOKEN, buildTestApp, legacyUrl, ownerDb } from '../../test/helpers';
 import type { Db } from '../core/db';
-import { backfillBonus } from './index';
+import { backfillBonus, reconcileBonusRecord } from './index';
 
 const auth = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
 const legacy = async <T>(path: string): Promise<T> =>
@@ -121,5 +121,36 @@ describe('npm run shadow -- backfill bonus', () => {
       .where('id', '=', first!.id)
       .executeTakeFirstOrThrow();
     expect(kept.sha256).toBe('f'.repeat(64));
+  });
+});
+
+describe('reconciling bonus drift (npm run shadow -- reconcile)', () => {
+  it('copies a record fig lacks from legacy, leaves an equal one, and refuses to overwrite a different one', async () => {
+    const { app } = await buildTestApp({ SHADOW_NOISE_SAMPLE_RATE: '0', AUTOROLLBACK_ENABLED: 'false' });
+    const owner = ownerDb(app.config);
+    try {
+      const tenant = app.config.LEGACY_TENANT;
+      await backfillBonus({ db: app.db, legacyUrl: legacyUrl() }, tenant);
+      const [b] = (await legacy<{ items: { id: number }[] }>('/api/v1/batches?limit=1')).items;
+      await owner.deleteFrom('runs.scenarios').where('run_id', '=', b!.id).execute();
+      await owner.deleteFrom('runs.runs').where('id', '=', b!.id).execute();
+      const deps = { db: app.db, legacyUrl: legacyUrl() };
+      expect(await reconcileBonusRecord(deps, tenant, 'batch', String(b!.id))).toBe(
+        `copied legacy batch ${b!.id} into fig`,
+      );
+      expect(await reconcileBonusRecord(deps, tenant, 'batch', String(b!.id))).toBe(
+        `fig already holds legacy's batch ${b!.id}`,
+      );
+      await owner.updateTable('runs.runs').set({ total_bonus: '1' }).where('id', '=', b!.id).execute();
+      await expect(reconcileBonusRecord(deps, tenant, 'batch', String(b!.id))).rejects.toThrow(
+        `fig's run ${b!.id} is another batch`,
+      );
+      await expect(reconcileBonusRecord(deps, tenant, 'upload', '987654')).rejects.toThrow(
+        'legacy has no upload 987654',
+      );
+    } finally {
+      await owner.destroy();
+      await app.close();
+    }
   });
 });
