@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PlanDefinition, type PlanDefinitionInput } from '../../modules/engine/index';
 import type { Band, EmployeeRow } from './legacy-client';
+import { planForBands as runsPlanForBands } from '../../modules/runs/index';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SEED_PATH = path.resolve(here, '../../modules/plans/seeds/legacy-equivalent.json');
@@ -25,32 +26,12 @@ export const LEGACY_OUTPUTS = [
 ] as const;
 export const POOL_OUTPUT = 'pool_bonus';
 
-const BAND_CONST = /^band_\d+_(min|multiplier)$/;
-
 /**
- * The plan for a given band table: the seed's `band_*` constants replaced by the table's, and the
- * band step rewritten for the table's size (kept verbatim when the size matches the seed's, so the
- * seed's own expression is what runs for the default three bands).
+ * The plan for a given band table (the plan's `band_*` constants replaced by the table's): the
+ * same function fig's runs use for legacy batches, so parity compares what fig actually serves.
  */
 export function planForBands(plan: PlanDefinitionInput, bands: readonly Band[]): PlanDefinition {
-  const base = PlanDefinition.parse(plan);
-  const sorted = [...bands].sort((a, b) => Number(a.min_revenue) - Number(b.min_revenue));
-  if (sorted.length === 0) throw new Error('band table is empty');
-  const seedBands = base.constants.filter((c) => /^band_\d+_multiplier$/.test(c.name)).length;
-  const constants = [
-    ...base.constants.filter((c) => !BAND_CONST.test(c.name)),
-    ...sorted.flatMap((b, i) => [
-      ...(i === 0 ? [] : [{ name: `band_${i + 1}_min`, value: b.min_revenue }]),
-      { name: `band_${i + 1}_multiplier`, value: b.multiplier },
-    ]),
-  ];
-  let expr = 'band_1_multiplier';
-  for (let i = 2; i <= sorted.length; i++)
-    expr = `if(revenue >= band_${i}_min) then band_${i}_multiplier else ${expr}`;
-  const steps = base.steps.map((s) =>
-    s.output === 'band_multiplier' && seedBands !== sorted.length ? { ...s, expr } : s,
-  );
-  return { ...base, constants, steps };
+  return runsPlanForBands(plan, bands);
 }
 
 /** Short content hash of a plan, recorded in each report so a reader knows exactly what ran. */

@@ -6,6 +6,7 @@ import { TEST_ADMIN_TOKEN, buildTestApp } from '../../test/helpers';
 import { startLegacy } from '../../test/global-setup';
 import { seedFromLegacy } from './test-support';
 import { LEGACY_BONUS_ROUTES } from './index';
+import { withTenant } from '../core/db';
 
 /**
  * The differential test of the legacy bonus family: every request goes to a real legacy service
@@ -116,6 +117,9 @@ describe('legacy bonus routes: fig in mode new answers exactly like legacy', () 
     const rows = gen(400, 11).trim().split('\n').slice(1).map((l) => Object.fromEntries(HEADER.trim().split(',').map((c, i) => [c, l.split(',')[i]])));
     await same(json('POST', '/api/v1/calculate', { employees: rows }), 200);
     await same(json('POST', '/api/v1/calculate', { employees: rows, pool_amount: '1234567.89' }), 200);
+    // Over INLINE_ROWS: computed in the compute worker pool, off the event loop.
+    const big = gen(2_500, 5).trim().split('\n').slice(1).map((l) => Object.fromEntries(HEADER.trim().split(',').map((c, i) => [c, l.split(',')[i]])));
+    await same(json('POST', '/api/v1/calculate', { employees: big, pool_amount: '9000000' }), 200);
     await same(json('POST', '/api/v1/calculate', { employees: rows, bands: [{ min_revenue: '0', multiplier: '0.5' }, { min_revenue: '250000.5', multiplier: '0.75' }, { min_revenue: '3000000', multiplier: '1.1' }, { min_revenue: '8000000', multiplier: '2' }] }), 200);
   });
 
@@ -212,7 +216,17 @@ describe('legacy bonus routes: fig in mode new answers exactly like legacy', () 
       {},
     ])
       await same(json('POST', '/api/v1/batches', body));
+    const bigUpload = await same(await upload(gen(2_500, 9), 'big.csv'), 201);
+    const bigBatch = await same(json('POST', '/api/v1/batches', { upload_id: bigUpload.id, pool_amount: '5000000' }), 201);
+    await same({ method: 'GET', url: `/api/v1/batches/${bigBatch.id}/export.csv` }, 200);
     await same({ method: 'GET', url: '/api/v1/batches?limit=1000' }, 200);
+  });
+
+  it('keeps legacy-route data in LEGACY_TENANT, under RLS: another tenant sees none of it', async () => {
+    const mine = await withTenant(app.db, app.config.LEGACY_TENANT, (trx) => trx.selectFrom('runs.runs').select('id').execute());
+    expect(mine.length).toBeGreaterThan(3);
+    const other = await withTenant(app.db, '00000000-0000-4000-8000-0000000061b0', (trx) => trx.selectFrom('runs.runs').select('id').execute());
+    expect(other).toEqual([]);
   });
 
   it('writes band tables: validation, a new version, and batches and calculations that record it', async () => {

@@ -4,7 +4,7 @@ import { findRun, listRunResults, listRuns } from '../service/queries';
 import { checkBatch, readJsonBody } from './bodies';
 import { legacyDeps, legacyRecord, readParams } from './context';
 import { pythonCsvLine } from './python-csv';
-import { json, notFound } from './respond';
+import { json, notFound, dryRunRefused } from './respond';
 import { batchResultWire, batchWire, EXPORT_COLUMNS, exportCells } from './wire';
 
 const INT32_MAX = 2147483647n;
@@ -17,6 +17,7 @@ export const postBatch: LegacyRouteHandler = async (req, ctx) => {
   if ('error' in checked) return checked.error;
   const { uploadId, pool, name } = checked.value;
   if (uploadId < 1n || uploadId > INT32_MAX) return notFound('Upload');
+  if (req.dryRun) return dryRunRefused();
   const { deps, tenantId } = legacyDeps(ctx);
   try {
     const run = await createRun(deps, tenantId, { uploadId: Number(uploadId), poolAmount: pool, name, bands: null, source: 'legacy-api', ...legacyRecord(req) });

@@ -5,7 +5,7 @@ import { createScenario } from '../service/create-scenario';
 import { compareScenarios, findScenario, listScenarios } from '../service/queries';
 import { checkScenario, readJsonBody } from './bodies';
 import { legacyDeps, legacyRecord, readParams } from './context';
-import { json, notFound } from './respond';
+import { json, notFound, dryRunRefused } from './respond';
 import { scenarioWire } from './wire';
 
 /** POST /api/v1/scenarios: a what-if run with its own pool and/or bands (the global band table is untouched). */
@@ -16,6 +16,7 @@ export const postScenario: LegacyRouteHandler = async (req, ctx) => {
   if ('error' in checked) return checked.error;
   const { uploadId, name, pool, bands } = checked.value;
   if (uploadId < 1n || uploadId > 2147483647n) return notFound('Upload');
+  if (req.dryRun) return dryRunRefused();
   const { deps, tenantId } = legacyDeps(ctx);
   const { id, createdAt, batchId } = legacyRecord(req);
   try {

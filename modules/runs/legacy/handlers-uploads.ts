@@ -3,7 +3,7 @@ import { createUpload } from '../service/create-upload';
 import { findUpload, listUploadRows, listUploads } from '../service/queries';
 import { legacyDeps, legacyRecord, readParams } from './context';
 import { NUMERIC_COLUMNS, parseEmployeeCsv } from './employee-csv';
-import { detail, json, legacyError, notFound } from './respond';
+import { detail, json, legacyError, notFound, dryRunRefused } from './respond';
 import { uploadRowWire, uploadWire } from './wire';
 
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
@@ -34,6 +34,7 @@ export const postUpload: LegacyRouteHandler = async (req, ctx) => {
   if (part.content.length > MAX_UPLOAD_BYTES) return legacyError(413, 'file larger than 50 MiB');
   const parsed = parseEmployeeCsv(part.content);
   if (parsed.errors.length > 0) return detail(parsed.errors);
+  if (req.dryRun) return dryRunRefused();
   const { deps, tenantId } = legacyDeps(ctx);
   const mirrored = legacyRecord(req);
   const upload = await createUpload(deps, tenantId, {

@@ -16,3 +16,9 @@ export const notFound = (what: 'Upload' | 'Batch' | 'Scenario'): ModuleResponse 
 
 /** legacy's time format: ISO 8601 UTC with milliseconds and a Z (db.utcnow). */
 export const legacyTime = (d: Date): string => d.toISOString();
+
+/**
+ * Write policy `dry-run` would need a rolled-back run of the whole write; these routes support
+ * `dual-write` and `skip` instead. Answered after validation, so shadow still compares 422s.
+ */
+export const dryRunRefused = (): ModuleResponse => legacyError(501, 'dry-run is not supported on this route: use write policy dual-write or skip');
