@@ -59,6 +59,28 @@ describe('fig CLI against a listening gateway', { timeout: 120_000 }, () => {
     expect(app.routeTable.modeFor(BANDS)).toBe('legacy');
   });
 
+  it('flips a group with one reason, and prints each blocked route and its gate when the group is refused', async () => {
+    const keys = app.routeTable.modules().find((m) => m.name === 'bands')!.serves;
+    const shadow = await fig(['route', 'group', 'shadow', '--module', 'bands', '--reason', 'bands family to shadow']);
+    expect(shadow).toMatchObject({ code: 0, stderr: '' });
+    expect(shadow.stdout).toContain(`${keys.length} route(s) now shadow, 0 already were; every gateway follows within a second.`);
+    for (const k of keys) expect(app.routeTable.modeFor(k)).toBe('shadow');
+
+    const refused = await fig(['route', 'group', 'new', '--module', 'bands', '--reason', 'too early']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('409 Conflict (FIG_GROUP_GATE_FAILED)');
+    expect(refused.stderr).toMatch(new RegExp(`^  - ${BANDS.replace(/[/{}]/g, '\\$&')}: blocked by shadow \\(samples 0, needs >= 50`, 'm'));
+    for (const k of keys) expect(app.routeTable.modeFor(k)).toBe('shadow');
+
+    const usage = await fig(['route', 'group', 'shadow', '--module', 'bands', '--prefix', '/api/v1/admin', '--reason', 'two selectors']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('route group needs exactly one of --prefix P (repeatable), --module NAME or --key');
+
+    const back = await fig(['route', 'group', 'legacy', '--prefix', '/api/v1/admin/revenue-bands', '--reason', 'back to legacy']);
+    expect(back.code).toBe(0);
+    for (const k of keys) expect(app.routeTable.modeFor(k)).toBe('legacy');
+  });
+
   it('prints the problem and exits 1 when the gateway refuses', async () => {
     const res = await fig(['route', 'set', 'GET /api/v1/invoices', 'new', '--reason', 'too early']);
     expect(res.code).toBe(1);

@@ -14,6 +14,8 @@ const USAGE = `Usage: npm run fig -- <command>
   route list [--mode M] [--search S] [--prefix P] [--json]   list route keys with mode and recent traffic
   route get "<KEY>" [--json]                                  one route
   route set "<KEY>" <legacy|shadow|canary|new> --reason "..." [--percent N] [--override]
+  route group <legacy|shadow|canary|new> (--prefix P [--prefix P2...] | --module M | --key "<KEY>" [--key ...])
+        --reason "..." [--percent N] [--override]                 flip a group at once: all or nothing, gates checked for every route
   route history ["<KEY>"] [--limit N] [--json]                flips, newest first
   routes import [--file openapi.json]                         import route keys from legacy's /openapi.json (or a file)
   kill-switch --reason "..."                                  every route back to legacy, now
@@ -48,6 +50,10 @@ interface Problem {
   detail?: string;
   code?: string;
   errors?: { path: string; message: string }[];
+  /** FIG_GROUP_GATE_FAILED: each blocked route and the gates that block it. */
+  blocked?: { routeKey: string; blockedBy: string[]; checks: { name: string; passed: boolean; actual: unknown; required: string }[] }[];
+  /** FIG_GATE_FAILED: the gates that block. */
+  blockedBy?: string[];
 }
 
 function adminToken(config: Config): string | undefined {
@@ -87,6 +93,8 @@ async function api<T>(config: Config, method: string, path: string, body?: unkno
       throw new ApiError('401 Unauthorized: The gateway did not accept the admin token (ADMIN_TOKEN / .fig/admin-token). Use the ADMIN_TOKEN the gateway was started with.', 1);
     const lines = [`${res.status} ${p.title ?? res.statusText}${p.code ? ` (${p.code})` : ''}: ${p.detail ?? text.slice(0, 500)}`];
     for (const e of p.errors ?? []) lines.push(`  - ${e.path}: ${e.message}`);
+    for (const b of p.blocked ?? [])
+      lines.push(`  - ${b.routeKey}: blocked by ${b.blockedBy.join(' + ')} (${b.checks.filter((c) => !c.passed).map((c) => `${c.name} ${String(c.actual ?? 'none')}, needs ${c.required}`).join('; ')})`);
     if (res.status === 401 && !token) lines.push('No admin token: set ADMIN_TOKEN or run `npm start` once (it writes .fig/admin-token).');
     throw new ApiError(lines.join('\n'), 1);
   }
@@ -141,7 +149,9 @@ async function run(argv: string[]): Promise<void> {
       override: { type: 'boolean' },
       mode: { type: 'string' },
       search: { type: 'string' },
-      prefix: { type: 'string' },
+      prefix: { type: 'string', multiple: true },
+      module: { type: 'string' },
+      key: { type: 'string', multiple: true },
       limit: { type: 'string' },
       file: { type: 'string' },
       name: { type: 'string' },
@@ -163,7 +173,7 @@ async function run(argv: string[]): Promise<void> {
     const q = new URLSearchParams({ limit: '500' });
     if (values.mode) q.set('mode', values.mode);
     if (values.search) q.set('search', values.search);
-    if (values.prefix) q.set('prefix', values.prefix);
+    if (values.prefix?.[0]) q.set('prefix', values.prefix[0]);
     const all: RouteOut[] = [];
     for (let cursor: string | null = null; ; ) {
       if (cursor) q.set('cursor', cursor);
@@ -174,7 +184,7 @@ async function run(argv: string[]): Promise<void> {
     }
     if (values.json) out(all);
     else if (all.length === 0 && (values.mode || values.search || values.prefix))
-      console.log(`No routes match${values.mode ? ` --mode ${values.mode}` : ''}${values.search ? ` --search ${JSON.stringify(values.search)}` : ''}${values.prefix ? ` --prefix ${values.prefix}` : ''}.`);
+      console.log(`No routes match${values.mode ? ` --mode ${values.mode}` : ''}${values.search ? ` --search ${JSON.stringify(values.search)}` : ''}${values.prefix ? ` --prefix ${values.prefix[0]}` : ''}.`);
     else if (all.length === 0) console.log('No routes. Import them with: npm run fig -- routes import');
     else printRoutes(all);
     return;
@@ -203,6 +213,31 @@ async function run(argv: string[]): Promise<void> {
     const r = await api<RouteOut>(config, 'PUT', `/_fig/routes/${encodeURIComponent(key)}`, body);
     if (values.json) out(r);
     else console.log(`${r.key} is now ${r.mode}${r.mode === 'canary' ? ` ${r.canaryPercent}%` : ''} (version ${r.version}); every gateway follows within a second.`);
+    return;
+  }
+  if (cmd === 'route' && sub === 'group') {
+    const mode = rest[0];
+    if (!mode || !MODES.includes(mode)) throw new UsageError(`route group needs a mode: one of ${MODES.join(', ')}`);
+    const selectors = [values.prefix?.length ? 1 : 0, values.module ? 1 : 0, values.key?.length ? 1 : 0].reduce((x, y) => x + y, 0);
+    if (selectors !== 1) throw new UsageError('route group needs exactly one of --prefix P (repeatable), --module NAME or --key "<KEY>" (repeatable)');
+    if (!values.reason) throw new UsageError('route group needs --reason "why" (it is recorded in the history of every route of the group)');
+    const body: Record<string, unknown> = { mode, reason: values.reason };
+    if (values.prefix?.length) body.prefix = values.prefix.length === 1 ? values.prefix[0] : values.prefix;
+    if (values.module) body.module = values.module;
+    if (values.key?.length) body.keys = values.key.map((k) => requireKey(k));
+    if (values.percent !== undefined) {
+      const n = Number(values.percent);
+      if (!Number.isInteger(n) || n < 1 || n > 100) throw new UsageError('--percent must be a whole number 1-100');
+      body.canaryPercent = n;
+    }
+    if (mode === 'canary' && body.canaryPercent === undefined) throw new UsageError('route group ... canary needs --percent 1-100, e.g. --percent 10');
+    if (values.override) body.override = true;
+    const r = await api<{ changed: string[]; unchanged: string[]; routes: RouteOut[] }>(config, 'POST', '/_fig/route-groups/flip', body);
+    if (values.json) out(r);
+    else {
+      printRoutes(r.routes);
+      console.log(`${r.changed.length} route(s) now ${mode}${mode === 'canary' ? ` ${String(body.canaryPercent)}%` : ''}, ${r.unchanged.length} already were; every gateway follows within a second.`);
+    }
     return;
   }
   if (cmd === 'route' && sub === 'history') {

@@ -97,7 +97,7 @@ export async function shadowOpsRoutes(scope: FastifyInstance): Promise<void> {
     async (request) => {
       parseRouteKey(request.params.key);
       const route = await app.routeTable.get(request.params.key);
-      const gate = await evaluateGate(app.db, route, { tenantId: request.auth?.tenantId });
+      const gate = await evaluateGate(app.db, route, { tenantId: request.auth?.tenantId, engineTenantId: app.config.LEGACY_TENANT });
       return { passed: gate.passed, checks: gate.checks, evidence: gate.evidence };
     },
   );

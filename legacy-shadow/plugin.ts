@@ -4,8 +4,9 @@ import { AppError } from '../modules/core/errors';
 import { withTenant } from '../modules/core/db';
 import { recordAudit } from '../modules/audit/index';
 import { NormaliseRules, ShadowService, type ShadowJob } from './http/index';
-import { AutoRollbackWatcher, evaluateGate, GateConfig, summarise, type GateSummary } from './gates/index';
+import { AutoRollbackWatcher, blockingGates, evaluateGate, GateConfig, summarise, type GateSummary } from './gates/index';
 import { shadowOpsRoutes } from './ops-routes';
+import { familySettingsOf } from './families/bonus';
 
 /** A route as the gates read it (the gateway's live route entry satisfies it). */
 export interface GatedRoute {
@@ -38,6 +39,9 @@ export interface RouteGates {
   check(route: GatedRoute, input: GatedFlip): Promise<unknown>;
 }
 
+/** The gates in words, for problem details. */
+const GATE_NAMES = { module: 'module gate', shadow: 'HTTP shadow gate', engine: 'engine gate' } as const;
+
 declare module 'fastify' {
   interface FastifyInstance {
     shadow: ShadowService;
@@ -67,21 +71,24 @@ export const shadowPlugin = fp(
     app.decorate('shadow', shadow);
     shadow.start();
 
+    // Engine parity reports of the legacy family are read in the tenant its requests run in.
+    const engineTenantId = app.config.LEGACY_TENANT;
     app.decorate('routeGates', {
       async summary(route: GatedRoute, tenantId?: string): Promise<GateSummary> {
-        if (!route.servedBy) return { passed: false, failing: ['servable'] };
-        return summarise(await evaluateGate(app.db, route, { tenantId }));
+        if (!route.servedBy) return { passed: false, failing: ['servable'], blockedBy: ['module'] };
+        return summarise(await evaluateGate(app.db, route, { tenantId, engineTenantId }));
       },
       async check(route: GatedRoute, input: GatedFlip): Promise<unknown> {
-        const gate = await evaluateGate(app.db, route, { tenantId: input.tenantId });
+        const gate = await evaluateGate(app.db, route, { tenantId: input.tenantId, engineTenantId });
         if (!gate.passed && !input.override) {
           const failing = gate.checks.filter((c) => !c.passed);
+          const blockedBy = blockingGates(gate.checks);
           throw new AppError(
             'FIG_GATE_FAILED',
             409,
-            `The parity gate of ${route.key} fails (${failing.map((c) => `${c.name}: ${c.actual ?? 'none'}, needs ${c.required}`).join('; ')}). Collect more shadow evidence, or override with a reason (permission routes.override).`,
+            `The ${blockedBy.map((g) => GATE_NAMES[g]).join(' and the ')} of ${route.key} ${blockedBy.length > 1 ? 'fail' : 'fails'} (${failing.map((c) => `${c.name}: ${c.actual ?? 'none'}, needs ${c.required}`).join('; ')}). ${blockedBy.includes('engine') ? 'Finance must sign off a parity report that passed Gate A (modules/parity); ' : ''}Collect more shadow evidence, or override with a reason (permission routes.override).`,
             [],
-            { routeKey: route.key, mode: input.mode, checks: gate.checks, evidence: gate.evidence },
+            { routeKey: route.key, mode: input.mode, blockedBy, checks: gate.checks, evidence: gate.evidence },
           );
         }
         if (input.override && !gate.passed && input.tenantId) {
@@ -143,6 +150,7 @@ export const httpShadow = {
       recordServed: (routeKey: string, version: number, status: number) => shadow.recordServed(routeKey, version, status),
       checkGate: (route: GatedRoute, input: GatedFlip) => gates.check(route, input),
       gateSummary: (route: GatedRoute, tenantId?: string) => gates.summary(route, tenantId),
+      defaultSettings: (key: string) => familySettingsOf(key),
       settingsSchemas: { normalise: NormaliseRules.partial().passthrough(), gate: GateConfig.partial().passthrough() },
     };
   },

@@ -46,12 +46,17 @@ async function waitFor(url: string, ms: number, child: ChildProcess): Promise<vo
 }
 
 /**
- * Start the real legacy FastAPI service on a free port with its own fresh SQLite file (with the
- * _diag test routes). `onLogLine` receives each line of its stdout (the JSON access log).
+ * Start the real legacy FastAPI service on a free port with its own fresh SQLite file (with the _diag
+ * test routes). `restartable`: `stop` keeps the SQLite file and `restart` starts legacy again on the
+ * same port and data (cutover tests stop legacy and bring it back); `remove` deletes the data.
+ * `onLogLine` receives each line of its stdout (the JSON access log).
  */
-export async function startLegacy(opts: { onLogLine?: (line: string) => void } = {}): Promise<{ url: string; pid: number | undefined; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const dir = mkdtempSync(path.join(tmpdir(), 'fig-legacy-'));
+type StartLegacyOptions = { port?: number; dir?: string; restartable?: boolean; onLogLine?: (line: string) => void };
+export async function startLegacy(
+  opts: StartLegacyOptions = {},
+): Promise<{ url: string; pid: number | undefined; stop: () => Promise<void>; restart: () => ReturnType<typeof startLegacy>; remove: () => void }> {
+  const port = opts.port ?? (await freePort());
+  const dir = opts.dir ?? mkdtempSync(path.join(tmpdir(), 'fig-legacy-'));
   const child = spawn('/usr/bin/python3', ['-m', 'legacy_fastapi'], {
     cwd: LEGACY_DIR,
     env: { ...process.env, LEGACY_PORT: String(port), LEGACY_HOST: '127.0.0.1', LEGACY_DB_PATH: path.join(dir, 'legacy.sqlite3'), LEGACY_LOG_LEVEL: 'warning', LEGACY_DIAG: '1' },
@@ -78,8 +83,10 @@ export async function startLegacy(opts: { onLogLine?: (line: string) => void } =
         child.kill('SIGTERM');
         await new Promise((r) => child.once('exit', r));
       }
-      rmSync(dir, { recursive: true, force: true });
+      if (!opts.restartable) rmSync(dir, { recursive: true, force: true });
     },
+    restart: () => startLegacy({ ...opts, port, dir }),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
 

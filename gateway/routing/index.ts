@@ -114,7 +114,13 @@ export const routingPlugin = fp<{ shadow?: ShadowWiring }>(
       shadow = opts.shadow.port(app);
       const port = shadow;
       table.setGateKeeper((route, input) => port.checkGate(route, input));
-      app.addHook('onClose', async () => table.setGateKeeper(undefined));
+      table.setSettingsDefaults(port.defaultSettings ? (key) => port.defaultSettings!(key) : undefined);
+      // Routes imported before the shadow was wired (the start-up import) get their family defaults now.
+      await table.applyFamilyDefaults().catch((err: unknown) => app.log.warn({ err }, 'route family defaults not applied'));
+      app.addHook('onClose', async () => {
+        table.setGateKeeper(undefined);
+        table.setSettingsDefaults(undefined);
+      });
     }
     await app.register(async (scope) => {
       scope.removeAllContentTypeParsers();

@@ -8,6 +8,8 @@ import type { LiveRoute } from './route-table';
 import type { ShadowPort } from './shadow-port';
 import {
   FlipBody,
+  GroupFlipBody,
+  GroupFlipResult,
   ImportBody,
   ImportResult,
   KillSwitchBody,
@@ -123,6 +125,31 @@ export async function opsRoutes(scope: FastifyInstance, { shadow }: { shadow: Sh
       });
       const stats = await app.routeStats.read();
       return toRoute(route, stats.get(route.key), await gateOf(shadow, route, auth.tenantId));
+    },
+  );
+
+  app.post(
+    '/_fig/route-groups/flip',
+    {
+      config: { permission: 'routes.flip' },
+      schema: {
+        tags,
+        security,
+        summary:
+          'Flip a group of routes (path prefix, hosted module, or listed keys) with one reason: all or nothing, gates checked for every route first (409 FIG_GROUP_GATE_FAILED lists each blocked route and its blocking gate)',
+        body: GroupFlipBody,
+        response: { 200: GroupFlipResult },
+      },
+    },
+    async (request) => {
+      const auth = requireAuth(request);
+      const { mode, canaryPercent, reason, override, ...selector } = request.body;
+      if (override && !auth.permissions.has('routes.override')) throw forbidden('An override needs the permission routes.override');
+      for (const key of selector.keys ?? []) parseRouteKey(key);
+      const outcome = await table().flipGroup(selector, { mode, canaryPercent, reason, override, actor: auth.actor, tenantId: auth.tenantId, requestId: String(request.id) });
+      const stats = await app.routeStats.read();
+      const gates = await Promise.all(outcome.routes.map((r) => gateOf(shadow, r, auth.tenantId)));
+      return { selector, mode, changed: outcome.changed, unchanged: outcome.unchanged, routes: outcome.routes.map((r, i) => toRoute(r, stats.get(r.key), gates[i])) };
     },
   );
 

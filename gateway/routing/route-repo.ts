@@ -79,6 +79,60 @@ export function flipRoute(
   });
 }
 
+/**
+ * Lock every route of a group (in key order, so two group flips never deadlock), let `decide`
+ * compute each next mode, then write them all and their change rows in one transaction: all or
+ * nothing. A key missing from the table, or `decide` throwing for any row, rolls the whole group
+ * back. `decide` returning undefined leaves that row as it is (no change row).
+ */
+export function flipRoutes(
+  db: Db,
+  keys: string[],
+  decide: (before: RouteRecord) => RouteSnapshot | undefined,
+  change: (key: string) => ChangeRow,
+): Promise<{ rows: RouteRecord[]; changed: { key: string; was: RouteSnapshot }[]; missing: string[] }> {
+  return db.transaction().execute(async (trx) => {
+    const sorted = [...new Set(keys)].sort();
+    const locked = sorted.length ? await trx.selectFrom('gateway.routes').selectAll().where('key', 'in', sorted).orderBy('key').forUpdate().execute() : [];
+    const found = new Set(locked.map((r) => r.key));
+    const missing = sorted.filter((k) => !found.has(k));
+    if (missing.length) return { rows: locked, changed: [], missing };
+    const rows: RouteRecord[] = [];
+    const changed: { key: string; was: RouteSnapshot }[] = [];
+    for (const before of locked) {
+      const was = snapshot(before);
+      const after = decide(before);
+      if (!after) {
+        rows.push(before);
+        continue;
+      }
+      const row = await trx
+        .updateTable('gateway.routes')
+        .set({ mode: after.mode, canary_percent: after.canaryPercent, module: after.module, version: sql<number>`version + 1`, updated_at: sql<Date>`now()` })
+        .where('key', '=', before.key)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const c = change(before.key);
+      await trx
+        .insertInto('gateway.route_changes')
+        .values({
+          route_key: before.key,
+          actor: c.actor,
+          reason: c.reason,
+          before: JSON.stringify(was),
+          after: JSON.stringify(after),
+          evidence: c.evidence === undefined ? null : JSON.stringify(c.evidence),
+          override: c.override ?? false,
+          request_id: c.requestId ?? null,
+        })
+        .execute();
+      rows.push(row);
+      changed.push({ key: before.key, was });
+    }
+    return { rows, changed, missing };
+  });
+}
+
 /** The shadow settings of a route (stored as jsonb; validated by the shadow's own schemas). */
 export interface RouteSettings {
   writePolicy?: WritePolicy;

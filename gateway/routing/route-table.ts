@@ -9,9 +9,10 @@ import { operationsOf } from './openapi';
 import { RouteMatcher } from './matcher';
 import { RouteFanout } from './route-fanout';
 import * as repo from './route-repo';
+import { flipGroup, type GroupFlipOutcome } from './route-group';
 import type { RouteSettings } from './route-repo';
 import type { RouteMode, RouteRecord } from './tables';
-import { CANARY_PERCENT_MESSAGE, type ImportResult, type RouteChange, type RouteSnapshot } from './schema';
+import { CANARY_PERCENT_MESSAGE, type ImportResult, type RouteChange, type RouteGroupSelector, type RouteSnapshot } from './schema';
 
 export type { RouteSettings } from './route-repo';
 import './tables';
@@ -81,6 +82,7 @@ export class RouteTable extends EventEmitter<RouteTableEvents> {
   private reloadAgain = false;
   private closed = false;
   private gateKeeper: GateKeeper | undefined;
+  private settingsDefaults: ((key: string) => RouteSettings | undefined) | undefined;
   readonly channel: string;
 
   constructor(
@@ -159,6 +161,11 @@ export class RouteTable extends EventEmitter<RouteTableEvents> {
   /** Install the parity gate checked by `flip` (legacy-shadow/gates). */
   setGateKeeper(fn: GateKeeper | undefined): void {
     this.gateKeeper = fn;
+  }
+
+  /** Install the default shadow settings of route families (applied by the import to untouched routes). */
+  setSettingsDefaults(fn: ((key: string) => RouteSettings | undefined) | undefined): void {
+    this.settingsDefaults = fn;
   }
 
   /** Live mode of a route key from the in-memory copy; unknown keys are legacy. */
@@ -268,6 +275,34 @@ export class RouteTable extends EventEmitter<RouteTableEvents> {
   }
 
   /**
+   * Flip a group of routes (a path prefix, a module's keys, or a list) with one reason, all or
+   * nothing (route-group.ts): gates checked for every route first, one transaction, one audit row
+   * per changed route, one fan-out.
+   */
+  flipGroup(selector: RouteGroupSelector, input: FlipInput): Promise<GroupFlipOutcome> {
+    return flipGroup(
+      {
+        db: this.deps.db,
+        log: this.deps.log,
+        routes: () => this.all(),
+        serving: (key) => this.serving.get(key),
+        gateKeeper: this.gateKeeper,
+        get: (key) => this.get(key),
+        applied: async (rows, changed) => {
+          const live = rows.map((r) => this.upsertLocal(r));
+          if (changed.length) {
+            await this.fanout.publish({ op: 'group-flip', keys: changed.map((c) => c.key) });
+            for (const c of changed) this.emit('flip', { ...c, actor: input.actor });
+          }
+          return live;
+        },
+      },
+      selector,
+      input,
+    );
+  }
+
+  /**
    * Change a route's shadow settings (write policy, normalisation rules, gate config; each
    * optional, validated by the caller). The update and its change row (reason prefixed
    * `settings:`) commit together; then every process is told.
@@ -307,10 +342,34 @@ export class RouteTable extends EventEmitter<RouteTableEvents> {
     const removable = gone.filter((r) => r.mode === 'legacy');
     const orphaned = gone.filter((r) => r.mode !== 'legacy').map((r) => r.key);
     await repo.deleteUndocumented(this.deps.db, removable);
+    const defaulted = await this.applyFamilyDefaults(ops.map((o) => o.key));
     const total = await repo.countRoutes(this.deps.db);
     await this.reload('import');
     await this.fanout.publish({ op: 'import' });
+    if (defaulted.length) this.deps.log.info({ routes: defaulted }, 'route family defaults applied to imported routes');
     return { added, updated, removed: removable.length, orphaned, total };
+  }
+
+  /**
+   * Give routes of a known family (the shadow's defaults) their write policy and normalisation
+   * rules, when nobody set any yet (write policy skip, empty rules): recorded like any settings change.
+   */
+  async applyFamilyDefaults(keys: string[] = this.all().map((r) => r.key)): Promise<string[]> {
+    const done: string[] = [];
+    for (const key of keys) {
+      const defaults = this.settingsDefaults?.(key);
+      if (!defaults) continue;
+      const row = await repo.findRoute(this.deps.db, key);
+      const untouched = row && row.write_policy === 'skip' && (row.normalise === null || Object.keys(row.normalise as object).length === 0);
+      if (!untouched) continue;
+      await repo.updateRouteSettings(this.deps.db, key, defaults, { actor: 'openapi-import', reason: 'settings: route family defaults (write policy, normalisation rules)' });
+      done.push(key);
+    }
+    if (done.length) {
+      await this.reload('settings');
+      await this.fanout.publish({ op: 'settings', keys: done });
+    }
+    return done;
   }
 
   /** Number of rows in gateway.routes (database, not memory). */

@@ -15,8 +15,15 @@ export const RouteStats = z.object({
 });
 export type RouteStats = z.infer<typeof RouteStats>;
 
-/** Parity gate of a route in short: failing check names; details at GET /_fig/routes/{key}/gate. */
-export const RouteGate = z.object({ passed: z.boolean(), failing: z.array(z.string()) });
+/**
+ * Which gate a check belongs to: `module` (a hosted module serves the route), `shadow` (the HTTP
+ * shadow's samples, match rate, money and latency) or `engine` (finance's signed-off engine parity report).
+ */
+export const GateKind = z.enum(['module', 'shadow', 'engine']);
+export type GateKind = z.infer<typeof GateKind>;
+
+/** Parity gate of a route in short: failing check names and the gates they belong to; details at GET /_fig/routes/{key}/gate. */
+export const RouteGate = z.object({ passed: z.boolean(), failing: z.array(z.string()), blockedBy: z.array(GateKind).optional() });
 export type RouteGate = z.infer<typeof RouteGate>;
 
 export const Route = z.object({
@@ -118,3 +125,48 @@ export const ImportResult = z.object({
 export type ImportResult = z.infer<typeof ImportResult>;
 
 export const ModuleList = z.array(z.object({ name: z.string(), serves: z.array(z.string()) }));
+
+/** One group of routes: every key whose path starts with a prefix, the keys a module serves, or listed keys. */
+export const RouteGroupSelector = z
+  .object({
+    prefix: z.union([z.string().startsWith('/').max(500), z.array(z.string().startsWith('/').max(500)).min(1).max(50)]).optional(),
+    module: z.string().min(1).max(100).optional(),
+    keys: z.array(z.string().min(3).max(1000)).min(1).max(500).optional(),
+  })
+  .strict();
+export type RouteGroupSelector = z.infer<typeof RouteGroupSelector>;
+
+export const GroupFlipBody = z
+  .object({
+    prefix: RouteGroupSelector.shape.prefix,
+    module: RouteGroupSelector.shape.module,
+    keys: RouteGroupSelector.shape.keys,
+    mode: RouteMode,
+    canaryPercent: z.number().int().min(1).max(100).optional(),
+    reason: z.string().trim().min(3, 'give a reason of at least 3 characters').max(2000),
+    override: z.boolean().optional(),
+  })
+  .strict()
+  .refine((b) => [b.prefix, b.module, b.keys].filter((x) => x !== undefined).length === 1, {
+    path: ['prefix'],
+    message: 'give exactly one of prefix, module or keys',
+  })
+  .refine((b) => b.mode !== 'canary' || b.canaryPercent !== undefined, { path: ['canaryPercent'], message: CANARY_PERCENT_MESSAGE });
+export type GroupFlipBody = z.infer<typeof GroupFlipBody>;
+
+/** A route of a group whose gate refuses the flip, and the gates that block it. */
+export const BlockedRoute = z.object({
+  routeKey: z.string(),
+  blockedBy: z.array(GateKind),
+  checks: z.array(z.object({ name: z.string(), passed: z.boolean(), actual: z.unknown(), required: z.string(), detail: z.string().optional(), gate: GateKind.optional() })),
+});
+export type BlockedRoute = z.infer<typeof BlockedRoute>;
+
+export const GroupFlipResult = z.object({
+  selector: RouteGroupSelector,
+  mode: RouteMode,
+  changed: z.array(z.string()),
+  unchanged: z.array(z.string()),
+  routes: z.array(Route),
+});
+export type GroupFlipResult = z.infer<typeof GroupFlipResult>;

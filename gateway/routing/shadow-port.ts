@@ -58,6 +58,8 @@ export interface ShadowPort {
   checkGate(route: LiveRoute, input: FlipInput): Promise<unknown>;
   /** A route's gate in short, for route lists. */
   gateSummary(route: LiveRoute, tenantId?: string): Promise<RouteGate>;
+  /** Default write policy and normalisation rules of a route family's key (applied on import to untouched routes). */
+  defaultSettings?(key: string): { writePolicy?: WritePolicy; normalise?: unknown } | undefined;
   /** Schemas of the shadow settings a route stores (`PUT /_fig/routes/:key/settings`). */
   settingsSchemas: { normalise: ZodType; gate: ZodType };
 }

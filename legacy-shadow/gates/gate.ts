@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../../modules/core/db';
 import { readTotals, type ShadowTotals } from '../http/index';
 import { engineGate, type EngineGate } from '../../modules/parity/index';
+import { BONUS_ROUTE_KEYS } from '../families/bonus';
 
 /**
  * Per-route gate config, stored in `gateway.routes.gate` (jsonb). Every field is optional.
@@ -36,11 +37,18 @@ export const GateConfig = z.object({
 });
 export type GateConfig = z.infer<typeof GateConfig>;
 
-/** Route keys answered by the bonus engine: their gate also needs a signed-off engine parity report. */
-export const ENGINE_ROUTE_KEYS: ReadonlySet<string> = new Set(['POST /api/v1/calculate', 'POST /api/v1/batches', 'POST /api/v1/scenarios']);
+/**
+ * Route keys whose answers come from the bonus engine (the whole legacy bonus family: every one
+ * reads or writes engine results): their gate also needs finance's signed-off engine parity report.
+ */
+export const ENGINE_ROUTE_KEYS: ReadonlySet<string> = new Set(BONUS_ROUTE_KEYS);
+
+/** Which gate a check belongs to (the console and FIG_GATE_FAILED name the blocking one). */
+export type GateKind = 'module' | 'shadow' | 'engine';
 
 export interface GateCheck {
   name: 'servable' | 'samples' | 'matchRate' | 'moneyDiff' | 'latency' | 'engineParity';
+  gate: GateKind;
   passed: boolean;
   actual: number | string | null;
   required: string;
@@ -64,6 +72,13 @@ export interface GateEvaluation {
 export interface GateSummary {
   passed: boolean;
   failing: GateCheck['name'][];
+  /** The gates with a failing check, in order module, shadow, engine. */
+  blockedBy: GateKind[];
+}
+
+/** The gates with a failing check among `checks`, in order module, shadow, engine. */
+export function blockingGates(checks: Pick<GateCheck, 'gate' | 'passed'>[]): GateKind[] {
+  return (['module', 'shadow', 'engine'] as const).filter((g) => checks.some((c) => c.gate === g && !c.passed));
 }
 
 /** Parse a route's gate config (invalid → defaults). */
@@ -80,15 +95,16 @@ export function gateConfigOf(raw: unknown): GateConfig {
 export async function evaluateGate(
   db: Db,
   route: { key: string; gate: unknown; servedBy: string | null },
-  opts: { tenantId?: string } = {},
+  opts: { tenantId?: string; engineTenantId?: string } = {},
 ): Promise<GateEvaluation> {
   const cfg = gateConfigOf(route.gate);
   const totals = await readTotals(db, route.key, cfg.windowMinutes * 60);
   const checks: GateCheck[] = [];
-  checks.push({ name: 'servable', passed: route.servedBy !== null, actual: route.servedBy, required: 'a hosted module serves the route' });
-  checks.push({ name: 'samples', passed: totals.samples >= cfg.minSamples, actual: totals.samples, required: `>= ${cfg.minSamples}` });
+  checks.push({ name: 'servable', gate: 'module', passed: route.servedBy !== null, actual: route.servedBy, required: 'a hosted module serves the route' });
+  checks.push({ name: 'samples', gate: 'shadow', passed: totals.samples >= cfg.minSamples, actual: totals.samples, required: `>= ${cfg.minSamples}` });
   checks.push({
     name: 'matchRate',
+    gate: 'shadow',
     passed: totals.matchRate !== null && totals.matchRate >= cfg.minMatchRate,
     actual: totals.matchRate === null ? null : Math.round(totals.matchRate * 10000) / 10000,
     required: `>= ${cfg.minMatchRate}`,
@@ -96,6 +112,7 @@ export async function evaluateGate(
   });
   checks.push({
     name: 'moneyDiff',
+    gate: 'shadow',
     passed: new Decimal(totals.maxMoneyDiff).lte(new Decimal(cfg.maxMoneyDiff)),
     actual: totals.maxMoneyDiff,
     required: `<= ${cfg.maxMoneyDiff}`,
@@ -106,6 +123,7 @@ export async function evaluateGate(
   const ratio = l99 === null || n99 === null ? null : Math.round((n99 / Math.max(l99, cfg.latencyFloorMs, 0.001)) * 1000) / 1000;
   checks.push({
     name: 'latency',
+    gate: 'shadow',
     passed: ratio !== null && ratio <= cfg.maxLatencyRatio,
     actual: ratio,
     required: `<= ${cfg.maxLatencyRatio}`,
@@ -113,14 +131,16 @@ export async function evaluateGate(
   });
   let engine: GateEvaluation['evidence']['engine'];
   if (cfg.engineParity ?? ENGINE_ROUTE_KEYS.has(route.key)) {
-    const tenantId = cfg.engineTenantId ?? opts.tenantId ?? null;
+    // The route's own setting, else the tenant whose data the route serves (LEGACY_TENANT for the
+    // legacy family), else the flipping user's tenant.
+    const tenantId = cfg.engineTenantId ?? opts.engineTenantId ?? opts.tenantId ?? null;
     if (!tenantId) {
       engine = { passed: false, status: 'no-report', detail: 'No tenant to read engine parity reports from: set gate.engineTenantId or flip as a tenant user', reportId: null, tenantId: null };
     } else {
       const g = await engineGate(db, tenantId);
       engine = { passed: g.passed, status: g.status, detail: g.detail, reportId: g.signedOffReport?.id ?? g.latestReport?.id ?? null, tenantId };
     }
-    checks.push({ name: 'engineParity', passed: engine.passed, actual: engine.status, required: 'signed-off', detail: engine.detail });
+    checks.push({ name: 'engineParity', gate: 'engine', passed: engine.passed, actual: engine.status, required: 'signed-off', detail: engine.detail });
   }
   return {
     routeKey: route.key,
@@ -132,7 +152,7 @@ export async function evaluateGate(
 
 /** The list form of an evaluation. */
 export function summarise(e: GateEvaluation): GateSummary {
-  return { passed: e.passed, failing: e.checks.filter((c) => !c.passed).map((c) => c.name) };
+  return { passed: e.passed, failing: e.checks.filter((c) => !c.passed).map((c) => c.name), blockedBy: blockingGates(e.checks) };
 }
 
 /** How much traffic a mode sends to the new side (0-100): gates apply when it increases. */

@@ -59,7 +59,7 @@ describe('parity gates, canary and auto-rollback', () => {
       instance: `/_fig/routes/${enc(LIST)}`,
       routeKey: LIST,
       mode: 'new',
-      detail: expect.stringContaining('The parity gate of GET /api/v1/customers fails (samples: 0, needs >= 50'),
+      detail: expect.stringContaining('The HTTP shadow gate of GET /api/v1/customers fails (samples: 0, needs >= 50'),
     });
     expect(body.checks.map((c: { name: string; passed: boolean }) => [c.name, c.passed])).toEqual([
       ['servable', true],
@@ -73,8 +73,8 @@ describe('parity gates, canary and auto-rollback', () => {
     const gate = (await a.inject({ url: `/_fig/routes/${enc(LIST)}/gate`, headers: auth })).json();
     expect(gate).toMatchObject({ passed: false, checks: body.checks.map((c: object) => expect.objectContaining({ ...c })) });
     const listed = (await a.inject({ url: '/_fig/routes?prefix=/api/v1/customers', headers: auth })).json();
-    expect(listed.data.find((r: { key: string }) => r.key === LIST).gate).toEqual({ passed: false, failing: ['samples', 'matchRate', 'latency'] });
-    expect(listed.data.find((r: { key: string }) => r.key === 'POST /api/v1/customers').gate).toEqual({ passed: false, failing: ['servable'] });
+    expect(listed.data.find((r: { key: string }) => r.key === LIST).gate).toEqual({ passed: false, failing: ['samples', 'matchRate', 'latency'], blockedBy: ['shadow'] });
+    expect(listed.data.find((r: { key: string }) => r.key === 'POST /api/v1/customers').gate).toEqual({ passed: false, failing: ['servable'], blockedBy: ['module'] });
   });
 
   it('passes the gate once shadow evidence meets it, and the flip records that evidence', async () => {

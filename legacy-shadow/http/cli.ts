@@ -4,6 +4,7 @@ import { createDb } from '../../modules/core/db';
 import { createRedis } from '../../modules/core/redis';
 import { backfillSessions } from '../../modules/sessions/index';
 import { backfillApar } from '../../modules/apar/index';
+import { backfillBonus, reverseSyncBonus } from '../../modules/runs/index';
 import { reconcileRoute } from './reconcile';
 import { prune } from './repo';
 
@@ -11,6 +12,10 @@ const USAGE = `usage: npm run shadow -- <command>
   reconcile "<ROUTE KEY>"        fix drift of a dual-write route (legacy is the truth), close its issues
   backfill-sessions [--overwrite] import every live legacy session into fig's Redis sessions
   backfill apar                  import legacy's customers, vendors, invoices, bills, payments into LEGACY_TENANT (same ids)
+  backfill bonus                 copy legacy's uploads, rows, batches, results, scenarios and band versions into
+                                 LEGACY_TENANT with the same ids (idempotent); exit 1 when a record could not be mapped
+  reverse-sync bonus             before flipping the bonus family back to legacy after writes in new: replay on legacy
+                                 every record fig wrote that legacy lacks (exit 1 when one failed or got another id)
   prune                          delete shadow samples and mismatches older than SHADOW_RETENTION_DAYS`;
 
 /** Shadow operations CLI: reconcile, backfill, prune. Talks to Postgres/Redis/legacy directly. */
@@ -41,6 +46,16 @@ async function main(argv: string[]): Promise<number> {
         ),
       );
       return 0;
+    }
+    if (cmd === 'backfill' && rest[0] === 'bonus') {
+      const report = await backfillBonus({ db, legacyUrl: config.LEGACY_URL }, config.LEGACY_TENANT);
+      console.log(JSON.stringify(report, null, 2));
+      return report.unmapped.length ? 1 : 0;
+    }
+    if (cmd === 'reverse-sync' && rest[0] === 'bonus') {
+      const report = await reverseSyncBonus({ db, legacyUrl: config.LEGACY_URL }, config.LEGACY_TENANT);
+      console.log(JSON.stringify(report, null, 2));
+      return report.synced.some((s) => s.outcome !== 'same-id') ? 1 : 0;
     }
     if (cmd === 'prune') {
       console.log(JSON.stringify(await prune(db, config.SHADOW_RETENTION_DAYS)));

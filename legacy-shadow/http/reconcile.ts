@@ -3,14 +3,26 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../../modules/core/config';
 import type { Db } from '../../modules/core/db';
 import { reconcileSession } from '../../modules/sessions/index';
+import { reconcileBonusRecord, type BonusEntity } from '../../modules/runs/index';
 import * as repo from './repo';
 
 /** How one entity family is reconciled: make fig's copy of one legacy id equal legacy's. */
-export type Reconciler = (deps: { redis: Redis; redisPrefix: string; legacyUrl: string }, legacyId: string) => Promise<string>;
+export type Reconciler = (
+  deps: { db: Db; redis: Redis; redisPrefix: string; legacyUrl: string; legacyTenant: string },
+  legacyId: string,
+) => Promise<string>;
 
-/** Reconcilers by entity (see NormaliseRules.idEntity / entityOf). */
+const bonus =
+  (entity: BonusEntity): Reconciler =>
+  (deps, legacyId) =>
+    reconcileBonusRecord(deps, deps.legacyTenant, entity, legacyId);
+
+/** Reconcilers by entity (see NormaliseRules.idEntity / entityOf; the bonus family's in legacy-shadow/families/bonus.ts). */
 export const RECONCILERS: Record<string, Reconciler> = {
   '/api/v1/sessions': reconcileSession,
+  upload: bonus('upload'),
+  batch: bonus('batch'),
+  scenario: bonus('scenario'),
 };
 
 export interface ReconcileReport {
@@ -27,7 +39,10 @@ export interface ReconcileReport {
  * A route key's family shares issues: `POST /api/v1/sessions` reconciles issues of every
  * /api/v1/sessions route when given the family's key.
  */
-export async function reconcileRoute(deps: { db: Db; redis: Redis; config: Config; log: FastifyBaseLogger }, routeKey: string): Promise<ReconcileReport> {
+export async function reconcileRoute(
+  deps: { db: Db; redis: Redis; config: Config; log: FastifyBaseLogger },
+  routeKey: string,
+): Promise<ReconcileReport> {
   const issues = await repo.listIssues(deps.db, routeKey, 'open');
   const report: ReconcileReport = { routeKey, open: issues.length, resolved: 0, failed: 0, results: [] };
   for (const issue of issues) {
@@ -39,7 +54,16 @@ export async function reconcileRoute(deps: { db: Db; redis: Redis; config: Confi
       report.failed++;
     } else {
       try {
-        outcome = await reconciler({ redis: deps.redis, redisPrefix: deps.config.REDIS_PREFIX, legacyUrl: deps.config.LEGACY_URL }, issue.legacy_id);
+        outcome = await reconciler(
+          {
+            db: deps.db,
+            redis: deps.redis,
+            redisPrefix: deps.config.REDIS_PREFIX,
+            legacyUrl: deps.config.LEGACY_URL,
+            legacyTenant: deps.config.LEGACY_TENANT,
+          },
+          issue.legacy_id,
+        );
         await repo.closeIssue(deps.db, issue.id, 'resolved', outcome);
         report.resolved++;
       } catch (err) {

@@ -204,7 +204,12 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
     let maxMoneyDiff = '0';
     if (left.json && right.json) {
       const ids = await idMapFor(this.deps.db, job, entity, left.value);
-      const result = diffJson(left.value, right.value, { ...diffOptionsOf(job.rules), mapId: ids.size ? (v) => ids.get(String(v)) : undefined });
+      // Mappings are stored as text: an integer id (legacy's bonus ids) maps to an integer again.
+      const mapId = (v: unknown) => {
+        const m = ids.get(String(v));
+        return m !== undefined && typeof v === 'number' && /^-?\d+$/.test(m) ? Number(m) : m;
+      };
+      const result = diffJson(left.value, right.value, { ...diffOptionsOf(job.rules), mapId: ids.size ? mapId : undefined });
       differences.push(...result.differences);
       truncated = result.truncated;
       maxMoneyDiff = result.maxMoneyDiff;

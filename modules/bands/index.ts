@@ -2,7 +2,7 @@ import type { FigModule } from '../core/module';
 import { getRevenueBands } from './service';
 
 export { syncBandsFromLegacy } from './service';
-export { findCurrentBandTable, appendBandTable } from './repo';
+export { findCurrentBandTable, appendBandTable, findBandTableVersion, insertBandTableVersion } from './repo';
 export { RevenueBandTableBody, RevenueBand } from './schema';
 
 /**

@@ -79,3 +79,36 @@ export async function appendBandTable(db: Db, bands: { min_revenue: string; mult
     return { version, bands, updated_at: updatedAt.toISOString() };
   });
 }
+
+/** One band table version in legacy's wire shape, if fig has it. */
+export async function findBandTableVersion(db: Db, version: number): Promise<RevenueBandTableBody | undefined> {
+  const head = await db.selectFrom('comp.revenue_band_tables').select(['version', 'updated_at']).where('version', '=', version).executeTakeFirst();
+  if (!head) return undefined;
+  const bands = await db.selectFrom('comp.revenue_bands').select(['min_revenue', 'multiplier']).where('version', '=', version).orderBy('position').execute();
+  return {
+    version: head.version,
+    bands: bands.map((b) => ({ min_revenue: canonical(String(b.min_revenue)), multiplier: canonical(String(b.multiplier)) })),
+    updated_at: head.updated_at.toISOString(),
+  };
+}
+
+/**
+ * Store a band table version legacy numbered, unless fig has that version already (the legacy
+ * backfill: versions are never rewritten). Returns whether it was added.
+ */
+export async function insertBandTableVersion(db: Db, table: RevenueBandTableBody, source: 'legacy-sync' | 'fig'): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const added = await trx
+      .insertInto('comp.revenue_band_tables')
+      .values({ version: table.version, updated_at: table.updated_at, source })
+      .onConflict((oc) => oc.column('version').doNothing())
+      .returning('version')
+      .executeTakeFirst();
+    if (!added) return false;
+    await trx
+      .insertInto('comp.revenue_bands')
+      .values(table.bands.map((b, position) => ({ version: table.version, position, min_revenue: b.min_revenue, multiplier: b.multiplier })))
+      .execute();
+    return true;
+  });
+}

@@ -9,6 +9,8 @@ import { getUpload, getUploadRows, getUploads, MAX_UPLOAD_BYTES, postUpload } fr
 import './tables';
 
 export { bumpIdSequences, ID_TABLES, type IdTable } from './sequences';
+export { backfillBonus, reconcileBonusRecord, type BonusBackfillReport, type BonusEntity } from './backfill';
+export { reverseSyncBonus, type ReverseSyncReport } from './reverse-sync';
 export { planForBands, computeRun, LEGACY_OUTPUTS, POOL_OUTPUT, type ComputeTask, type ComputeOutcome } from './compute';
 export { computerFor } from './compute-pool';
 export { createUpload, type CreateUploadInput, type UploadRowInput } from './service/create-upload';

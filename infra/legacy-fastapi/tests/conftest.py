@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import sys
@@ -57,5 +58,15 @@ def app(shared_app, db_path: Path):
 
 
 @pytest.fixture()
-def client(app) -> TestClient:
-    return TestClient(app)
+def client(request):
+    """The app in-process; or, with LEGACY_TEST_BASE_URL set, a real HTTP client on that URL (the same
+    tests run against another server answering legacy's API, e.g. fig after the cutover; that server
+    must start each test from legacy's seeded state)."""
+    base = os.environ.get("LEGACY_TEST_BASE_URL")
+    if base:
+        import httpx
+
+        with httpx.Client(base_url=base, timeout=120) as c:
+            yield c
+        return
+    yield TestClient(request.getfixturevalue("app"))

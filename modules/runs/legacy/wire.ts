@@ -25,6 +25,9 @@ export const uploadRowWire = (r: Pick<UploadRowRecord, 'row_no' | 'employee_id' 
   ...inputsWire(r.inputs),
 });
 
+/** Bands in legacy's key order (jsonb keeps keys sorted its own way). */
+const bandsWire = (bands: RunRecord['bands']) => (bands ?? []).map((b) => ({ min_revenue: b.min_revenue, multiplier: b.multiplier }));
+
 export const batchWire = (b: RunRecord) => ({
   id: b.id,
   upload_id: b.upload_id,
@@ -32,7 +35,7 @@ export const batchWire = (b: RunRecord) => ({
   pool_amount: b.pool_amount,
   pool_applied: b.pool_applied,
   band_version: b.band_version,
-  bands: b.bands ?? [],
+  bands: bandsWire(b.bands),
   status: b.status,
   employee_count: b.employee_count,
   total_bonus: b.total_bonus ?? '0',
@@ -53,7 +56,7 @@ export const scenarioWire = ({ scenario, run }: ScenarioWithRun) => ({
   batch_id: scenario.run_id,
   pool_amount: run.pool_amount,
   band_version: run.band_version,
-  bands: run.bands ?? [],
+  bands: bandsWire(run.bands),
   employee_count: run.employee_count,
   total_bonus: run.total_bonus ?? '0',
   total_pool_bonus: run.total_pool_bonus,

@@ -32,6 +32,19 @@ export const GATE_CHECK_NAMES: Record<string, string> = {
   engineParity: 'engine parity not signed off',
 };
 
+/** The gates a check belongs to, in words (route gate `blockedBy`, FIG_GATE_FAILED, FIG_GROUP_GATE_FAILED). */
+export const GATE_KIND_NAMES: Record<string, string> = {
+  module: 'no module',
+  shadow: 'HTTP shadow gate',
+  engine: 'engine gate (finance sign-off)',
+};
+
+/** "Blocked by the HTTP shadow gate and the engine gate (finance sign-off)". */
+export function blockedBySentence(kinds: readonly string[] | undefined): string {
+  if (!kinds?.length) return '';
+  return `Blocked by ${kinds.map((k) => (k === 'module' ? 'no module serving it' : `the ${GATE_KIND_NAMES[k] ?? k}`)).join(' and ')}`;
+}
+
 const ENGINE_STATUS: Record<string, string> = {
   'signed-off': 'signed off',
   'not-signed-off': 'not signed off yet',

@@ -8,6 +8,7 @@ import { useRoutes } from '../api/list-routes';
 import { MODES, type Route, type RouteMode } from '../types';
 import { ChangeHistory } from './change-history';
 import { FlipDialog } from './flip-dialog';
+import { GroupFlipDialog } from './group-flip-dialog';
 import { KillSwitchDialog } from './kill-switch-dialog';
 import { ModeSwitch } from './mode-switch';
 import { RouteGateBadge } from './route-gate';
@@ -65,6 +66,7 @@ export function CutoverConsole() {
   const [selected, setSelected] = useState<string | undefined>();
   const [flip, setFlip] = useState<{ key: string; target: RouteMode } | null>(null);
   const [killOpen, setKillOpen] = useState(false);
+  const [groupPrefix, setGroupPrefix] = useState<string | null>(null);
 
   const all = useMemo(() => routes.data ?? [], [routes.data]);
   const counts = useMemo(() => {
@@ -198,6 +200,19 @@ export function CutoverConsole() {
                                 {off > 0 ? ` · ${off} off legacy` : ''}
                               </span>
                             </button>
+                            {canFlip && prefix && (
+                              <Button
+                                variant="ghost"
+                                size="sm"
+                                className="group-flip"
+                                onClick={(e) => {
+                                  e.stopPropagation();
+                                  setGroupPrefix(prefix);
+                                }}
+                              >
+                                Flip group…
+                              </Button>
+                            )}
                           </th>
                         </tr>
                       )}
@@ -223,6 +238,12 @@ export function CutoverConsole() {
       </div>
 
       <FlipDialog route={flipRoute} target={flip?.target ?? null} canOverride={can(session, 'routes.override')} onClose={() => setFlip(null)} />
+      <GroupFlipDialog
+        prefix={groupPrefix}
+        routes={groupPrefix ? all.filter((r) => r.path === groupPrefix || r.path.startsWith(`${groupPrefix}/`) || r.path.startsWith(`${groupPrefix}.`)) : []}
+        canOverride={can(session, 'routes.override')}
+        onClose={() => setGroupPrefix(null)}
+      />
       <KillSwitchDialog open={killOpen} affected={all.length - (counts.legacy ?? 0)} onClose={() => setKillOpen(false)} />
     </div>
   );

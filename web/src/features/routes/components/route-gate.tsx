@@ -4,7 +4,7 @@ import { ErrorState, Loading } from '../../../components/ui/states';
 import { formatDateTime } from '../../../lib/format';
 import { useRouteGate } from '../api/get-route-gate';
 import type { Route } from '../types';
-import { describeGateCheck, GATE_CHECK_NAMES } from '../gate-labels';
+import { blockedBySentence, describeGateCheck, GATE_CHECK_NAMES } from '../gate-labels';
 import type { RouteGateEvaluation } from '../types-gate';
 import './route-gate.css';
 
@@ -115,7 +115,7 @@ export function RouteGateBadge({ route }: { route: Route }) {
     ? 'Parity gate passes: canary and new are allowed'
     : noModule
       ? 'No module serves this route yet: it can only be legacy'
-      : `Parity gate fails: ${g.failing.map((f) => GATE_CHECK_NAMES[f] ?? f).join(', ')}`;
+      : `${blockedBySentence(g.blockedBy) || 'Parity gate fails'}: ${g.failing.map((f) => GATE_CHECK_NAMES[f] ?? f).join(', ')}`;
   return (
     <span className="route-gate">
       <button
@@ -129,7 +129,7 @@ export function RouteGateBadge({ route }: { route: Route }) {
         data-passed={g.passed}
         onClick={() => setOpen((o) => !o)}
       >
-        {g.passed ? '✓ gate' : noModule ? 'gate' : `✗ gate (${g.failing.length})`}
+        {g.passed ? '✓ gate' : noModule ? 'gate' : `✗ ${g.blockedBy?.filter((k) => k !== 'module').join(' + ') || 'gate'} (${g.failing.length})`}
       </button>
       {open && pos && (
         <div
@@ -144,6 +144,11 @@ export function RouteGateBadge({ route }: { route: Route }) {
             <strong>Parity gate</strong>
             <span className="route-key">{route.key}</span>
           </div>
+          {!g.passed && !noModule && g.blockedBy && (
+            <p className="route-gate-note small" data-testid="route-gate-blocked-by">
+              {blockedBySentence(g.blockedBy)}.
+            </p>
+          )}
           {noModule && (
             <p className="route-gate-note small">
               No module serves this route yet: it can only be legacy. The gate below cannot pass until a

@@ -1,0 +1,290 @@
+/**
+ * The legacy bonus family served by fig (modules/runs) against legacy itself, same run, same data:
+ *  1. POST /api/v1/calculate with BENCH_BONUS_EMPLOYEES employees (default 10,000): fig in `new`
+ *     vs legacy direct, identical request body, identical answer required; wall time per call.
+ *  2. POST /api/v1/batches on a BENCH_BONUS_ROWS-row upload (default 100,000): the same CSV uploaded
+ *     to each side, then the batch timed; peak RSS of each side's process during the batch (VmHWM,
+ *     reset through /proc/<pid>/clear_refs before it); the batches' totals and results must agree.
+ *  3. Shadow of the family at BENCH_BONUS_RATE req/s (default 50): the read routes and a small
+ *     calculate, mode legacy vs mode shadow (ABBA), primary p99.
+ * Calls alternate legacy/fig/fig/legacy (ABBA) to cancel drift. Writes bench/results/bonus.md.
+ *
+ *   npx tsx bench/bonus/run.ts   env: BENCH_BONUS_EMPLOYEES, BENCH_BONUS_ROWS, BENCH_BONUS_REPS (ABBA rounds, 2),
+ *                                BENCH_BONUS_RATE, BENCH_DURATION (s per shadow phase, 15), BENCH_NO_WRITE=1
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Pool } from 'undici';
+import { freePort, startLegacy } from '../../test/global-setup';
+import { createBenchDb, waitForOk } from '../lib/setup';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const EMPLOYEES = Number(process.env.BENCH_BONUS_EMPLOYEES ?? 10_000);
+const ROWS = Number(process.env.BENCH_BONUS_ROWS ?? 100_000);
+const REPS = Number(process.env.BENCH_BONUS_REPS ?? 2);
+const RATE = Number(process.env.BENCH_BONUS_RATE ?? 50);
+const DURATION = Number(process.env.BENCH_DURATION ?? 15);
+const TOKEN = randomBytes(16).toString('hex');
+const log = (msg: string) => process.stderr.write(`[bench:bonus] ${msg}\n`);
+const cleanups: (() => Promise<void>)[] = [];
+const children: ChildProcess[] = [];
+
+/** Deterministic employees (a small LCG): salaries, targets, scores, fund returns and revenues over legacy's band edges. */
+function employees(n: number): Record<string, string>[] {
+  let s = 42;
+  const next = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+  return Array.from({ length: n }, (_, i) => ({
+    employee_id: `E${String(i + 1).padStart(6, '0')}`,
+    name: `Employee ${i + 1}`,
+    department: ['Sales', 'Ops', 'Finance', 'R&D'][i % 4]!,
+    base_salary: (40_000 + Math.floor(next() * 160_000)).toFixed(2),
+    target_pct: (5 + Math.floor(next() * 25)).toString(),
+    performance_score: (next() * 1.5).toFixed(3),
+    fund_return: ((next() - 0.3) * 0.4).toFixed(4),
+    revenue: Math.floor(next() * 8_000_000).toString(),
+  }));
+}
+
+const COLS = [
+  'employee_id',
+  'name',
+  'department',
+  'base_salary',
+  'target_pct',
+  'performance_score',
+  'fund_return',
+  'revenue',
+];
+const csvOf = (rows: Record<string, string>[]) =>
+  `${COLS.join(',')}\n${rows.map((r) => COLS.map((c) => r[c]).join(',')).join('\n')}\n`;
+
+async function timed(url: string, init: RequestInit): Promise<{ ms: number; status: number; body: string }> {
+  const t0 = performance.now();
+  const res = await fetch(url, init);
+  const body = await res.text();
+  return { ms: performance.now() - t0, status: res.status, body };
+}
+
+/** Peak resident set since the last reset, in MiB (Linux /proc). */
+const peakRss = (pid: number) =>
+  Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+const resetPeak = (pid: number) => {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  } catch {
+    /* not permitted: the peak then covers the process's whole life (stated in the table) */
+  }
+};
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function upload(base: string, csv: string): Promise<number> {
+  const form = new FormData();
+  form.append('file', new Blob([csv], { type: 'text/csv' }), 'bench.csv');
+  const res = await fetch(`${base}/api/v1/uploads`, { method: 'POST', body: form });
+  const body = (await res.json()) as { id: number };
+  if (res.status !== 201)
+    throw new Error(`upload to ${base}: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
+  return body.id;
+}
+
+async function paced(
+  base: string,
+  paths: { method: string; path: string; body?: string }[],
+  rate: number,
+  seconds: number,
+): Promise<{ p50: number; p99: number; errors: number }> {
+  const pool = new Pool(base, { connections: 8 });
+  const total = Math.round(rate * seconds);
+  const lat: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const wait = started + (i * 1000) / rate - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const req = paths[i % paths.length]!;
+    inflight.push(
+      (async () => {
+        const t0 = process.hrtime.bigint();
+        try {
+          const res = await pool.request({
+            path: req.path,
+            method: req.method as 'GET',
+            body: req.body,
+            headers: req.body ? { 'content-type': 'application/json' } : {},
+          });
+          await res.body.arrayBuffer();
+          if (res.statusCode >= 400) errors++;
+          lat.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        } catch {
+          errors++;
+        }
+      })(),
+    );
+  }
+  await Promise.all(inflight);
+  await pool.close();
+  lat.sort((a, b) => a - b);
+  const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? 0;
+  return { p50: q(0.5), p99: q(0.99), errors };
+}
+
+async function main(): Promise<void> {
+  const legacy = await startLegacy();
+  cleanups.push(legacy.stop);
+  const db = await createBenchDb('fig_bench_bonus');
+  cleanups.push(db.drop);
+  const port = await freePort();
+  const env = {
+    ...process.env,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    LEGACY_URL: legacy.url,
+    DATABASE_URL: db.url,
+    REDIS_PREFIX: `bench:${randomBytes(4).toString('hex')}:`,
+    LOG_LEVEL: 'warn',
+    ADMIN_TOKEN: TOKEN,
+    AUTOROLLBACK_ENABLED: 'false',
+  };
+  const gw = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'gateway/main.ts')], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(gw);
+  const fig = `http://127.0.0.1:${port}`;
+  await waitForOk(`${fig}/healthz`, 60_000, gw);
+  const group = async (mode: string) => {
+    const res = await fetch(`${fig}/_fig/route-groups/flip`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ module: 'runs', mode, reason: `bench: ${mode}`, override: true }),
+    });
+    if (!res.ok) throw new Error(`group flip ${mode}: ${res.status} ${await res.text()}`);
+  };
+  const legacyPid = legacy.pid!; // the uvicorn process itself (test/global-setup spawns python directly)
+
+  // 1. calculate
+  await group('new');
+  const body = JSON.stringify({ employees: employees(EMPLOYEES) });
+  const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body };
+  await timed(`${legacy.url}/api/v1/calculate`, init); // warm-up both
+  await timed(`${fig}/api/v1/calculate`, init);
+  const calc = { legacy: [] as number[], fig: [] as number[] };
+  let same = true;
+  for (let r = 0; r < REPS; r++) {
+    for (const side of ['legacy', 'fig', 'fig', 'legacy'] as const) {
+      const res = await timed(`${side === 'legacy' ? legacy.url : fig}/api/v1/calculate`, init);
+      if (res.status !== 200)
+        throw new Error(`calculate on ${side}: ${res.status} ${res.body.slice(0, 300)}`);
+      calc[side].push(res.ms);
+      if (side === 'fig') same &&= res.body === (await timed(`${legacy.url}/api/v1/calculate`, init)).body;
+    }
+  }
+  log(
+    `calculate ${EMPLOYEES}: legacy ${median(calc.legacy).toFixed(0)} ms, fig ${median(calc.fig).toFixed(0)} ms, identical ${same}`,
+  );
+
+  // 2. batches on a big upload
+  const csv = csvOf(employees(ROWS));
+  const [lu, fu] = [await upload(legacy.url, csv), await upload(fig, csv)];
+  const batch = { legacy: [] as number[], fig: [] as number[] };
+  const rss = { legacy: 0, fig: 0 };
+  const totals = new Set<string>();
+  for (let r = 0; r < REPS; r++) {
+    for (const side of ['legacy', 'fig', 'fig', 'legacy'] as const) {
+      const pid = side === 'legacy' ? legacyPid : gw.pid!;
+      resetPeak(pid);
+      const res = await timed(`${side === 'legacy' ? legacy.url : fig}/api/v1/batches`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ upload_id: side === 'legacy' ? lu : fu }),
+      });
+      if (res.status !== 201) throw new Error(`batch on ${side}: ${res.status} ${res.body.slice(0, 300)}`);
+      batch[side].push(res.ms);
+      rss[side] = Math.max(rss[side], peakRss(pid));
+      const b = JSON.parse(res.body) as { total_bonus: string; employee_count: number };
+      totals.add(`${b.employee_count}:${b.total_bonus}`);
+    }
+  }
+  log(
+    `batch ${ROWS}: legacy ${median(batch.legacy).toFixed(0)} ms (peak ${rss.legacy.toFixed(0)} MiB), fig ${median(batch.fig).toFixed(0)} ms (peak ${rss.fig.toFixed(0)} MiB), same totals ${totals.size === 1}`,
+  );
+
+  // 3. shadow of the family at a steady rate
+  // Requests a client makes all day (pages of 10, one batch, a small calculate); the big calls above are not in the mix.
+  const small = JSON.stringify({ employees: employees(5) });
+  const mix = [
+    { method: 'GET', path: '/api/v1/uploads?limit=10' },
+    { method: 'GET', path: '/api/v1/batches/1' },
+    { method: 'GET', path: '/api/v1/batches/1/results?limit=10' },
+    { method: 'GET', path: '/api/v1/scenarios?limit=10' },
+    { method: 'POST', path: '/api/v1/calculate', body: small },
+  ];
+  const shadow = {
+    legacy: [] as { p50: number; p99: number; errors: number }[],
+    shadow: [] as { p50: number; p99: number; errors: number }[],
+  };
+  for (const mode of ['legacy', 'shadow', 'shadow', 'legacy'] as const) {
+    await group(mode);
+    await paced(fig, mix, RATE, 2);
+    shadow[mode].push(await paced(fig, mix, RATE, DURATION));
+  }
+  const avg = (xs: { p99: number }[]) => xs.reduce((a, x) => a + x.p99, 0) / xs.length;
+  const l99 = avg(shadow.legacy);
+  const s99 = avg(shadow.shadow);
+  log(`shadow @${RATE}/s: p99 legacy ${l99.toFixed(2)} ms, shadow ${s99.toFixed(2)} ms`);
+
+  const ratio = (a: number[], b: number[]) => median(a) / median(b);
+  const cr = ratio(calc.legacy, calc.fig);
+  const br = ratio(batch.legacy, batch.fig);
+  const sd = (s99 - l99) / l99;
+  const reduced =
+    EMPLOYEES < 10_000 || ROWS < 100_000
+      ? `\n**Reduced size** (shared machine): ${EMPLOYEES} employees, ${ROWS} rows; the full run is 10,000 and 100,000.\n`
+      : '';
+  const md = `# Legacy bonus family: fig (modules/runs) vs legacy
+
+\`npx tsx bench/bonus/run.ts\` (also run by \`npm run bench\`). One gateway process (\`gateway/main.ts\`, route family in
+mode \`new\` through a group flip) and the real legacy service, on one machine (${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}).
+Same run, same data, calls alternating legacy / fig / fig / legacy, ${REPS} round(s); medians.
+${reduced}
+| operation | legacy direct | fig \`new\` | legacy / fig | target | |
+|---|---|---|---|---|---|
+| POST /api/v1/calculate, ${EMPLOYEES.toLocaleString('en-US')} employees (wall ms) | ${median(calc.legacy).toFixed(0)} | ${median(calc.fig).toFixed(0)} | ${cr.toFixed(2)}× | ≥ 3× | ${cr >= 3 ? 'met' : 'not met'} |
+| POST /api/v1/batches, ${ROWS.toLocaleString('en-US')}-row upload (wall ms) | ${median(batch.legacy).toFixed(0)} | ${median(batch.fig).toFixed(0)} | ${br.toFixed(2)}× | ≥ 3× | ${br >= 3 ? 'met' : 'not met'} |
+| peak RSS during the batch (MiB, VmHWM) | ${rss.legacy.toFixed(0)} | ${rss.fig.toFixed(0)} | | bounded | |
+
+Calculate bodies identical on every fig call: **${same ? 'yes' : 'NO'}**. Batch employee count and total_bonus the same on
+both sides: **${totals.size === 1 ? 'yes' : 'NO'}** (${[...totals].join(' / ')}).
+Peak RSS is the whole process (fig: gateway plus its compute worker threads), reset before each batch where /proc allows.
+
+## Shadow of the family at ${RATE} req/s
+
+Paced open loop, ${DURATION} s per phase, ABBA; mix of GET /uploads?limit=10, GET /batches/1, GET /batches/1/results?limit=10,
+GET /scenarios?limit=10, POST /calculate (5 employees). p99 of the primary (legacy) answer: legacy mode ${l99.toFixed(2)} ms, shadow mode ${s99.toFixed(2)} ms,
+Δ ${(sd * 100).toFixed(1)}% — target < 5%: **${sd < 0.05 ? 'met' : 'not met'}**.
+
+_Generated ${new Date().toISOString()}._
+`;
+  process.stdout.write(md);
+  if (process.env.BENCH_NO_WRITE !== '1') writeFileSync(path.join(root, 'bench/results/bonus.md'), md);
+}
+
+async function cleanup(): Promise<void> {
+  for (const c of children) c.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 500));
+  for (const fn of cleanups.reverse()) await fn().catch(() => undefined);
+}
+
+main()
+  .then(cleanup, async (err) => {
+    log(`failed: ${(err as Error).stack ?? err}`);
+    await cleanup();
+    process.exitCode = 1;
+  })
+  .then(() => process.exit(process.exitCode ?? 0));
