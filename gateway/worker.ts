@@ -26,7 +26,7 @@ const producers = new Map<string, Queue>();
 const enqueue: NonNullable<JobContext['enqueue']> = async (def, payload, { jobId, retry }) => {
   const name = queueName(def);
   let queue = producers.get(name);
-  if (!queue) producers.set(name, (queue = new Queue(name, { connection, prefix })));
+  if (!queue) producers.set(name, (queue = new QueueClass(name, { connection, prefix })));
   await queue.add(name, payload, {
     jobId,
     attempts: retry?.attempts ?? 1,
