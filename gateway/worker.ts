@@ -10,7 +10,10 @@ import { queueName, type JobContext } from '../modules/core/jobs';
 const config = loadConfigOrExit();
 
 const log = pino({ level: config.LOG_LEVEL, base: { service: 'fig-worker' } });
-const db = createDb(config.APP_DATABASE_URL, { max: config.DB_POOL_MAX });
+const db = createDb(config.APP_DATABASE_URL, {
+  max: config.DB_POOL_MAX,
+  onIdleError: (err) => log.warn({ err: err.message }, 'an idle database connection was lost; the next query opens a new one'),
+});
 const redis = createRedis(config.REDIS_URL);
 const abort = new AbortController();
 const ctx: JobContext = { config, db, redis, log, signal: abort.signal };
