@@ -45,9 +45,9 @@ async function waitFor(url: string, ms: number, child: ChildProcess): Promise<vo
   throw new Error(`legacy service did not answer ${url} within ${ms} ms`);
 }
 
-/** Start the real legacy FastAPI service on a free port with its own fresh SQLite file (with the _diag test routes). */
-export async function startLegacy(): Promise<{ url: string; pid: number | undefined; stop: () => Promise<void> }> {
-  const port = await freePort();
+/** Start the real legacy FastAPI service on a free port (or `fixedPort`, to restart it where it was) with its own fresh SQLite file (with the _diag test routes). */
+export async function startLegacy(fixedPort?: number): Promise<{ url: string; pid: number | undefined; stop: () => Promise<void> }> {
+  const port = fixedPort ?? (await freePort());
   const dir = mkdtempSync(path.join(tmpdir(), 'fig-legacy-'));
   const child = spawn('/usr/bin/python3', ['-m', 'legacy_fastapi'], {
     cwd: LEGACY_DIR,

@@ -24,8 +24,6 @@ export async function legacyDown(env: ScenarioEnv, legacy: LegacyControl, o: { r
     PROXY_CONNECT_TIMEOUT_MS: String(o.connectTimeoutMs),
     PROXY_BREAKER_COOLDOWN_MS: String(cooldownMs),
   });
-  let killedAt = 0;
-  let restartedAt = 0;
   try {
     const t0 = performance.now();
     const outcomes: Outcome[] = [];
@@ -36,10 +34,10 @@ export async function legacyDown(env: ScenarioEnv, legacy: LegacyControl, o: { r
     })();
     await sleep(o.upMs);
     await legacy.kill();
-    killedAt = performance.now() - t0;
+    const killedAt = performance.now() - t0;
     await sleep(o.outageMs);
     await legacy.start();
-    restartedAt = performance.now() - t0;
+    const restartedAt = performance.now() - t0;
     await sleep(2 * cooldownMs + Math.max(o.upMs, 1_500));
     stop = true;
     await load;
