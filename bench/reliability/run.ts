@@ -41,6 +41,12 @@ const NOT_RUN: [string, string][] = [
   ['upload-disk-full', 'skipped: needs the uploads of issue 14, not built'],
 ];
 
+/** SIGKILL: a crash, not a graceful stop (uvicorn's graceful stop waits on fig's keep-alive connections). */
+async function killLegacy(legacy: Awaited<ReturnType<typeof startLegacy>>): Promise<void> {
+  if (legacy.pid !== undefined) process.kill(legacy.pid, 'SIGKILL');
+  await legacy.stop();
+}
+
 async function main(): Promise<void> {
   const db = await createBenchDb('fig_rel');
   const legacyPort = await (await import('./lib/gateway')).freePort();
@@ -62,7 +68,7 @@ async function main(): Promise<void> {
   };
   try {
     await run('legacy-down', () =>
-      legacyDown(env, { url: legacy.url, kill: () => legacy.stop(), start: async () => void (legacy = await startLegacy(legacyPort)) }, { rps: 100, upMs: 5_000, outageMs: 10_000, connectTimeoutMs: 2_000 }),
+      legacyDown(env, { url: legacy.url, kill: () => killLegacy(legacy), start: async () => void (legacy = await startLegacy(legacyPort)) }, { rps: 100, upMs: 5_000, outageMs: 10_000, connectTimeoutMs: 2_000 }),
     );
     await run('legacy-slow', () => legacySlow(env, { rps: 100, durationMs: 15_000, timeoutMs: 2_000, slowMs: 5_000, slowConcurrency: 16 }));
     await run('postgres-down', async () => {
