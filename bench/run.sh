@@ -11,6 +11,8 @@ if [ ${#names[@]} -eq 0 ]; then names=(proxy engine shadow); fi
 for f in bench/*/run.ts; do
   [ -e "$f" ] || continue
   n="$(basename "$(dirname "$f")")"
+  # The reliability suite has its own command (npm run reliability): faults and a 10-minute soak.
+  [ "$n" = reliability ] && continue
   if [ $# -eq 0 ] && [[ ! " ${names[*]} " =~ " ${n} " ]]; then names+=("$n"); fi
 done
 

@@ -3,6 +3,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { Config } from './config';
 import { problemPlugin, sendProblem } from './plugins/problem';
 import { infraPlugin } from './plugins/infra';
+import { loadSheddingPlugin } from './plugins/load-shedding';
 import { healthPlugin } from './plugins/health';
 import { authPlugin } from './plugins/auth';
 import { legacyProxyPlugin } from './proxy';
@@ -114,6 +115,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   await app.register(problemPlugin);
   await app.register(infraPlugin, { config });
+  // Early: an overloaded gateway refuses new work before spending anything on it (503 + Retry-After).
+  await app.register(loadSheddingPlugin);
   // First: forwarding and x-fig-* headers of untrusted peers are dropped before anything reads them.
   await app.register(clientHeaderTrustPlugin);
   // Before auth: rate limits key on request.ip, and a 401 carries the security headers too.

@@ -15,7 +15,10 @@ const { createRedis } = await import('../modules/core/redis');
 const { queueName } = await import('../modules/core/jobs');
 
 const log = pino({ level: config.LOG_LEVEL, base: { service: 'fig-worker' } });
-const db = createDb(config.APP_DATABASE_URL, { max: config.DB_POOL_MAX });
+const db = createDb(config.APP_DATABASE_URL, {
+  max: config.DB_POOL_MAX,
+  onIdleError: (err) => log.warn({ err: err.message }, 'an idle database connection was lost; the next query opens a new one'),
+});
 const redis = createRedis(config.REDIS_URL);
 const abort = new AbortController();
 const connection = { url: config.REDIS_URL, maxRetriesPerRequest: null };

@@ -18,7 +18,12 @@ declare module 'fastify' {
  */
 export const infraPlugin = fp<{ config: Config }>(
   async (app, { config }) => {
-    const db = createDb(config.APP_DATABASE_URL, { max: config.DB_POOL_MAX });
+    // A request waits at most 10 s for a database connection; then 503 (plugins/dependency-errors.ts).
+    const db = createDb(config.APP_DATABASE_URL, {
+      max: config.DB_POOL_MAX,
+      connectTimeoutMs: 10_000,
+      onIdleError: (err) => app.log.warn({ err: err.message }, 'an idle database connection was lost; the next query opens a new one'),
+    });
     const redis = createRedis(config.REDIS_URL);
     redis.on('error', (err) => app.log.warn({ err: err.message }, 'redis error'));
     app.decorate('config', config);

@@ -3,6 +3,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, type FieldError } from '../../modules/core/errors';
 import { fieldErrors } from './field-errors';
+import { DEPENDENCY_RETRY_AFTER_S, isDependencyUnavailable } from './dependency-errors';
 
 export interface Problem {
   type: string;
@@ -75,6 +76,11 @@ export const problemPlugin = fp(
         return sendProblem(request, reply, err.statusCode, err.code, err.message, err.errors, err.extra);
       }
       const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+      if (status === 500 && isDependencyUnavailable(err)) {
+        request.log.warn({ err }, 'a backing service is unavailable');
+        reply.header('retry-after', String(DEPENDENCY_RETRY_AFTER_S));
+        return sendProblem(request, reply, 503, 'FIG_DEPENDENCY_UNAVAILABLE', 'A service fig depends on is unavailable; retry shortly');
+      }
       if (status >= 500) {
         request.log.error({ err }, 'request failed');
         // Only fig's and Fastify's own codes are part of the API; a driver's (a Postgres SQLSTATE,

@@ -5,8 +5,10 @@ import { METHODS, type IncomingHttpHeaders } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Readable } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
+import type { Registry } from 'prom-client';
 import { sendProblem } from '../plugins/problem';
 import { stripHopByHop, upstreamRequestHeaders } from './headers';
+import { CircuitBreaker, isUnreachable } from './circuit-breaker';
 
 /** What the upstream answered, before fig sends it on (see ProxyLegacyOptions.onResponse). */
 export interface UpstreamResponse {
@@ -294,17 +296,36 @@ export const legacyProxyPlugin = fp(
       disableRequestLogging: true,
     });
 
+    const breaker = new CircuitBreaker({
+      threshold: config.PROXY_BREAKER_THRESHOLD,
+      cooldownMs: config.PROXY_BREAKER_COOLDOWN_MS,
+      probeTimeoutMs: config.PROXY_TIMEOUT_MS,
+      registry: (app as unknown as { metrics?: { registry: Registry } }).metrics?.registry,
+    });
+    const retryAfter = String(Math.max(1, Math.ceil(config.PROXY_BREAKER_COOLDOWN_MS / 1000)));
     const baseOptions = {
       timeout: config.PROXY_TIMEOUT_MS,
       rewriteRequestHeaders,
       rewriteHeaders: responseHeaderRewriter(legacy.origin + basePath),
-      onError: onUpstreamError,
-      onResponse: onUpstreamResponse,
+      onError(reply: FastifyReply, ctx: { error: UpstreamError }) {
+        if (isUnreachable(ctx.error)) breaker.failure();
+        else breaker.success();
+        return onUpstreamError(reply, ctx);
+      },
+      onResponse(request: FastifyRequest, reply: FastifyReply, res: UpstreamResponse) {
+        breaker.success();
+        return onUpstreamResponse(request, reply, res);
+      },
       retryDelay,
     };
 
     app.decorateReply('proxyLegacy', function proxyLegacy(this: FastifyReply, opts?: ProxyLegacyOptions) {
       const request = this.request;
+      // An open circuit answers at once: no socket, no wait for the connect timeout (circuit-breaker.ts).
+      if (!breaker.allow()) {
+        this.header('retry-after', retryAfter);
+        return sendProblem(request, this, 502, UPSTREAM_UNAVAILABLE, 'The legacy service is unavailable (circuit open after repeated connection failures)');
+      }
       const state = request as ProxyState;
       state.routeKey ??= 'UNMATCHED';
       state[kStarted] = performance.now();

@@ -46,6 +46,16 @@ export class RouteFanout {
     }
   }
 
+  /**
+   * False while the Redis connection is known lost (reconnecting or closed): a change made now
+   * would reach other processes only at their next periodic reload. The initial connect counts as
+   * available (a process just started).
+   */
+  get available(): boolean {
+    const status = this.deps.redis.status;
+    return status !== 'reconnecting' && status !== 'close' && status !== 'end';
+  }
+
   /** Tell every process a change committed. Never throws: the periodic reload is the fallback. */
   async publish(payload: Record<string, unknown>): Promise<void> {
     try {

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Db } from '../../modules/core/db';
-import { badRequest, conflict, notFound } from '../../modules/core/errors';
+import { AppError, badRequest, conflict, notFound } from '../../modules/core/errors';
 import { cursorOffset, page, type Page } from '../../modules/core/pagination';
 import type { FigModule, LegacyRouteHandler } from '../../modules/core/module';
 import { operationsOf } from './openapi';
@@ -230,6 +230,11 @@ export class RouteTable extends EventEmitter<RouteTableEvents> {
    * serves the key. Setting the mode a route already has changes and records nothing.
    */
   async flip(key: string, input: FlipInput): Promise<LiveRoute> {
+    // Refused, not silently slow: with Redis away the other processes would keep the old mode for
+    // up to a reload interval (docs/reliability.md). The kill switch still works (see killSwitch).
+    if (!this.fanout.available) {
+      throw new AppError('FIG_ROUTE_FANOUT_UNAVAILABLE', 503, 'Redis is unreachable, so other gateway processes cannot be told of a flip at once; nothing was changed. Retry when Redis is back (the kill switch still works).', [], { routeKey: key });
+    }
     const serving = this.serving.get(key);
     if (input.mode !== 'legacy' && !serving) {
       // Check existence first so an unknown key is a 404, not a 409.

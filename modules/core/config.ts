@@ -74,6 +74,16 @@ export const ConfigSchema = z.object({
   PROXY_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
   PROXY_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1).default(5_000),
   PROXY_CONNECTIONS: z.coerce.number().int().min(1).default(128),
+  /** Consecutive failures to reach legacy (refused, connect timeout) that open the proxy's circuit breaker. */
+  PROXY_BREAKER_THRESHOLD: z.coerce.number().int().min(1).default(5),
+  /** How long an open circuit answers 502 at once before one probe request tries legacy again. */
+  PROXY_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(1).default(2_000),
+  /** @fastify/under-pressure: event-loop delay above which new requests are shed with 503 + Retry-After (0: off). */
+  LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1_000),
+  /** Event-loop utilisation (0-1) above which new requests are shed (0: off). */
+  LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: z.coerce.number().min(0).max(1).default(0),
+  /** Seconds a shed client is told to wait (Retry-After). */
+  LOAD_SHED_RETRY_AFTER_S: z.coerce.number().int().min(1).default(2),
   /** A client must finish sending its request headers within this time, or the connection is cut (408). */
   HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
   /** A client must finish sending its whole request (headers and body) within this time (0: no limit). */

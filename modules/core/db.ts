@@ -13,8 +13,14 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => v);
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
 
 /** Build a Kysely instance on a pg pool. The caller owns it and must `destroy()` it. */
-export function createDb(databaseUrl: string, opts: { max?: number } = {}): Db {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.max ?? 10 });
+export function createDb(databaseUrl: string, opts: { max?: number; connectTimeoutMs?: number; onIdleError?: (err: Error) => void } = {}): Db {
+  // connectTimeoutMs: a connection that cannot be had in time fails (503 at the gateway's edge)
+  // instead of the request waiting for as long as Postgres is away. Unset: wait (pg's default).
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.max ?? 10, connectionTimeoutMillis: opts.connectTimeoutMs ?? 0 });
+  // An idle pooled connection that Postgres drops (restart, failover) is an 'error' on the pool;
+  // unheard, Node would crash the process. pg has already discarded that client; the next query
+  // opens a new one (docs/reliability.md, "Postgres restarted").
+  pool.on('error', (err) => opts.onIdleError?.(err));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

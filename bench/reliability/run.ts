@@ -1,0 +1,129 @@
+/**
+ * `npm run reliability [-- --soak-minutes N] [-- --only a,b] [-- --pg-ctl]`: every scenario of
+ * bench/reliability/scenarios against a real legacy service (killed and restarted for real),
+ * Redis and Postgres (through a relay that is cut; with --pg-ctl the local cluster itself is
+ * restarted with pg_ctlcluster — never while others share it), each ending in one PASS/FAIL line
+ * with its figures. Writes bench/results/reliability.md. Exit code 1 when any scenario fails.
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createBenchDb } from '../lib/setup';
+import { startLegacy } from '../../test/global-setup';
+import { startRelay } from './lib/relay';
+import { resultLine, type ScenarioResult } from './lib/result';
+import type { ScenarioEnv } from './lib/gateway';
+import { legacyDown } from './scenarios/legacy-down';
+import { legacySlow } from './scenarios/legacy-slow';
+import { postgresDown } from './scenarios/postgres-down';
+import { redisDown } from './scenarios/redis-down';
+import { burst } from './scenarios/burst';
+import { soak } from './scenarios/soak';
+
+const args = process.argv.slice(2);
+const arg = (name: string) => {
+  const i = args.indexOf(name);
+  return i === -1 ? undefined : args[i + 1];
+};
+const soakMinutes = Number(arg('--soak-minutes') ?? 10);
+const only = arg('--only')?.split(',');
+const pgCtl = args.includes('--pg-ctl');
+const REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** Scenarios of issue 17 not built on this branch, kept in the table with the reason. */
+const NOT_RUN: [string, string][] = [
+  ['worker-sigkill-parity', 'not built yet: needs a parity run driven through BullMQ with a restartable worker; the runs of issue 14 do not exist yet'],
+  ['gateway-sigterm-rolling', 'not built yet: GATEWAY_PROCESSES=2 rolling restart under load'],
+  ['gateway-crash-shadow-queue', 'not built: the shadow queue is in process (legacy-shadow/http/queue.ts), so samples queued at a crash are lost and not yet counted; needs a durable queue or a lost-sample counter at start'],
+  ['backup-restore', 'not built yet: npm run fig -- backup / restore'],
+  ['dual-write-property', 'not built yet: fast-check interleavings of flips, dual-writes and reconciliation on sessions'],
+  ['upload-disk-full', 'skipped: needs the uploads of issue 14, not built'],
+];
+
+/** SIGKILL: a crash, not a graceful stop (uvicorn's graceful stop waits on fig's keep-alive connections). */
+async function killLegacy(legacy: Awaited<ReturnType<typeof startLegacy>>): Promise<void> {
+  if (legacy.pid !== undefined) process.kill(legacy.pid, 'SIGKILL');
+  await legacy.stop();
+}
+
+async function main(): Promise<void> {
+  const db = await createBenchDb('fig_rel');
+  const legacyPort = await (await import('./lib/gateway')).freePort();
+  let legacy = await startLegacy({ port: legacyPort });
+  const env: ScenarioEnv = { databaseUrl: db.url, legacyUrl: legacy.url, redisUrl: REDIS_URL };
+  const results: ScenarioResult[] = [];
+  const run = async (name: string, fn: () => Promise<ScenarioResult>) => {
+    if (only && !only.includes(name)) return;
+    const started = performance.now();
+    let r: ScenarioResult;
+    try {
+      r = await fn();
+    } catch (err) {
+      r = { name, pass: false, checks: [{ what: `ran to the end (${(err as Error).message})`, ok: false }], figures: {} };
+    }
+    r.figures = { ...r.figures, 'took s': Math.round((performance.now() - started) / 1000) };
+    results.push(r);
+    process.stdout.write(`${resultLine(r)}\n`);
+  };
+  try {
+    await run('legacy-down', () =>
+      legacyDown(env, { url: legacy.url, kill: () => killLegacy(legacy), start: async () => void (legacy = await startLegacy({ port: legacyPort })) }, { rps: 100, upMs: 5_000, outageMs: 10_000, connectTimeoutMs: 2_000 }),
+    );
+    await run('legacy-slow', () => legacySlow(env, { rps: 100, durationMs: 15_000, timeoutMs: 2_000, slowMs: 5_000, slowConcurrency: 16 }));
+    await run('postgres-down', async () => {
+      if (pgCtl) {
+        const [ver, cluster] = ['15', 'main'];
+        return postgresDown(env, { databaseUrl: db.url, stop: async () => void execFileSync('pg_ctlcluster', [ver, cluster, 'stop', '-m', 'fast']), start: async () => void execFileSync('pg_ctlcluster', [ver, cluster, 'start']) }, { rps: 50, upMs: 5_000, outageMs: 10_000 });
+      }
+      const relay = await startRelay(new URL(db.url).host);
+      const url = new URL(db.url);
+      url.host = relay.address;
+      try {
+        return await postgresDown(env, { databaseUrl: url.toString(), stop: () => relay.cut(), start: () => relay.restore() }, { rps: 50, upMs: 5_000, outageMs: 10_000 });
+      } finally {
+        await relay.close();
+      }
+    });
+    await run('redis-down', async () => {
+      const relay = await startRelay(new URL(REDIS_URL).host);
+      try {
+        return await redisDown(env, { redisUrl: `redis://${relay.address}`, stop: () => relay.cut(), start: () => relay.restore() }, { rps: 50, upMs: 5_000, outageMs: 30_000 });
+      } finally {
+        await relay.close();
+      }
+    });
+    await run('burst-10x', () => burst(env, { rps: 50, steadyMs: 5_000, burstMs: 10_000 }));
+    await run('soak', () => soak(env, { rps: 50, durationMs: soakMinutes * 60_000, sampleMs: Math.max(5_000, (soakMinutes * 60_000) / 30) }));
+  } finally {
+    await legacy.stop();
+    await db.drop();
+  }
+  writeResults(results);
+  if (results.some((r) => !r.pass)) process.exitCode = 1;
+}
+
+function writeResults(results: ScenarioResult[]): void {
+  const lines = [
+    '# Reliability results (`npm run reliability`)',
+    '',
+    `Run ${new Date().toISOString()} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; soak ${soakMinutes} min;` +
+      ` Postgres outage by ${pgCtl ? 'pg_ctlcluster stop/start' : 'a cut relay'}. Shared machine: latencies are indicative, verdicts are not timing-tuned.`,
+    'What each scenario proves: docs/reliability.md.',
+    '',
+    '| scenario | verdict | figures | failed checks / notes |',
+    '|---|---|---|---|',
+    ...results.map((r) => {
+      const figures = Object.entries(r.figures).map(([k, v]) => `${k}: ${String(v).replace(/\|/g, '/')}`).join('<br>');
+      const failed = r.checks.filter((c) => !c.ok).map((c) => `FAILED: ${c.what}`);
+      return `| ${r.name} | ${r.pass ? 'PASS' : '**FAIL**'} | ${figures} | ${[...failed, ...(r.notes ?? [])].join('<br>')} |`;
+    }),
+    ...NOT_RUN.filter(([name]) => !only || only.includes(name)).map(([name, why]) => `| ${name} | not run | | ${why} |`),
+    '',
+  ];
+  const out = path.resolve(import.meta.dirname, '../results/reliability.md');
+  writeFileSync(out, lines.join('\n'));
+  process.stdout.write(`results in ${path.relative(process.cwd(), out)}\n`);
+}
+
+await main();

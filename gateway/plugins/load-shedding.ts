@@ -1,0 +1,38 @@
+import fp from 'fastify-plugin';
+import underPressure from '@fastify/under-pressure';
+import { Counter, type Registry } from 'prom-client';
+import { sendProblem } from './problem';
+
+/**
+ * Load shedding (@fastify/under-pressure): when the event loop lags past
+ * LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS (or is busier than LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION), new
+ * requests are answered 503 FIG_OVERLOADED with Retry-After at once, instead of queueing without
+ * bound behind the work already accepted. /healthz keeps answering (the process is alive).
+ * Each shed request counts in fig_load_shed_total{reason}.
+ */
+export const loadSheddingPlugin = fp(
+  async (app) => {
+    const config = app.config;
+    if (config.LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS === 0 && config.LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION === 0) return;
+    let shed: Counter<'reason'> | undefined;
+    const retryAfter = config.LOAD_SHED_RETRY_AFTER_S;
+    await app.register(underPressure, {
+      maxEventLoopDelay: config.LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS || undefined,
+      maxEventLoopUtilization: config.LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION || undefined,
+      retryAfter,
+      // Answered here, not thrown: the error handler would log every shed request as an error,
+      // which is the last thing an overloaded process needs. Fastify stops at a sent reply.
+      pressureHandler(request, reply, type) {
+        if (request.url === '/healthz') return;
+        const registry = (request.server as unknown as { metrics?: { registry: Registry } }).metrics?.registry;
+        if (registry && !shed) {
+          shed = new Counter({ name: 'fig_load_shed_total', help: 'Requests answered 503 because the gateway was overloaded', labelNames: ['reason'], registers: [registry] });
+        }
+        shed?.inc({ reason: type });
+        reply.header('retry-after', String(retryAfter));
+        sendProblem(request, reply, 503, 'FIG_OVERLOADED', `The gateway is overloaded (${type}); retry after ${retryAfter} s`);
+      },
+    });
+  },
+  { name: 'load-shedding', dependencies: ['infra', 'problem'] },
+);
