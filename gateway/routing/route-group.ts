@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../modules/core/db';
 import { AppError, badRequest, conflict } from '../../modules/core/errors';
 import * as repo from './route-repo';
-import type { FlipInput, GateKeeper, LiveRoute, ServingModule } from './route-table';
+import type { FlipInput, GateKeeper, LiveRoute, ServingModule } from './route-types';
 import type { BlockedRoute, GateKind, RouteGroupSelector, RouteSnapshot } from './schema';
 import type { RouteMode, RouteRecord } from './tables';
 

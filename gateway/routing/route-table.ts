@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Db } from '../../modules/core/db';
 import { AppError, badRequest, conflict, notFound } from '../../modules/core/errors';
 import { cursorOffset, page, type Page } from '../../modules/core/pagination';
-import type { FigModule, LegacyRouteHandler } from '../../modules/core/module';
+import type { FigModule } from '../../modules/core/module';
 import { operationsOf } from './openapi';
 import { RouteMatcher } from './matcher';
 import { RouteFanout } from './route-fanout';
@@ -15,29 +15,9 @@ import type { RouteMode, RouteRecord } from './tables';
 import { CANARY_PERCENT_MESSAGE, type ImportResult, type RouteChange, type RouteGroupSelector, type RouteSnapshot } from './schema';
 
 export type { RouteSettings } from './route-repo';
+export type { FlipInput, GateKeeper, LiveRoute, ServingModule } from './route-types';
+import type { FlipInput, GateKeeper, LiveRoute, ServingModule } from './route-types';
 import './tables';
-
-export interface FlipInput {
-  mode: RouteMode;
-  canaryPercent?: number;
-  reason: string;
-  actor: string;
-  override?: boolean;
-  requestId?: string;
-  /** Parity evidence at the time of the flip (the gate keeper fills it). */
-  evidence?: unknown;
-  /** Tenant of the flipping user, if any (engine parity gate, audit of overrides). */
-  tenantId?: string;
-  /** A flip by fig itself (auto-rollback): never gated. */
-  system?: boolean;
-}
-
-/**
- * The parity gate, checked before a flip that sends more traffic to the new side (installed by
- * the shadow, see ShadowPort). Throws a 409 problem when the gate fails and the flip is no override;
- * returns the evidence to record with the flip.
- */
-export type GateKeeper = (route: LiveRoute, input: FlipInput) => Promise<unknown>;
 
 export interface RouteFilter {
   search?: string;
@@ -47,24 +27,10 @@ export interface RouteFilter {
   cursor?: string;
 }
 
-/** A live route entry as every request sees it (in-memory copy of gateway.routes). */
-export interface LiveRoute extends RouteRecord {
-  /** Name of the hosted module that serves this key, if any. */
-  servedBy: string | null;
-}
-
 export interface RouteTableEvents {
   flip: [{ key: string; from: RouteMode; to: RouteMode; actor: string }];
   killSwitch: [{ changed: number; actor: string }];
   reload: [{ routes: number; reason: string }];
-}
-
-/** The handler of a hosted module for a legacy route key. */
-export interface ServingModule {
-  module: string;
-  handler: LegacyRouteHandler;
-  /** Largest request body this route buffers, when the module needs another than the app's. */
-  bodyLimit?: number;
 }
 
 /**
