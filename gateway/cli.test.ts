@@ -82,10 +82,10 @@ describe('fig CLI against a listening gateway', { timeout: 120_000 }, () => {
   });
 
   it('prints the problem and exits 1 when the gateway refuses', async () => {
-    const res = await fig(['route', 'set', 'GET /api/v1/invoices', 'new', '--reason', 'too early']);
+    const res = await fig(['route', 'set', 'GET /api/v1/projects', 'new', '--reason', 'too early']);
     expect(res.code).toBe(1);
     expect(res.stdout).toBe('');
-    expect(res.stderr).toContain('409 Conflict (FIG_ROUTE_NOT_SERVABLE): No hosted module serves GET /api/v1/invoices');
+    expect(res.stderr).toContain('409 Conflict (FIG_ROUTE_NOT_SERVABLE): No hosted module serves GET /api/v1/projects');
     const bad = await fig(['route', 'set', BANDS, 'new', '--reason', 'no']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toBe('400 Bad Request (FIG_VALIDATION): 1 invalid field(s)\n  - body.reason: give a reason of at least 3 characters\n');

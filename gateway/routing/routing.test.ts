@@ -7,7 +7,7 @@ import { syncBandsFromLegacy } from '../../modules/bands';
 import { canaryIdentity, onNewSide } from './canary';
 
 const BANDS = 'GET /api/v1/admin/revenue-bands';
-const INVOICES = 'GET /api/v1/invoices';
+const UNSERVED = 'GET /api/v1/projects';
 const auth = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
 const enc = encodeURIComponent;
 
@@ -38,7 +38,7 @@ describe('route table and per-route cutover', () => {
     expect(body.data.every((r: { mode: string }) => r.mode === 'legacy')).toBe(true);
     const bands = body.data.find((r: { key: string }) => r.key === BANDS);
     expect(bands).toMatchObject({ method: 'GET', path: '/api/v1/admin/revenue-bands', module: 'bands', servable: true, mode: 'legacy', tags: ['admin'] });
-    expect(body.data.find((r: { key: string }) => r.key === INVOICES)).toMatchObject({ module: null, servable: false });
+    expect(body.data.find((r: { key: string }) => r.key === UNSERVED)).toMatchObject({ module: null, servable: false });
   });
 
   it('starts with an empty table (everything proxied) when legacy is down at start', async () => {
@@ -155,20 +155,20 @@ describe('route table and per-route cutover', () => {
   });
 
   it('refuses a flip to new when no module serves the route', async () => {
-    const res = await flip(INVOICES, { mode: 'new', reason: 'too early' });
+    const res = await flip(UNSERVED, { mode: 'new', reason: 'too early' });
     expect(res.statusCode).toBe(409);
     expect(res.json()).toEqual({
       type: 'https://fig.dev/problems/fig-route-not-servable',
       title: 'Conflict',
       status: 409,
-      detail: `No hosted module serves ${INVOICES}, so it can only be in mode legacy. Register a module whose \`serves\` includes "${INVOICES}" in gateway/modules.ts, then flip again.`,
-      instance: `/_fig/routes/${enc(INVOICES)}`,
+      detail: `No hosted module serves ${UNSERVED}, so it can only be in mode legacy. Register a module whose \`serves\` includes "${UNSERVED}" in gateway/modules.ts, then flip again.`,
+      instance: `/_fig/routes/${enc(UNSERVED)}`,
       request_id: expect.any(String),
       code: 'FIG_ROUTE_NOT_SERVABLE',
-      routeKey: INVOICES,
+      routeKey: UNSERVED,
       mode: 'new',
     });
-    const changes = await app.db.selectFrom('gateway.route_changes').selectAll().where('route_key', '=', INVOICES).execute();
+    const changes = await app.db.selectFrom('gateway.route_changes').selectAll().where('route_key', '=', UNSERVED).execute();
     expect(changes).toEqual([]);
   });
 
@@ -257,7 +257,7 @@ describe('route table and per-route cutover', () => {
     const more = await app.inject({ method: 'POST', url: '/_fig/routes/import', headers: auth, payload: { openapi: doc } });
     // Every legacy-mode route the new document lacks is dropped; the one a module answers is kept for ops.
     expect(more.json()).toEqual({ added: 2, updated: 0, removed: legacyRoutes.length - 1, orphaned: [BANDS], total: 3 });
-    const dropped = await app.db.selectFrom('gateway.route_changes').selectAll().where('route_key', '=', INVOICES).where('actor', '=', 'openapi-import').execute();
+    const dropped = await app.db.selectFrom('gateway.route_changes').selectAll().where('route_key', '=', UNSERVED).where('actor', '=', 'openapi-import').execute();
     expect(dropped).toHaveLength(1);
     expect(dropped[0]).toMatchObject({ reason: 'no longer in the legacy OpenAPI document', before: { mode: 'legacy' }, after: null });
     const one = await app.inject({ url: `/_fig/routes/${enc('GET /api/v1/things/{id}')}`, headers: auth });

@@ -89,6 +89,15 @@ describe('legacy bonus routes: fig in mode new answers exactly like legacy', () 
         payload: { mode: 'new', reason: 'differential test of the legacy bonus family', override: true },
       });
       expect(res.statusCode, key).toBe(200);
+      // The family's dual-write routes replay fig's writes to legacy in `new` (the rollback policy,
+      // ADR 0010); here legacy is the independent reference, so nothing may be replayed to it.
+      const settings = await app.inject({
+        method: 'PUT',
+        url: `/_fig/routes/${encodeURIComponent(key)}/settings`,
+        headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+        payload: { writePolicy: 'skip', reason: 'differential test: legacy is the reference, no replay' },
+      });
+      expect(settings.statusCode, key).toBe(200);
     }
   }, 120_000);
   afterAll(async () => {

@@ -14,7 +14,7 @@ describe('reliability: load', () => {
   describe('load shedding', () => {
     let gw: Awaited<ReturnType<typeof startGateway>>;
     beforeAll(async () => {
-      gw = await startGateway(env, { LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '100', LOAD_SHED_RETRY_AFTER_S: '3' });
+      gw = await startGateway(env, { LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0', LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0.9', LOAD_SHED_RETRY_AFTER_S: '3' });
     });
     afterAll(async () => {
       await gw.close();
@@ -33,15 +33,20 @@ describe('reliability: load', () => {
       }
       expect(calm).toBe(true);
       // Overload, made deterministic: the loop is blocked far past the threshold (not timing-dependent).
-      const until = performance.now() + 1_500;
-      while (performance.now() < until) {
-        /* busy */
-      }
+      // Shedding on event-loop utilisation: a 2.5 s busy block makes the next sample ~1.0 (the loop
+      // *delay* is a mean over ~100 samples per second, which one long block barely moves). Block and
+      // probe up to three times in case a block falls across a sample boundary.
       let shed: Awaited<ReturnType<typeof get>> | undefined;
-      for (let i = 0; i < 30 && !shed; i++) {
-        const r = await get('/api/v1/invoices');
-        if (r.status === 503) shed = r;
-        else await sleep(50);
+      for (let attempt = 0; attempt < 3 && !shed; attempt++) {
+        const until = performance.now() + 2_500;
+        while (performance.now() < until) {
+          /* busy */
+        }
+        for (let i = 0; i < 30 && !shed; i++) {
+          const r = await get('/api/v1/invoices');
+          if (r.status === 503) shed = r;
+          else await sleep(50);
+        }
       }
       expect(shed).toBeDefined();
       expect(shed!.retryAfter).toBe('3');
@@ -58,6 +63,9 @@ describe('reliability: load', () => {
 
   it('soaks briefly with shadow on for the sessions family: error rate 0, no fd growth', async () => {
     const result = await soak(env, { rps: 20, durationMs: 6_000, sampleMs: 1_500 });
-    expect(result.checks.filter((c) => !c.ok), resultLine(result)).toEqual([]);
+    // Six seconds say nothing about slopes (RSS, loop lag): those checks belong to the 10-minute soak
+    // of `npm run reliability`; here only what cannot depend on machine speed: no errors, no fd growth.
+    const timing = /slope/i;
+    expect(result.checks.filter((c) => !c.ok && !timing.test(c.what)), resultLine(result)).toEqual([]);
   }, 60_000);
 });
