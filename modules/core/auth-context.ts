@@ -45,3 +45,9 @@ export function requireTenant(request: FastifyRequest): string {
   if (!auth.tenantId) throw new AppError('FIG_TENANT_REQUIRED', 400, 'This action needs a tenant: sign in as a user of an organisation');
   return auth.tenantId;
 }
+
+/** Who acts on a platform-scoped (`/_fig/*`) write, for its audit row: the caller, their user id (null for the admin token), the request. */
+export function platformActorOf(request: FastifyRequest): { actor: string; actorId: string | null; requestId: string; ip: string } {
+  const auth = requireAuth(request);
+  return { actor: auth.actor, actorId: auth.kind === 'user' ? auth.userId : null, requestId: String(request.id), ip: request.ip };
+}

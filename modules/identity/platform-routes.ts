@@ -1,7 +1,6 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { requireAuth } from '../core/auth-context';
-import type { PlatformActor } from './platform-repo';
+import { platformActorOf } from '../core/auth-context';
 import {
   PlatformGrant,
   PlatformGrantBody,
@@ -14,15 +13,7 @@ import type { IdentityService } from './service';
 const tags = ['ops'];
 const security = [{ bearerAuth: [] }];
 
-const actorOf = (request: FastifyRequest): PlatformActor => {
-  const auth = requireAuth(request);
-  return {
-    actor: auth.actor,
-    actorId: auth.kind === 'user' ? auth.userId : null,
-    requestId: String(request.id),
-    ip: request.ip,
-  };
-};
+const actorOf = platformActorOf;
 
 /**
  * /_fig/platform/*: platform roles, granted and revoked only by a platform operator (`platform.roles.*`,

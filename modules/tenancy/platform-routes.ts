@@ -1,6 +1,6 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { requireAuth } from '../core/auth-context';
+import { platformActorOf } from '../core/auth-context';
 import {
   CreatedTenant,
   CreateTenantBody,
@@ -12,20 +12,11 @@ import {
   SuspendBody,
 } from './schema';
 import type { TenancyService } from './service';
-import type { PlatformActor } from './service/manage-organisations';
 
 const tags = ['ops'];
 const security = [{ bearerAuth: [] }];
 
-const actorOf = (request: FastifyRequest): PlatformActor => {
-  const auth = requireAuth(request);
-  return {
-    actor: auth.actor,
-    actorId: auth.kind === 'user' ? auth.userId : null,
-    requestId: String(request.id),
-    ip: request.ip,
-  };
-};
+const actorOf = platformActorOf;
 
 /** /_fig/tenants: every organisation for the platform (ops): list, create with a first admin, suspend, reactivate. */
 export async function platformTenancyRoutes(
