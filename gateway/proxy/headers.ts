@@ -137,3 +137,86 @@ export function upstreamRequestHeaders(given: HeaderMap, clientHeaders: Incoming
   if (!trace.continued && headers.tracestate !== undefined) delete headers.tracestate;
   return headers;
 }
+
+/** Request headers fig sets itself (or passes from the joined map), never copied from the client's lines. */
+const OWN_REQUEST_HEADERS = new Set(['host', 'content-length', 'content-type', 'x-request-id', 'traceparent', 'tracestate', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'forwarded']);
+
+/** What upstreamRequestHeaderList needs beyond the client's request. */
+export interface RawForwardContext extends ForwardContext {
+  /** The upstream's authority (`host:port`), sent as Host. */
+  host: string;
+  /** Length of a body fig sends instead of the client's stream; undefined: the client's framing. */
+  bodyLength: number | undefined;
+  /** Whether any body goes upstream (false drops the client's Content-Length). */
+  hasBody: boolean;
+}
+
+/**
+ * The upstream request headers as undici's flat `[name, value, …]` list, built from the client's
+ * raw header lines: a header sent twice goes out as two lines, in order and with the client's
+ * spelling (Node's joined `headers` map would merge them into `a, b`). A line whose name is no
+ * longer in `clientHeaders` was dropped by fig (untrusted forwarding, `x-fig-*`) and is skipped;
+ * hop-by-hop headers and those a Connection header names are removed; Host, framing, forwarding,
+ * X-Request-Id and trace context are fig's (upstreamRequestHeaders' rules, one line each).
+ */
+export function upstreamRequestHeaderList(rawHeaders: string[], clientHeaders: IncomingHttpHeaders, ctx: RawForwardContext): string[] {
+  const listed = clientHeaders.connection !== undefined ? connectionTokens(clientHeaders.connection) : undefined;
+  const out: string[] = ['host', ctx.host];
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    const lower = name.toLowerCase();
+    if (OWN_REQUEST_HEADERS.has(lower) || isHopByHop(lower, 'request') || clientHeaders[lower] === undefined) continue;
+    if (listed !== undefined && listed.includes(lower)) continue;
+    out.push(name, rawHeaders[i + 1]!);
+  }
+  const contentType = clientHeaders['content-type'];
+  if (contentType !== undefined) out.push('content-type', contentType);
+  if (ctx.bodyLength !== undefined) out.push('content-length', String(ctx.bodyLength));
+  else if (ctx.hasBody && clientHeaders['content-length'] !== undefined) out.push('content-length', clientHeaders['content-length']);
+  const prior = clientHeaders['x-forwarded-for'];
+  const hop = ctx.remoteAddress ?? 'unknown';
+  out.push('x-forwarded-for', prior ? `${Array.isArray(prior) ? prior.join(', ') : prior}, ${hop}` : hop);
+  out.push('x-forwarded-proto', joined(clientHeaders['x-forwarded-proto']) || (ctx.encrypted ? 'https' : 'http'));
+  const forwardedHost = joined(clientHeaders['x-forwarded-host']) || clientHeaders.host;
+  if (forwardedHost) out.push('x-forwarded-host', forwardedHost);
+  const forwarded = joined(clientHeaders.forwarded);
+  if (forwarded) out.push('forwarded', forwarded);
+  out.push('x-request-id', ctx.requestId);
+  const trace = nextTraceparent(clientHeaders.traceparent);
+  out.push('traceparent', trace.value);
+  // tracestate belongs to the trace it came with; dropped when fig starts a new trace.
+  const tracestate = joined(clientHeaders.tracestate);
+  if (trace.continued && tracestate) out.push('tracestate', tracestate);
+  return out;
+}
+
+function joined(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** Response headers as Fastify's reply takes them: lower-case names, a repeated header as an array. */
+export type ResponseHeaders = Record<string, string | string[]>;
+
+/**
+ * The upstream's raw response header lines (undici's Buffers) as a header object without hop-by-hop
+ * headers and those its Connection header names. Values are decoded as latin1, byte for byte what
+ * Node writes back out; a header sent more than once (Set-Cookie) stays separate lines.
+ */
+export function responseHeadersFromRaw(rawHeaders: Buffer[]): ResponseHeaders {
+  const out: ResponseHeaders = {};
+  let listed: string[] | undefined;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!.toString('latin1').toLowerCase();
+    const value = rawHeaders[i + 1]!.toString('latin1');
+    if (isHopByHop(name, 'response')) {
+      if (name === 'connection') listed = [...(listed ?? []), ...connectionTokens(value)];
+      continue;
+    }
+    const prev = out[name];
+    if (prev === undefined) out[name] = value;
+    else if (Array.isArray(prev)) prev.push(value);
+    else out[name] = [prev, value];
+  }
+  if (listed !== undefined) for (const name of listed) delete out[name];
+  return out;
+}
