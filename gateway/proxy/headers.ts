@@ -13,12 +13,11 @@ import type { IncomingHttpHeaders } from 'node:http';
 
 /**
  * Request headers undici refuses or must own itself: `expect` (Node already answered
- * `100-continue` to the client) and `host` (set to the upstream's authority by reply-from).
+ * `100-continue` to the client); Host is always fig's (upstreamRequestHeaderList).
  */
 const REQUEST_ONLY_DROPPED = new Set(['expect']);
 
 type HeaderValue = string | string[] | number | undefined;
-type HeaderMap = Record<string, HeaderValue>;
 
 /** Lower-case names listed in a Connection header ("close, X-Foo" → ['close', 'x-foo']). */
 function connectionTokens(value: HeaderValue): string[] {
@@ -50,22 +49,6 @@ function isHopByHop(name: string, direction: 'request' | 'response'): boolean {
     default:
       return false;
   }
-}
-
-/**
- * The headers without hop-by-hop ones (and those a Connection header names), as a new object.
- * Copying what stays is cheaper than deleting from the object undici or reply-from built: a delete
- * turns it into a slow dictionary object for everything that reads it after (bench/profile: ~8 µs
- * per proxied request under the profiler for the deleting version, docs/proxy.md).
- */
-export function stripHopByHop(headers: HeaderMap, direction: 'request' | 'response'): HeaderMap {
-  const listed = headers.connection !== undefined ? connectionTokens(headers.connection) : undefined;
-  const out: HeaderMap = {};
-  for (const name in headers) {
-    if (isHopByHop(name, direction) || (listed !== undefined && listed.includes(name))) continue;
-    out[name] = headers[name];
-  }
-  return out;
 }
 
 // Random hex ids without a crypto call per request: refill a 4 KiB pool when it runs out.
@@ -118,26 +101,6 @@ export interface ForwardContext {
   encrypted: boolean;
 }
 
-/**
- * Build the upstream request headers from the client's (a new object is returned):
- * hop-by-hop removed, X-Forwarded-For appended, X-Forwarded-Proto/Host kept or set,
- * X-Request-Id and traceparent set.
- */
-export function upstreamRequestHeaders(given: HeaderMap, clientHeaders: IncomingHttpHeaders, ctx: ForwardContext): HeaderMap {
-  const headers = stripHopByHop(given, 'request');
-  const prior = clientHeaders['x-forwarded-for'];
-  const hop = ctx.remoteAddress ?? 'unknown';
-  headers['x-forwarded-for'] = prior ? `${Array.isArray(prior) ? prior.join(', ') : prior}, ${hop}` : hop;
-  if (!clientHeaders['x-forwarded-proto']) headers['x-forwarded-proto'] = ctx.encrypted ? 'https' : 'http';
-  if (!clientHeaders['x-forwarded-host'] && clientHeaders.host) headers['x-forwarded-host'] = clientHeaders.host;
-  headers['x-request-id'] = ctx.requestId;
-  const trace = nextTraceparent(clientHeaders.traceparent);
-  headers.traceparent = trace.value;
-  // tracestate belongs to the trace it came with; drop it when we start a new trace.
-  if (!trace.continued && headers.tracestate !== undefined) delete headers.tracestate;
-  return headers;
-}
-
 /** Request headers fig sets itself (or passes from the joined map), never copied from the client's lines. */
 const OWN_REQUEST_HEADERS = new Set(['host', 'content-length', 'content-type', 'x-request-id', 'traceparent', 'tracestate', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'forwarded']);
 
@@ -157,7 +120,7 @@ export interface RawForwardContext extends ForwardContext {
  * spelling (Node's joined `headers` map would merge them into `a, b`). A line whose name is no
  * longer in `clientHeaders` was dropped by fig (untrusted forwarding, `x-fig-*`) and is skipped;
  * hop-by-hop headers and those a Connection header names are removed; Host, framing, forwarding,
- * X-Request-Id and trace context are fig's (upstreamRequestHeaders' rules, one line each).
+ * X-Request-Id and trace context are fig's (one line each).
  */
 export function upstreamRequestHeaderList(rawHeaders: string[], clientHeaders: IncomingHttpHeaders, ctx: RawForwardContext): string[] {
   const listed = clientHeaders.connection !== undefined ? connectionTokens(clientHeaders.connection) : undefined;

@@ -10,7 +10,7 @@ import { upstreamRequestHeaderList, type ResponseHeaders } from './headers';
 import { CircuitBreaker, isUnreachable } from './circuit-breaker';
 import { LegacyCall, SMALL_BODY_BYTES, type LegacyProxyContext, type UpstreamError, type UpstreamResponse } from './forward';
 
-export { isBodiless, type UpstreamResponse } from './forward';
+export type { UpstreamResponse } from './forward';
 
 export interface ProxyLegacyOptions {
   /** Send these bytes instead of the request's own body (e.g. a body already read for shadowing). */
