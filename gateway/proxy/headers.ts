@@ -157,6 +157,8 @@ function joined(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
+const PLAIN_CONNECTION = /^\s*(?:keep-alive|close)\s*$/i;
+
 /** Response headers as Fastify's reply takes them: lower-case names, a repeated header as an array. */
 export type ResponseHeaders = Record<string, string | string[]>;
 
@@ -172,7 +174,8 @@ export function responseHeadersFromRaw(rawHeaders: Buffer[]): ResponseHeaders {
     const name = rawHeaders[i]!.toString('latin1').toLowerCase();
     const value = rawHeaders[i + 1]!.toString('latin1');
     if (isHopByHop(name, 'response')) {
-      if (name === 'connection') listed = [...(listed ?? []), ...connectionTokens(value)];
+      // `keep-alive` / `close` (nearly every answer) name no header: no token list is built.
+      if (name === 'connection' && !PLAIN_CONNECTION.test(value)) (listed ??= []).push(...connectionTokens(value));
       continue;
     }
     const prev = out[name];
