@@ -59,7 +59,8 @@ async function startFig(upstream: string, databaseUrl: string): Promise<{ url: s
   child.stdout!.resume();
   children.push(child);
   const url = `http://127.0.0.1:${port}`;
-  await waitForOk(`${url}/healthz`, 30_000, child);
+  // A loaded machine can take well over 30 s to start the gateway under tsx.
+  await waitForOk(`${url}/healthz`, 90_000, child);
   return { url, pid: child.pid! };
 }
 
