@@ -1,8 +1,21 @@
+import { createRequire } from 'node:module';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import fp from 'fastify-plugin';
-import fastifyHelmet, { type FastifyHelmetOptions } from '@fastify/helmet';
+import type { FastifyHelmetOptions } from '@fastify/helmet';
 import fastifyCors, { type FastifyCorsOptions } from '@fastify/cors';
 import type { FastifyRequest } from 'fastify';
 import { routeConfig } from './route-config';
+
+type HelmetOptions = Omit<FastifyHelmetOptions, 'global' | 'enableCSPNonces'>;
+type HelmetMiddleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
+
+/**
+ * The `helmet` middleware @fastify/helmet wraps (its own dependency, so the same version). The
+ * plugin adds two onRequest hooks to every request, one async (a promise, a per-request closure and
+ * two `request.routeOptions` objects), even on the proxy path that never sends its headers
+ * (bench/profile, docs/proxy.md); fig calls the middleware from its one hook instead.
+ */
+const helmet = createRequire(createRequire(import.meta.url).resolve('@fastify/helmet'))('helmet') as (options: HelmetOptions) => HelmetMiddleware;
 
 /** Where @fastify/cors's own OPTIONS route goes (see the onRoute hook below); nothing else uses it. */
 const CORS_ROUTE_PARKING = '/_fig/cors-preflight';
@@ -53,23 +66,21 @@ const DOCS_DIRECTIVES = { ...SPA_DIRECTIVES, styleSrc: ["'self'", "'unsafe-inlin
 export const securityHeadersPlugin = fp(
   async (app) => {
     const config = app.config;
-    const base: FastifyHelmetOptions = {
-      global: false,
+    const base: HelmetOptions = {
       contentSecurityPolicy: { useDefaults: false, directives: SPA_DIRECTIVES },
       strictTransportSecurity: config.HSTS_ENABLED ? { maxAge: 31_536_000, includeSubDomains: true } : false,
       referrerPolicy: { policy: 'no-referrer' },
       xFrameOptions: { action: 'deny' },
       crossOriginEmbedderPolicy: false,
     };
-    await app.register(fastifyHelmet, base);
-    const docsOptions = { contentSecurityPolicy: { useDefaults: false, directives: DOCS_DIRECTIVES } };
+    const spaHeaders = helmet(base);
+    const docsHeaders = helmet({ ...base, contentSecurityPolicy: { useDefaults: false, directives: DOCS_DIRECTIVES } });
     // A callback hook, not an async one: proxied requests leave at once without a promise.
     app.addHook('onRequest', (request, reply, done) => {
       if (isLegacyRoute(request) && !config.LEGACY_SECURITY_HEADERS) return done();
       const path = request.url;
       const docs = path === '/docs' || path.startsWith('/docs/') || path.startsWith('/docs?');
-      // reply.helmet is async at run time (its types say otherwise).
-      Promise.resolve(reply.helmet(docs ? docsOptions : undefined) as unknown).then(() => done(), done);
+      (docs ? docsHeaders : spaHeaders)(request.raw, reply.raw, (err) => done(err as Error | undefined));
     });
 
     // Same-origin by default: no CORS plugin at all, so no response (legacy's included) changes.

@@ -81,7 +81,7 @@ export class CircuitBreaker {
 /** Upstream error codes that mean legacy was not reached at all (as opposed to slow or mid-answer). */
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'UND_ERR_SOCKET', 'EAI_AGAIN']);
 
-/** Whether an upstream error (reply-from's, possibly wrapping undici's) means legacy is unreachable. */
+/** Whether an upstream error (undici's, or one wrapping it as its cause) means legacy is unreachable. */
 export function isUnreachable(error: Error & { code?: string; cause?: unknown }): boolean {
   const causeCode = (error.cause as { code?: string } | undefined)?.code;
   return UNREACHABLE_CODES.has(causeCode ?? '') || UNREACHABLE_CODES.has(error.code ?? '');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextTraceparent, parseTraceparent, randomHex, stripHopByHop, upstreamRequestHeaders } from './headers';
+import { nextTraceparent, parseTraceparent, randomHex, responseHeadersFromRaw, upstreamRequestHeaderList } from './headers';
 
 describe('parseTraceparent', () => {
   it('accepts a valid version 00 header', () => {
@@ -43,25 +43,59 @@ describe('randomHex', () => {
   });
 });
 
-describe('stripHopByHop', () => {
+/** Node's joined header map from raw lines (lower-case names, repeats joined with ", "). */
+function joinedMap(raw: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    out[name] = out[name] === undefined ? raw[i + 1]! : `${out[name]}, ${raw[i + 1]}`;
+  }
+  return out;
+}
+
+const ctx = { host: '127.0.0.1:8000', requestId: 'r-1', remoteAddress: '10.1.2.3', encrypted: true, bodyLength: undefined, hasBody: false };
+
+describe('upstreamRequestHeaderList', () => {
   it('removes hop-by-hop headers and those Connection names', () => {
-    const h = stripHopByHop(
-      { connection: 'close, X-Foo', 'x-foo': '1', 'keep-alive': 'timeout=5', 'proxy-authorization': 'x', te: 'trailers', trailer: 'a', 'transfer-encoding': 'chunked', upgrade: 'h2c', expect: '100-continue', accept: '*/*' },
-      'request',
-    );
-    expect(h).toEqual({ accept: '*/*' });
+    const raw = ['Connection', 'close, X-Foo', 'X-Foo', '1', 'Keep-Alive', 'timeout=5', 'Proxy-Authorization', 'x', 'TE', 'trailers', 'Trailer', 'a', 'Transfer-Encoding', 'chunked', 'Upgrade', 'h2c', 'Expect', '100-continue', 'Accept', '*/*'];
+    const list = upstreamRequestHeaderList(raw, joinedMap(raw), ctx);
+    const names = list.filter((_, i) => i % 2 === 0);
+    expect(names).toEqual(['host', 'Accept', 'x-forwarded-for', 'x-forwarded-proto', 'x-request-id', 'traceparent']);
   });
 
-  it('keeps Expect on responses (it only matters on requests)', () => {
-    expect(stripHopByHop({ expect: 'x', 'content-type': 'a/b' }, 'response')).toEqual({ expect: 'x', 'content-type': 'a/b' });
+  it('keeps repeated lines apart, in order and spelled as sent, and sets Host, forwarding headers, request id and a trace', () => {
+    const raw = ['Host', 'api.example.com', 'X-Multi', 'a', 'accept', 'text/plain', 'x-multi', 'b'];
+    const list = upstreamRequestHeaderList(raw, joinedMap(raw), ctx);
+    expect(list.slice(0, 8)).toEqual(['host', '127.0.0.1:8000', 'X-Multi', 'a', 'accept', 'text/plain', 'x-multi', 'b']);
+    expect(list.slice(8, 16)).toEqual(['x-forwarded-for', '10.1.2.3', 'x-forwarded-proto', 'https', 'x-forwarded-host', 'api.example.com', 'x-request-id', 'r-1']);
+    expect(list[16]).toBe('traceparent');
+    expect(list[17]).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+  });
+
+  it('skips lines fig removed from the joined map (untrusted forwarding headers) and sends its own framing', () => {
+    const raw = ['X-Forwarded-For', '6.6.6.6', 'X-Fig-Shadow', '1', 'Content-Length', '5', 'Content-Type', 'text/plain'];
+    const list = upstreamRequestHeaderList(raw, { 'content-length': '5', 'content-type': 'text/plain' }, { ...ctx, bodyLength: 3 });
+    expect(list).toContain('content-length');
+    expect(list[list.indexOf('content-length') + 1]).toBe('3');
+    expect(list[list.indexOf('x-forwarded-for') + 1]).toBe('10.1.2.3');
+    expect(list).not.toContain('X-Fig-Shadow');
+    expect(list.filter((v) => v.toLowerCase() === 'content-type')).toHaveLength(1);
+  });
+
+  it('drops the client Content-Length when no body goes upstream', () => {
+    const raw = ['Content-Length', '5'];
+    expect(upstreamRequestHeaderList(raw, joinedMap(raw), ctx)).not.toContain('content-length');
   });
 });
 
-describe('upstreamRequestHeaders', () => {
-  it('adds forwarding headers, request id and a trace for a direct client', () => {
-    const client = { host: 'api.example.com', accept: 'text/plain' };
-    const h = upstreamRequestHeaders({ ...client }, client, { requestId: 'r-1', remoteAddress: '10.1.2.3', encrypted: true });
-    expect(h).toMatchObject({ host: 'api.example.com', accept: 'text/plain', 'x-forwarded-for': '10.1.2.3', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'api.example.com', 'x-request-id': 'r-1' });
-    expect(h.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+describe('responseHeadersFromRaw', () => {
+  it('removes hop-by-hop headers and those Connection names, keeps Expect and repeated lines', () => {
+    const raw = ['Connection', 'keep-alive, X-Foo', 'X-Foo', '1', 'Keep-Alive', 'timeout=5', 'Transfer-Encoding', 'chunked', 'Expect', 'x', 'Set-Cookie', 'a=1', 'Set-Cookie', 'b=2', 'Content-Type', 'a/b'].map((v) => Buffer.from(v, 'latin1'));
+    expect(responseHeadersFromRaw(raw)).toEqual({ expect: 'x', 'set-cookie': ['a=1', 'b=2'], 'content-type': 'a/b' });
+  });
+
+  it('decodes values as latin1, byte for byte', () => {
+    const raw = [Buffer.from('X-Name'), Buffer.from([0x63, 0x61, 0x66, 0xe9])];
+    expect(Buffer.from(responseHeadersFromRaw(raw)['x-name'] as string, 'latin1')).toEqual(Buffer.from([0x63, 0x61, 0x66, 0xe9]));
   });
 });

@@ -13,12 +13,11 @@ import type { IncomingHttpHeaders } from 'node:http';
 
 /**
  * Request headers undici refuses or must own itself: `expect` (Node already answered
- * `100-continue` to the client) and `host` (set to the upstream's authority by reply-from).
+ * `100-continue` to the client); Host is always fig's (upstreamRequestHeaderList).
  */
 const REQUEST_ONLY_DROPPED = new Set(['expect']);
 
 type HeaderValue = string | string[] | number | undefined;
-type HeaderMap = Record<string, HeaderValue>;
 
 /** Lower-case names listed in a Connection header ("close, X-Foo" → ['close', 'x-foo']). */
 function connectionTokens(value: HeaderValue): string[] {
@@ -50,22 +49,6 @@ function isHopByHop(name: string, direction: 'request' | 'response'): boolean {
     default:
       return false;
   }
-}
-
-/**
- * The headers without hop-by-hop ones (and those a Connection header names), as a new object.
- * Copying what stays is cheaper than deleting from the object undici or reply-from built: a delete
- * turns it into a slow dictionary object for everything that reads it after (bench/profile: ~8 µs
- * per proxied request under the profiler for the deleting version, docs/proxy.md).
- */
-export function stripHopByHop(headers: HeaderMap, direction: 'request' | 'response'): HeaderMap {
-  const listed = headers.connection !== undefined ? connectionTokens(headers.connection) : undefined;
-  const out: HeaderMap = {};
-  for (const name in headers) {
-    if (isHopByHop(name, direction) || (listed !== undefined && listed.includes(name))) continue;
-    out[name] = headers[name];
-  }
-  return out;
 }
 
 // Random hex ids without a crypto call per request: refill a 4 KiB pool when it runs out.
@@ -118,22 +101,88 @@ export interface ForwardContext {
   encrypted: boolean;
 }
 
+/** Request headers fig sets itself (or passes from the joined map), never copied from the client's lines. */
+const OWN_REQUEST_HEADERS = new Set(['host', 'content-length', 'content-type', 'x-request-id', 'traceparent', 'tracestate', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'forwarded']);
+
+/** What upstreamRequestHeaderList needs beyond the client's request. */
+export interface RawForwardContext extends ForwardContext {
+  /** The upstream's authority (`host:port`), sent as Host. */
+  host: string;
+  /** Length of a body fig sends instead of the client's stream; undefined: the client's framing. */
+  bodyLength: number | undefined;
+  /** Whether any body goes upstream (false drops the client's Content-Length). */
+  hasBody: boolean;
+}
+
 /**
- * Build the upstream request headers from the client's (a new object is returned):
- * hop-by-hop removed, X-Forwarded-For appended, X-Forwarded-Proto/Host kept or set,
- * X-Request-Id and traceparent set.
+ * The upstream request headers as undici's flat `[name, value, …]` list, built from the client's
+ * raw header lines: a header sent twice goes out as two lines, in order and with the client's
+ * spelling (Node's joined `headers` map would merge them into `a, b`). A line whose name is no
+ * longer in `clientHeaders` was dropped by fig (untrusted forwarding, `x-fig-*`) and is skipped;
+ * hop-by-hop headers and those a Connection header names are removed; Host, framing, forwarding,
+ * X-Request-Id and trace context are fig's (one line each).
  */
-export function upstreamRequestHeaders(given: HeaderMap, clientHeaders: IncomingHttpHeaders, ctx: ForwardContext): HeaderMap {
-  const headers = stripHopByHop(given, 'request');
+export function upstreamRequestHeaderList(rawHeaders: string[], clientHeaders: IncomingHttpHeaders, ctx: RawForwardContext): string[] {
+  const listed = clientHeaders.connection !== undefined ? connectionTokens(clientHeaders.connection) : undefined;
+  const out: string[] = ['host', ctx.host];
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    const lower = name.toLowerCase();
+    if (OWN_REQUEST_HEADERS.has(lower) || isHopByHop(lower, 'request') || clientHeaders[lower] === undefined) continue;
+    if (listed !== undefined && listed.includes(lower)) continue;
+    out.push(name, rawHeaders[i + 1]!);
+  }
+  const contentType = clientHeaders['content-type'];
+  if (contentType !== undefined) out.push('content-type', contentType);
+  if (ctx.bodyLength !== undefined) out.push('content-length', String(ctx.bodyLength));
+  else if (ctx.hasBody && clientHeaders['content-length'] !== undefined) out.push('content-length', clientHeaders['content-length']);
   const prior = clientHeaders['x-forwarded-for'];
   const hop = ctx.remoteAddress ?? 'unknown';
-  headers['x-forwarded-for'] = prior ? `${Array.isArray(prior) ? prior.join(', ') : prior}, ${hop}` : hop;
-  if (!clientHeaders['x-forwarded-proto']) headers['x-forwarded-proto'] = ctx.encrypted ? 'https' : 'http';
-  if (!clientHeaders['x-forwarded-host'] && clientHeaders.host) headers['x-forwarded-host'] = clientHeaders.host;
-  headers['x-request-id'] = ctx.requestId;
+  out.push('x-forwarded-for', prior ? `${Array.isArray(prior) ? prior.join(', ') : prior}, ${hop}` : hop);
+  out.push('x-forwarded-proto', joined(clientHeaders['x-forwarded-proto']) || (ctx.encrypted ? 'https' : 'http'));
+  const forwardedHost = joined(clientHeaders['x-forwarded-host']) || clientHeaders.host;
+  if (forwardedHost) out.push('x-forwarded-host', forwardedHost);
+  const forwarded = joined(clientHeaders.forwarded);
+  if (forwarded) out.push('forwarded', forwarded);
+  out.push('x-request-id', ctx.requestId);
   const trace = nextTraceparent(clientHeaders.traceparent);
-  headers.traceparent = trace.value;
-  // tracestate belongs to the trace it came with; drop it when we start a new trace.
-  if (!trace.continued && headers.tracestate !== undefined) delete headers.tracestate;
-  return headers;
+  out.push('traceparent', trace.value);
+  // tracestate belongs to the trace it came with; dropped when fig starts a new trace.
+  const tracestate = joined(clientHeaders.tracestate);
+  if (trace.continued && tracestate) out.push('tracestate', tracestate);
+  return out;
+}
+
+function joined(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+const PLAIN_CONNECTION = /^\s*(?:keep-alive|close)\s*$/i;
+
+/** Response headers as Fastify's reply takes them: lower-case names, a repeated header as an array. */
+export type ResponseHeaders = Record<string, string | string[]>;
+
+/**
+ * The upstream's raw response header lines (undici's Buffers) as a header object without hop-by-hop
+ * headers and those its Connection header names. Values are decoded as latin1, byte for byte what
+ * Node writes back out; a header sent more than once (Set-Cookie) stays separate lines.
+ */
+export function responseHeadersFromRaw(rawHeaders: Buffer[]): ResponseHeaders {
+  const out: ResponseHeaders = {};
+  let listed: string[] | undefined;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!.toString('latin1').toLowerCase();
+    const value = rawHeaders[i + 1]!.toString('latin1');
+    if (isHopByHop(name, 'response')) {
+      // `keep-alive` / `close` (nearly every answer) name no header: no token list is built.
+      if (name === 'connection' && !PLAIN_CONNECTION.test(value)) (listed ??= []).push(...connectionTokens(value));
+      continue;
+    }
+    const prev = out[name];
+    if (prev === undefined) out[name] = value;
+    else if (Array.isArray(prev)) prev.push(value);
+    else out[name] = [prev, value];
+  }
+  if (listed !== undefined) for (const name of listed) delete out[name];
+  return out;
 }

@@ -1,21 +1,16 @@
 import fp from 'fastify-plugin';
-import replyFrom from '@fastify/reply-from';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { METHODS, type IncomingHttpHeaders } from 'node:http';
+import { METHODS } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Readable } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
 import type { Registry } from 'prom-client';
 import { sendProblem } from '../plugins/problem';
-import { stripHopByHop, upstreamRequestHeaders } from './headers';
+import { upstreamRequestHeaderList, type ResponseHeaders } from './headers';
 import { CircuitBreaker, isUnreachable } from './circuit-breaker';
+import { LegacyCall, SMALL_BODY_BYTES, type LegacyProxyContext, type UpstreamError, type UpstreamResponse } from './forward';
 
-/** What the upstream answered, before fig sends it on (see ProxyLegacyOptions.onResponse). */
-export interface UpstreamResponse {
-  statusCode: number;
-  headers: Record<string, string | string[] | undefined>;
-  stream: Readable;
-}
+export type { UpstreamResponse } from './forward';
 
 export interface ProxyLegacyOptions {
   /** Send these bytes instead of the request's own body (e.g. a body already read for shadowing). */
@@ -38,94 +33,18 @@ declare module 'fastify' {
 export const UPSTREAM_UNAVAILABLE = 'FIG_UPSTREAM_UNAVAILABLE';
 export const UPSTREAM_TIMEOUT = 'FIG_UPSTREAM_TIMEOUT';
 
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'FST_REPLY_FROM_GATEWAY_TIMEOUT']);
-/** A pooled keep-alive connection the upstream closed just as we reused it: safe to retry once. */
-const STALE_SOCKET_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET']);
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
-/** Per-request state, kept on the request under symbols (no closures per request). */
-const kStarted = Symbol('fig.proxy.started');
-const kOnResponse = Symbol('fig.proxy.onResponse');
+/** The client's Content-Type while Fastify sees a neutral one (catch-all); null: the client sent none. */
 const kHiddenContentType = Symbol('fig.proxy.contentType');
-/** The upstream's response headers as fig sends them (hop-by-hop removed), for a custom onResponse. */
-const kResponseHeaders = Symbol('fig.proxy.responseHeaders');
-/** Carries the raw request target from rewriteRequestHeaders to the dispatcher (see rawPathDispatcher). */
-const kRawPath = Symbol('fig.proxy.rawPath');
 
 interface ProxyState {
-  [kStarted]?: number;
-  [kOnResponse]?: ProxyLegacyOptions['onResponse'];
-  /** The client's Content-Type while Fastify sees a neutral one; null: the client sent none. */
   [kHiddenContentType]?: string | null;
-  [kResponseHeaders]?: UpstreamResponse['headers'];
   routeKey?: string;
 }
 
 interface MetricsLike {
   upstreamLatency?: { observe: (labels: Record<string, string | number>, seconds: number) => void };
-}
-
-/**
- * reply-from builds the upstream path with `new URL()`, which normalises dot segments and
- * re-encodes characters. fig must forward the request target exactly as received, so this thin
- * dispatcher swaps in the raw target that rewriteRequestHeaders smuggled in under a symbol key.
- */
-function rawPathDispatcher(pool: Pool, basePath: string) {
-  return {
-    request(opts: Dispatcher.RequestOptions & { headers: Record<string | symbol, unknown> }, cb: (err: Error | null, data?: Dispatcher.ResponseData) => void) {
-      const raw = opts.headers[kRawPath];
-      if (typeof raw === 'string') {
-        delete opts.headers[kRawPath];
-        opts.path = basePath + raw;
-      }
-      return pool.request(opts as Dispatcher.RequestOptions, cb as never);
-    },
-  };
-}
-
-/**
- * Node joins a request header sent more than once into one value (`a, b`); a proxy forwards the
- * lines as received. Only when the raw list is longer than the joined map (some name repeated) are
- * the repeats rebuilt from rawHeaders, as arrays undici sends as separate lines. Headers fig set or
- * removed itself (Host, framing, dropped ones) are left as they are.
- */
-const KEEP_JOINED = new Set(['host', 'content-length', 'content-type', 'transfer-encoding', 'x-request-id', 'traceparent', 'tracestate', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'forwarded']);
-
-function restoreRepeatedHeaders(headers: Record<string, unknown>, raw: FastifyRequest['raw']): void {
-  const rawHeaders = raw.rawHeaders;
-  let distinct = 0;
-  for (const _ in raw.headers) distinct++;
-  if (rawHeaders.length <= distinct * 2) return;
-  const values = new Map<string, string[]>();
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i]!.toLowerCase();
-    let list = values.get(name);
-    if (!list) values.set(name, (list = []));
-    list.push(rawHeaders[i + 1]!);
-  }
-  for (const [name, list] of values) {
-    if (list.length > 1 && headers[name] !== undefined && !KEEP_JOINED.has(name) && !Array.isArray(headers[name])) headers[name] = list;
-  }
-}
-
-function rewriteRequestHeaders(request: FastifyRequest, headers: Record<string, unknown>): Record<string | symbol, unknown> {
-  const raw = request.raw;
-  const clientHeaders: IncomingHttpHeaders = raw.headers;
-  const hidden = (request as ProxyState)[kHiddenContentType];
-  if (typeof hidden === 'string') {
-    headers['content-type'] = hidden;
-  } else if (clientHeaders['content-type'] === undefined) {
-    // reply-from labels a re-sent Buffer body; keep the client's "no content type".
-    delete headers['content-type'];
-  }
-  const out = upstreamRequestHeaders(headers as Record<string, string>, clientHeaders, {
-    requestId: String(request.id),
-    remoteAddress: raw.socket.remoteAddress,
-    encrypted: (raw.socket as TLSSocket).encrypted === true,
-  }) as Record<string | symbol, unknown>;
-  restoreRepeatedHeaders(out as Record<string, unknown>, raw);
-  out[kRawPath] = raw.url ?? '/';
-  return out;
 }
 
 /**
@@ -162,12 +81,11 @@ function firstValue(value: string | string[] | undefined): string | undefined {
   return (comma === -1 ? s : s.slice(0, comma)).trim() || undefined;
 }
 
-function responseHeaderRewriter(upstreamBase: string) {
+/** Adds fig's X-Request-Id and rewrites Location / Content-Location pointing at the upstream, in place. */
+function responseHeaderFinisher(upstreamBase: string): (request: FastifyRequest, headers: ResponseHeaders) => void {
   const rewrite = upstreamLocationRewriter(upstreamBase);
-  return function rewriteResponseHeaders(upstream: Record<string, unknown>, request: FastifyRequest): Record<string, unknown> {
-    const headers = stripHopByHop(upstream as Record<string, string>, 'response') as Record<string, unknown>;
+  return (request, headers) => {
     headers['x-request-id'] = String(request.id);
-    (request as ProxyState)[kResponseHeaders] = headers as UpstreamResponse['headers'];
     const location = headers.location;
     const contentLocation = headers['content-location'];
     if (typeof location === 'string' || typeof contentLocation === 'string') {
@@ -175,53 +93,18 @@ function responseHeaderRewriter(upstreamBase: string) {
       if (typeof location === 'string') headers.location = rewrite(location, origin);
       if (typeof contentLocation === 'string') headers['content-location'] = rewrite(contentLocation, origin);
     }
-    return headers;
   };
 }
 
-type UpstreamError = Error & { code?: string; cause?: unknown };
-
 /** Map an upstream failure to a problem: 504 when legacy was too slow, 502 otherwise. */
-function onUpstreamError(reply: FastifyReply, { error }: { error: UpstreamError }) {
+function onUpstreamError(reply: FastifyReply, error: UpstreamError) {
   const request = reply.request;
-  const code = (error.cause as { code?: string } | undefined)?.code ?? error.code ?? '';
+  const code = error.code ?? (error.cause as { code?: string } | undefined)?.code ?? '';
   reply.header('x-request-id', String(request.id));
-  if (TIMEOUT_CODES.has(code) || TIMEOUT_CODES.has(error.code ?? '')) {
+  if (TIMEOUT_CODES.has(code)) {
     return sendProblem(request, reply, 504, UPSTREAM_TIMEOUT, `The legacy service did not answer within ${request.server.config.PROXY_TIMEOUT_MS} ms`);
   }
   return sendProblem(request, reply, 502, UPSTREAM_UNAVAILABLE, `The legacy service is unavailable (${code || error.message})`);
-}
-
-function onUpstreamResponse(request: FastifyRequest, reply: FastifyReply, res: UpstreamResponse) {
-  const state = request as ProxyState;
-  const started = state[kStarted];
-  const metrics = (request.server as unknown as { metrics?: MetricsLike }).metrics;
-  if (started !== undefined && metrics?.upstreamLatency) {
-    try {
-      metrics.upstreamLatency.observe({ route_key: state.routeKey ?? 'UNMATCHED', status: res.statusCode }, (performance.now() - started) / 1000);
-    } catch (err) {
-      request.log.debug({ err }, 'upstream latency not recorded');
-    }
-  }
-  const custom = state[kOnResponse];
-  if (custom) {
-    // The headers the client gets (hop-by-hop removed), as the in-place version used to leave them.
-    const headers = state[kResponseHeaders];
-    return custom(request, reply, headers ? { statusCode: res.statusCode, headers, stream: res.stream } : res);
-  }
-  if (isBodiless(res.statusCode)) {
-    // Sent without a payload, Fastify keeps the headers as legacy gave them (with a stream it
-    // would drop Content-Type on a 204).
-    res.stream.resume();
-    return reply.send();
-  }
-  if (isSmallBody(request, res)) return sendSmallBody(request, reply, res.stream);
-  reply.send(res.stream);
-}
-
-/** Statuses that never carry a body (RFC 9110 §6.4.1): their headers go out as received. */
-export function isBodiless(status: number): boolean {
-  return status === 204 || status === 304 || (status >= 100 && status < 200);
 }
 
 /** Whether an upstream answer is sent whole by sendSmallBody (known small length, a content type, not HEAD). */
@@ -231,13 +114,11 @@ export function isSmallBody(request: FastifyRequest, res: UpstreamResponse, max 
 }
 
 /**
- * A small body of known length is collected and sent with its headers in one write, which costs
- * the event loop far less than piping a stream (measured in bench/proxy). It is already complete
- * upstream, so nothing is delayed; chunked and large bodies are always streamed. `onBody` sees the
- * bytes just before they are sent (the shadow keeps them instead of teeing a stream).
+ * For a caller that took over the answer (ProxyLegacyOptions.onResponse): a small body of known
+ * length is collected and sent with its headers in one write, as the proxy itself does. It is
+ * already complete upstream, so nothing is delayed. `onBody` sees the bytes just before they are
+ * sent (the shadow keeps them instead of teeing a stream).
  */
-const SMALL_BODY_BYTES = 64 * 1024;
-
 export function sendSmallBody(request: FastifyRequest, reply: FastifyReply, stream: Readable, onBody?: (body: Buffer) => void): void {
   const chunks: Buffer[] = [];
   stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -250,15 +131,10 @@ export function sendSmallBody(request: FastifyRequest, reply: FastifyReply, stre
     if (!reply.sent) {
       // The failed answer's headers (cookies, caching, length) must not ride on the problem.
       for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
-      onUpstreamError(reply, { error: err });
+      onUpstreamError(reply, err);
     }
     else request.log.warn({ err }, 'upstream body failed after the answer started');
   });
-}
-
-function retryDelay({ err, req, attempt }: { err?: Error & { code?: string }; req: { method: string; body?: unknown }; attempt: number }) {
-  if (attempt === 0 && err && STALE_SOCKET_CODES.has(err.code ?? '') && IDEMPOTENT.has(req.method) && !req.body) return 1;
-  return null;
 }
 
 /**
@@ -290,12 +166,6 @@ export const legacyProxyPlugin = fp(
       await pool.destroy();
     });
 
-    await app.register(replyFrom, {
-      base: legacy.origin,
-      undici: rawPathDispatcher(pool, basePath) as unknown as Pool,
-      disableRequestLogging: true,
-    });
-
     const breaker = new CircuitBreaker({
       threshold: config.PROXY_BREAKER_THRESHOLD,
       cooldownMs: config.PROXY_BREAKER_COOLDOWN_MS,
@@ -303,20 +173,28 @@ export const legacyProxyPlugin = fp(
       registry: (app as unknown as { metrics?: { registry: Registry } }).metrics?.registry,
     });
     const retryAfter = String(Math.max(1, Math.ceil(config.PROXY_BREAKER_COOLDOWN_MS / 1000)));
-    const baseOptions = {
-      timeout: config.PROXY_TIMEOUT_MS,
-      rewriteRequestHeaders,
-      rewriteHeaders: responseHeaderRewriter(legacy.origin + basePath),
-      onError(reply: FastifyReply, ctx: { error: UpstreamError }) {
-        if (isUnreachable(ctx.error)) breaker.failure();
-        else breaker.success();
-        return onUpstreamError(reply, ctx);
-      },
-      onResponse(request: FastifyRequest, reply: FastifyReply, res: UpstreamResponse) {
+    const metrics = (app as unknown as { metrics?: MetricsLike }).metrics;
+    const ctx: LegacyProxyContext = {
+      pool,
+      finishHeaders: responseHeaderFinisher(legacy.origin + basePath),
+      answered(request, statusCode, started) {
         breaker.success();
-        return onUpstreamResponse(request, reply, res);
+        if (!metrics?.upstreamLatency) return;
+        try {
+          metrics.upstreamLatency.observe({ route_key: (request as ProxyState).routeKey ?? 'UNMATCHED', status: statusCode }, (performance.now() - started) / 1000);
+        } catch (err) {
+          request.log.debug({ err }, 'upstream latency not recorded');
+        }
       },
-      retryDelay,
+      failed(request, reply, error, beforeAnswer) {
+        if (beforeAnswer) {
+          if (isUnreachable(error)) breaker.failure();
+          else breaker.success();
+        }
+        request.log.warn({ err: error }, 'legacy request failed');
+        // A half-received answer's headers are not on the reply yet (LegacyCall applies them on send).
+        onUpstreamError(reply, error);
+      },
     };
 
     app.decorateReply('proxyLegacy', function proxyLegacy(this: FastifyReply, opts?: ProxyLegacyOptions) {
@@ -326,20 +204,27 @@ export const legacyProxyPlugin = fp(
         this.header('retry-after', retryAfter);
         return sendProblem(request, this, 502, UPSTREAM_UNAVAILABLE, 'The legacy service is unavailable (circuit open after repeated connection failures)');
       }
-      const state = request as ProxyState;
-      state.routeKey ??= 'UNMATCHED';
-      state[kStarted] = performance.now();
-      if (opts?.onResponse) state[kOnResponse] = opts.onResponse;
-      const method = request.method;
-      const bodyless = method === 'GET' || method === 'HEAD';
-      // A body some other parser already read into memory is re-sent as bytes, never re-serialised.
-      const given = opts?.body ?? (Buffer.isBuffer(request.body) ? request.body : typeof request.body === 'string' ? Buffer.from(request.body) : undefined);
-      const options =
-        given !== undefined && !bodyless
-          ? { ...baseOptions, body: given, contentType: request.headers['content-type'] ?? 'application/octet-stream' }
-          : baseOptions;
-      // The source is ignored: rawPathDispatcher forwards request.raw.url as received.
-      return (this as FastifyReply & { from: (source: string, opts: object) => FastifyReply }).from('/', options as never);
+      (request as ProxyState).routeKey ??= 'UNMATCHED';
+      const raw = request.raw;
+      const method = raw.method!;
+      const bodyless = method === 'GET' || method === 'HEAD' || method === 'TRACE';
+      // A body some other parser already read into memory is re-sent as bytes, never re-serialised;
+      // a pass-through body (the catch-all's parser) streams; GET, HEAD and TRACE carry none.
+      const rbody = request.body as unknown;
+      const given = bodyless ? undefined : (opts?.body ?? (Buffer.isBuffer(rbody) ? rbody : typeof rbody === 'string' ? Buffer.from(rbody) : undefined));
+      const stream = bodyless || given !== undefined || rbody === undefined || rbody === null || typeof (rbody as Readable).pipe !== 'function' ? undefined : (rbody as Readable);
+      const socket = raw.socket;
+      const headers = upstreamRequestHeaderList(raw.rawHeaders, raw.headers, {
+        host: legacy.host,
+        requestId: String(request.id),
+        remoteAddress: socket.remoteAddress,
+        encrypted: (socket as TLSSocket).encrypted === true,
+        bodyLength: given?.length,
+        hasBody: stream !== undefined,
+      });
+      const dispatchOptions: Dispatcher.DispatchOptions = { method, path: basePath + (raw.url ?? '/'), headers, body: given ?? stream ?? null };
+      new LegacyCall(ctx, request, this, dispatchOptions, opts?.onResponse).start();
+      return this;
     });
 
     // Every method Node's parser accepts reaches legacy, not only those Fastify knows (PURGE,
@@ -375,7 +260,7 @@ export const legacyProxyPlugin = fp(
           }
           done();
         },
-        // Returns nothing: reply-from answers, and Fastify does not wrap the reply as a thenable.
+        // Returns nothing: the proxy answers, and Fastify does not wrap the reply as a thenable.
         handler(_request, reply) {
           reply.proxyLegacy();
         },

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import http from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
@@ -377,6 +378,36 @@ describe('bodies', () => {
     expect(res.headers['content-length']).toBe(String(30 * chunk.length));
     expect(res.body.length).toBe(30 * chunk.length);
     expect(createHash('sha256').update(res.body).digest('hex')).toBe(expected.digest('hex'));
+  });
+});
+
+describe('a client that goes away', () => {
+  it('stops the upstream answer when the client closes mid-download (legacy sees its connection closed)', async () => {
+    const chunk = randomBytes(64 * 1024);
+    const upstreamClosed = new Promise<void>((resolve) => {
+      upstream.handle((_req, res) => {
+        // An endless chunked body: only fig aborting the upstream request ends it.
+        res.writeHead(200, { 'content-type': 'application/octet-stream' });
+        const timer = setInterval(() => res.write(chunk), 5);
+        res.once('close', () => {
+          clearInterval(timer);
+          resolve();
+        });
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      const req = http.get(`${fig}/endless`, (res) => {
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.once('error', (err) => (req.destroyed ? undefined : reject(err)));
+    });
+    await upstreamClosed;
+    // fig keeps serving afterwards.
+    upstream.handle((_req, res) => res.end('ok'));
+    expect((await send(fig, { path: '/after' })).body.toString()).toBe('ok');
   });
 });
 

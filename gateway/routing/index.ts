@@ -138,7 +138,7 @@ export const routingPlugin = fp<{ shadow?: ShadowWiring }>(
             const mode = request.routeMode ?? table.modeFor(key);
             if (mode === 'legacy') {
               // The usual case until a flip: straight to the proxy, no dispatch context, no promise
-              // (reply-from answers; a sync handler that returns nothing leaves the reply to it).
+              // (the proxy answers; a sync handler that returns nothing leaves the reply to it).
               reply.proxyLegacy(Buffer.isBuffer(request.body) ? { body: request.body } : undefined);
               return;
             }
