@@ -4,11 +4,17 @@ import { Counter, type Registry } from 'prom-client';
 import { sendProblem } from './problem';
 
 /**
- * Load shedding (@fastify/under-pressure): when the event loop lags past
- * LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS (or is busier than LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION), new
- * requests are answered 503 FIG_OVERLOADED with Retry-After at once, instead of queueing without
- * bound behind the work already accepted. /healthz keeps answering (the process is alive).
- * Each shed request counts in fig_load_shed_total{reason}.
+ * Load shedding (@fastify/under-pressure): when the event loop was busier than
+ * LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION over the last sample interval (or, if configured, lags past
+ * LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS), new requests are answered 503 FIG_OVERLOADED with
+ * Retry-After at once, instead of queueing without bound behind the work already accepted.
+ * /healthz keeps answering (the process is alive). Each shed request counts in
+ * fig_load_shed_total{reason}.
+ *
+ * Utilisation is measured per interval ('interval' mode), not since start (under-pressure's
+ * default, 'cumulative'): a process idle for an hour would otherwise need most of another hour
+ * of saturation before its lifetime average crossed the threshold. Requests waiting on legacy
+ * rather than on the loop are bounded by the proxy's upstream queue (gateway/proxy/upstream-queue.ts).
  */
 export const loadSheddingPlugin = fp(
   async (app) => {
@@ -19,6 +25,8 @@ export const loadSheddingPlugin = fp(
     await app.register(underPressure, {
       maxEventLoopDelay: config.LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS || undefined,
       maxEventLoopUtilization: config.LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION || undefined,
+      eventLoopUtilizationMode: 'interval',
+      sampleInterval: config.LOAD_SHED_SAMPLE_INTERVAL_MS,
       retryAfter,
       // Answered here, not thrown: the error handler would log every shed request as an error,
       // which is the last thing an overloaded process needs. Fastify stops at a sent reply.

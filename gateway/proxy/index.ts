@@ -9,6 +9,7 @@ import type { Registry } from 'prom-client';
 import { sendProblem } from '../plugins/problem';
 import { stripHopByHop, upstreamRequestHeaders } from './headers';
 import { CircuitBreaker, isUnreachable } from './circuit-breaker';
+import { UpstreamQueue } from './upstream-queue';
 
 /** What the upstream answered, before fig sends it on (see ProxyLegacyOptions.onResponse). */
 export interface UpstreamResponse {
@@ -303,6 +304,7 @@ export const legacyProxyPlugin = fp(
       registry: (app as unknown as { metrics?: { registry: Registry } }).metrics?.registry,
     });
     const retryAfter = String(Math.max(1, Math.ceil(config.PROXY_BREAKER_COOLDOWN_MS / 1000)));
+    const queue = new UpstreamQueue({ upstream: 'legacy', connections: config.PROXY_CONNECTIONS, queueMax: config.PROXY_QUEUE_MAX, retryAfterS: config.LOAD_SHED_RETRY_AFTER_S, registry: (app as unknown as { metrics?: { registry: Registry } }).metrics?.registry });
     const baseOptions = {
       timeout: config.PROXY_TIMEOUT_MS,
       rewriteRequestHeaders,
@@ -326,6 +328,8 @@ export const legacyProxyPlugin = fp(
         this.header('retry-after', retryAfter);
         return sendProblem(request, this, 502, UPSTREAM_UNAVAILABLE, 'The legacy service is unavailable (circuit open after repeated connection failures)');
       }
+      // A full pool and queue answer 503 at once instead of queueing without bound (upstream-queue.ts).
+      if (!queue.admit(this)) return this;
       const state = request as ProxyState;
       state.routeKey ??= 'UNMATCHED';
       state[kStarted] = performance.now();
