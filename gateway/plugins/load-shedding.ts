@@ -21,6 +21,14 @@ export const loadSheddingPlugin = fp(
     const config = app.config;
     if (config.LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS === 0 && config.LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION === 0) return;
     let shed: Counter<'reason'> | undefined;
+    // Start-up (module loading, compiling, the first route-table load) keeps the loop busy, and the
+    // first utilisation samples cover it: a fresh process would shed its first requests, which in a
+    // rolling restart means every new worker refuses its first second of traffic. Nothing is shed
+    // until a sample covers only time after listening (two intervals). Until then: null (not listening).
+    let judgeFrom: number | null = null;
+    app.addHook('onListen', async () => {
+      judgeFrom = performance.now() + 2 * config.LOAD_SHED_SAMPLE_INTERVAL_MS;
+    });
     const retryAfter = config.LOAD_SHED_RETRY_AFTER_S;
     await app.register(underPressure, {
       maxEventLoopDelay: config.LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS || undefined,
@@ -31,7 +39,7 @@ export const loadSheddingPlugin = fp(
       // Answered here, not thrown: the error handler would log every shed request as an error,
       // which is the last thing an overloaded process needs. Fastify stops at a sent reply.
       pressureHandler(request, reply, type) {
-        if (request.url === '/healthz') return;
+        if (request.url === '/healthz' || judgeFrom === null || performance.now() < judgeFrom) return;
         const registry = (request.server as unknown as { metrics?: { registry: Registry } }).metrics?.registry;
         if (registry && !shed) {
           shed = new Counter({ name: 'fig_load_shed_total', help: 'Requests answered 503 because the gateway was overloaded', labelNames: ['reason'], registers: [registry] });

@@ -99,6 +99,11 @@ export const ConfigSchema = z.object({
   HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
   /** A client must finish sending its whole request (headers and body) within this time (0: no limit). */
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).default(300_000),
+  /**
+   * On SIGTERM a gateway stops accepting connections and serves what still arrives on open ones with
+   * `Connection: close` for at most this long before closing (gateway/drain.ts): a rolling restart fails no request.
+   */
+  GATEWAY_DRAIN_MS: z.coerce.number().int().min(0).default(5_000),
   /** Gateway processes `npm run gateway` starts (node:cluster, one port); 1 runs in this process. */
   GATEWAY_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   ROUTE_RELOAD_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
