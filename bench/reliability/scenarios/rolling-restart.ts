@@ -29,7 +29,7 @@ async function waitFor(what: string, ok: () => boolean, capMs: number): Promise<
  * client request must succeed: in-flight ones complete on the draining worker, new connections go
  * to the other, requests on kept-alive connections are served with `Connection: close`.
  */
-export async function rollingRestart(env: ScenarioEnv, o: { rps: number; slowMs: number; settleMs: number; drainMs: number; overrides?: Record<string, string> }): Promise<ScenarioResult> {
+export async function rollingRestart(env: ScenarioEnv, o: { rps: number; slowMs: number; settleMs: number; drainMs: number; clientTimeoutMs?: number; overrides?: Record<string, string> }): Promise<ScenarioResult> {
   const gw = await spawnGateway(env, await freePort(), { GATEWAY_PROCESSES: '2', GATEWAY_DRAIN_MS: String(o.drainMs), ...o.overrides });
   const primary = gw.child.pid!;
   try {
@@ -39,8 +39,8 @@ export async function rollingRestart(env: ScenarioEnv, o: { rps: number; slowMs:
     const slowPath = `/api/v1/_diag/slow?ms=${o.slowMs}`;
     // About two slow requests in flight at any time, so a draining worker always has some to finish.
     const slowRps = Math.max(1, 2_000 / o.slowMs);
-    const steady = runLoad({ baseUrl: gw.url, paths: PATHS, rps: o.rps, durationMs: 600_000, signal: stop.signal });
-    const slow = runLoad({ baseUrl: gw.url, paths: [slowPath], rps: slowRps, durationMs: 600_000, signal: stop.signal, clientTimeoutMs: o.slowMs + 30_000 });
+    const steady = runLoad({ baseUrl: gw.url, paths: PATHS, rps: o.rps, durationMs: 600_000, signal: stop.signal, clientTimeoutMs: o.clientTimeoutMs });
+    const slow = runLoad({ baseUrl: gw.url, paths: [slowPath], rps: slowRps, durationMs: 600_000, signal: stop.signal, clientTimeoutMs: o.slowMs + (o.clientTimeoutMs ?? 15_000) });
     await sleep(o.settleMs);
     const t0 = performance.now();
     process.kill(primary, 'SIGHUP');
