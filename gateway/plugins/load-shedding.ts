@@ -8,7 +8,7 @@ import { sendProblem } from './problem';
  * LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION over the last sample interval (or, if configured, lags past
  * LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS), new requests are answered 503 FIG_OVERLOADED with
  * Retry-After at once, instead of queueing without bound behind the work already accepted.
- * /healthz keeps answering (the process is alive). Each shed request counts in
+ * /healthz and /metrics keep answering (the process is alive; monitoring must see the overload). Each shed request counts in
  * fig_load_shed_total{reason}.
  *
  * Utilisation is measured per interval ('interval' mode), not since start (under-pressure's
@@ -39,7 +39,7 @@ export const loadSheddingPlugin = fp(
       // Answered here, not thrown: the error handler would log every shed request as an error,
       // which is the last thing an overloaded process needs. Fastify stops at a sent reply.
       pressureHandler(request, reply, type) {
-        if (request.url === '/healthz' || judgeFrom === null || performance.now() < judgeFrom) return;
+        if (request.url === '/healthz' || request.url === '/metrics' || judgeFrom === null || performance.now() < judgeFrom) return;
         const registry = (request.server as unknown as { metrics?: { registry: Registry } }).metrics?.registry;
         if (registry && !shed) {
           shed = new Counter({ name: 'fig_load_shed_total', help: 'Requests answered 503 because the gateway was overloaded', labelNames: ['reason'], registers: [registry] });
