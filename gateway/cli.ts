@@ -28,6 +28,8 @@ const USAGE = `Usage: npm run fig -- <command>
   tenant create --name "..." --admin <EMAIL> [--json]          new organisation; its first admin is invited by mail
   tenant list [--search S] [--json]                           every organisation with its status
   tenant suspend|reactivate <ID|SLUG> --reason "..."          refuse / allow the organisation's users again (audited)
+  backup [--out DIR]                                          pg_dump of fig's database + stored files + manifest (default .fig/backups/<time>)
+  restore --from DIR [--database-url URL] [--storage-dir D]   into a new or empty database, then verify audit chains and run hashes
 
 A KEY is "METHOD /path/template", e.g. "GET /api/v1/admin/revenue-bands".
 Platform roles (ops) are never granted inside an organisation: only here or by a platform operator.
@@ -158,6 +160,10 @@ async function run(argv: string[]): Promise<void> {
       admin: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      out: { type: 'string' },
+      from: { type: 'string' },
+      'database-url': { type: 'string' },
+      'storage-dir': { type: 'string' },
     },
   });
   const [cmd, sub, ...rest] = positionals;
@@ -168,6 +174,12 @@ async function run(argv: string[]): Promise<void> {
   }
   const config = loadConfig();
   const out = (v: unknown) => console.log(JSON.stringify(v, null, 2));
+
+  if (cmd === 'backup' || cmd === 'restore') {
+    const { backupCommand } = await import('./backup-command');
+    process.exitCode = await backupCommand(cmd, config, values);
+    return;
+  }
 
   if ((cmd === 'route' || cmd === 'routes') && (sub === 'list' || sub === undefined)) {
     const q = new URLSearchParams({ limit: '500' });

@@ -4,6 +4,7 @@ import pino from 'pino';
 import { loadConfigOrExit, type Config } from './config';
 import { initTelemetry } from './telemetry';
 import { BatchedLogDestination } from './log-destination';
+import { drainServer } from './drain';
 
 const config = loadConfigOrExit();
 const serves = !(config.GATEWAY_PROCESSES > 1 && cluster.isPrimary);
@@ -12,7 +13,10 @@ const serves = !(config.GATEWAY_PROCESSES > 1 && cluster.isPrimary);
 const telemetry = serves ? await initTelemetry(config, 'fig-gateway') : undefined;
 const { buildApp } = await import('./app');
 
-/** One gateway: build, listen, and on SIGTERM/SIGINT stop accepting, drain, close pools (10 s at most). */
+/**
+ * One gateway: build, listen, and on SIGTERM/SIGINT stop accepting, drain open connections
+ * (GATEWAY_DRAIN_MS at most, drain.ts), then close: in-flight requests finish, pools close.
+ */
 async function runGateway(cfg: Config): Promise<void> {
   // Log lines are written asynchronously and in batches instead of one blocking write(2) per
   // request (the single largest cost of the access log in bench/proxy), by a destination cheaper
@@ -23,9 +27,13 @@ async function runGateway(cfg: Config): Promise<void> {
   const flusher = setInterval(() => destination.flush(), 200);
   flusher.unref();
   const app = await buildApp(cfg, { logger: { stream: destination } });
-  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+  closeWithGrace({ delay: cfg.GATEWAY_DRAIN_MS + 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'fatal error, shutting down');
-    else app.log.info({ signal }, 'shutting down');
+    else {
+      app.log.info({ signal }, 'shutting down: draining connections');
+      const drained = await drainServer(app.server, { drainMs: cfg.GATEWAY_DRAIN_MS });
+      app.log.info(drained, 'drained');
+    }
     await app.close();
     await telemetry?.shutdown();
     clearInterval(flusher);
@@ -39,11 +47,16 @@ async function runGateway(cfg: Config): Promise<void> {
  * connections out round-robin) and are forked one after another, each once the previous one is
  * listening, so only the first imports an empty route table. Route flips reach every worker
  * through Redis like any other gateway process. A worker that dies is replaced; on SIGTERM/SIGINT
- * each worker drains as a single gateway would.
+ * each worker drains as a single gateway would. SIGHUP restarts the workers one at a time (a
+ * rolling restart, e.g. after a deploy): a new worker listens before an old one drains, so the
+ * port always has a worker and no client request fails (bench/reliability/scenarios/rolling-restart.ts).
  */
 async function runPrimary(cfg: Config): Promise<void> {
   const log = pino({ level: cfg.LOG_LEVEL }).child({ role: 'gateway-primary' });
   let stopping = false;
+  let restarting = false;
+  /** Workers stopped on purpose by a rolling restart: their exit is not a death to replace. */
+  const retired = new Set<number>();
   const fork = () =>
     new Promise<Worker>((resolve, reject) => {
       const worker = cluster.fork();
@@ -51,7 +64,7 @@ async function runPrimary(cfg: Config): Promise<void> {
       worker.once('exit', (code) => reject(new Error(`gateway worker exited with ${code} before listening`)));
     });
   cluster.on('exit', (worker, code, signal) => {
-    if (stopping) return;
+    if (stopping || retired.delete(worker.id)) return;
     log.error({ workerPid: worker.process.pid, code, signal }, 'gateway worker died; starting another');
     // Back off a little so a worker that fails at start does not spin.
     setTimeout(() => void fork().catch((err: Error) => log.error({ err }, 'replacement worker failed')), 1_000);
@@ -63,11 +76,33 @@ async function runPrimary(cfg: Config): Promise<void> {
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
     const force = setTimeout(() => {
       for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGKILL');
-    }, 15_000);
+    }, cfg.GATEWAY_DRAIN_MS + 15_000);
     force.unref();
+  };
+  const rollingRestart = async () => {
+    if (restarting || stopping) return;
+    restarting = true;
+    log.info('rolling restart of gateway workers');
+    try {
+      for (const old of Object.values(cluster.workers ?? {})) {
+        if (!old || stopping) continue;
+        const next = await fork();
+        retired.add(old.id);
+        const exited = new Promise((resolve) => old.once('exit', resolve));
+        old.process.kill('SIGTERM');
+        await exited;
+        log.info({ oldPid: old.process.pid, newPid: next.process.pid }, 'gateway worker replaced');
+      }
+      log.info('rolling restart done');
+    } catch (err) {
+      log.error({ err }, 'rolling restart failed; the remaining workers keep serving');
+    } finally {
+      restarting = false;
+    }
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => void rollingRestart());
   for (let i = 0; i < cfg.GATEWAY_PROCESSES; i++) {
     const worker = await fork();
     log.info({ workerPid: worker.process.pid, worker: i + 1, of: cfg.GATEWAY_PROCESSES, port: cfg.PORT }, 'gateway worker listening');

@@ -51,9 +51,10 @@ export async function testConfig(overrides: Record<string, string> = {}): Promis
     // their X-Request-Id and X-Forwarded-For count. A test of an untrusted client injects with
     // another `remoteAddress`, or passes TRUSTED_PROXIES: '' (the production default, none).
     TRUSTED_PROXIES: '127.0.0.1,::1',
-    // Load shedding judges event-loop lag, which a shared test machine has plenty of: off unless a
-    // test is about it (test/reliability).
+    // Load shedding judges the event loop, which a shared test machine (and a test process that is
+    // also the client) keeps busy: off unless a test is about it (test/reliability).
     LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
+    LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0',
     ...overrides,
   });
 }

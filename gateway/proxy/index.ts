@@ -9,6 +9,7 @@ import { sendProblem } from '../plugins/problem';
 import { upstreamRequestHeaderList, type ResponseHeaders } from './headers';
 import { CircuitBreaker, isUnreachable } from './circuit-breaker';
 import { LegacyCall, SMALL_BODY_BYTES, type LegacyProxyContext, type UpstreamError, type UpstreamResponse } from './forward';
+import { UpstreamQueue } from './upstream-queue';
 
 export type { UpstreamResponse } from './forward';
 
@@ -173,6 +174,7 @@ export const legacyProxyPlugin = fp(
       registry: (app as unknown as { metrics?: { registry: Registry } }).metrics?.registry,
     });
     const retryAfter = String(Math.max(1, Math.ceil(config.PROXY_BREAKER_COOLDOWN_MS / 1000)));
+    const queue = new UpstreamQueue({ upstream: 'legacy', connections: config.PROXY_CONNECTIONS, queueMax: config.PROXY_QUEUE_MAX, retryAfterS: config.LOAD_SHED_RETRY_AFTER_S, registry: (app as unknown as { metrics?: { registry: Registry } }).metrics?.registry });
     const metrics = (app as unknown as { metrics?: MetricsLike }).metrics;
     const ctx: LegacyProxyContext = {
       pool,
@@ -204,6 +206,8 @@ export const legacyProxyPlugin = fp(
         this.header('retry-after', retryAfter);
         return sendProblem(request, this, 502, UPSTREAM_UNAVAILABLE, 'The legacy service is unavailable (circuit open after repeated connection failures)');
       }
+      // A full pool and queue answer 503 at once instead of queueing without bound (upstream-queue.ts).
+      if (!queue.admit(this)) return this;
       (request as ProxyState).routeKey ??= 'UNMATCHED';
       const raw = request.raw;
       const method = raw.method!;

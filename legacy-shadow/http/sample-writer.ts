@@ -17,6 +17,9 @@ export class SampleWriter {
   private timer: NodeJS.Timeout | undefined;
   private readonly samplesTotal: Counter<'route_key' | 'outcome'> | undefined;
 
+  /** Called with the rows of every successful write (the in-flight ledger drops them). */
+  onWritten: (rows: repo.NewSample[]) => void = () => undefined;
+
   constructor(private readonly deps: { db: Db; log: FastifyBaseLogger; registry?: Registry }) {
     if (deps.registry) {
       this.samplesTotal = new Counter({
@@ -47,6 +50,20 @@ export class SampleWriter {
     if (this.buffer.length >= FLUSH_ROWS) void this.flush();
   }
 
+  /**
+   * Write one sample row now, with `alongside` in the same transaction (a mismatch and its corpus
+   * entry: both or neither, never a counted mismatch without its evidence or the reverse).
+   */
+  async writeWith(row: repo.NewSample, alongside: (trx: Db) => Promise<void>): Promise<void> {
+    const full = { ...row, max_money_diff: row.max_money_diff ?? '0' };
+    await this.deps.db.transaction().execute(async (trx) => {
+      await repo.insertSamples(trx, [full]);
+      await alongside(trx);
+    });
+    this.samplesTotal?.inc({ route_key: row.route_key, outcome: row.outcome });
+    this.onWritten([full]);
+  }
+
   /** Write buffered samples (one insert). */
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing;
@@ -55,6 +72,7 @@ export class SampleWriter {
     this.buffer = [];
     this.flushing = repo
       .insertSamples(this.deps.db, rows)
+      .then(() => this.onWritten(rows))
       .catch((err) => this.deps.log.warn({ err, rows: rows.length }, 'shadow samples not stored'))
       .finally(() => {
         this.flushing = undefined;

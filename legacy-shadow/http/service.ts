@@ -18,6 +18,7 @@ import { diffOptionsOf, entityOf, generalisePath, isWrite, parseRules, type Norm
 import { NoiseBaseline, pathSegments } from './noise';
 import { SampleWriter } from './sample-writer';
 import { ServedCounter } from './served-counter';
+import { InflightLedger } from './inflight-ledger';
 
 export type { ShadowJob, SkipReason } from './job';
 
@@ -46,6 +47,7 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
   private readonly queue: BoundedQueue<ShadowJob>;
   private readonly samples: SampleWriter;
   private readonly served: ServedCounter;
+  private readonly ledger: InflightLedger;
   private pruneTimer: NodeJS.Timeout | undefined;
   private readonly noise: NoiseBaseline;
   private readonly rulesCache = new Map<string, { version: number; raw: unknown; rules: NormaliseRules }>();
@@ -70,6 +72,8 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
       onError: (job, err) => deps.log.warn({ err, routeKey: job.routeKey }, 'shadow sample failed'),
     });
     this.samples = new SampleWriter(deps);
+    this.ledger = new InflightLedger({ redis: deps.redis, db: deps.db, log: deps.log, redisPrefix: deps.config.REDIS_PREFIX, registry: deps.registry, record: (row) => this.samples.push(row) });
+    this.samples.onWritten = (rows) => this.ledger.written(rows);
     this.noise = new NoiseBaseline(deps);
     this.served = new ServedCounter({ redis: deps.redis, log: deps.log, redisPrefix: deps.config.REDIS_PREFIX });
   }
@@ -78,6 +82,7 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
   start(): void {
     this.samples.start();
     this.served.start();
+    this.ledger.start();
     const prune = () =>
       void repo.prune(this.deps.db, this.deps.config.SHADOW_RETENTION_DAYS).catch((err) => this.deps.log.warn({ err }, 'shadow retention prune failed'));
     this.pruneTimer = setInterval(prune, 3_600_000);
@@ -88,6 +93,7 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
   /** Stop the timers and write what is buffered. */
   async stop(): Promise<void> {
     if (this.pruneTimer) clearInterval(this.pruneTimer);
+    this.ledger.stop();
     await Promise.all([this.samples.stop(), this.served.stop()]);
   }
 
@@ -109,6 +115,7 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
         this.skip(job.routeKey, 'queue_full', job.primarySide, job.request.requestId);
         return;
       }
+      this.ledger.add({ routeKey: job.routeKey, requestId: job.request.requestId, primarySide: job.primarySide });
       if (this.listenerCount('enqueued')) this.emit('enqueued', { routeKey: job.routeKey, requestId: job.request.requestId });
     } catch (err) {
       this.deps.log.warn({ err, routeKey: job.routeKey }, 'shadow submit failed');
@@ -225,35 +232,33 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
     const outcome = real.length > 0 || truncated ? 'mismatch' : noisy > 0 ? 'noise' : 'match';
     const moneyFailing = real.filter((d) => d.kind === 'money').length;
 
-    this.push(
-      {
-        route_key: routeKey,
-        primary_side: job.primarySide,
-        outcome,
-        legacy_status: legacy.status,
-        new_status: candidate.status,
-        legacy_ms: legacy.ms,
-        new_ms: candidate.ms,
-        failing: real.length,
-        money_failing: moneyFailing,
-        max_money_diff: moneyFailing ? maxMoneyDiff : '0',
-        diff_paths: [...new Set(real.map((d) => generalisePath(d.path)))].slice(0, 50),
-        request_id: request.requestId,
-      },
-      request.requestId,
-    );
-
-    if (outcome === 'mismatch') {
+    const sample: repo.NewSample = {
+      route_key: routeKey,
+      primary_side: job.primarySide,
+      outcome,
+      legacy_status: legacy.status,
+      new_status: candidate.status,
+      legacy_ms: legacy.ms,
+      new_ms: candidate.ms,
+      failing: real.length,
+      money_failing: moneyFailing,
+      max_money_diff: moneyFailing ? maxMoneyDiff : '0',
+      diff_paths: [...new Set(real.map((d) => generalisePath(d.path)))].slice(0, 50),
+      request_id: request.requestId,
+    };
+    if (outcome !== 'mismatch') this.push(sample, request.requestId);
+    else {
+      // The mismatch sample and its corpus entry in one transaction: both or neither.
       const sensitive = job.rules.sensitive;
-      await repo
-        .insertMismatch(this.deps.db, {
-          routeKey,
-          request: { method: request.method, url: request.url, requestId: request.requestId, headers: redactHeaders(request.headers), body: corpusBody(request.body, sensitive) },
-          legacy: { status: legacy.status, headers: redactHeaders(legacy.headers), body: corpusValue(left, sensitive), ms: round(legacy.ms) },
-          candidate: { status: candidate.status, headers: redactHeaders(candidate.headers), body: corpusValue(right, sensitive), ms: round(candidate.ms) },
-          diff: { primarySide: job.primarySide, failing: real.length, noise: noisy, truncated, differences: redactDifferences(real.slice(0, 100), sensitive) },
-        })
-        .catch((err) => this.deps.log.warn({ err, routeKey }, 'mismatch not stored'));
+      const entry = {
+        routeKey,
+        request: { method: request.method, url: request.url, requestId: request.requestId, headers: redactHeaders(request.headers), body: corpusBody(request.body, sensitive) },
+        legacy: { status: legacy.status, headers: redactHeaders(legacy.headers), body: corpusValue(left, sensitive), ms: round(legacy.ms) },
+        candidate: { status: candidate.status, headers: redactHeaders(candidate.headers), body: corpusValue(right, sensitive), ms: round(candidate.ms) },
+        diff: { primarySide: job.primarySide, failing: real.length, noise: noisy, truncated, differences: redactDifferences(real.slice(0, 100), sensitive) },
+      };
+      await this.samples.writeWith(sample, (trx) => repo.insertMismatch(trx, entry)).catch((err) => this.deps.log.warn({ err, routeKey }, 'mismatch not stored'));
+      if (this.listenerCount('sample')) this.emit('sample', { routeKey, requestId: request.requestId, outcome, reason: null });
     }
 
     if (dualWrite && job.primarySide === 'legacy') {

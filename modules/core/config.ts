@@ -74,20 +74,36 @@ export const ConfigSchema = z.object({
   PROXY_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
   PROXY_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1).default(5_000),
   PROXY_CONNECTIONS: z.coerce.number().int().min(1).default(128),
+  /** Requests that may wait for a free legacy connection beyond PROXY_CONNECTIONS; past it 503 + Retry-After at once (gateway/proxy/upstream-queue.ts). */
+  PROXY_QUEUE_MAX: z.coerce.number().int().min(0).default(128),
   /** Consecutive failures to reach legacy (refused, connect timeout) that open the proxy's circuit breaker. */
   PROXY_BREAKER_THRESHOLD: z.coerce.number().int().min(1).default(5),
   /** How long an open circuit answers 502 at once before one probe request tries legacy again. */
   PROXY_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(1).default(2_000),
-  /** @fastify/under-pressure: event-loop delay above which new requests are shed with 503 + Retry-After (0: off). */
-  LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1_000),
-  /** Event-loop utilisation (0-1) above which new requests are shed (0: off). */
-  LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: z.coerce.number().min(0).max(1).default(0),
+  /**
+   * @fastify/under-pressure: mean event-loop delay above which new requests are shed (0: off, the
+   * default). A mean over ~100 samples a second barely moves when the loop is saturated by many
+   * short callbacks; utilisation is the trigger (ADR 0021).
+   */
+  LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(0),
+  /**
+   * Event-loop utilisation (0-1) over the last LOAD_SHED_SAMPLE_INTERVAL_MS above which new requests
+   * are shed with 503 + Retry-After (0: off). 0.98: the loop had no idle time for a whole interval.
+   */
+  LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: z.coerce.number().min(0).max(1).default(0.98),
+  /** How often the load-shedding trigger samples the event loop (utilisation is judged per interval). */
+  LOAD_SHED_SAMPLE_INTERVAL_MS: z.coerce.number().int().min(10).default(1_000),
   /** Seconds a shed client is told to wait (Retry-After). */
   LOAD_SHED_RETRY_AFTER_S: z.coerce.number().int().min(1).default(2),
   /** A client must finish sending its request headers within this time, or the connection is cut (408). */
   HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
   /** A client must finish sending its whole request (headers and body) within this time (0: no limit). */
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).default(300_000),
+  /**
+   * On SIGTERM a gateway stops accepting connections and serves what still arrives on open ones with
+   * `Connection: close` for at most this long before closing (gateway/drain.ts): a rolling restart fails no request.
+   */
+  GATEWAY_DRAIN_MS: z.coerce.number().int().min(0).default(5_000),
   /** Gateway processes `npm run gateway` starts (node:cluster, one port); 1 runs in this process. */
   GATEWAY_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   ROUTE_RELOAD_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),

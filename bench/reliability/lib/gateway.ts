@@ -34,9 +34,12 @@ export function gatewayEnv(env: ScenarioEnv, overrides: Record<string, string> =
   };
 }
 
-/** A gateway in this process, listening on a free port. */
+/**
+ * A gateway in this process, listening on a free port. Load shedding is off unless asked for: this
+ * process is also the load generator, so its event loop is busy with the client's work too.
+ */
 export async function startGateway(env: ScenarioEnv, overrides: Record<string, string> = {}): Promise<{ url: string; app: FastifyInstance; config: Config; close: () => Promise<void> }> {
-  const config = loadConfig(gatewayEnv(env, overrides));
+  const config = loadConfig(gatewayEnv(env, { LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0', ...overrides }));
   const app = await buildApp(config, { logger: false });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;

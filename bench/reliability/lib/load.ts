@@ -30,6 +30,8 @@ export interface LoadOptions {
   headers?: Record<string, string>;
   /** performance.now() that outcome times (`at`) count from; default: the start of this run. */
   origin?: number;
+  /** Stop sending early once this is aborted (the run still waits for every request sent). */
+  signal?: AbortSignal;
   /** Called with every outcome as it completes. */
   onOutcome?: (o: Outcome) => void;
 }
@@ -48,7 +50,7 @@ export async function runLoad(opts: LoadOptions): Promise<Outcome[]> {
   const timeoutMs = opts.clientTimeoutMs ?? 15_000;
   let i = 0;
   try {
-    while (performance.now() - started < opts.durationMs) {
+    while (performance.now() - started < opts.durationMs && !opts.signal?.aborted) {
       const due = started + i * interval;
       const wait = due - performance.now();
       if (wait > 1) await new Promise((r) => setTimeout(r, wait));

@@ -11,8 +11,8 @@ const SHADOWED = 'GET /api/v1/sessions';
  * own process for `durationMs`: latency percentiles, error rate 0, and the slopes of RSS and
  * event-loop lag and the growth of open file descriptors, sampled from /metrics.
  */
-export async function soak(env: ScenarioEnv, o: { rps: number; durationMs: number; sampleMs: number }): Promise<ScenarioResult> {
-  const gw = await spawnGateway(env, await freePort());
+export async function soak(env: ScenarioEnv, o: { rps: number; durationMs: number; sampleMs: number; overrides?: Record<string, string> }): Promise<ScenarioResult> {
+  const gw = await spawnGateway(env, await freePort(), o.overrides ?? {});
   const samples: { t: number; rss: number; lag: number; fds: number }[] = [];
   try {
     const flip = await request(`${gw.url}/_fig/routes/${encodeURIComponent(SHADOWED)}`, {
