@@ -76,6 +76,26 @@ export async function up(db: Kysely<any>): Promise<void> {
     )
   `.execute(db);
 
+  // A cell as canonical decimal text (runs.decimal_text), or null when it is not a number: spaces,
+  // currency signs and thousands separators dropped, a trailing % divides by 100 (exactly: × 0.01),
+  // trailing zeros trimmed. Used by the set-based mapping update (modules/storage apply-mapping).
+  await sql`
+    create function storage.to_decimal(raw text) returns text language plpgsql immutable parallel safe as $fn$
+    declare
+      s text;
+      pct boolean;
+    begin
+      if raw is null then return null; end if;
+      s := regexp_replace(btrim(raw), '[[:space:]$€£¥,'']', '', 'g');
+      pct := right(s, 1) = '%';
+      if pct then s := left(s, -1); end if;
+      if length(s) > 60 or s !~ '^[-+]?([0-9]+([.][0-9]*)?|[.][0-9]+)$' then return null; end if;
+      return trim_scale(case when pct then s::numeric * 0.01 else s::numeric end)::text;
+    end
+    $fn$
+  `.execute(db);
+  await sql`grant execute on function storage.to_decimal(text) to fig_app`.execute(db);
+
   for (const t of ['mapping_presets', 'upload_problems']) {
     await sql.raw(`alter table storage.${t} enable row level security, force row level security`).execute(db);
     await sql

@@ -67,12 +67,13 @@ export async function updateUpload(
     .executeTakeFirstOrThrow();
 }
 
-export async function listUploads(trx: Trx, opts: { limit: number; afterId?: number; status?: UploadStatus }) {
-  let q = trx.selectFrom('runs.uploads').selectAll().where('source', '=', 'fig').where('tus_id', 'is not', null);
+export async function listUploads(trx: Trx, opts: { limit: number; offset: number; status?: UploadStatus }) {
+  let q = trx.selectFrom('runs.uploads').where('tus_id', 'is not', null);
   if (opts.status) q = q.where('status', '=', opts.status);
-  const total = await q.clearSelect().select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-  if (opts.afterId !== undefined) q = q.where('id', '<', opts.afterId);
-  const rows = await q.orderBy('id', 'desc').limit(opts.limit + 1).execute();
+  const [total, rows] = await Promise.all([
+    q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    q.selectAll().orderBy('id', 'desc').offset(opts.offset).limit(opts.limit).execute(),
+  ]);
   return { rows, total: Number(total.n) };
 }
 
@@ -137,11 +138,16 @@ export const sampleRows = (trx: Trx, uploadId: number, limit: number) =>
     .limit(limit)
     .execute();
 
-export async function listProblems(trx: Trx, uploadId: number, opts: { limit: number; afterSeq?: number; rowNos?: number[] }) {
-  let q = trx.selectFrom('storage.upload_problems').selectAll().where('upload_id', '=', uploadId);
-  if (opts.rowNos) q = q.where('row_no', 'in', opts.rowNos.length ? opts.rowNos : [-1]);
-  if (opts.afterSeq !== undefined) q = q.where('seq', '>', opts.afterSeq);
-  return q.orderBy('seq').limit(opts.limit).execute() as Promise<UploadProblemRow[]>;
+export async function listProblems(trx: Trx, uploadId: number, opts: { limit: number; offset: number }) {
+  const [total, rows] = await Promise.all([
+    trx.selectFrom('storage.upload_problems').where('upload_id', '=', uploadId).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    trx.selectFrom('storage.upload_problems').selectAll().where('upload_id', '=', uploadId).orderBy('seq').offset(opts.offset).limit(opts.limit).execute(),
+  ]);
+  return { rows: rows as UploadProblemRow[], total: Number(total.n) };
 }
+
+/** Problems of the given rows (a preview page). */
+export const problemsOfRows = (trx: Trx, uploadId: number, rowNos: number[]) =>
+  trx.selectFrom('storage.upload_problems').selectAll().where('upload_id', '=', uploadId).where('row_no', 'in', rowNos.length ? rowNos : [-1]).orderBy('seq').execute();
 
 export type { ProblemCode };

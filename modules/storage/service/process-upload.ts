@@ -52,7 +52,6 @@ export async function processUpload(deps: StorageDeps, tenantId: string, uploadI
   await setStatus(deps, tenantId, uploadId, 'parsing');
   try {
     const { headers, rows } = await readRows(kind, await deps.store.get(upload.storage_key));
-    let result: UploadRecord | undefined;
     await copyRows(deps.config.APP_DATABASE_URL, { tenantId, uploadId, headers }, rows, async (client, rowCount) => {
       if (rowCount === 0) throw new UnreadableFile('the file has a header but no data rows');
       // Same transaction as the COPY: rows and the `parsed` state commit together.
@@ -63,7 +62,7 @@ export async function processUpload(deps: StorageDeps, tenantId: string, uploadI
       );
       if (res.rowCount !== 1) throw new Error(`processUpload: upload ${uploadId} vanished`);
     });
-    result = await withTenant(deps.db, tenantId, async (trx) => {
+    return await withTenant(deps.db, tenantId, async (trx) => {
       const after = (await repo.findUpload(trx, uploadId))!;
       await auditStorage(trx, SYSTEM(tenantId), {
         action: 'upload.parsed',
@@ -73,7 +72,6 @@ export async function processUpload(deps: StorageDeps, tenantId: string, uploadI
       });
       return after;
     });
-    return result;
   } catch (err) {
     if (err instanceof UnreadableFile) return fail(deps, upload, 'invalid', err.message, upload.storage_key);
     throw err;
