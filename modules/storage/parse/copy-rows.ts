@@ -10,7 +10,7 @@ export function copyText(s: string): string {
 }
 
 /**
- * COPY an upload's rows into runs.upload_rows in one tenant transaction on its own connection
+ * COPY an upload's rows (through a temporary table) into runs.upload_rows in one tenant transaction on its own connection
  * (the app role, RLS on): earlier rows of the upload are deleted first, so a retried job loads
  * exactly once. `fields` keeps every cell by header; `inputs` stays {} until a mapping is saved.
  * Lines are batched into ~64 KiB chunks; the COPY stream's backpressure paces the reader.
@@ -29,14 +29,16 @@ export async function copyRows(
     await client.query(`select set_config('app.tenant_id', $1, true)`, [target.tenantId]);
     await client.query('set local role fig_app');
     await client.query('delete from runs.upload_rows where upload_id = $1', [target.uploadId]);
-    const prefix = `${target.uploadId}\t${target.tenantId}\t`;
+    // Postgres refuses COPY FROM into a table with row-level security: COPY into a transaction-local
+    // temporary table, then move the rows with one set-based INSERT … SELECT (RLS checks it).
+    await client.query('create temporary table upload_rows_load (row_no integer not null, fields jsonb not null) on commit drop');
     const { headers } = target;
     async function* lines(): AsyncGenerator<string> {
       let buf = '';
       for await (const row of rows) {
         const fields: Record<string, string> = {};
         for (let i = 0; i < headers.length; i++) fields[headers[i]!] = String(row.cells[i] ?? '');
-        buf += `${prefix}${row.rowNo}\t${copyText(JSON.stringify(fields))}\n`;
+        buf += `${row.rowNo}\t${copyText(JSON.stringify(fields))}\n`;
         count++;
         if (buf.length > 65_536) {
           yield buf;
@@ -45,8 +47,12 @@ export async function copyRows(
       }
       if (buf) yield buf;
     }
-    const sink = client.query(copyFrom('copy runs.upload_rows (upload_id, tenant_id, row_no, fields) from stdin'));
+    const sink = client.query(copyFrom('copy upload_rows_load (row_no, fields) from stdin'));
     await pipeline(Readable.from(lines()), sink);
+    await client.query(
+      'insert into runs.upload_rows (upload_id, tenant_id, row_no, fields) select $1, $2, row_no, fields from upload_rows_load',
+      [target.uploadId, target.tenantId],
+    );
     await onDone(client, count);
     await client.query('commit');
     return count;
