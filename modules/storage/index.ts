@@ -1,13 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../core/config';
 import type { FigModule } from '../core/module';
-import { createBlobStore } from './blob/blob-store';
+import { createBlobStore } from './blob/create-blob-store';
 import { processUploadJob, uploadQueue } from './jobs';
 import { storageRoutes } from './routes';
 import { createTus } from './tus';
 import './tables';
 
-export { createBlobStore, BlobNotFound, type BlobStore, type StorageBackend } from './blob/blob-store';
+export { BlobNotFound, type BlobStore, type StorageBackend } from './blob/blob-store';
+export { createBlobStore } from './blob/create-blob-store';
 export { processUploadJob } from './jobs';
 export { processUpload } from './service/process-upload';
 export { clamdScanner, noScanner, scannerFor, type Scanner, type ScanVerdict } from './scanner';

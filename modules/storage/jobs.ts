@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { z } from 'zod';
 import type { Config } from '../core/config';
 import { queueName, type JobDefinition } from '../core/jobs';
-import { createBlobStore } from './blob/blob-store';
+import { createBlobStore } from './blob/create-blob-store';
 import { scannerFor } from './scanner';
 import { processUpload } from './service/process-upload';
 

@@ -1,7 +1,4 @@
 import type { Readable } from 'node:stream';
-import type { Config } from '../../core/config';
-import { createLocalBlobStore } from './local-store';
-import { createS3BlobStore } from './s3-store';
 
 export type StorageBackend = 'local' | 's3';
 
@@ -36,18 +33,4 @@ export function checkKey(key: string): string {
   if (!key || key.startsWith('/') || key.includes('\\') || key.includes('\0') || key.split('/').some((p) => p === '..' || p === '.' || p === ''))
     throw new Error(`storage: bad object key ${JSON.stringify(key)}`);
   return key;
-}
-
-/** S3 when S3_BUCKET is set, local disk under STORAGE_DIR otherwise (DESIGN.md conventions). */
-export function createBlobStore(config: Config): BlobStore {
-  if (config.S3_BUCKET)
-    return createS3BlobStore({
-      bucket: config.S3_BUCKET,
-      region: config.S3_REGION,
-      endpoint: config.S3_ENDPOINT,
-      forcePathStyle: config.S3_FORCE_PATH_STYLE,
-      accessKeyId: config.S3_ACCESS_KEY_ID,
-      secretAccessKey: config.S3_SECRET_ACCESS_KEY,
-    });
-  return createLocalBlobStore(`${config.STORAGE_DIR}/objects`);
 }
