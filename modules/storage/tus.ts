@@ -61,7 +61,7 @@ export function createTus(deps: StorageDeps, enqueue: (tenantId: string, uploadI
       if (req.method === 'POST') return;
       const row = await withTenant(deps.db, caller.tenantId, (trx) => repo.findUploadByTusId(trx, tusId));
       if (!row) throw tusError(404, 'The file for this URL was not found');
-      if (req.method !== 'DELETE' && row.status !== 'uploading' && req.method === 'PATCH') throw tusError(409, `This upload is already ${row.status}`);
+      if (req.method === 'PATCH' && row.status !== 'uploading') throw tusError(409, `This upload is already ${row.status}`);
     },
     onUploadFinish: async (req, upload) => {
       const caller = callerOf(req);

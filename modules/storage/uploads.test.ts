@@ -8,6 +8,8 @@ import { buildTestApp } from '../../test/helpers';
 import { loginAs } from '../../test/auth';
 import type { Config } from '../core/config';
 import { withTenant } from '../core/db';
+import { Queue } from 'bullmq';
+import { queueName } from '../core/jobs';
 import { processUploadJob } from './jobs';
 import { jobContext, legacyPlanId, tmpStorageDir, tusClient } from './test-support';
 
@@ -87,7 +89,11 @@ describe('tus upload', () => {
     expect(got.status).toBe(200);
     expect(got.body).toMatchObject({ id: uploadId, filename: 'employees.csv', status: 'uploaded', sha256: sha, sizeBytes: String(content.length), storageBackend: 'local' });
 
-    // The worker's job scans (no scanner configured) and COPYs the rows.
+    // The gateway queued the worker's job; the job scans (no scanner configured) and COPYs the rows.
+    const queue = new Queue(queueName(processUploadJob), { connection: { url: config.REDIS_URL }, prefix: `${config.REDIS_PREFIX}bull` });
+    const job = await queue.getJob(`upload-${admin.tenantId}-${uploadId}`);
+    await queue.close();
+    expect(job?.data).toEqual({ tenantId: admin.tenantId, uploadId });
     expect(await runJob(uploadId)).toEqual({ status: 'parsed', rows: 1504 });
     const parsed = await api(admin, 'GET', `/uploads/${uploadId}`);
     expect(parsed.body).toMatchObject({ status: 'parsed', rowCount: 1504, columns: HEADER.split(','), readyForRun: false });
@@ -191,6 +197,11 @@ describe('mapping and validation', () => {
     expect(lines[0]).toBe('row,column,target,value,code,message,hint');
     expect(lines).toHaveLength(5);
     expect(lines[2]).toMatch(/^1503,Target %,target_pct,'=1\+2,not_a_number,/);
+
+    const audit = await withTenant(app.db, admin.tenantId, (trx) =>
+      trx.selectFrom('audit.events').select(['action', 'actor']).where('entity_id', '=', String(uploadId)).where('entity', '=', 'upload').orderBy('seq').execute(),
+    );
+    expect(audit.map((a) => a.action)).toEqual(['upload.received', 'upload.parsed', 'upload.mapping_saved']);
   });
 
   it('prefers a saved preset for a file with the same headers', async () => {
