@@ -38,6 +38,10 @@ export const findUpload = (trx: Trx, id: number) => trx.selectFrom('runs.uploads
 export const findUploadByTusId = (trx: Trx, tusId: string) =>
   trx.selectFrom('runs.uploads').selectAll().where('tus_id', '=', tusId).executeTakeFirst();
 
+/** Remove an upload that never completed (tus termination). */
+export const deleteUploadingByTusId = (trx: Trx, tusId: string) =>
+  trx.deleteFrom('runs.uploads').where('tus_id', '=', tusId).where('status', '=', 'uploading').execute();
+
 /** Lock the upload row for a state change. */
 export const lockUpload = (trx: Trx, id: number) =>
   trx.selectFrom('runs.uploads').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();

@@ -62,6 +62,8 @@ export function createTus(deps: StorageDeps, enqueue: (tenantId: string, uploadI
       const row = await withTenant(deps.db, caller.tenantId, (trx) => repo.findUploadByTusId(trx, tusId));
       if (!row) throw tusError(404, 'The file for this URL was not found');
       if (req.method === 'PATCH' && row.status !== 'uploading') throw tusError(409, `This upload is already ${row.status}`);
+      // A terminated (cancelled) upload leaves no row behind: nothing was stored or parsed for it.
+      if (req.method === 'DELETE') await withTenant(deps.db, caller.tenantId, (trx) => repo.deleteUploadingByTusId(trx, tusId));
     },
     onUploadFinish: async (req, upload) => {
       const caller = callerOf(req);

@@ -131,6 +131,12 @@ describe('tus upload', () => {
     const { location } = await tus.create('mine.csv', 10);
     const probe = await fetch(`${base}${location!.replace(admin.tenantId, stranger.tenantId)}`, { method: 'HEAD', headers: { ...stranger.headers, 'tus-resumable': '1.0.0' } });
     expect(probe.status).toBe(404);
+    // Termination removes the unfinished upload.
+    const tusId = location!.split('/').pop()!;
+    const del = await fetch(`${base}${location}`, { method: 'DELETE', headers: { ...admin.headers, 'tus-resumable': '1.0.0' } });
+    expect(del.status).toBe(204);
+    const left = await withTenant(app.db, admin.tenantId, (trx) => trx.selectFrom('runs.uploads').select('id').where('tus_id', '=', tusId).execute());
+    expect(left).toEqual([]);
   });
 
   it('quarantines a file whose bytes do not match its type, with the reason, and never parses it', async () => {
