@@ -11,6 +11,7 @@ import { runsModule } from '../modules/runs/index';
 import { billingModule } from '../modules/billing/index';
 import { aparModule } from '../modules/apar/index';
 import { notifyModule } from '../modules/notify/index';
+import { storageModule } from '../modules/storage/index';
 
 /**
  * Every module the gateway hosts. A module is added here and nowhere else; the route table
@@ -28,4 +29,5 @@ export const modules: FigModule[] = [
   runsModule,
   aparModule,
   notifyModule,
+  storageModule,
 ];

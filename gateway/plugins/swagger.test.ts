@@ -12,6 +12,8 @@ const PUBLIC = [
   'POST /api/v1/auth/verify-email',
   // Stripe calls it; it is authenticated by the Stripe-Signature header instead (modules/billing).
   'POST /api/v1/billing/stripe-webhook',
+  // A signed, expiring download link (local disk storage): the HMAC in the query is the credential (modules/storage).
+  'GET /api/v1/tenants/{tid}/uploads/{id}/file',
 ];
 
 describe('/docs/json security', () => {
