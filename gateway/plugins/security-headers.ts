@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import fp from 'fastify-plugin';
+import helmetMiddleware from 'helmet';
 import type { FastifyHelmetOptions } from '@fastify/helmet';
 import fastifyCors, { type FastifyCorsOptions } from '@fastify/cors';
 import type { FastifyRequest } from 'fastify';
@@ -10,12 +10,12 @@ type HelmetOptions = Omit<FastifyHelmetOptions, 'global' | 'enableCSPNonces'>;
 type HelmetMiddleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
 
 /**
- * The `helmet` middleware @fastify/helmet wraps (its own dependency, so the same version). The
+ * The `helmet` middleware @fastify/helmet wraps (a direct dependency pinned to the same version). The
  * plugin adds two onRequest hooks to every request, one async (a promise, a per-request closure and
  * two `request.routeOptions` objects), even on the proxy path that never sends its headers
  * (bench/profile, docs/proxy.md); fig calls the middleware from its one hook instead.
  */
-const helmet = createRequire(createRequire(import.meta.url).resolve('@fastify/helmet'))('helmet') as (options: HelmetOptions) => HelmetMiddleware;
+const helmet = helmetMiddleware as unknown as (options: HelmetOptions) => HelmetMiddleware;
 
 /** Where @fastify/cors's own OPTIONS route goes (see the onRoute hook below); nothing else uses it. */
 const CORS_ROUTE_PARKING = '/_fig/cors-preflight';
