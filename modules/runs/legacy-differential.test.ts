@@ -174,7 +174,7 @@ describe('legacy bonus routes: fig in mode new answers exactly like legacy', () 
     await same({ method: 'POST', url: '/api/v1/calculate', body: Buffer.from('{"employees": []}'), contentType: 'text/plain' });
     const tooMany = `{"employees":[${Array.from({ length: 200_001 }, () => JSON.stringify(EMP)).join(',')}]}`;
     await same(json('POST', '/api/v1/calculate', tooMany), 422);
-  });
+  }, 120_000);
 
   it('stores uploads like legacy and refuses bad files with the same rows, columns and messages', async () => {
     const good = await same(await upload(gen(60, 7)), 201);

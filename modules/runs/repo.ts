@@ -43,12 +43,21 @@ export async function insertUploadRows(trx: Trx, rows: readonly NewUploadRow[]):
 /** Upload rows per COPY statement: big enough to amortise a round trip, small enough to keep one chunk's text small. */
 const COPY_CHUNK = 10_000;
 
-/** One chunk of an upload's rows after `afterRowNo`, in file order, inputs as jsonb text (keyset read: memory stays per chunk). */
-export async function listUploadRowChunk(trx: Trx, uploadId: number, afterRowNo: number, limit: number): Promise<{ row_no: number; employee_id: string; inputs: string }[]> {
+/**
+ * An upload's rows with `from < row_no <= to`, in file order, inputs as jsonb text: a chunk read
+ * by a bounded range (the plan stays an index range scan even before the new rows are analysed).
+ */
+export async function listUploadRowRange(trx: Trx, uploadId: number, from: number, to: number): Promise<{ row_no: number; employee_id: string; inputs: string }[]> {
   const { rows } = await sql<{ row_no: number; employee_id: string; inputs: string }>`
     select row_no, employee_id, inputs::text as inputs from runs.upload_rows
-    where upload_id = ${uploadId} and row_no > ${afterRowNo} order by row_no limit ${limit}`.execute(trx);
+    where upload_id = ${uploadId} and row_no > ${from} and row_no <= ${to} order by row_no`.execute(trx);
   return rows;
+}
+
+/** The highest row number of an upload (0 when it has none). */
+export async function lastUploadRowNo(trx: Trx, uploadId: number): Promise<number> {
+  const { rows } = await sql<{ last: number | null }>`select max(row_no) as last from runs.upload_rows where upload_id = ${uploadId}`.execute(trx);
+  return rows[0]?.last ?? 0;
 }
 
 export function findUpload(trx: Trx, id: number): Promise<UploadRecord | undefined> {

@@ -17,7 +17,14 @@ export interface ResultsInput {
   plan: PlanDefinitionInput;
   bands: BandRow[];
   poolAmount: string | null;
+  /**
+   * Reads the upload's rows `from < row_no <= to` (repo.listUploadRowRange), best in a short
+   * transaction of its own so reads overlap the run's writes; default: on the run's transaction.
+   */
+  readRows?: (from: number, to: number) => Promise<{ row_no: number; employee_id: string; inputs: string }[]>;
 }
+
+const EMPTY: ChunkOutcome = { text: '', heads: [], payouts: [], totalBonus: '0', failed: 0 };
 
 export interface ResultsSummary {
   employeeCount: number;
@@ -29,7 +36,7 @@ export interface ResultsSummary {
 
 /**
  * Compute a run's results and store them, as a pipeline over chunks of the upload (ADR 0022):
- * keyset reads of RUN_CHUNK_ROWS rows, each chunk evaluated by the compute workers while the
+ * range reads of RUN_CHUNK_ROWS row numbers, each chunk evaluated by the compute workers while the
  * next ones are read, each chunk's result lines written with COPY as soon as it is done, in
  * row order. Memory holds the chunks in flight, never the whole upload or all its results —
  * except with a pool, whose shares need every payout: then the ok rows' lines (text) wait for
@@ -40,34 +47,42 @@ export async function computeResults(trx: Trx, computer: ChunkComputer, input: R
   const inFlight: Promise<ChunkOutcome>[] = [];
   const totals: string[] = [];
   const waiting: { heads: string[]; payouts: { id: string; amount: string }[] }[] = [];
+  const last = await repo.lastUploadRowNo(trx, input.uploadId);
   let after = 0;
-  let more = true;
+  let more = last > 0;
   let employeeCount = 0;
   let failed = 0;
-  const readNext = async () => {
-    const rows = await repo.listUploadRowChunk(trx, input.uploadId, after, RUN_CHUNK_ROWS);
-    more = rows.length === RUN_CHUNK_ROWS;
-    if (rows.length === 0) return;
-    after = rows[rows.length - 1]!.row_no;
-    employeeCount += rows.length;
-    const task = {
-      kind: 'chunk' as const,
-      plan: input.plan,
-      bands: input.bands,
-      runId: input.runId,
-      tenantId: input.tenantId,
-      rowNos: rows.map((r) => r.row_no),
-      employeeIds: rows.map((r) => r.employee_id),
-      inputs: rows.map((r) => r.inputs),
-      pooled,
-    };
-    const outcome = computer.run(task);
+  // Reads run one after the other on their own connection (input.readRows), ahead of the COPYs on
+  // the run's transaction, so reading, computing and writing overlap.
+  let reading: Promise<unknown> = Promise.resolve();
+  const startChunk = () => {
+    // Row numbers are lines in the file (blank lines leave gaps): a range holds at most RUN_CHUNK_ROWS rows.
+    const [from, to] = [after, after + RUN_CHUNK_ROWS];
+    after = to;
+    more = after < last;
+    const rows = reading.then(() => (input.readRows ?? ((f, t) => repo.listUploadRowRange(trx, input.uploadId, f, t)))(from, to));
+    reading = rows.catch(() => undefined);
+    const outcome = rows.then((rs) => {
+      employeeCount += rs.length;
+      if (rs.length === 0) return EMPTY;
+      return computer.run({
+        kind: 'chunk',
+        plan: input.plan,
+        bands: input.bands,
+        runId: input.runId,
+        tenantId: input.tenantId,
+        rowNos: rs.map((r) => r.row_no),
+        employeeIds: rs.map((r) => r.employee_id),
+        inputs: rs.map((r) => r.inputs),
+        pooled,
+      });
+    });
     outcome.catch(() => undefined); // awaited in order below; a later chunk's failure must not go unhandled meanwhile
     inFlight.push(outcome);
   };
   try {
     while (more || inFlight.length > 0) {
-      while (more && inFlight.length < computer.parallel) await readNext();
+      while (more && inFlight.length < computer.parallel) startChunk();
       const done = inFlight.shift();
       if (done === undefined) break;
       const chunk = await done;

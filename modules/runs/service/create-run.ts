@@ -2,8 +2,8 @@ import { withTenant } from '../../core/db';
 import { findCurrentBandTable } from '../../bands/index';
 import * as repo from '../repo';
 import type { BandRow, RecordSource, RunRecord } from '../tables';
-import { chunkComputerFor } from '../compute-pool';
-import { computeResults } from './compute-results';
+import { chunkComputerFor, INLINE_ROWS } from '../compute-pool';
+import { computeResults, type ResultsInput } from './compute-results';
 import { legacyPlan, now, type RunsDeps } from './context';
 
 export interface CreateRunInput {
@@ -60,7 +60,9 @@ export async function createRun(deps: RunsDeps, tenantId: string, input: CreateR
       created_at: createdAt,
     });
     const computer = deps.computeChunks?.(upload.row_count) ?? chunkComputerFor(deps.db, upload.row_count);
-    const summary = await computeResults(trx, computer, { runId: run.id, tenantId, uploadId: upload.id, plan: plan.definition, bands, poolAmount: input.poolAmount });
+    const summary = await withReader(deps, tenantId, upload, (readRows) =>
+      computeResults(trx, computer, { runId: run.id, tenantId, uploadId: upload.id, plan: plan.definition, bands, poolAmount: input.poolAmount, readRows }),
+    );
     return repo.finishRun(trx, run.id, {
       status: summary.failed > 0 ? 'failed' : 'completed',
       employee_count: summary.employeeCount,
@@ -71,4 +73,26 @@ export async function createRun(deps: RunsDeps, tenantId: string, input: CreateR
       completed_at: createdAt,
     });
   });
+}
+
+// Runs reading on a connection of their own, in this process. A run holds its transaction's
+// connection while it waits for a reader's: capped well below the pool size, most runs read on
+// their own transaction when many are running, so the pool can never be held entirely by runs
+// waiting for a second connection.
+const MAX_SEPARATE_READERS = 2;
+let separateReaders = 0;
+
+/**
+ * Upload rows never change once stored, so a large run reads each chunk in a short transaction
+ * of its own (reads overlap the COPYs on the run's transaction); small runs, and runs past the
+ * cap, read on the run's transaction (readRows undefined).
+ */
+async function withReader<T>(deps: RunsDeps, tenantId: string, upload: { id: number; row_count: number }, fn: (readRows: ResultsInput['readRows']) => Promise<T>): Promise<T> {
+  if (upload.row_count <= INLINE_ROWS || separateReaders >= MAX_SEPARATE_READERS) return fn(undefined);
+  separateReaders++;
+  try {
+    return await fn((from, to) => withTenant(deps.db, tenantId, (reader) => repo.listUploadRowRange(reader, upload.id, from, to)));
+  } finally {
+    separateReaders--;
+  }
 }
