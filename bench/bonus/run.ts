@@ -327,7 +327,7 @@ ${reduced}
 ${calcMd}${batchMd}
 ${checks.join(' ')}
 Peak RSS is the whole process (fig: gateway plus its compute worker threads), reset before each batch where /proc allows.
-fig computes a batch as a pipeline of ${'`'}RUN_CHUNK_ROWS${'`'}-row chunks (keyset reads, compute workers, COPY), see docs/adr/0022.
+fig computes a batch as a pipeline of ${'`'}RUN_CHUNK_ROWS${'`'}-row chunks (range reads, compute workers, COPY), see docs/adr/0022.
 ${shadowMd}
 _Generated ${new Date().toISOString()}._
 `;
