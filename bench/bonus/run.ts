@@ -5,12 +5,16 @@
  *  2. POST /api/v1/batches on a BENCH_BONUS_ROWS-row upload (default 100,000): the same CSV uploaded
  *     to each side, then the batch timed; peak RSS of each side's process during the batch (VmHWM,
  *     reset through /proc/<pid>/clear_refs before it); the batches' totals and results must agree.
+ *     The uploads themselves (POST /api/v1/uploads of that CSV) are timed too, on both sides.
  *  3. Shadow of the family at BENCH_BONUS_RATE req/s (default 50): the read routes and a small
- *     calculate, mode legacy vs mode shadow (ABBA), primary p99.
+ *     calculate, mode legacy vs mode shadow, ABBA rounds (legacy, shadow, shadow, legacy), each phase
+ *     a paced open loop after a warm-up; latencies pooled per mode; p50/p95/p99 of each mode.
  * Calls alternate legacy/fig/fig/legacy (ABBA) to cancel drift. Writes bench/results/bonus.md.
  *
- *   npx tsx bench/bonus/run.ts   env: BENCH_BONUS_EMPLOYEES, BENCH_BONUS_ROWS, BENCH_BONUS_REPS (ABBA rounds, 2),
- *                                BENCH_BONUS_RATE, BENCH_DURATION (s per shadow phase, 15), BENCH_NO_WRITE=1
+ *   npx tsx bench/bonus/run.ts [--employees 10000] [--rows 100000] [--reps 2] [--rate 50] [--duration 15]
+ *                              [--shadow-rounds 2] [--only calc,batch,shadow] [--no-write]
+ *   (the same as env: BENCH_BONUS_EMPLOYEES, BENCH_BONUS_ROWS, BENCH_BONUS_REPS, BENCH_BONUS_RATE, BENCH_DURATION,
+ *   BENCH_BONUS_SHADOW_ROUNDS, BENCH_NO_WRITE=1). Reduced sizes say so in the table.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -23,11 +27,20 @@ import { freePort, startLegacy } from '../../test/global-setup';
 import { createBenchDb, waitForOk } from '../lib/setup';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const EMPLOYEES = Number(process.env.BENCH_BONUS_EMPLOYEES ?? 10_000);
-const ROWS = Number(process.env.BENCH_BONUS_ROWS ?? 100_000);
-const REPS = Number(process.env.BENCH_BONUS_REPS ?? 2);
-const RATE = Number(process.env.BENCH_BONUS_RATE ?? 50);
-const DURATION = Number(process.env.BENCH_DURATION ?? 15);
+/** `--name value` from the command line, else the environment variable, else the default. */
+function option(name: string, env: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i !== -1 && process.argv[i + 1] !== undefined) return process.argv[i + 1]!;
+  return process.env[env] ?? fallback;
+}
+const EMPLOYEES = Number(option('employees', 'BENCH_BONUS_EMPLOYEES', '10000'));
+const ROWS = Number(option('rows', 'BENCH_BONUS_ROWS', '100000'));
+const REPS = Number(option('reps', 'BENCH_BONUS_REPS', '2'));
+const RATE = Number(option('rate', 'BENCH_BONUS_RATE', '50'));
+const DURATION = Number(option('duration', 'BENCH_DURATION', '15'));
+const SHADOW_ROUNDS = Number(option('shadow-rounds', 'BENCH_BONUS_SHADOW_ROUNDS', '2'));
+const ONLY = new Set(option('only', 'BENCH_BONUS_ONLY', 'calc,batch,shadow').split(','));
+const NO_WRITE = process.argv.includes('--no-write') || process.env.BENCH_NO_WRITE === '1';
 const TOKEN = randomBytes(16).toString('hex');
 const log = (msg: string) => process.stderr.write(`[bench:bonus] ${msg}\n`);
 const cleanups: (() => Promise<void>)[] = [];
@@ -72,6 +85,8 @@ async function timed(url: string, init: RequestInit): Promise<{ ms: number; stat
 /** Peak resident set since the last reset, in MiB (Linux /proc). */
 const peakRss = (pid: number) =>
   Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+/** Resident set now, in MiB. */
+const rssNow = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 const resetPeak = (pid: number) => {
   try {
     writeFileSync(`/proc/${pid}/clear_refs`, '5');
@@ -91,13 +106,14 @@ async function upload(base: string, csv: string): Promise<number> {
   return body.id;
 }
 
+/** A paced open loop: `rate` requests a second for `seconds`, cycling through `paths`; every latency in ms. */
 async function paced(
   base: string,
   paths: { method: string; path: string; body?: string }[],
   rate: number,
   seconds: number,
-): Promise<{ p50: number; p99: number; errors: number }> {
-  const pool = new Pool(base, { connections: 8 });
+): Promise<{ lat: number[]; errors: number }> {
+  const pool = new Pool(base, { connections: 16 });
   const total = Math.round(rate * seconds);
   const lat: number[] = [];
   let errors = 0;
@@ -128,9 +144,13 @@ async function paced(
   }
   await Promise.all(inflight);
   await pool.close();
-  lat.sort((a, b) => a - b);
-  const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? 0;
-  return { p50: q(0.5), p99: q(0.99), errors };
+  return { lat, errors };
+}
+
+/** The q-quantile (nearest rank) of unsorted samples. */
+function quantile(xs: number[], q: number): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
 }
 
 async function main(): Promise<void> {
@@ -168,52 +188,63 @@ async function main(): Promise<void> {
   };
   const legacyPid = legacy.pid!; // the uvicorn process itself (test/global-setup spawns python directly)
 
-  // 1. calculate
-  await group('new');
-  const body = JSON.stringify({ employees: employees(EMPLOYEES) });
-  const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body };
-  await timed(`${legacy.url}/api/v1/calculate`, init); // warm-up both
-  await timed(`${fig}/api/v1/calculate`, init);
   const calc = { legacy: [] as number[], fig: [] as number[] };
   let same = true;
-  for (let r = 0; r < REPS; r++) {
-    for (const side of ['legacy', 'fig', 'fig', 'legacy'] as const) {
-      const res = await timed(`${side === 'legacy' ? legacy.url : fig}/api/v1/calculate`, init);
-      if (res.status !== 200)
-        throw new Error(`calculate on ${side}: ${res.status} ${res.body.slice(0, 300)}`);
-      calc[side].push(res.ms);
-      if (side === 'fig') same &&= res.body === (await timed(`${legacy.url}/api/v1/calculate`, init)).body;
+  if (ONLY.has('calc')) {
+    // 1. calculate
+    await group('new');
+    const body = JSON.stringify({ employees: employees(EMPLOYEES) });
+    const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body };
+    await timed(`${legacy.url}/api/v1/calculate`, init); // warm-up both
+    await timed(`${fig}/api/v1/calculate`, init);
+    for (let r = 0; r < REPS; r++) {
+      for (const side of ['legacy', 'fig', 'fig', 'legacy'] as const) {
+        const res = await timed(`${side === 'legacy' ? legacy.url : fig}/api/v1/calculate`, init);
+        if (res.status !== 200) throw new Error(`calculate on ${side}: ${res.status} ${res.body.slice(0, 300)}`);
+        calc[side].push(res.ms);
+        if (side === 'fig') same &&= res.body === (await timed(`${legacy.url}/api/v1/calculate`, init)).body;
+      }
     }
+    log(`calculate ${EMPLOYEES}: legacy ${median(calc.legacy).toFixed(0)} ms, fig ${median(calc.fig).toFixed(0)} ms, identical ${same}`);
   }
-  log(
-    `calculate ${EMPLOYEES}: legacy ${median(calc.legacy).toFixed(0)} ms, fig ${median(calc.fig).toFixed(0)} ms, identical ${same}`,
-  );
 
-  // 2. batches on a big upload
-  const csv = csvOf(employees(ROWS));
-  const [lu, fu] = [await upload(legacy.url, csv), await upload(fig, csv)];
   const batch = { legacy: [] as number[], fig: [] as number[] };
+  const uploads = { legacy: [] as number[], fig: [] as number[] };
   const rss = { legacy: 0, fig: 0 };
+  const before = { legacy: 0, fig: 0 };
   const totals = new Set<string>();
-  for (let r = 0; r < REPS; r++) {
+  if (ONLY.has('batch')) {
+    // 2. batches on a big upload (the uploads timed too: legacy, fig, fig, legacy — the last two kept for the batches)
+    await group('new');
+    const csv = csvOf(employees(ROWS));
+    const ids = { legacy: 0, fig: 0 };
     for (const side of ['legacy', 'fig', 'fig', 'legacy'] as const) {
-      const pid = side === 'legacy' ? legacyPid : gw.pid!;
-      resetPeak(pid);
-      const res = await timed(`${side === 'legacy' ? legacy.url : fig}/api/v1/batches`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ upload_id: side === 'legacy' ? lu : fu }),
-      });
-      if (res.status !== 201) throw new Error(`batch on ${side}: ${res.status} ${res.body.slice(0, 300)}`);
-      batch[side].push(res.ms);
-      rss[side] = Math.max(rss[side], peakRss(pid));
-      const b = JSON.parse(res.body) as { total_bonus: string; employee_count: number };
-      totals.add(`${b.employee_count}:${b.total_bonus}`);
+      const t0 = performance.now();
+      ids[side] = await upload(side === 'legacy' ? legacy.url : fig, csv);
+      uploads[side].push(performance.now() - t0);
     }
+    log(`upload ${ROWS}: legacy ${median(uploads.legacy).toFixed(0)} ms, fig ${median(uploads.fig).toFixed(0)} ms`);
+    for (let r = 0; r < REPS; r++) {
+      for (const side of ['legacy', 'fig', 'fig', 'legacy'] as const) {
+        const pid = side === 'legacy' ? legacyPid : gw.pid!;
+        before[side] = Math.max(before[side], rssNow(pid));
+        resetPeak(pid);
+        const res = await timed(`${side === 'legacy' ? legacy.url : fig}/api/v1/batches`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ upload_id: ids[side] }),
+        });
+        if (res.status !== 201) throw new Error(`batch on ${side}: ${res.status} ${res.body.slice(0, 300)}`);
+        batch[side].push(res.ms);
+        rss[side] = Math.max(rss[side], peakRss(pid));
+        const b = JSON.parse(res.body) as { total_bonus: string; employee_count: number };
+        totals.add(`${b.employee_count}:${b.total_bonus}`);
+      }
+    }
+    log(
+      `batch ${ROWS}: legacy ${median(batch.legacy).toFixed(0)} ms (peak ${rss.legacy.toFixed(0)} MiB), fig ${median(batch.fig).toFixed(0)} ms (peak ${rss.fig.toFixed(0)} MiB), same totals ${totals.size === 1}`,
+    );
   }
-  log(
-    `batch ${ROWS}: legacy ${median(batch.legacy).toFixed(0)} ms (peak ${rss.legacy.toFixed(0)} MiB), fig ${median(batch.fig).toFixed(0)} ms (peak ${rss.fig.toFixed(0)} MiB), same totals ${totals.size === 1}`,
-  );
 
   // 3. shadow of the family at a steady rate
   // Requests a client makes all day (pages of 10, one batch, a small calculate); the big calls above are not in the mix.
@@ -225,54 +256,83 @@ async function main(): Promise<void> {
     { method: 'GET', path: '/api/v1/scenarios?limit=10' },
     { method: 'POST', path: '/api/v1/calculate', body: small },
   ];
-  const shadow = {
-    legacy: [] as { p50: number; p99: number; errors: number }[],
-    shadow: [] as { p50: number; p99: number; errors: number }[],
-  };
-  for (const mode of ['legacy', 'shadow', 'shadow', 'legacy'] as const) {
-    await group(mode);
-    await paced(fig, mix, RATE, 2);
-    shadow[mode].push(await paced(fig, mix, RATE, DURATION));
+  const shadow = { legacy: [] as number[], shadow: [] as number[] };
+  const phases: { mode: string; p99: number }[] = [];
+  let shadowErrors = 0;
+  if (ONLY.has('shadow')) {
+    for (let r = 0; r < SHADOW_ROUNDS; r++) {
+      for (const mode of ['legacy', 'shadow', 'shadow', 'legacy'] as const) {
+        await group(mode);
+        await paced(fig, mix, RATE, 3); // warm-up: the flip fanned out, connections and caches warm
+        const { lat, errors } = await paced(fig, mix, RATE, DURATION);
+        shadow[mode].push(...lat);
+        shadowErrors += errors;
+        phases.push({ mode, p99: quantile(lat, 0.99) });
+        // Let the shadow queue drain before the next phase, so no phase carries another's work.
+        await new Promise((res) => setTimeout(res, 2_000));
+      }
+    }
+    log(`shadow @${RATE}/s: p99 legacy ${quantile(shadow.legacy, 0.99).toFixed(2)} ms, shadow ${quantile(shadow.shadow, 0.99).toFixed(2)} ms`);
   }
-  const avg = (xs: { p99: number }[]) => xs.reduce((a, x) => a + x.p99, 0) / xs.length;
-  const l99 = avg(shadow.legacy);
-  const s99 = avg(shadow.shadow);
-  log(`shadow @${RATE}/s: p99 legacy ${l99.toFixed(2)} ms, shadow ${s99.toFixed(2)} ms`);
 
   const ratio = (a: number[], b: number[]) => median(a) / median(b);
   const cr = ratio(calc.legacy, calc.fig);
   const br = ratio(batch.legacy, batch.fig);
-  const sd = (s99 - l99) / l99;
+  const q = (mode: 'legacy' | 'shadow', p: number) => quantile(shadow[mode], p);
+  const sd = (q('shadow', 0.99) - q('legacy', 0.99)) / q('legacy', 0.99);
   const reduced =
-    EMPLOYEES < 10_000 || ROWS < 100_000
-      ? `\n**Reduced size** (shared machine): ${EMPLOYEES} employees, ${ROWS} rows; the full run is 10,000 and 100,000.\n`
+    EMPLOYEES < 10_000 || ROWS < 100_000 || DURATION < 15
+      ? `\n**Reduced size** (shared machine): ${EMPLOYEES} employees, ${ROWS} rows, ${DURATION} s per shadow phase; the full run is 10,000, 100,000 and 15 s.\n`
       : '';
+  const calcMd = ONLY.has('calc')
+    ? `| POST /api/v1/calculate, ${EMPLOYEES.toLocaleString('en-US')} employees (wall ms) | ${median(calc.legacy).toFixed(0)} | ${median(calc.fig).toFixed(0)} | ${cr.toFixed(2)}× | ≥ 3× | ${cr >= 3 ? 'met' : 'not met'} |\n`
+    : '';
+  const batchMd = ONLY.has('batch')
+    ? `| POST /api/v1/batches, ${ROWS.toLocaleString('en-US')}-row upload (wall ms) | ${median(batch.legacy).toFixed(0)} | ${median(batch.fig).toFixed(0)} | ${br.toFixed(2)}× | ≥ 3× | ${br >= 3 ? 'met' : 'not met'} |
+| peak RSS during the batch (MiB, VmHWM) | ${rss.legacy.toFixed(0)} | ${rss.fig.toFixed(0)} | | bounded | |
+| RSS just before the batch (MiB, VmRSS) | ${before.legacy.toFixed(0)} | ${before.fig.toFixed(0)} | | | |
+| POST /api/v1/uploads of the same ${ROWS.toLocaleString('en-US')} rows (wall ms, setup) | ${median(uploads.legacy).toFixed(0)} | ${median(uploads.fig).toFixed(0)} | ${ratio(uploads.legacy, uploads.fig).toFixed(2)}× | | |
+`
+    : '';
+  const checks = [
+    ONLY.has('calc') ? `Calculate bodies identical on every fig call: **${same ? 'yes' : 'NO'}**.` : '',
+    ONLY.has('batch') ? `Batch employee count and total_bonus the same on both sides: **${totals.size === 1 ? 'yes' : 'NO'}** (${[...totals].join(' / ')}).` : '',
+  ].filter(Boolean);
+  const shadowMd = ONLY.has('shadow')
+    ? `
+## Shadow of the family at ${RATE} req/s
+
+Paced open loop through fig, ${SHADOW_ROUNDS} ABBA round(s) (legacy, shadow, shadow, legacy), ${DURATION} s per phase after a 3 s
+warm-up and a 2 s pause (the shadow queue drains) after it; latencies pooled per mode (${shadow.legacy.length} and ${shadow.shadow.length}
+samples, ${shadowErrors} errors). Mix: GET /uploads?limit=10, GET /batches/1, GET /batches/1/results?limit=10, GET /scenarios?limit=10,
+POST /calculate (5 employees). The primary (legacy) answer, in ms:
+
+| mode | p50 | p95 | p99 |
+|---|---|---|---|
+| legacy | ${q('legacy', 0.5).toFixed(2)} | ${q('legacy', 0.95).toFixed(2)} | ${q('legacy', 0.99).toFixed(2)} |
+| shadow | ${q('shadow', 0.5).toFixed(2)} | ${q('shadow', 0.95).toFixed(2)} | ${q('shadow', 0.99).toFixed(2)} |
+
+p99 per phase, in run order: ${phases.map((ph) => `${ph.mode} ${ph.p99.toFixed(2)}`).join(', ')}.
+Shadow adds **${(sd * 100).toFixed(1)} %** to the primary's p99 — target < 5 %: **${sd < 0.05 ? 'met' : 'not met'}**.
+`
+    : '';
   const md = `# Legacy bonus family: fig (modules/runs) vs legacy
 
 \`npx tsx bench/bonus/run.ts\` (also run by \`npm run bench\`). One gateway process (\`gateway/main.ts\`, route family in
-mode \`new\` through a group flip) and the real legacy service, on one machine (${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}).
+mode \`new\` through a group flip) and the real legacy service, on one machine (${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, load average at the end ${os.loadavg()[0]!.toFixed(1)}).
 Same run, same data, calls alternating legacy / fig / fig / legacy, ${REPS} round(s); medians.
 ${reduced}
 | operation | legacy direct | fig \`new\` | legacy / fig | target | |
 |---|---|---|---|---|---|
-| POST /api/v1/calculate, ${EMPLOYEES.toLocaleString('en-US')} employees (wall ms) | ${median(calc.legacy).toFixed(0)} | ${median(calc.fig).toFixed(0)} | ${cr.toFixed(2)}× | ≥ 3× | ${cr >= 3 ? 'met' : 'not met'} |
-| POST /api/v1/batches, ${ROWS.toLocaleString('en-US')}-row upload (wall ms) | ${median(batch.legacy).toFixed(0)} | ${median(batch.fig).toFixed(0)} | ${br.toFixed(2)}× | ≥ 3× | ${br >= 3 ? 'met' : 'not met'} |
-| peak RSS during the batch (MiB, VmHWM) | ${rss.legacy.toFixed(0)} | ${rss.fig.toFixed(0)} | | bounded | |
-
-Calculate bodies identical on every fig call: **${same ? 'yes' : 'NO'}**. Batch employee count and total_bonus the same on
-both sides: **${totals.size === 1 ? 'yes' : 'NO'}** (${[...totals].join(' / ')}).
+${calcMd}${batchMd}
+${checks.join(' ')}
 Peak RSS is the whole process (fig: gateway plus its compute worker threads), reset before each batch where /proc allows.
-
-## Shadow of the family at ${RATE} req/s
-
-Paced open loop, ${DURATION} s per phase, ABBA; mix of GET /uploads?limit=10, GET /batches/1, GET /batches/1/results?limit=10,
-GET /scenarios?limit=10, POST /calculate (5 employees). p99 of the primary (legacy) answer: legacy mode ${l99.toFixed(2)} ms, shadow mode ${s99.toFixed(2)} ms,
-Δ ${(sd * 100).toFixed(1)}% — target < 5%: **${sd < 0.05 ? 'met' : 'not met'}**.
-
+fig computes a batch as a pipeline of ${'`'}RUN_CHUNK_ROWS${'`'}-row chunks (range reads, compute workers, COPY), see docs/adr/0022.
+${shadowMd}
 _Generated ${new Date().toISOString()}._
 `;
   process.stdout.write(md);
-  if (process.env.BENCH_NO_WRITE !== '1') writeFileSync(path.join(root, 'bench/results/bonus.md'), md);
+  if (!NO_WRITE) writeFileSync(path.join(root, 'bench/results/bonus.md'), md);
 }
 
 async function cleanup(): Promise<void> {

@@ -3,15 +3,25 @@ import type { Db } from '../core/db';
 import { AppError } from '../core/errors';
 import { createWorkerPool, type WorkerPool } from '../core/worker-pool';
 import { computeRun, type ComputeOutcome, type ComputeTask } from './compute';
+import { computeChunk, type ChunkOutcome, type ChunkTask } from './compute-chunk';
 
 /** Below this many rows a run is computed inline: a worker round trip would cost more than it saves. */
 export const INLINE_ROWS = 2_000;
 
 export type Computer = (task: ComputeTask) => Promise<ComputeOutcome>;
 
+/** Computes the chunks of a stored run: `parallel` chunks can usefully be in flight at once. */
+export interface ChunkComputer {
+  run: (task: ChunkTask) => Promise<ChunkOutcome>;
+  parallel: number;
+}
+
+type Task = ComputeTask | ChunkTask;
+type Outcome = ComputeOutcome | ChunkOutcome;
+
 // One pool per gateway instance, keyed by its database handle (the serves contract hands modules
 // the app's clients, not module singletons); runsModule's plugin creates it and closes it with the app.
-const pools = new WeakMap<Db, WorkerPool<ComputeTask, ComputeOutcome>>();
+const pools = new WeakMap<Db, { pool: WorkerPool<Task, Outcome>; size: number }>();
 
 export const RunsComputeErrors = {
   timeout: (ms: number) => new AppError('RUNS_COMPUTE_TIMEOUT', 503, `the calculation did not finish within ${ms} ms`),
@@ -21,13 +31,13 @@ export const RunsComputeErrors = {
 
 /** Start the compute pool of an app (its db handle); returns a closer. */
 export function startComputePool(db: Db, opts: { size: number; timeoutMs: number; maxQueue: number; log: FastifyBaseLogger }): () => Promise<void> {
-  const pool = createWorkerPool<ComputeTask, ComputeOutcome>({
+  const pool = createWorkerPool<Task, Outcome>({
     ...opts,
     workerFile: new URL('./compute-worker.ts', import.meta.url),
     errors: RunsComputeErrors,
-    describe: (task) => ({ rows: task.rows.length }),
+    describe: (task) => ('kind' in task ? { runId: task.runId, rows: task.rowNos.length } : { rows: task.rows.length }),
   });
-  pools.set(db, pool);
+  pools.set(db, { pool, size: opts.size });
   return async () => {
     pools.delete(db);
     await pool.close();
@@ -40,8 +50,19 @@ export function startComputePool(db: Db, opts: { size: number; timeoutMs: number
  */
 export function computerFor(db: Db): Computer {
   return async (task) => {
-    const pool = pools.get(db);
-    if (pool && task.rows.length > INLINE_ROWS) return pool.run(task);
+    const entry = pools.get(db);
+    if (entry && task.rows.length > INLINE_ROWS) return entry.pool.run(task) as Promise<ComputeOutcome>;
     return computeRun(task);
   };
+}
+
+/**
+ * Compute a stored run's chunks: in the app's worker pool (one chunk per worker, plus one
+ * waiting so no worker idles) when the run has more than INLINE_ROWS rows and a pool exists,
+ * inline otherwise.
+ */
+export function chunkComputerFor(db: Db, rows: number): ChunkComputer {
+  const entry = pools.get(db);
+  if (entry && rows > INLINE_ROWS) return { run: (task) => entry.pool.run(task) as Promise<ChunkOutcome>, parallel: entry.size + 1 };
+  return { run: async (task) => computeChunk(task), parallel: 1 };
 }

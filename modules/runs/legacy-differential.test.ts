@@ -52,6 +52,14 @@ async function multipart(parts: { name: string; value: string | Buffer; filename
   return { method: 'POST', url: '/api/v1/uploads', body: Buffer.from(await r.arrayBuffer()), contentType: r.headers.get('content-type')! };
 }
 const upload = (text: string | Buffer, filename = 'staff.csv') => multipart([{ name: 'file', value: text, filename }]);
+/** A multipart body written by hand, with the given boundary (quoted or not) in the header. */
+const rawMultipart = (boundary: string, header: string, parts: string[]): Req => ({
+  method: 'POST',
+  url: '/api/v1/uploads',
+  body: Buffer.from(`${parts.map((p) => `--${boundary}\r\n${p}\r\n`).join('')}--${boundary}--\r\n`),
+  contentType: `multipart/form-data; boundary=${header}`,
+});
+const filePartOf = (text: string, filename = 'b.csv') => `Content-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: text/csv\r\n\r\n${text}`;
 
 describe('legacy bonus routes: fig in mode new answers exactly like legacy', () => {
   let app: FastifyInstance;
@@ -166,7 +174,7 @@ describe('legacy bonus routes: fig in mode new answers exactly like legacy', () 
     await same({ method: 'POST', url: '/api/v1/calculate', body: Buffer.from('{"employees": []}'), contentType: 'text/plain' });
     const tooMany = `{"employees":[${Array.from({ length: 200_001 }, () => JSON.stringify(EMP)).join(',')}]}`;
     await same(json('POST', '/api/v1/calculate', tooMany), 422);
-  });
+  }, 120_000);
 
   it('stores uploads like legacy and refuses bad files with the same rows, columns and messages', async () => {
     const good = await same(await upload(gen(60, 7)), 201);
@@ -194,6 +202,13 @@ describe('legacy bonus routes: fig in mode new answers exactly like legacy', () 
     await same(await multipart([{ name: 'file', value: 'just text' }]), 422);
     await same(await multipart([{ name: 'other', value: HEADER, filename: 'x.csv' }]), 422);
     await same(json('POST', '/api/v1/uploads', { file: 'x' }), 422);
+    // Boundaries of any length legacy accepts (the WHATWG form parser wants 27–70 characters).
+    const csv = `${HEADER}E1,A,Ops,1000,0.1,0.9,0.05,100\n`;
+    await same(rawMultipart('a', 'a', [filePartOf(csv)]), 201);
+    await same(rawMultipart('X', '"X"', ['Content-Disposition: form-data; name="note"\r\n\r\nhi', filePartOf(csv, 'one char.csv')]), 201);
+    await same(rawMultipart('b q', '"b q"', [filePartOf(csv)]), 201);
+    await same(rawMultipart('z', 'z', ['Content-Disposition: form-data; name="file"\r\n\r\ntext']), 422);
+    await same(rawMultipart('-', '-', [filePartOf(csv), filePartOf(`${HEADER}E2,B,Ops,x,0.1,0.9,0.05,100\n`)]), 422);
     await same(await upload(Buffer.alloc(50 * 1024 * 1024 + 1, 0x41)), 413);
     await same({ method: 'GET', url: '/api/v1/uploads?limit=1000' }, 200);
     await same({ method: 'GET', url: `/api/v1/uploads/${good.id}/rows?limit=7&offset=55` }, 200);
@@ -228,8 +243,20 @@ describe('legacy bonus routes: fig in mode new answers exactly like legacy', () 
     const bigUpload = await same(await upload(gen(2_500, 9), 'big.csv'), 201);
     const bigBatch = await same(json('POST', '/api/v1/batches', { upload_id: bigUpload.id, pool_amount: '5000000' }), 201);
     await same({ method: 'GET', url: `/api/v1/batches/${bigBatch.id}/export.csv` }, 200);
+    // Employee ids that COPY text format must escape: backslash, tab, newline, CR (quoted CSV cells).
+    const odd = await same(await upload(`${HEADER}"E\\1",A,Ops,1000,0.1,0.9,0.05,100\n"E\t2",B,Ops,2000,0.1,0.9,0.05,100\n"E\n3",C,Ops,3000,0.1,0.9,0.05,100\n"E\r4\\N",D,Ops,4000,0.1,0.9,0.05,100\n`, 'odd.csv'), 201);
+    const oddBatch = await same(json('POST', '/api/v1/batches', { upload_id: odd.id, pool_amount: '100' }), 201);
+    await same({ method: 'GET', url: `/api/v1/batches/${oddBatch.id}/results` }, 200);
+    await same({ method: 'GET', url: `/api/v1/batches/${oddBatch.id}/export.csv` }, 200);
+    // Several chunks of the batch pipeline (RUN_CHUNK_ROWS), with and without a pool.
+    const chunked = await same(await upload(gen(9_000, 4), 'chunked.csv'), 201);
+    for (const body of [{ upload_id: chunked.id, pool_amount: '7500000.5' }, { upload_id: chunked.id }]) {
+      const batch = await same(json('POST', '/api/v1/batches', body), 201);
+      await same({ method: 'GET', url: `/api/v1/batches/${batch.id}/results?limit=1000&offset=3990` }, 200);
+      await same({ method: 'GET', url: `/api/v1/batches/${batch.id}/export.csv` }, 200);
+    }
     await same({ method: 'GET', url: '/api/v1/batches?limit=1000' }, 200);
-  });
+  }, 180_000);
 
   it('keeps legacy-route data in LEGACY_TENANT, under RLS: another tenant sees none of it', async () => {
     const mine = await withTenant(app.db, app.config.LEGACY_TENANT, (trx) => trx.selectFrom('runs.runs').select('id').execute());

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { copyInto, copyLine } from '../core/copy';
 import type { Trx } from '../core/db';
 import type {
   NewRun,
@@ -28,8 +29,35 @@ export function insertUpload(trx: Trx, row: NewUpload): Promise<UploadRecord> {
   return trx.insertInto('runs.uploads').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
-export function insertUploadRows(trx: Trx, rows: readonly NewUploadRow[]): Promise<void> {
-  return insertChunked(rows, (chunk) => trx.insertInto('runs.upload_rows').values(chunk).execute());
+/** An upload's rows, loaded with COPY (one statement per CHUNK rows; inputs as jsonb text). */
+export async function insertUploadRows(trx: Trx, rows: readonly NewUploadRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += COPY_CHUNK) {
+    const text = rows
+      .slice(i, i + COPY_CHUNK)
+      .map((r) => copyLine([r.upload_id, r.tenant_id, r.row_no, r.employee_id, r.name ?? '', r.department ?? '', r.inputs]))
+      .join('');
+    await copyInto(trx, 'runs.upload_rows', ['upload_id', 'tenant_id', 'row_no', 'employee_id', 'name', 'department', 'inputs'], text);
+  }
+}
+
+/** Upload rows per COPY statement: big enough to amortise a round trip, small enough to keep one chunk's text small. */
+const COPY_CHUNK = 10_000;
+
+/**
+ * An upload's rows with `from < row_no <= to`, in file order, inputs as jsonb text: a chunk read
+ * by a bounded range (the plan stays an index range scan even before the new rows are analysed).
+ */
+export async function listUploadRowRange(trx: Trx, uploadId: number, from: number, to: number): Promise<{ row_no: number; employee_id: string; inputs: string }[]> {
+  const { rows } = await sql<{ row_no: number; employee_id: string; inputs: string }>`
+    select row_no, employee_id, inputs::text as inputs from runs.upload_rows
+    where upload_id = ${uploadId} and row_no > ${from} and row_no <= ${to} order by row_no`.execute(trx);
+  return rows;
+}
+
+/** The highest row number of an upload (0 when it has none). */
+export async function lastUploadRowNo(trx: Trx, uploadId: number): Promise<number> {
+  const { rows } = await sql<{ last: number | null }>`select max(row_no) as last from runs.upload_rows where upload_id = ${uploadId}`.execute(trx);
+  return rows[0]?.last ?? 0;
 }
 
 export function findUpload(trx: Trx, id: number): Promise<UploadRecord | undefined> {
@@ -59,6 +87,16 @@ export function insertRun(trx: Trx, row: NewRun): Promise<RunRecord> {
 
 export function insertRunResults(trx: Trx, rows: readonly NewRunResult[]): Promise<void> {
   return insertChunked(rows, (chunk) => trx.insertInto('runs.run_results').values(chunk).execute());
+}
+
+/** Run results already rendered as COPY text lines (compute-chunk.ts), in any row order. */
+export function copyRunResults(trx: Trx, text: string): Promise<void> {
+  return copyInto(trx, 'runs.run_results', ['run_id', 'tenant_id', 'row_no', 'employee_id', 'ok', 'outputs', 'error'], text);
+}
+
+/** Set what a run's computation found (status, counts, totals). */
+export function finishRun(trx: Trx, id: number, values: Pick<NewRun, 'status' | 'employee_count' | 'failed_count' | 'total_bonus' | 'total_pool_bonus' | 'pool_applied' | 'completed_at'>): Promise<RunRecord> {
+  return trx.updateTable('runs.runs').set(values).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }
 
 export function findRun(trx: Trx, id: number): Promise<RunRecord | undefined> {

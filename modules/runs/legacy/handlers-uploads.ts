@@ -3,28 +3,35 @@ import { createUpload } from '../service/create-upload';
 import { findUpload, listUploadRows, listUploads } from '../service/queries';
 import { legacyDeps, legacyRecord, readParams } from './context';
 import { NUMERIC_COLUMNS, parseEmployeeCsv } from './employee-csv';
+import { parseMultipart, type MultipartValue } from './multipart';
 import { detail, json, legacyError, notFound, dryRunRefused } from './respond';
 import { uploadRowWire, uploadWire } from './wire';
 
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 
+/** The last value of a form field (Starlette keeps the last), from a multipart or urlencoded body. */
+async function lastFormValue(body: Buffer, contentType: string, name: string): Promise<MultipartValue | null> {
+  if (/^multipart\/form-data/i.test(contentType)) return parseMultipart(body, contentType).get(name)?.at(-1) ?? null;
+  const form = await new Response(new Uint8Array(body) as unknown as BodyInit, { headers: { 'content-type': contentType } }).formData();
+  const value = form.getAll(name).at(-1);
+  return typeof value === 'string' ? { kind: 'field', value } : null;
+}
+
 /** The `file` part of a multipart body as Starlette reads it, or legacy's 422 when there is none. */
 async function filePart(req: ModuleRequest): Promise<{ name: string; content: Buffer; type: string } | { error: ReturnType<typeof detail> }> {
   const ct = req.headers['content-type'];
   const contentType = Array.isArray(ct) ? ct[0] : ct;
-  let value: FormDataEntryValue | null = null;
+  let value: MultipartValue | null = null;
   if (contentType && /^(multipart\/form-data|application\/x-www-form-urlencoded)/i.test(contentType) && req.body) {
     try {
-      const form = await new Response(new Uint8Array(req.body) as unknown as BodyInit, { headers: { 'content-type': contentType } }).formData();
-      const all = form.getAll('file');
-      value = all.length > 0 ? (all[all.length - 1] as FormDataEntryValue) : null;
+      value = await lastFormValue(req.body, contentType, 'file');
     } catch {
       return { error: json(400, { detail: 'There was an error parsing the body' }) };
     }
   }
   if (value === null) return { error: detail([{ loc: ['body', 'file'], msg: 'field required', type: 'value_error.missing' }]) };
-  if (typeof value === 'string') return { error: detail([{ loc: ['body', 'file'], msg: "Expected UploadFile, received: <class 'str'>", type: 'value_error' }]) };
-  return { name: value.name, content: Buffer.from(await value.arrayBuffer()), type: value.type };
+  if (value.kind === 'field') return { error: detail([{ loc: ['body', 'file'], msg: "Expected UploadFile, received: <class 'str'>", type: 'value_error' }]) };
+  return { name: value.filename, content: value.content, type: value.contentType };
 }
 
 /** POST /api/v1/uploads: an employee CSV, every row validated (422 naming row and column), stored with its rows. */

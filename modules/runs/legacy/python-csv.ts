@@ -58,8 +58,10 @@ export function* pythonCsvRecords(text: string): Generator<string[]> {
   }
 }
 
+// Python 3.11's writer (legacy's) quotes a field holding the delimiter, the quote or a character of
+// the line terminator ("\n" here): a lone "\r" is written bare.
 function cell(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 /** One line as Python's csv.writer(lineterminator="\n") writes it (QUOTE_MINIMAL). */

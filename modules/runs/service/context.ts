@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { withTenant, type Db, type Trx } from '../../core/db';
 import { findLatestLockedPlan, LEGACY_EQUIVALENT_NAME, seedDemo, type LockedPlanVersion } from '../../plans/index';
-import type { Computer } from '../compute-pool';
+import type { ChunkComputer, Computer } from '../compute-pool';
 
 /** What every runs use case receives. */
 export interface RunsDeps {
@@ -9,6 +9,8 @@ export interface RunsDeps {
   log: FastifyBaseLogger;
   /** Computes a run off the event loop (compute-pool.ts). */
   compute: Computer;
+  /** Computes a stored run's chunks (default: the app's worker pool for large runs, see chunkComputerFor). */
+  computeChunks?: (rows: number) => ChunkComputer;
   /** Now, for created_at (millisecond precision, as legacy records it). */
   clock?: () => Date;
 }

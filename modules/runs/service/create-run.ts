@@ -2,6 +2,8 @@ import { withTenant } from '../../core/db';
 import { findCurrentBandTable } from '../../bands/index';
 import * as repo from '../repo';
 import type { BandRow, RecordSource, RunRecord } from '../tables';
+import { chunkComputerFor, INLINE_ROWS } from '../compute-pool';
+import { computeResults, type ResultsInput } from './compute-results';
 import { legacyPlan, now, type RunsDeps } from './context';
 
 export interface CreateRunInput {
@@ -27,63 +29,70 @@ export class UploadNotFound extends Error {
 
 /**
  * Run the current legacy-equivalent plan version over an upload and store the run with one result
- * per employee. Reads (upload rows, plan, band table) in one transaction, computes off the event
- * loop, writes the run and its results in another, so no transaction stays open while computing.
+ * per employee, in one transaction: the run row first (status `running`, invisible until commit),
+ * then its results computed and written chunk by chunk (computeResults, ADR 0022), then its
+ * totals. A failure anywhere rolls the whole run back.
  */
 export async function createRun(deps: RunsDeps, tenantId: string, input: CreateRunInput): Promise<RunRecord> {
-  const loaded = await withTenant(deps.db, tenantId, async (trx) => {
-    const upload = await repo.findUpload(trx, input.uploadId);
-    if (!upload) return undefined;
-    const plan = await legacyPlan(deps, tenantId, trx);
-    const rows = await repo.listUploadRows(trx, upload.id);
-    const table = input.bands === null ? await findCurrentBandTable(trx) : undefined;
-    return { upload, plan, rows, table };
-  });
-  if (!loaded) throw new UploadNotFound(input.uploadId);
-  const { plan } = loaded;
-  const bands = input.bands ?? loaded.table?.bands;
-  if (!bands) throw new Error('there is no revenue band table');
-  const outcome = await deps.compute({
-    plan: plan.definition,
-    bands,
-    rows: loaded.rows.map((r) => ({ ...r.inputs, employee_id: r.employee_id })),
-    poolAmount: input.poolAmount,
-  });
-  const createdAt = input.createdAt ?? now(deps);
   return withTenant(deps.db, tenantId, async (trx) => {
+    const upload = await repo.findUpload(trx, input.uploadId);
+    if (!upload) throw new UploadNotFound(input.uploadId);
+    const plan = await legacyPlan(deps, tenantId, trx);
+    const table = input.bands === null ? await findCurrentBandTable(trx) : undefined;
+    const bands = input.bands ?? table?.bands;
+    if (!bands) throw new Error('there is no revenue band table');
+    const createdAt = input.createdAt ?? now(deps);
     const run = await repo.insertRun(trx, {
       ...(input.id !== undefined ? { id: input.id } : {}),
       tenant_id: tenantId,
-      upload_id: loaded.upload.id,
+      upload_id: upload.id,
       plan_id: plan.id,
       plan_version: plan.version,
-      band_version: input.bands === null ? (loaded.table?.version ?? null) : null,
+      band_version: input.bands === null ? (table?.version ?? null) : null,
       bands: JSON.stringify(bands),
       name: input.name,
       pool_amount: input.poolAmount,
-      pool_applied: outcome.poolApplied,
-      status: outcome.failed > 0 ? 'failed' : 'completed',
-      employee_count: loaded.rows.length,
-      failed_count: outcome.failed,
-      total_bonus: outcome.totalBonus,
-      total_pool_bonus: outcome.totalPoolBonus,
+      status: 'running',
+      total_bonus: null,
+      total_pool_bonus: null,
       source: input.source,
       created_by: input.createdBy ?? 'system',
       created_at: createdAt,
+    });
+    const computer = deps.computeChunks?.(upload.row_count) ?? chunkComputerFor(deps.db, upload.row_count);
+    const summary = await withReader(deps, tenantId, upload, (readRows) =>
+      computeResults(trx, computer, { runId: run.id, tenantId, uploadId: upload.id, plan: plan.definition, bands, poolAmount: input.poolAmount, readRows }),
+    );
+    return repo.finishRun(trx, run.id, {
+      status: summary.failed > 0 ? 'failed' : 'completed',
+      employee_count: summary.employeeCount,
+      failed_count: summary.failed,
+      total_bonus: summary.totalBonus,
+      total_pool_bonus: summary.totalPoolBonus,
+      pool_applied: summary.poolApplied,
       completed_at: createdAt,
     });
-    await repo.insertRunResults(
-      trx,
-      outcome.rows.map((r, i) => ({
-        run_id: run.id,
-        tenant_id: tenantId,
-        row_no: loaded.rows[i]!.row_no,
-        employee_id: loaded.rows[i]!.employee_id,
-        ok: r.ok,
-        outputs: JSON.stringify(r.outputs),
-        error: r.error ? JSON.stringify(r.error) : null,
-      })),
-    );
-    return run;
   });
+}
+
+// Runs reading on a connection of their own, in this process. A run holds its transaction's
+// connection while it waits for a reader's: capped well below the pool size, most runs read on
+// their own transaction when many are running, so the pool can never be held entirely by runs
+// waiting for a second connection.
+const MAX_SEPARATE_READERS = 2;
+let separateReaders = 0;
+
+/**
+ * Upload rows never change once stored, so a large run reads each chunk in a short transaction
+ * of its own (reads overlap the COPYs on the run's transaction); small runs, and runs past the
+ * cap, read on the run's transaction (readRows undefined).
+ */
+async function withReader<T>(deps: RunsDeps, tenantId: string, upload: { id: number; row_count: number }, fn: (readRows: ResultsInput['readRows']) => Promise<T>): Promise<T> {
+  if (upload.row_count <= INLINE_ROWS || separateReaders >= MAX_SEPARATE_READERS) return fn(undefined);
+  separateReaders++;
+  try {
+    return await fn((from, to) => withTenant(deps.db, tenantId, (reader) => repo.listUploadRowRange(reader, upload.id, from, to)));
+  } finally {
+    separateReaders--;
+  }
 }
