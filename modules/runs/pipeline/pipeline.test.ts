@@ -9,6 +9,7 @@ import type { Db } from '../../core/db';
 import { sumDecimals } from '../../core/decimal';
 import { computeRun } from '../compute';
 import { employeeInputs, legacyPlanId, makeUpload, startWorker, until } from './test-support';
+import { setRunState } from './states';
 
 type Who = Awaited<ReturnType<typeof loginAs>>;
 
@@ -66,7 +67,7 @@ describe('runs pipeline (npm run worker)', () => {
     expect(await until(120_000, async () => (await doneChunks()) >= 3, 20)).toBe(true);
     await stop(worker, 'SIGKILL');
     const atKill = await doneChunks();
-    expect(atKill).toBeLessThan(40); // killed mid-run: some chunks still to do
+    expect(atKill).toBeLessThan(n / 1000); // killed mid-run: some chunks still to do
     expect((await runRow(id)).status).toBe('running');
 
     worker = await startWorker(workerEnv());
@@ -74,7 +75,7 @@ describe('runs pipeline (npm run worker)', () => {
 
     const view = await api('GET', `/runs/${id}`);
     expect(view.status).toBe(200);
-    expect(view.body).toMatchObject({ id, status: 'completed', progress: { rowsDone: n, rowsTotal: n, chunksDone: 40, chunksTotal: 40, percent: 100 }, totals: { employees: n, succeeded: n, failed: 0 } });
+    expect(view.body).toMatchObject({ id, status: 'completed', progress: { rowsDone: n, rowsTotal: n, chunksDone: n / 1000, chunksTotal: n / 1000, percent: 100 }, totals: { employees: n, succeeded: n, failed: 0 } });
     const counts = (await sql<{ n: string; rows: string; employees: string }>`
       select count(*) as n, count(distinct row_no) as rows, count(distinct employee_id) as employees from runs.run_results where run_id = ${id}`.execute(owner)).rows[0]!;
     expect(counts).toEqual({ n: String(n), rows: String(n), employees: String(n) });
@@ -98,4 +99,83 @@ describe('runs pipeline (npm run worker)', () => {
     expect(view.body.totals.totalPayout).toBe(reference.totalBonus);
     expect(stored.map((r) => r.bonus)).toEqual(reference.rows.map((r) => r.outputs.bonus));
   }, 400_000);
+
+  const settle = async (id: number) => {
+    expect(await until(180_000, async () => !['queued', 'running'].includes((await runRow(id)).status))).toBe(true);
+    return (await api('GET', `/runs/${id}`)).body;
+  };
+  const fingerprint = async (id: number) =>
+    (await sql<{ h: string }>`select md5(string_agg(row_no || ':' || employee_id || ':' || ok || ':' || outputs::text || ':' || coalesce(tape::text, '') || ':' || coalesce(pool_share, ''), ',' order by row_no)) as h from runs.run_results where run_id = ${id}`.execute(owner)).rows[0]!.h;
+
+  it('lists failed rows with step and message, re-runs them alone, and a re-run of the snapshot is byte-identical', async () => {
+    worker ??= await startWorker(workerEnv());
+    const uploadId = await makeUpload(app, admin.tenantId, 2_500, (i) => i === 5 || i === 1_700);
+    const first = (await api('POST', '/runs', { plan_id: planId, upload_id: uploadId, name: 'with failures' })).body.id as number;
+    const failedView = await settle(first);
+    expect(failedView).toMatchObject({ status: 'failed', totals: { employees: 2_500, succeeded: 2_498, failed: 2 } });
+    expect((await api('GET', `/runs/${first}/failures`)).body).toEqual({
+      data: [
+        { rowNo: 6, employeeId: 'E0000005', step: null, message: "missing input 'revenue'" },
+        { rowNo: 1_701, employeeId: 'E0001700', step: null, message: "missing input 'revenue'" },
+      ],
+      total: 2,
+      hasMore: false,
+      nextCursor: null,
+    });
+    const okBefore = (await sql<{ n: string }>`select count(*) as n from runs.run_results where run_id = ${first} and ok`.execute(owner)).rows[0]!.n;
+    expect(okBefore).toBe('2498');
+
+    // The data is corrected, then only the failed rows are evaluated again.
+    await sql`update runs.upload_rows set inputs = inputs || '{"revenue": "2500000"}'::jsonb where upload_id = ${uploadId} and row_no in (6, 1701)`.execute(owner);
+    const retried = await api('POST', `/runs/${first}/failures/retry`, {});
+    expect(retried).toEqual({ status: 202, body: { id: first, status: 'queued', href: `/api/v1/tenants/${admin.tenantId}/runs/${first}` } });
+    const fixed = await settle(first);
+    expect(fixed).toMatchObject({ status: 'completed', totals: { employees: 2_500, succeeded: 2_500, failed: 0 } });
+    expect((await api('GET', `/runs/${first}/failures`)).body.total).toBe(0);
+    expect((await sql<{ n: string }>`select count(*) as n from runs.run_results where run_id = ${first}`.execute(owner)).rows[0]!.n).toBe('2500');
+    const again = await api('POST', `/runs/${first}/failures/retry`, {});
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ code: 'RUN_STATE_CONFLICT', status: 409 });
+
+    // The same snapshot run again: same hash, byte-identical results and tapes.
+    const second = (await api('POST', '/runs', { plan_id: planId, upload_id: uploadId, name: 'same snapshot' })).body.id as number;
+    const secondView = await settle(second);
+    expect(secondView.status).toBe('completed');
+    expect(fixed.snapshotHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(secondView.snapshotHash).toBe(fixed.snapshotHash);
+    expect(secondView.totals.totalPayout).toBe(fixed.totals.totalPayout);
+    expect(await fingerprint(second)).toBe(await fingerprint(first));
+
+    // A pool below the payouts: shares to the cent, summing to the pool exactly; another snapshot.
+    const pooled = (await api('POST', '/runs', { plan_id: planId, upload_id: uploadId, name: 'pooled', pool: '1000000.005' })).body.id as number;
+    const pooledView = await settle(pooled);
+    expect(pooledView).toMatchObject({ status: 'completed', pool: '1000000.005', totals: { poolApplied: true, totalPool: '1000000' } });
+    expect(pooledView.snapshotHash).not.toBe(fixed.snapshotHash);
+    const shares = (await sql<{ share: string }>`select pool_share as share from runs.run_results where run_id = ${pooled} order by row_no`.execute(owner)).rows.map((r) => r.share);
+    expect(shares.every((x) => /^\d+(\.\d{1,2})?$/.test(x))).toBe(true);
+    expect(sumDecimals(shares)).toBe('1000000');
+  }, 400_000);
+
+  it('finalizes through setRunState; a finalized run is refused by the API (409) and by the database', async () => {
+    const { id } = (await sql<{ id: number }>`select id from runs.runs where tenant_id = ${admin.tenantId} and status = 'completed' order by id limit 1`.execute(owner)).rows[0]!;
+    const ctx = { db: app.db, tenantId: admin.tenantId };
+    await expect(setRunState(ctx, id, 'finalized', 'finance@test')).rejects.toMatchObject({ code: 'RUN_STATE_CONFLICT', statusCode: 409 });
+    expect((await setRunState(ctx, id, 'in_review', 'manager@test', 'please review')).status).toBe('in_review');
+    expect((await setRunState(ctx, id, 'finalized', 'finance@test', 'approved')).status).toBe('finalized');
+    await expect(setRunState(ctx, id, 'completed', 'hr@test')).rejects.toMatchObject({ code: 'RUN_FINALIZED', statusCode: 409 });
+    const retry = await api('POST', `/runs/${id}/failures/retry`, {});
+    expect(retry.body).toMatchObject({ status: 409, code: 'RUN_FINALIZED', detail: `run ${id} is finalized and cannot be changed` });
+    // Even the table owner cannot change it.
+    await expect(sql`update runs.runs set name = 'x' where id = ${id}`.execute(owner)).rejects.toMatchObject({ code: 'FIG03' });
+    await expect(sql`update runs.run_results set ok = false where run_id = ${id} and row_no = 2`.execute(owner)).rejects.toMatchObject({ code: 'FIG03' });
+    await expect(sql`delete from runs.run_results where run_id = ${id}`.execute(owner)).rejects.toMatchObject({ code: 'FIG03' });
+    await expect(sql`insert into runs.run_chunks (run_id, tenant_id, chunk_no, row_from, row_to, row_count) values (${id}, ${admin.tenantId}, 999, 1, 1, 1)`.execute(owner)).rejects.toMatchObject({ code: 'FIG03' });
+    const audit = (await sql<{ action: string }>`select action from audit.events where tenant_id = ${admin.tenantId} and entity = 'run' and entity_id = ${String(id)} order by seq`.execute(owner)).rows.map((r) => r.action);
+    expect(audit).toEqual(['run.queued', 'run.running', 'run.completed', 'run.in_review', 'run.finalized']);
+    // The progress stream of a settled run: one event, then the stream ends.
+    const events = await app.inject({ method: 'GET', url: `/api/v1/tenants/${admin.tenantId}/runs/${id}/events`, headers: admin.headers });
+    expect(events.statusCode).toBe(200);
+    expect(events.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    expect(events.body).toMatch(new RegExp(`^event: progress\\ndata: \\{"runId":${id},"status":"finalized",.*\\}\\n\\n$`));
+  }, 60_000);
 });

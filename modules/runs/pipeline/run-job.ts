@@ -56,11 +56,8 @@ async function computeChunks(scope: RunJobScope): Promise<void> {
     while (next < pending.length) {
       if (ctx.signal.aborted) throw new Error('the worker is shutting down; the run resumes from its last chunk');
       const chunk = pending[next++] as RunChunkRecord;
-      ctx.log.debug({ chunk: chunk.chunk_no }, 'chunk read');
       const rows = await withTenant(ctx.db, run.tenant_id, (trx) => repo.readRows(trx, run.upload_id, chunk.row_from, chunk.row_to));
-      ctx.log.debug({ chunk: chunk.chunk_no, rows: rows.length }, 'chunk compute');
       const out = (await pool.run({ kind: 'chunk', key: `${run.id}:${plan.id}`, plan: plan.definition, payoutOutput: run.payout_output ?? 'bonus', rows })) as ChunkOutcome;
-      ctx.log.debug({ chunk: chunk.chunk_no }, 'chunk write');
       await withTenant(ctx.db, run.tenant_id, (trx) => repo.writeChunk(trx, run, chunk, out));
       ctx.log.debug({ runId: run.id, chunk: chunk.chunk_no, failed: out.failedCount }, 'chunk stored');
       progress.rowsDone += chunk.row_count;
