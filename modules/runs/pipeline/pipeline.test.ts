@@ -154,6 +154,16 @@ describe('runs pipeline (npm run worker)', () => {
     const shares = (await sql<{ share: string }>`select pool_share as share from runs.run_results where run_id = ${pooled} order by row_no`.execute(owner)).rows.map((r) => r.share);
     expect(shares.every((x) => /^\d+(\.\d{1,2})?$/.test(x))).toBe(true);
     expect(sumDecimals(shares)).toBe('1000000');
+    const top = await api('GET', `/runs/${pooled}/results?limit=2&sort=-payout&department=D3`);
+    expect(top.status).toBe(200);
+    expect(top.body).toMatchObject({ total: expect.any(Number), hasMore: true, data: [{ department: 'D3', ok: true }, { department: 'D3', ok: true }] });
+    expect(Number(top.body.data[0].payout)).toBeGreaterThanOrEqual(Number(top.body.data[1].payout));
+    expect(top.body.data[0].poolShare).toMatch(/^\d+(\.\d{1,2})?$/);
+    const one = await api('GET', `/runs/${pooled}/results?employee_id=E0000005`);
+    expect(one.body).toMatchObject({ total: 1, data: [{ rowNo: 6, employeeId: 'E0000005', name: 'Employee 5' }] });
+    const bad = await api('GET', `/runs/${pooled}/results?sort=salary`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].path).toBe('querystring.sort');
   }, 400_000);
 
   it('finalizes through setRunState; a finalized run is refused by the API (409) and by the database', async () => {

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { requireAuth, requireTenant } from '../../core/auth-context';
 import { RunErrors } from './errors';
 import { streamRunEvents } from './events';
-import { Accepted, FailureList, ListQuery, RunList, RunParams, RunView, StartRunBody, TenantParams } from './schema';
+import { Accepted, FailureList, ListQuery, ResultList, ResultsQuery, RunList, RunParams, RunView, StartRunBody, TenantParams } from './schema';
+import { listResults } from './service/list-results';
 import type { Caller, PipelineDeps } from './service/context';
 import { getRun, listFailures, listRuns } from './service/read-runs';
 import { retryFailures } from './service/retry-failures';
@@ -45,6 +46,9 @@ export async function pipelineRoutes(appRaw: FastifyInstance, { deps }: { deps: 
   );
   app.get('/tenants/:tid/runs/:id/failures', { config: READ, schema: { tags, params: RunParams, querystring: ListQuery, response: { 200: FailureList } } }, (req) =>
     listFailures(deps, caller(req, req.params.tid), req.params.id, req.query),
+  );
+  app.get('/tenants/:tid/runs/:id/results', { config: READ, schema: { tags, params: RunParams, querystring: ResultsQuery, response: { 200: ResultList } } }, (req) =>
+    listResults(deps, caller(req, req.params.tid), req.params.id, req.query),
   );
   app.post('/tenants/:tid/runs/:id/failures/retry', { config: RETRY, schema: { tags, params: RunParams, body: Empty, response: { 202: Accepted } } }, async (req, reply) => {
     const run = await retryFailures(deps, caller(req, req.params.tid), req.params.id);

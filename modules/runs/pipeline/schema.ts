@@ -64,3 +64,24 @@ export const FailureList = z.object({ data: z.array(RunFailure), total: z.number
 export const Accepted = z.object({ id: z.number().int(), status: RunState, href: z.string() });
 
 export const ListQuery = PageQuery;
+
+export const ResultsQuery = PageQuery.extend({
+  employee_id: z.string().max(200).optional(),
+  department: z.string().max(200).optional(),
+  ok: z.enum(['true', 'false']).optional(),
+  sort: z.enum(['row_no', '-row_no', 'employee_id', '-employee_id', 'payout', '-payout']).default('row_no'),
+});
+export type ResultsQuery = z.infer<typeof ResultsQuery>;
+
+export const RunResult = z.object({
+  rowNo: z.number().int(),
+  employeeId: z.string(),
+  name: z.string(),
+  department: z.string(),
+  ok: z.boolean(),
+  payout: z.string().nullable(),
+  poolShare: z.string().nullable(),
+  outputs: z.record(z.string(), z.string()),
+  error: z.object({ step: z.string().nullable(), message: z.string() }).nullable(),
+});
+export const ResultList = z.object({ data: z.array(RunResult), total: z.number().int(), hasMore: z.boolean(), nextCursor: z.string().nullable() });
