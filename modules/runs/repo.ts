@@ -34,7 +34,7 @@ export async function insertUploadRows(trx: Trx, rows: readonly NewUploadRow[]):
   for (let i = 0; i < rows.length; i += COPY_CHUNK) {
     const text = rows
       .slice(i, i + COPY_CHUNK)
-      .map((r) => copyLine([r.upload_id, r.tenant_id, r.row_no, r.employee_id, r.name ?? '', r.department ?? '', r.inputs]))
+      .map((r) => copyLine([r.upload_id, r.tenant_id, r.row_no, r.employee_id, r.name ?? '', r.department ?? '', r.inputs ?? '{}']))
       .join('');
     await copyInto(trx, 'runs.upload_rows', ['upload_id', 'tenant_id', 'row_no', 'employee_id', 'name', 'department', 'inputs'], text);
   }
