@@ -16,6 +16,7 @@ export const IdentityErrors = {
   accountDisabled: () => new AppError('FIG_ACCOUNT_DISABLED', 403, 'This account is disabled'),
   accountExists: () =>
     new AppError('FIG_ACCOUNT_EXISTS', 401, 'This email already has a fig account: accept with its current password'),
+  signUpClosed: () => new AppError('FIG_SIGNUP_CLOSED', 403, 'Self-serve sign-up is turned off here: ask the fig platform team for an organisation'),
   noOrganisation: () => forbidden('This account is not a member of any organisation'),
   tenantSuspended: (name: string) =>
     new AppError('FIG_TENANT_SUSPENDED', 403, `The organisation ${name} is suspended: its users cannot sign in until the fig platform team reactivates it`),

@@ -54,3 +54,18 @@ export const VerifyEmailBody = z.object({ token: z.string().min(1).max(200) });
 
 /** Answer to "send me a link" requests; `token` only when AUTH_DEV_TOKENS is on. */
 export const AcceptedBody = z.object({ accepted: z.literal(true), token: z.string().optional() });
+
+/** Self-serve sign-up: a new organisation and its first administrator. */
+export const SignUpBody = z.object({
+  organisationName: z.string().trim().min(1).max(200),
+  email: Email,
+  name: z.string().trim().min(1).max(200),
+  password: Password,
+});
+export type SignUpBody = z.infer<typeof SignUpBody>;
+export const VerifySignUpBody = z.object({ token: z.string().min(1).max(200) });
+export const SignUpVerifiedBody = z.object({
+  organisation: z.object({ id: z.string(), name: z.string(), slug: z.string() }),
+  email: z.string(),
+});
+export type SignUpVerifiedBody = z.infer<typeof SignUpVerifiedBody>;

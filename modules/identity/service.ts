@@ -10,6 +10,7 @@ import { listPlatformGrants, listPlatformRoleEvents } from './platform-repo';
 import { signIn } from './service/sign-in';
 import { signOut, signOutEverywhere } from './service/sign-out';
 import { requestEmailVerification, verifyEmail } from './service/verify-email';
+import { requestSignUp, verifySignUp } from './service/sign-up';
 import type { TokenPurpose } from './secret-tokens';
 
 export type { IdentityDeps, IdentityContext, IssuedSession, RequestMeta } from './service/context';
@@ -38,6 +39,8 @@ export function createIdentityService(deps: IdentityDeps) {
     requestEmailVerification: bind(ctx, requestEmailVerification) as Bound<typeof ctx, typeof requestEmailVerification>,
     verifyEmail: bind(ctx, verifyEmail) as Bound<typeof ctx, typeof verifyEmail>,
     acceptInvitation: bind(ctx, acceptInvitation) as Bound<typeof ctx, typeof acceptInvitation>,
+    requestSignUp: bind(ctx, requestSignUp) as Bound<typeof ctx, typeof requestSignUp>,
+    verifySignUp: bind(ctx, verifySignUp) as Bound<typeof ctx, typeof verifySignUp>,
     grantPlatformRole: bind(ctx, grantPlatformRole) as Bound<typeof ctx, typeof grantPlatformRole>,
     revokePlatformRole: bind(ctx, revokePlatformRole) as Bound<typeof ctx, typeof revokePlatformRole>,
     /** Who holds a platform role, by email then role. */

@@ -59,7 +59,22 @@ export interface OutboxTable {
   created_at: CreatedAt;
   sent_at: Date | null;
 }
+/** identity.signups: a self-serve sign-up waiting for its verification link (owner-only). */
+export interface SignupTable {
+  id: Generated<string>;
+  organisation_name: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  token_hash: string;
+  expires_at: Date;
+  completed_at: Date | null;
+  tenant_id: string | null;
+  ip: string | null;
+  created_at: CreatedAt;
+}
 export type User = Selectable<UserTable>;
+export type Signup = Selectable<SignupTable>;
 export type UserSession = Selectable<UserSessionTable>;
 
 declare module '../core/database' {
@@ -69,6 +84,7 @@ declare module '../core/database' {
     'identity.auth_events': AuthEventTable;
     'identity.action_tokens': ActionTokenTable;
     'identity.outbox': OutboxTable;
+    'identity.signups': SignupTable;
   }
 }
 

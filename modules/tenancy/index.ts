@@ -9,6 +9,8 @@ import './tables';
 export {
   createTenancyService,
   createOrganisation,
+  foundOrganisation,
+  FOUNDER_ROLES,
   addMember,
   ensureMember,
   findPendingInvitation,

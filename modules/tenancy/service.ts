@@ -11,6 +11,7 @@ import { createTenant, listOrganisations, setOrganisationSuspended } from './ser
 export type { Caller, TenancyDeps, IdentityPort, TenantUser, OutboxMessage } from './service/context';
 export { INVITATION_TTL_MS, switchToTenant } from './service/context';
 export { createOrganisation } from './service/create-organisation';
+export { foundOrganisation, FOUNDER_ROLES } from './service/found-organisation';
 export { addMember, ensureMember, findPendingInvitation, joinByInvitation } from './service/join-organisation';
 export { listUserTenantsAsOwner, listSuspendedUserTenantsAsOwner, type TenantSummary } from './repo';
 

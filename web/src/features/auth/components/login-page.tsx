@@ -71,6 +71,9 @@ export function LoginPage({ sessionEnded }: { sessionEnded?: boolean }) {
         <Link to="/forgot-password" className="login-aside">
           Forgot your password?
         </Link>
+        <Link to="/signup" className="login-aside">
+          New to fig? Create an organisation
+        </Link>
       </form>
     </div>
   );
