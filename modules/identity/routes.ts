@@ -4,10 +4,12 @@ import type { Config } from '../core/config';
 import type { AuthContext } from '../core/auth-context';
 import { AppError, unauthorized } from '../core/errors';
 import { IdentityErrors } from './errors';
+import { mfaRoutes } from './mfa-routes';
 import type { IdentityService, IssuedSession, RequestMeta } from './service';
 import {
   AcceptedBody,
   AcceptInvitationBody,
+  LoginAnswer,
   LoginBody,
   MeBody,
   PasswordResetBody,
@@ -68,6 +70,7 @@ export function identityRoutes(service: IdentityService, config: Config): Fastif
 
   return async (app) => {
     const r = app.withTypeProvider<ZodTypeProvider>();
+    await app.register(mfaRoutes(service, sendSession, meta, requireAuth));
     // 429 lockout and 503 throttle-unavailable problems carry Retry-After.
     app.addHook('onSend', async (_request, reply, payload) => {
       if (
@@ -89,11 +92,14 @@ export function identityRoutes(service: IdentityService, config: Config): Fastif
           tags: ['auth'],
           summary: 'Sign in with email and password',
           body: LoginBody,
-          response: { 200: SessionBody },
+          response: { 200: LoginAnswer },
         },
       },
-      async (request, reply) =>
-        sendSession(reply, await service.login(request.body, meta(request), request.cookies[DEVICE_COOKIE])),
+      async (request, reply) => {
+        const result = await service.login(request.body, meta(request), request.cookies[DEVICE_COOKIE]);
+        if ('challenge' in result) return reply.header('cache-control', 'no-store').send(result.challenge);
+        return sendSession(reply, result);
+      },
     );
 
     r.post(

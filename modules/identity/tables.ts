@@ -43,9 +43,27 @@ export interface AuthEventTable {
 export interface ActionTokenTable {
   id: Generated<string>;
   user_id: string;
-  purpose: 'verify_email' | 'reset_password';
+  purpose: 'verify_email' | 'reset_password' | 'mfa_challenge';
   token_hash: string;
   expires_at: Date;
+  used_at: Date | null;
+  created_at: CreatedAt;
+  tenant_id: ColumnType<string | null, string | null | undefined, never>;
+  attempts: ColumnType<number, number | undefined, number>;
+}
+/** identity.mfa_factors: one TOTP authenticator per user (secret sealed, see mfa-secret.ts). */
+export interface MfaFactorTable {
+  user_id: string;
+  secret_enc: string;
+  confirmed_at: Date | null;
+  last_step: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: ColumnType<Date, Date | undefined, Date>;
+}
+/** identity.mfa_recovery_codes: single-use codes, sha256 only. */
+export interface MfaRecoveryCodeTable {
+  id: Generated<string>;
+  user_id: string;
+  code_hash: string;
   used_at: Date | null;
   created_at: CreatedAt;
 }
@@ -85,6 +103,8 @@ declare module '../core/database' {
     'identity.action_tokens': ActionTokenTable;
     'identity.outbox': OutboxTable;
     'identity.signups': SignupTable;
+    'identity.mfa_factors': MfaFactorTable;
+    'identity.mfa_recovery_codes': MfaRecoveryCodeTable;
   }
 }
 
