@@ -56,7 +56,7 @@ function Routes() {
     const params = matchPath(r.path, pathname);
     if (!params) continue;
     const Page = r.component;
-    return <Layout>{can(session, r.permission) ? <Page params={params} /> : <NotAllowedPage permission={r.permission} />}</Layout>;
+    return <Layout>{!r.permission || can(session, r.permission) ? <Page params={params} /> : <NotAllowedPage permission={r.permission} />}</Layout>;
   }
   return (
     <Layout>

@@ -9,12 +9,13 @@ import { ParityEmployeePage } from '../features/parity/components/employee-page'
 import { MailboxPage } from '../features/mail/components/mailbox-page';
 import { DeliveriesPage } from '../features/mail/components/deliveries-page';
 import { OrganisationsPage } from '../features/organisations/components/organisations-page';
+import { AccountSecurityPage } from '../features/auth/components/account-security-page';
 
 export interface AppRoute {
   path: string;
   /** Nav label; routes without one are reachable only by link. */
   label?: string;
-  /** Permission key from /me the screen needs; hidden in the nav and refused without it. */
+  /** Permission key from /me the screen needs; hidden in the nav and refused without it. Empty: every signed-in user. */
   permission: string;
   component: ComponentType<{ params: Record<string, string> }>;
 }
@@ -31,5 +32,6 @@ export const appRoutes: AppRoute[] = [
   { path: '/ops/mailbox', label: 'Mailbox', permission: 'platform.mail.read', component: MailboxPage },
   { path: '/ops/mailbox/:id', permission: 'platform.mail.read', component: MailboxPage },
   { path: '/ops/mail', label: 'Mail', permission: 'platform.mail.read', component: DeliveriesPage },
+  { path: '/account/security', permission: '', component: AccountSecurityPage },
   { path: '/ops/organisations', label: 'Organisations', permission: 'platform.tenants.read', component: OrganisationsPage },
 ];
