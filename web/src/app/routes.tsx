@@ -10,6 +10,7 @@ import { MailboxPage } from '../features/mail/components/mailbox-page';
 import { DeliveriesPage } from '../features/mail/components/deliveries-page';
 import { OrganisationsPage } from '../features/organisations/components/organisations-page';
 import { AccountSecurityPage } from '../features/auth/components/account-security-page';
+import { AuditPage } from '../features/audit/components/audit-page';
 
 export interface AppRoute {
   path: string;
@@ -32,6 +33,7 @@ export const appRoutes: AppRoute[] = [
   { path: '/ops/mailbox', label: 'Mailbox', permission: 'platform.mail.read', component: MailboxPage },
   { path: '/ops/mailbox/:id', permission: 'platform.mail.read', component: MailboxPage },
   { path: '/ops/mail', label: 'Mail', permission: 'platform.mail.read', component: DeliveriesPage },
+  { path: '/audit', label: 'Audit log', permission: 'audit.read', component: AuditPage },
   { path: '/account/security', permission: '', component: AccountSecurityPage },
   { path: '/ops/organisations', label: 'Organisations', permission: 'platform.tenants.read', component: OrganisationsPage },
 ];
