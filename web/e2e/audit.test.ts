@@ -28,4 +28,12 @@ describe('audit log viewer in a real browser', () => {
     expect(lines.slice(1).every((l) => l.includes('member.add'))).toBe(true);
     await page.close();
   });
+
+  it('the Billing screen says billing is off when Stripe is not configured', async () => {
+    const page = await demo.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(page, demo.url, 'admin@acme.test', DEMO_PASSWORD);
+    await page.getByRole('link', { name: 'Billing' }).click();
+    await page.locator('[data-testid="billing"] .notice', { hasText: 'Billing is off on this installation' }).waitFor();
+    await page.close();
+  });
 });
