@@ -29,6 +29,7 @@ export async function startStripeStandIn(): Promise<{ url: string; calls: Stripe
       if (req.url === '/v1/customers') answer = { id: `cus_stand_in_${n}`, object: 'customer', metadata: { tenant_id: form['metadata[tenant_id]'] } };
       else if (req.url === '/v1/checkout/sessions') answer = { id: `cs_test_${n}`, object: 'checkout.session', mode: 'subscription', url: `https://checkout.stripe.com/c/pay/cs_test_${n}` };
       else if (req.url === '/v1/billing_portal/sessions') answer = { id: `bps_${n}`, object: 'billing_portal.session', customer: form.customer, url: `https://billing.stripe.com/p/session/test_${n}` };
+      else if (req.url === '/v1/billing/meter_events') answer = { object: 'billing.meter_event', event_name: form.event_name, identifier: form.identifier, payload: { stripe_customer_id: form['payload[stripe_customer_id]'], value: form['payload[value]'] }, timestamp: Number(form.timestamp) };
       else {
         res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { type: 'invalid_request_error', message: `Unrecognized request URL (${req.method}: ${req.url})` } }));
         return;

@@ -165,6 +165,8 @@ export const ConfigSchema = z.object({
   COOKIE_SECURE: bool.default(true),
   RATE_LIMIT_AUTH_PER_MIN: z.coerce.number().int().min(1).default(20),
   RATE_LIMIT_WRITES_PER_MIN: z.coerce.number().int().min(1).default(300),
+  /** Self-serve sign-ups per client IP per hour (POST /api/v1/auth/signup); 0 turns sign-up off. */
+  SIGNUP_PER_HOUR: z.coerce.number().int().min(0).default(5),
   /** Failed sign-ins for one account (within AUTH_FAIL_WINDOW_S) before it is locked. */
   AUTH_LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).default(5),
   /** Failed sign-ins from one IP (within AUTH_FAIL_WINDOW_S) before that IP is locked. */

@@ -16,6 +16,16 @@ export const IdentityErrors = {
   accountDisabled: () => new AppError('FIG_ACCOUNT_DISABLED', 403, 'This account is disabled'),
   accountExists: () =>
     new AppError('FIG_ACCOUNT_EXISTS', 401, 'This email already has a fig account: accept with its current password'),
+  signUpClosed: () => new AppError('FIG_SIGNUP_CLOSED', 403, 'Self-serve sign-up is turned off here: ask the fig platform team for an organisation'),
+  mfaChallengeInvalid: () =>
+    new AppError('FIG_MFA_CHALLENGE_INVALID', 401, 'The sign-in step expired, was used, or had too many wrong codes: sign in with your password again'),
+  mfaCodeInvalid: (attemptsLeft?: number) =>
+    new AppError('FIG_MFA_CODE_INVALID', 401, `The code is wrong or was already used${attemptsLeft !== undefined ? `; ${Math.max(attemptsLeft, 0)} attempt(s) left` : ''}`),
+  mfaAlreadyEnrolled: () => new AppError('FIG_MFA_ALREADY_ENROLLED', 409, 'Two-factor authentication is already set up for this account'),
+  mfaNotStarted: () => new AppError('FIG_MFA_NOT_STARTED', 409, 'Start the set-up first (POST /api/v1/auth/mfa/setup)'),
+  mfaRequired: () => new AppError('FIG_MFA_REQUIRED', 409, 'Your organisation requires two-factor authentication for your role: it cannot be turned off'),
+  mfaEnrolmentRequired: () =>
+    new AppError('FIG_MFA_ENROLMENT_REQUIRED', 403, 'This organisation requires two-factor authentication for your role: sign in again to set it up'),
   noOrganisation: () => forbidden('This account is not a member of any organisation'),
   tenantSuspended: (name: string) =>
     new AppError('FIG_TENANT_SUSPENDED', 403, `The organisation ${name} is suspended: its users cannot sign in until the fig platform team reactivates it`),

@@ -7,6 +7,7 @@ import { platformRoutes } from './platform-routes';
 import { createIdentityService, type IdentityDeps } from './service';
 import { mintLinkToken } from './service/context';
 import { bumpPermsVersion } from './service/revoke-access';
+import { hasConfirmedMfa } from './service/mfa-policy';
 import { enqueueMessage } from './outbox';
 import { findTenantUser, listTenantUsers } from './repo';
 import { purgeLinkTokensJob } from './jobs';
@@ -26,6 +27,7 @@ export {
   type AccessClaims,
 } from './access-tokens';
 export { hashPassword, verifyPassword } from './passwords';
+export { currentTotp } from './mfa-secret';
 export { REFRESH_COOKIE, REFRESH_COOKIE_PATH, DEVICE_COOKIE } from './routes';
 export { isAccessRevoked, sessionRevokedKey, type RedisFallback, type RevocationDeps } from './revocation';
 export { redactUrlSecrets } from './secret-tokens';
@@ -59,6 +61,7 @@ export function identityForTenancy(app: FastifyInstance, config: Config): Identi
     enqueueMessage,
     listTenantUsers,
     findTenantUser,
+    hasConfirmedMfa: (userId) => hasConfirmedMfa(deps, userId),
   };
 }
 

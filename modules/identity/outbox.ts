@@ -30,6 +30,7 @@ export async function enqueueMessage(db: Executor, m: OutboxMessage): Promise<vo
 export const LINK_MAIL_TTL_MS: Record<string, number> = {
   password_reset: 60 * 60 * 1000,
   verify_email: 24 * 60 * 60 * 1000,
+  signup: 24 * 60 * 60 * 1000,
   invitation: 7 * 24 * 60 * 60 * 1000,
 };
 

@@ -122,7 +122,13 @@ export interface AuthEventInput {
     | 'password_reset_requested'
     | 'password_reset'
     | 'email_verified'
-    | 'invitation_accepted';
+    | 'invitation_accepted'
+    | 'signup_requested'
+    | 'signup_completed'
+    | 'mfa_enrolled'
+    | 'mfa_disabled'
+    | 'mfa_challenge_failed'
+    | 'mfa_recovery_code_used';
   userId?: string | null;
   email?: string | null;
   ip?: string | null;

@@ -3,17 +3,23 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../core/config';
 import type { AuthContext } from '../core/auth-context';
 import { AppError, unauthorized } from '../core/errors';
+import { IdentityErrors } from './errors';
+import { mfaRoutes } from './mfa-routes';
 import type { IdentityService, IssuedSession, RequestMeta } from './service';
 import {
   AcceptedBody,
   AcceptInvitationBody,
+  LoginAnswer,
   LoginBody,
   MeBody,
   PasswordResetBody,
   PasswordResetRequestBody,
   RefreshBody,
   SessionBody,
+  SignUpBody,
+  SignUpVerifiedBody,
   VerifyEmailBody,
+  VerifySignUpBody,
 } from './schema';
 
 export const REFRESH_COOKIE = 'fig_refresh';
@@ -64,6 +70,7 @@ export function identityRoutes(service: IdentityService, config: Config): Fastif
 
   return async (app) => {
     const r = app.withTypeProvider<ZodTypeProvider>();
+    await app.register(mfaRoutes(service, sendSession, meta, requireAuth));
     // 429 lockout and 503 throttle-unavailable problems carry Retry-After.
     app.addHook('onSend', async (_request, reply, payload) => {
       if (
@@ -85,11 +92,14 @@ export function identityRoutes(service: IdentityService, config: Config): Fastif
           tags: ['auth'],
           summary: 'Sign in with email and password',
           body: LoginBody,
-          response: { 200: SessionBody },
+          response: { 200: LoginAnswer },
         },
       },
-      async (request, reply) =>
-        sendSession(reply, await service.login(request.body, meta(request), request.cookies[DEVICE_COOKIE])),
+      async (request, reply) => {
+        const result = await service.login(request.body, meta(request), request.cookies[DEVICE_COOKIE]);
+        if ('challenge' in result) return reply.header('cache-control', 'no-store').send(result.challenge);
+        return sendSession(reply, result);
+      },
     );
 
     r.post(
@@ -199,6 +209,39 @@ export function identityRoutes(service: IdentityService, config: Config): Fastif
         await service.resetPassword(request.body.token, request.body.password, meta(request));
         return reply.code(204).send();
       },
+    );
+
+    r.post(
+      '/api/v1/auth/signup',
+      {
+        // Strict limit of its own (per IP per hour): each sign-up hashes a password and sends a mail.
+        config: { public: true, rateLimit: { max: Math.max(config.SIGNUP_PER_HOUR, 1), timeWindow: 3_600_000 } },
+        schema: {
+          tags: ['auth'],
+          summary: 'Sign up: a new organisation with you as its administrator (mails a verification link)',
+          body: SignUpBody,
+          response: { 202: AcceptedBody },
+        },
+      },
+      async (request, reply) => {
+        if (config.SIGNUP_PER_HOUR === 0) throw IdentityErrors.signUpClosed();
+        const token = await service.requestSignUp(request.body, meta(request));
+        return reply.code(202).send(dev({ accepted: true as const }, token));
+      },
+    );
+
+    r.post(
+      '/api/v1/auth/signup/verify',
+      {
+        config: { public: true },
+        schema: {
+          tags: ['auth'],
+          summary: 'Open a sign-up verification link: creates the organisation and its first administrator',
+          body: VerifySignUpBody,
+          response: { 201: SignUpVerifiedBody },
+        },
+      },
+      async (request, reply) => reply.code(201).send(await service.verifySignUp(request.body.token, meta(request))),
     );
 
     r.post(

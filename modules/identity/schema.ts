@@ -54,3 +54,43 @@ export const VerifyEmailBody = z.object({ token: z.string().min(1).max(200) });
 
 /** Answer to "send me a link" requests; `token` only when AUTH_DEV_TOKENS is on. */
 export const AcceptedBody = z.object({ accepted: z.literal(true), token: z.string().optional() });
+
+/** Self-serve sign-up: a new organisation and its first administrator. */
+export const SignUpBody = z.object({
+  organisationName: z.string().trim().min(1).max(200),
+  email: Email,
+  name: z.string().trim().min(1).max(200),
+  password: Password,
+});
+export type SignUpBody = z.infer<typeof SignUpBody>;
+export const VerifySignUpBody = z.object({ token: z.string().min(1).max(200) });
+export const SignUpVerifiedBody = z.object({
+  organisation: z.object({ id: z.string(), name: z.string(), slug: z.string() }),
+  email: z.string(),
+});
+export type SignUpVerifiedBody = z.infer<typeof SignUpVerifiedBody>;
+
+/** Sign-in answer when a second factor is needed: give a code (`verify`) or set one up first (`enrol`). */
+export const MfaChallengeBody = z.object({
+  mfa: z.enum(['verify', 'enrol']),
+  challengeToken: z.string(),
+  expiresIn: z.number().int(),
+});
+export type MfaChallengeBody = z.infer<typeof MfaChallengeBody>;
+export const LoginAnswer = z.union([SessionBody, MfaChallengeBody]);
+const Code = z.string().trim().min(6).max(20);
+export const MfaVerifyBody = z.object({ challengeToken: z.string().min(1).max(200), code: Code });
+export const MfaSetupRequest = z.object({ challengeToken: z.string().min(1).max(200).optional() }).default({});
+export const MfaSetupBody = z.object({ secret: z.string(), otpauthUrl: z.string(), qrDataUrl: z.string() });
+export type MfaSetupBody = z.infer<typeof MfaSetupBody>;
+export const MfaConfirmBody = z.object({ challengeToken: z.string().min(1).max(200).optional(), code: z.string().trim().regex(/^\d{6}$/, 'must be the 6-digit code of your authenticator app') });
+export const MfaConfirmedBody = z.object({ recoveryCodes: z.array(z.string()), session: SessionBody.optional() });
+export const MfaDisableBody = z.object({ code: Code });
+export const MfaStatusBody = z.object({
+  enrolled: z.boolean(),
+  confirmedAt: z.string().nullable(),
+  recoveryCodesLeft: z.number().int(),
+  /** Whether the current organisation requires MFA of this user's roles. */
+  required: z.boolean(),
+});
+export type MfaStatusBody = z.infer<typeof MfaStatusBody>;

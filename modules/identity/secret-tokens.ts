@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export type TokenPurpose = 'invitation' | 'verify_email' | 'reset_password' | 'refresh' | 'device';
+export type TokenPurpose = 'invitation' | 'verify_email' | 'reset_password' | 'refresh' | 'device' | 'signup' | 'mfa_challenge';
 
 /** sha256 hex: how every secret token is stored (the token itself is never stored). */
 export function sha256(text: string): string {

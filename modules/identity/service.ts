@@ -10,6 +10,11 @@ import { listPlatformGrants, listPlatformRoleEvents } from './platform-repo';
 import { signIn } from './service/sign-in';
 import { signOut, signOutEverywhere } from './service/sign-out';
 import { requestEmailVerification, verifyEmail } from './service/verify-email';
+import { requestSignUp, verifySignUp } from './service/sign-up';
+import { confirmMfa, disableMfa, mfaStatus, setupMfa } from './service/enrol-mfa';
+import { takeChallenge, verifyMfaChallenge } from './service/mfa-challenge';
+import { hasConfirmedMfa } from './service/mfa-policy';
+import { confirmMfaAtSignIn, setupMfaAtSignIn } from './service/enrol-at-sign-in';
 import type { TokenPurpose } from './secret-tokens';
 
 export type { IdentityDeps, IdentityContext, IssuedSession, RequestMeta } from './service/context';
@@ -38,6 +43,17 @@ export function createIdentityService(deps: IdentityDeps) {
     requestEmailVerification: bind(ctx, requestEmailVerification) as Bound<typeof ctx, typeof requestEmailVerification>,
     verifyEmail: bind(ctx, verifyEmail) as Bound<typeof ctx, typeof verifyEmail>,
     acceptInvitation: bind(ctx, acceptInvitation) as Bound<typeof ctx, typeof acceptInvitation>,
+    requestSignUp: bind(ctx, requestSignUp) as Bound<typeof ctx, typeof requestSignUp>,
+    verifySignUp: bind(ctx, verifySignUp) as Bound<typeof ctx, typeof verifySignUp>,
+    verifyMfaChallenge: bind(ctx, verifyMfaChallenge) as Bound<typeof ctx, typeof verifyMfaChallenge>,
+    takeMfaChallenge: bind(ctx, takeChallenge) as Bound<typeof ctx, typeof takeChallenge>,
+    setupMfa: bind(ctx, setupMfa) as Bound<typeof ctx, typeof setupMfa>,
+    confirmMfa: bind(ctx, confirmMfa) as Bound<typeof ctx, typeof confirmMfa>,
+    mfaStatus: bind(ctx, mfaStatus) as Bound<typeof ctx, typeof mfaStatus>,
+    disableMfa: bind(ctx, disableMfa) as Bound<typeof ctx, typeof disableMfa>,
+    hasConfirmedMfa: bind(ctx, hasConfirmedMfa) as Bound<typeof ctx, typeof hasConfirmedMfa>,
+    setupMfaAtSignIn: bind(ctx, setupMfaAtSignIn) as Bound<typeof ctx, typeof setupMfaAtSignIn>,
+    confirmMfaAtSignIn: bind(ctx, confirmMfaAtSignIn) as Bound<typeof ctx, typeof confirmMfaAtSignIn>,
     grantPlatformRole: bind(ctx, grantPlatformRole) as Bound<typeof ctx, typeof grantPlatformRole>,
     revokePlatformRole: bind(ctx, revokePlatformRole) as Bound<typeof ctx, typeof revokePlatformRole>,
     /** Who holds a platform role, by email then role. */

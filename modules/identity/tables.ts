@@ -43,9 +43,27 @@ export interface AuthEventTable {
 export interface ActionTokenTable {
   id: Generated<string>;
   user_id: string;
-  purpose: 'verify_email' | 'reset_password';
+  purpose: 'verify_email' | 'reset_password' | 'mfa_challenge';
   token_hash: string;
   expires_at: Date;
+  used_at: Date | null;
+  created_at: CreatedAt;
+  tenant_id: ColumnType<string | null, string | null | undefined, never>;
+  attempts: ColumnType<number, number | undefined, number>;
+}
+/** identity.mfa_factors: one TOTP authenticator per user (secret sealed, see mfa-secret.ts). */
+export interface MfaFactorTable {
+  user_id: string;
+  secret_enc: string;
+  confirmed_at: Date | null;
+  last_step: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: ColumnType<Date, Date | undefined, Date>;
+}
+/** identity.mfa_recovery_codes: single-use codes, sha256 only. */
+export interface MfaRecoveryCodeTable {
+  id: Generated<string>;
+  user_id: string;
+  code_hash: string;
   used_at: Date | null;
   created_at: CreatedAt;
 }
@@ -59,7 +77,22 @@ export interface OutboxTable {
   created_at: CreatedAt;
   sent_at: Date | null;
 }
+/** identity.signups: a self-serve sign-up waiting for its verification link (owner-only). */
+export interface SignupTable {
+  id: Generated<string>;
+  organisation_name: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  token_hash: string;
+  expires_at: Date;
+  completed_at: Date | null;
+  tenant_id: string | null;
+  ip: string | null;
+  created_at: CreatedAt;
+}
 export type User = Selectable<UserTable>;
+export type Signup = Selectable<SignupTable>;
 export type UserSession = Selectable<UserSessionTable>;
 
 declare module '../core/database' {
@@ -69,6 +102,9 @@ declare module '../core/database' {
     'identity.auth_events': AuthEventTable;
     'identity.action_tokens': ActionTokenTable;
     'identity.outbox': OutboxTable;
+    'identity.signups': SignupTable;
+    'identity.mfa_factors': MfaFactorTable;
+    'identity.mfa_recovery_codes': MfaRecoveryCodeTable;
   }
 }
 

@@ -12,6 +12,7 @@ describe('mail templates', () => {
         'invoice_sent',
         'magic_link',
         'password_reset',
+        'signup',
         'run_finalized',
         'verify_email',
       ].sort(),
@@ -56,6 +57,7 @@ describe('mail templates', () => {
   it.each([
     ['verify_email', {}, '/app/verify-email#token=from-body'],
     ['password_reset', {}, '/app/reset-password#token=from-body'],
+    ['signup', { organisation: 'Initech' }, '/app/verify-signup#token=from-body'],
     ['magic_link', {}, '/app/magic-link#token=from-body'],
     [
       'approval_requested',

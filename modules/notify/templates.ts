@@ -102,6 +102,21 @@ export const templates: Record<string, Template> = {
       footer: 'If you did not ask for this, ignore this mail.',
     };
   },
+  signup: (p, base) => {
+    const token = str(p.token);
+    if (!token) return undefined;
+    const org = str(p.organisation) ?? 'your organisation';
+    return {
+      subject: `Confirm your new organisation ${org} on fig`,
+      heading: `Create ${org} on fig`,
+      paragraphs: [
+        `Someone (we hope you) signed up to fig with this address to create the organisation ${org}, with you as its administrator.`,
+        'Open the link below within 24 hours to confirm your address and create it; then sign in with the password you chose.',
+      ],
+      action: { label: 'Confirm and create', url: spaLink(base, 'verify-signup', token) },
+      footer: 'If you did not sign up, ignore this mail: nothing is created.',
+    };
+  },
   password_reset: (p, base) => {
     const token = str(p.token);
     if (!token) return undefined;

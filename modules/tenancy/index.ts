@@ -9,6 +9,11 @@ import './tables';
 export {
   createTenancyService,
   createOrganisation,
+  foundOrganisation,
+  isMfaRequiredAsOwner,
+  MFA_TENANT_ROLES,
+  MFA_PLATFORM_ROLES,
+  FOUNDER_ROLES,
   addMember,
   ensureMember,
   findPendingInvitation,

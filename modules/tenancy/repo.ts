@@ -278,3 +278,16 @@ export async function listMemberUserIds(trx: Trx): Promise<string[]> {
   const rows = await trx.selectFrom('tenancy.memberships').select('user_id').execute();
   return rows.map((r) => r.user_id);
 }
+
+/** Whether the organisation requires MFA of its admin, finance and ops users (owner connection). */
+export async function isMfaRequiredAsOwner(db: Db | Trx, tenantId: string): Promise<boolean> {
+  const row = await db.selectFrom('tenancy.organisations').select('mfa_required').where('id', '=', tenantId).executeTakeFirst();
+  return row?.mfa_required ?? false;
+}
+
+/** Turn the organisation's MFA requirement on or off; the value it had before. */
+export async function setMfaRequiredAsOwner(db: Db | Trx, tenantId: string, required: boolean): Promise<boolean> {
+  const before = await isMfaRequiredAsOwner(db, tenantId);
+  await db.updateTable('tenancy.organisations').set({ mfa_required: required }).where('id', '=', tenantId).execute();
+  return before;
+}

@@ -13,7 +13,9 @@ import {
   MemberParams,
   RoleList,
   SetRolesBody,
+  SecuritySettings,
   TenantParams,
+  UpdateSecuritySettingsBody,
 } from './schema';
 import type { Caller, TenancyService } from './service';
 
@@ -110,5 +112,23 @@ export async function tenancyRoutes(appRaw: FastifyInstance, { service }: { serv
       await service.revokeInvitation(tenantCaller(request, request.params.tid), request.params.id);
       return reply.code(204).send();
     },
+  );
+
+  r.get(
+    '/api/v1/tenants/:tid/security',
+    {
+      config: { permission: 'users.read' },
+      schema: { tags, summary: 'Security settings: whether MFA is required of admin, finance and ops users', params: TenantParams, response: { 200: SecuritySettings } },
+    },
+    (request) => service.getSecuritySettings(tenantCaller(request, request.params.tid)),
+  );
+
+  r.put(
+    '/api/v1/tenants/:tid/security',
+    {
+      config: { permission: 'users.manage' },
+      schema: { tags, summary: 'Require (or stop requiring) MFA of admin, finance and ops users (audited)', params: TenantParams, body: UpdateSecuritySettingsBody, response: { 200: SecuritySettings } },
+    },
+    (request) => service.updateSecuritySettings(tenantCaller(request, request.params.tid), request.body),
   );
 }

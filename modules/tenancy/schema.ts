@@ -94,3 +94,8 @@ export const CreatedTenant = z.object({ organisation: PlatformOrganisation, invi
 export const SuspendBody = z.object({ reason: z.string().trim().min(3).max(500) });
 export const ReactivateBody = z.object({ reason: z.string().trim().min(3).max(500) });
 export const OrganisationRefParams = z.object({ ref: z.string().min(1).max(100) });
+
+/** An organisation's security settings (MFA requirement and the roles it applies to). */
+export const SecuritySettings = z.object({ mfaRequired: z.boolean(), mfaRoles: z.array(z.string()) });
+export type SecuritySettings = z.infer<typeof SecuritySettings>;
+export const UpdateSecuritySettingsBody = z.object({ mfaRequired: z.boolean() });

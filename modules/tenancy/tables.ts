@@ -10,6 +10,7 @@ export interface OrganisationTable {
   created_at: CreatedAt;
   suspended_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   suspended_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  mfa_required: ColumnType<boolean, boolean | undefined, boolean>;
 }
 /** Where a role or permission applies: inside one organisation, or across the platform. */
 export type RoleScope = 'tenant' | 'platform';

@@ -157,4 +157,45 @@ describe('mail that arrives, in a real browser', () => {
     await row.locator('.badge', { hasText: 'active' }).waitFor();
     await ops.close();
   });
+
+  it('self-serve sign-up → the verification mail in the dev mailbox → verify → sign in as the new admin', async () => {
+    const email = `founder-${randomBytes(4).toString('hex')}@test.fig`;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${url}/app/`);
+    await page.getByRole('link', { name: 'New to fig? Create an organisation' }).click();
+    await page.locator('input[name="organisationName"]').fill('Globex Browser');
+    await page.locator('input[name="name"]').fill('Hank Scorpio');
+    await page.locator('input[name="email"]').fill(email);
+    await page.locator('input[name="password"]').fill('volcano-hammock-summit');
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await page.locator('[data-testid="signup-sent"]').waitFor();
+    await shot(page, 'signup-sent');
+    await page.close();
+
+    const ops = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(ops, url, 'ops@acme.test', DEMO_PASSWORD);
+    await ops.goto(`${url}/app/ops/mailbox`);
+    await ops.locator('[data-testid="mail-list"] a', { hasText: email }).click({ timeout: 30_000 });
+    const message = ops.locator('[data-testid="mail-message"]');
+    await message.locator('h2', { hasText: 'Confirm your new organisation Globex Browser on fig' }).waitFor();
+    await message.getByRole('button', { name: 'Text' }).click();
+    const link = await message.locator('[data-testid="mail-link"]').first().getAttribute('href');
+    expect(link).toMatch(new RegExp(`^${url}/app/verify-signup#token=[A-Za-z0-9_.-]+$`));
+    await ops.close();
+
+    const founder = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await founder.goto(link!);
+    await founder.locator('[data-testid="signup-done"]', { hasText: 'Globex Browser is ready' }).waitFor();
+    await shot(founder, 'signup-done');
+    await founder.getByRole('link', { name: 'Sign in' }).click();
+    await founder.locator('input[name="email"]').fill(email);
+    await founder.locator('input[name="password"]').fill('volcano-hammock-summit');
+    await founder.getByRole('button', { name: 'Sign in' }).click();
+    await founder.locator('[data-testid="user-menu"]').waitFor();
+    expect(await founder.locator('.user-name').textContent()).toBe('Hank Scorpio');
+    // The founder administers the new organisation: the Members screen lists them as admin.
+    await founder.goto(`${url}/app/admin/members`);
+    await founder.locator('tr', { hasText: email }).locator('text=admin').first().waitFor();
+    await founder.close();
+  });
 });

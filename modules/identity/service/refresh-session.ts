@@ -5,6 +5,7 @@ import type { UserSession } from '../tables';
 import type { IdentityDeps, IssuedSession, RequestMeta } from './context';
 import { issueSession } from './issue-session';
 import { endAccessForFamily } from './revoke-access';
+import { mfaStepFor } from './mfa-policy';
 
 /** A refresh token used twice: the whole family is revoked, recorded, and the caller told to sign in. */
 async function revokeReusedFamily(ctx: IdentityDeps, session: UserSession, meta: RequestMeta): Promise<Error> {
@@ -43,6 +44,8 @@ export async function refreshSession(
     await repo.revokeFamily(ctx.db, session.family_id, 'user_disabled');
     throw IdentityErrors.refreshInvalid();
   }
+  // An organisation that requires MFA of this user's roles admits only users who have it.
+  if ((await mfaStepFor(ctx, user.id, tenantId ?? session.active_tenant_id ?? undefined)) === 'enrol') throw IdentityErrors.mfaEnrolmentRequired();
   if (!(await repo.markRotated(ctx.db, session.id, null))) throw await revokeReusedFamily(ctx, session, meta);
   const issued = await issueSession(ctx, user, tenantId ?? session.active_tenant_id ?? undefined, session.family_id, meta).catch(
     async (err: unknown) => {

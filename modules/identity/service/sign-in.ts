@@ -5,19 +5,23 @@ import { checkDeviceToken, mintDeviceToken } from '../secret-tokens';
 import { secrets, type IdentityContext, type IssuedSession, type RequestMeta } from './context';
 import { issueSession } from './issue-session';
 import { recordLockout } from './record-lockout';
+import { startChallenge } from './mfa-challenge';
+import { mfaStepFor } from './mfa-policy';
+import type { MfaChallengeBody } from '../schema';
 
 /**
  * POST /auth/login: password sign-in. The attempt is counted (atomically, across processes) before
  * the password is verified; see LoginThrottle for the buckets. `deviceToken` is the browser's
  * device cookie. Without Redis there is no brute-force limit, so sign-in fails closed (503) until
- * it is back.
+ * it is back. With MFA on for the user (or required of them by the organisation) the answer is a
+ * challenge instead of a session (see mfa-challenge.ts).
  */
 export async function signIn(
   ctx: IdentityContext,
   input: { email: string; password: string; tenantId?: string },
   meta: RequestMeta,
   deviceToken?: string,
-): Promise<IssuedSession> {
+): Promise<IssuedSession | { challenge: MfaChallengeBody }> {
   const email = input.email.toLowerCase();
   const ip = meta.ip ?? 'unknown';
   const deviceId = deviceToken ? checkDeviceToken(secrets(ctx), email, deviceToken) : undefined;
@@ -53,6 +57,9 @@ export async function signIn(
   await ctx.throttle.succeed(email, ip, deviceId).catch((err: Error) => {
     ctx.log.warn({ err: err.message }, 'sign-in throttle not released: redis unavailable');
   });
+  // A second factor (or enrolling one) comes between the password and the session.
+  const step = await mfaStepFor(ctx, user.id, input.tenantId);
+  if (step !== 'none') return { challenge: await startChallenge(ctx, user, input.tenantId, step) };
   const issued = await issueSession(ctx, user, input.tenantId, undefined, meta);
   await repo.insertAuthEvent(ctx.db, {
     type: 'login_success',

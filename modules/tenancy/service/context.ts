@@ -41,6 +41,8 @@ export interface IdentityPort {
   listTenantUsers(trx: Trx, offset: number, limit: number): Promise<{ rows: TenantUser[]; total: number }>;
   /** One user visible in a tenant transaction (a member of it), by id or email. */
   findTenantUser(trx: Trx, by: { id: string } | { email: string }): Promise<TenantUser | undefined>;
+  /** Whether the user has a confirmed MFA authenticator. */
+  hasConfirmedMfa(userId: string): Promise<boolean>;
 }
 
 export interface TenancyDeps {

@@ -6,6 +6,8 @@ import { AcceptInvitationPage } from '../features/auth/components/accept-invitat
 import { ResetPasswordPage } from '../features/auth/components/reset-password-page';
 import { VerifyEmailPage } from '../features/auth/components/verify-email-page';
 import { ForgotPasswordPage } from '../features/auth/components/forgot-password-page';
+import { SignUpPage } from '../features/auth/components/sign-up-page';
+import { VerifySignUpPage } from '../features/auth/components/verify-sign-up-page';
 import { bootstrapSession, can, useAuth } from '../lib/auth';
 import { queryClient } from '../lib/query-client';
 import { Layout } from './layout';
@@ -19,6 +21,8 @@ const LINK_PAGES: Record<string, () => React.JSX.Element> = {
   '/accept-invitation': AcceptInvitationPage,
   '/verify-email': VerifyEmailPage,
   '/forgot-password': ForgotPasswordPage,
+  '/signup': SignUpPage,
+  '/verify-signup': VerifySignUpPage,
 };
 
 function Routes() {
@@ -52,7 +56,7 @@ function Routes() {
     const params = matchPath(r.path, pathname);
     if (!params) continue;
     const Page = r.component;
-    return <Layout>{can(session, r.permission) ? <Page params={params} /> : <NotAllowedPage permission={r.permission} />}</Layout>;
+    return <Layout>{!r.permission || can(session, r.permission) ? <Page params={params} /> : <NotAllowedPage permission={r.permission} />}</Layout>;
   }
   return (
     <Layout>

@@ -9,12 +9,15 @@ import { ParityEmployeePage } from '../features/parity/components/employee-page'
 import { MailboxPage } from '../features/mail/components/mailbox-page';
 import { DeliveriesPage } from '../features/mail/components/deliveries-page';
 import { OrganisationsPage } from '../features/organisations/components/organisations-page';
+import { AccountSecurityPage } from '../features/auth/components/account-security-page';
+import { AuditPage } from '../features/audit/components/audit-page';
+import { BillingPage } from '../features/billing/components/billing-page';
 
 export interface AppRoute {
   path: string;
   /** Nav label; routes without one are reachable only by link. */
   label?: string;
-  /** Permission key from /me the screen needs; hidden in the nav and refused without it. */
+  /** Permission key from /me the screen needs; hidden in the nav and refused without it. Empty: every signed-in user. */
   permission: string;
   component: ComponentType<{ params: Record<string, string> }>;
 }
@@ -31,5 +34,8 @@ export const appRoutes: AppRoute[] = [
   { path: '/ops/mailbox', label: 'Mailbox', permission: 'platform.mail.read', component: MailboxPage },
   { path: '/ops/mailbox/:id', permission: 'platform.mail.read', component: MailboxPage },
   { path: '/ops/mail', label: 'Mail', permission: 'platform.mail.read', component: DeliveriesPage },
+  { path: '/admin/billing', label: 'Billing', permission: 'billing.read', component: BillingPage },
+  { path: '/audit', label: 'Audit log', permission: 'audit.read', component: AuditPage },
+  { path: '/account/security', permission: '', component: AccountSecurityPage },
   { path: '/ops/organisations', label: 'Organisations', permission: 'platform.tenants.read', component: OrganisationsPage },
 ];

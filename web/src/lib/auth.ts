@@ -69,12 +69,30 @@ export interface LoginInput {
   tenantId?: string;
 }
 
-/** POST /api/v1/auth/login; sets the refresh cookie and the in-memory token. */
-export async function login(input: LoginInput): Promise<Session> {
-  const body = await api<SessionPayload>('/api/v1/auth/login', { method: 'POST', body: input, anonymous: true });
+/** A sign-in waiting for its second factor: give a code (`verify`) or set up an authenticator first (`enrol`). */
+export interface MfaChallenge {
+  mfa: 'verify' | 'enrol';
+  challengeToken: string;
+  expiresIn: number;
+}
+
+/** Start the session a sign-in step answered with. */
+export function startSession(body: SessionPayload): Session {
   queryClient.clear();
   acceptSession(body);
   return toSession(body);
+}
+
+/** POST /api/v1/auth/login; sets the refresh cookie and the in-memory token, or answers the MFA step to take. */
+export async function login(input: LoginInput): Promise<Session | MfaChallenge> {
+  const body = await api<SessionPayload | MfaChallenge>('/api/v1/auth/login', { method: 'POST', body: input, anonymous: true });
+  if ('mfa' in body) return body;
+  return startSession(body);
+}
+
+/** POST /api/v1/auth/mfa/verify: the code (or a recovery code) that completes a sign-in. */
+export async function verifyMfa(challengeToken: string, code: string): Promise<Session> {
+  return startSession(await api<SessionPayload>('/api/v1/auth/mfa/verify', { method: 'POST', body: { challengeToken, code }, anonymous: true }));
 }
 
 /** POST /api/v1/auth/accept-invitation: creates the account (or joins with an existing one) and signs in. */

@@ -3,7 +3,10 @@ import { Link } from '../../../app/router';
 import { Button } from '../../../components/ui/button';
 import { Field } from '../../../components/ui/field';
 import { ApiError } from '../../../lib/api-client';
-import { login } from '../../../lib/auth';
+import { login, startSession, type MfaChallenge } from '../../../lib/auth';
+import { MfaCodeStep } from './mfa-code-step';
+import { MfaEnrolment } from './mfa-enrolment';
+import { LinkPage } from './link-page';
 
 /** A readable sentence for a failed login (wrong password, lockout, rate limit, network). */
 export function loginErrorMessage(err: unknown): string {
@@ -27,12 +30,22 @@ export function LoginPage({ sessionEnded }: { sessionEnded?: boolean }) {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [challenge, setChallenge] = useState<MfaChallenge | null>(null);
+
+  if (challenge?.mfa === 'verify') return <MfaCodeStep challengeToken={challenge.challengeToken} onRestart={() => setChallenge(null)} />;
+  if (challenge?.mfa === 'enrol')
+    return (
+      <LinkPage title="Set up two-factor authentication" subtitle="Your organisation requires it for your role.">
+        <MfaEnrolment challengeToken={challenge.challengeToken} onDone={(c) => c.session && startSession(c.session)} />
+      </LinkPage>
+    );
 
   const submit = async () => {
     setBusy(true);
     setError(null);
     try {
-      await login({ email: email.trim(), password });
+      const result = await login({ email: email.trim(), password });
+      if ('mfa' in result) setChallenge(result);
     } catch (err) {
       setError(err);
       setPassword('');
@@ -70,6 +83,9 @@ export function LoginPage({ sessionEnded }: { sessionEnded?: boolean }) {
         </Button>
         <Link to="/forgot-password" className="login-aside">
           Forgot your password?
+        </Link>
+        <Link to="/signup" className="login-aside">
+          New to fig? Create an organisation
         </Link>
       </form>
     </div>

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { toast } from '../../../components/ui/toast';
 import { logout, switchTenant, useSession } from '../../../lib/auth';
+import { Link } from '../../../app/router';
 
 function initials(name: string, email: string): string {
   const src = name.trim() || email;
@@ -89,6 +90,9 @@ export function UserMenu() {
             </div>
           )}
           <div className="menu-section">
+            <Link to="/account/security" className="menu-item" role="menuitem" onClick={() => setOpen(false)}>
+              Account security
+            </Link>
             <button type="button" role="menuitem" className="menu-item" onClick={() => void logout()}>
               Sign out
             </button>

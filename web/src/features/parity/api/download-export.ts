@@ -1,5 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import { apiBlob } from '../../../lib/api-client';
+import { saveBlob } from '../../../lib/download';
 
 export type ExportFormat = 'csv' | 'xlsx';
 
@@ -9,15 +10,7 @@ export async function downloadExport(id: string, format: ExportFormat): Promise<
     `/api/v1/parity/reports/${encodeURIComponent(id)}/export.${format}`,
   );
   const name = filename ?? `parity-${id}.${format}`;
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  // Give the browser a moment to start the download before the URL goes away.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveBlob(blob, name);
   return name;
 }
 
