@@ -33,6 +33,14 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index document_balances_last_idx on apar.document_balances (tenant_id, doc_kind, last_entry_date)
     include (issue_date)`.execute(db);
 
+  // A party's balance: its documents' rollups plus its unapplied credit (ledger entries on no document).
+  await sql`create index document_balances_party_idx on apar.document_balances (tenant_id, party_id) include (doc_kind, open)`.execute(
+    db,
+  );
+  await sql`create index ledger_unapplied_idx on apar.ledger (tenant_id, side, party_id) include (amount) where doc_id is null`.execute(
+    db,
+  );
+
   await sql`
     create function apar.ledger_rollup() returns trigger
     language plpgsql security definer set search_path = pg_catalog, pg_temp as $$

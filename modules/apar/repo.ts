@@ -34,10 +34,13 @@ export async function raiseCounter(trx: Trx, tenantId: string, name: string, val
 
 // ---- parties
 
+/** A party's balance = Σ its ledger = its documents' rolled-up balances + its unapplied credit (entries on no document). */
 const partySelect = (where: RawBuilder<unknown>) => sql`
   select p.id, p.kind, p.name, p.email, ${iso('p.created_at')} as created_at,
-    coalesce((select sum(l.amount) from apar.ledger l where l.tenant_id = p.tenant_id
-      and l.side = case p.kind when 'customer' then 'AR' else 'AP' end and l.party_id = p.id), 0)::text as balance
+    (coalesce((select sum(b.open) from apar.document_balances b where b.tenant_id = p.tenant_id and b.party_id = p.id
+        and b.doc_kind = any(case p.kind when 'customer' then '{invoice,credit_note}'::text[] else '{bill}'::text[] end)), 0)
+      + coalesce((select sum(l.amount) from apar.ledger l where l.tenant_id = p.tenant_id and l.doc_id is null
+        and l.side = case p.kind when 'customer' then 'AR' else 'AP' end and l.party_id = p.id), 0))::text as balance
   from apar.parties p where ${where}`;
 
 export async function insertParty(
