@@ -187,7 +187,7 @@ async function run(ops: Op[]) {
       const allocations = [{ documentId: inv.id, amount: canonicalDecimal(take) }];
       if (credit.kind === 'payment')
         await service.allocatePayment(caller, 'received', credit.id, allocations, day(7));
-      else await service.applyCreditNote(caller, credit.id, allocations, day(7));
+      else await service.applyCredit(caller, 'credit_note', credit.id, allocations, day(7));
       credit.left = credit.left.minus(take);
       inv.open = inv.open.minus(take);
     } else {

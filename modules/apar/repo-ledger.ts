@@ -120,7 +120,7 @@ export async function statementRows(
 ): Promise<StatementRow[]> {
   const { rows } = await sql<StatementRow>`
     select entry_date::text as date, source_kind, source_id,
-      case when source_kind in ('invoice', 'bill', 'credit_note') then source_id end as doc_id, sum(amount)::text as amount
+      case when source_kind in ('invoice', 'bill', 'credit_note', 'vendor_credit') then source_id end as doc_id, sum(amount)::text as amount
     from apar.ledger where tenant_id = ${t} and side = ${side} and party_id = ${partyId} and entry_date between ${from}::date and ${to}::date
     group by entry_date, source_kind, source_id having sum(amount) <> 0
     order by entry_date, min(id)`.execute(trx);

@@ -38,7 +38,7 @@ export async function raiseCounter(trx: Trx, tenantId: string, name: string, val
 const partySelect = (where: RawBuilder<unknown>) => sql`
   select p.id, p.kind, p.name, p.email, ${iso('p.created_at')} as created_at,
     (coalesce((select sum(b.open) from apar.document_balances b where b.tenant_id = p.tenant_id and b.party_id = p.id
-        and b.doc_kind = any(case p.kind when 'customer' then '{invoice,credit_note}'::text[] else '{bill}'::text[] end)), 0)
+        and b.doc_kind = any(case p.kind when 'customer' then '{invoice,credit_note}'::text[] else '{bill,vendor_credit}'::text[] end)), 0)
       + coalesce((select sum(l.amount) from apar.ledger l where l.tenant_id = p.tenant_id and l.doc_id is null
         and l.side = case p.kind when 'customer' then 'AR' else 'AP' end and l.party_id = p.id), 0))::text as balance
   from apar.parties p where ${where}`;
@@ -191,7 +191,7 @@ export async function listDocuments(
   offset: number,
   limit: number,
 ) {
-  const sign = kind === 'credit_note' ? -1 : 1;
+  const sign = kind === 'credit_note' || kind === 'vendor_credit' ? -1 : 1;
   const conds = [sql`d.tenant_id = ${t}`, sql`d.kind = ${kind}`];
   if (f.partyId !== undefined) conds.push(sql`d.party_id = ${f.partyId}`);
   if (f.projectId !== undefined) conds.push(sql`d.project_id = ${f.projectId}`);
