@@ -29,6 +29,11 @@ for n in "${names[@]}"; do
   echo "== bench/$n"
   if ! node --import tsx "bench/$n/run.ts"; then failed+=("$n"); fi
   # proxy also compares fig with a bare forwarder and the module-served read vs legacy, each with its own same-run baseline.
+  # apar also serves its list routes over HTTP next to legacy on the same data (appends to bench/results/apar.md).
+  if [ "$n" = apar ] && [ -f bench/apar/http.ts ]; then
+    echo "== bench/apar/http"
+    if ! node --import tsx bench/apar/http.ts; then failed+=("apar/http"); fi
+  fi
   if [ "$n" = proxy ]; then
     for extra in versus-bare module-read; do
       [ -f "bench/proxy/$extra.ts" ] || continue

@@ -4,6 +4,7 @@ import type { Config } from '../../modules/core/config';
 import type { Db } from '../../modules/core/db';
 import { reconcileSession } from '../../modules/sessions/index';
 import { reconcileBonusRecord, type BonusEntity } from '../../modules/runs/index';
+import { APAR_ENTITIES, reconcileAparRecord } from '../../modules/apar/index';
 import * as repo from './repo';
 
 /** How one entity family is reconciled: make fig's copy of one legacy id equal legacy's. */
@@ -23,6 +24,13 @@ export const RECONCILERS: Record<string, Reconciler> = {
   upload: bonus('upload'),
   batch: bonus('batch'),
   scenario: bonus('scenario'),
+  // AP/AR dual-write routes (their entity is the path before the id): copy what fig lacks, refuse to overwrite a difference.
+  ...Object.fromEntries(
+    APAR_ENTITIES.map((e): [string, Reconciler] => [
+      e,
+      (deps, legacyId) => reconcileAparRecord(deps, deps.legacyTenant, e, legacyId),
+    ]),
+  ),
 };
 
 export interface ReconcileReport {

@@ -22,7 +22,12 @@ export const AparErrors = {
     ),
 };
 
-const LABEL: Record<string, string> = { invoice: 'Invoice', bill: 'Bill', credit_note: 'Credit note' };
+const LABEL: Record<string, string> = {
+  invoice: 'Invoice',
+  bill: 'Bill',
+  credit_note: 'Credit note',
+  vendor_credit: 'Vendor credit',
+};
 
 /** Postgres SQLSTATE raised by the ledger's append-only trigger. */
 export const PG_APPEND_ONLY = 'FIG02';

@@ -14,7 +14,9 @@ export function statusOf(amount: string, settled: string): 'open' | 'partial' | 
 
 /** What is still open on a document, positive: a credit note's ledger sum is negative while it has credit left. */
 export const documentBalance = (row: Pick<DocumentRow, 'kind' | 'open'>) =>
-  row.kind === 'credit_note' ? new Decimal(row.open).neg() : new Decimal(row.open);
+  row.kind === 'credit_note' || row.kind === 'vendor_credit'
+    ? new Decimal(row.open).neg()
+    : new Decimal(row.open);
 
 export function toParty(row: PartyRow, contacts: ContactRow[]): Party {
   return {

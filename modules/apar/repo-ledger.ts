@@ -50,6 +50,9 @@ export interface AgingRow {
  * Open documents as of `asOf` from the ledger (entries dated on or before it, documents issued on
  * or before it, open > 0), summed by party, currency and bucket. Bucket 0 is not yet due; bucket
  * i > 0 holds days past due above bounds[i-2] and up to bounds[i-1] (the last has no upper bound).
+ * A document with no entry after `asOf` is open by its rolled-up balance (apar.document_balances,
+ * the ledger's sum kept in the posting transaction); only documents with later entries sum their
+ * ledger up to the date (ADR 0019).
  */
 export async function agingRows(
   trx: Trx,
@@ -60,21 +63,38 @@ export async function agingRows(
 ): Promise<AgingRow[]> {
   const { rows } = await sql<AgingRow>`
     with open_docs as (
-      select d.party_id, d.currency, d.exchange_rate, (${asOf}::date - d.due_date) as days, sum(l.amount) as open
-      from apar.documents d
-      join apar.ledger l on l.tenant_id = d.tenant_id and l.doc_kind = d.kind and l.doc_id = d.id and l.entry_date <= ${asOf}::date
-      where d.tenant_id = ${t} and d.kind = ${docKind} and d.issue_date <= ${asOf}::date
-      group by d.tenant_id, d.kind, d.id
-      having sum(l.amount) > 0
-    ), bucketed as (
-      select party_id, currency, open, open * exchange_rate as base,
-        case when days <= 0 then 0 else 1 + (select count(*) from unnest(${bounds}::int[]) b where days > b) end as bucket
-      from open_docs
+      select party_id, currency, exchange_rate, due_date, open
+      from apar.document_balances
+      where tenant_id = ${t} and doc_kind = ${docKind} and last_entry_date <= ${asOf}::date and open > 0
+        and issue_date <= ${asOf}::date
+      union all
+      select b.party_id, b.currency, b.exchange_rate, b.due_date, s.open
+      from apar.document_balances b
+      cross join lateral (select sum(l.amount) as open from apar.ledger l
+        where l.tenant_id = b.tenant_id and l.doc_kind = b.doc_kind and l.doc_id = b.doc_id and l.entry_date <= ${asOf}::date) s
+      where b.tenant_id = ${t} and b.doc_kind = ${docKind} and b.last_entry_date > ${asOf}::date
+        and b.issue_date <= ${asOf}::date and s.open > 0
+    ), agg as (
+      select party_id, currency,
+        case when ${asOf}::date - due_date <= 0 then 0 else 1 + width_bucket(${asOf}::date - due_date - 1, ${bounds}::int[]) end as bucket,
+        sum(open) as amount, sum(open * exchange_rate) as base, count(*) as count
+      from open_docs group by 1, 2, 3
     )
-    select b.party_id, p.name, b.currency, b.bucket::int as bucket, sum(b.open)::text as amount, sum(b.base)::text as base_amount, count(*) as count
-    from bucketed b join apar.parties p on p.tenant_id = ${t} and p.kind = ${docKind === 'bill' ? 'vendor' : 'customer'} and p.id = b.party_id
-    group by b.party_id, p.name, b.currency, b.bucket
-    order by b.party_id, b.currency, b.bucket`.execute(trx);
+    select a.party_id, p.name, a.currency, a.bucket::int as bucket, a.amount::text as amount, a.base::text as base_amount, a.count
+    from agg a join apar.parties p on p.tenant_id = ${t} and p.kind = ${docKind === 'bill' ? 'vendor' : 'customer'} and p.id = a.party_id
+    order by a.party_id, a.currency, a.bucket`.execute(trx);
+  return rows;
+}
+
+/** Documents whose rolled-up balance differs from their ledger (empty unless the rollup is wrong). */
+export async function balanceDrift(trx: Trx) {
+  const { rows } = await sql<{
+    doc_kind: string;
+    doc_id: string;
+    cached: string | null;
+    ledger: string | null;
+  }>`
+    select doc_kind, doc_id, cached::text, ledger::text from apar.balance_drift()`.execute(trx);
   return rows;
 }
 
@@ -100,7 +120,7 @@ export async function statementRows(
 ): Promise<StatementRow[]> {
   const { rows } = await sql<StatementRow>`
     select entry_date::text as date, source_kind, source_id,
-      case when source_kind in ('invoice', 'bill', 'credit_note') then source_id end as doc_id, sum(amount)::text as amount
+      case when source_kind in ('invoice', 'bill', 'credit_note', 'vendor_credit') then source_id end as doc_id, sum(amount)::text as amount
     from apar.ledger where tenant_id = ${t} and side = ${side} and party_id = ${partyId} and entry_date between ${from}::date and ${to}::date
     group by entry_date, source_kind, source_id having sum(amount) <> 0
     order by entry_date, min(id)`.execute(trx);

@@ -1,13 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Trx } from '../core/db';
-import type {
-  AllocationRow,
-  ContactRow,
-  DocumentRow,
-  LineRow,
-  PartyRow,
-  PaymentRow,
-} from './tables';
+import type { AllocationRow, ContactRow, DocumentRow, LineRow, PartyRow, PaymentRow } from './tables';
 
 /** Kysely queries on the apar schema. Every function takes the tenant transaction first. */
 
@@ -41,10 +34,13 @@ export async function raiseCounter(trx: Trx, tenantId: string, name: string, val
 
 // ---- parties
 
+/** A party's balance = Σ its ledger = its documents' rolled-up balances + its unapplied credit (entries on no document). */
 const partySelect = (where: RawBuilder<unknown>) => sql`
   select p.id, p.kind, p.name, p.email, ${iso('p.created_at')} as created_at,
-    coalesce((select sum(l.amount) from apar.ledger l where l.tenant_id = p.tenant_id
-      and l.side = case p.kind when 'customer' then 'AR' else 'AP' end and l.party_id = p.id), 0)::text as balance
+    (coalesce((select sum(b.open) from apar.document_balances b where b.tenant_id = p.tenant_id and b.party_id = p.id
+        and b.doc_kind = any(case p.kind when 'customer' then '{invoice,credit_note}'::text[] else '{bill,vendor_credit}'::text[] end)), 0)
+      + coalesce((select sum(l.amount) from apar.ledger l where l.tenant_id = p.tenant_id and l.doc_id is null
+        and l.side = case p.kind when 'customer' then 'AR' else 'AP' end and l.party_id = p.id), 0))::text as balance
   from apar.parties p where ${where}`;
 
 export async function insertParty(
@@ -115,9 +111,10 @@ export async function listContacts(
 const documentSelect = (where: RawBuilder<unknown>) => sql`
   select d.id, d.kind, d.number, d.party_id, d.project_id, d.issue_date::text as issue_date, d.due_date::text as due_date,
     d.currency, d.exchange_rate::text, d.subtotal::text, d.tax_total::text, d.amount::text, d.description, d.category,
-    ${iso('d.created_at')} as created_at,
-    coalesce((select sum(l.amount) from apar.ledger l where l.tenant_id = d.tenant_id and l.doc_kind = d.kind and l.doc_id = d.id), 0)::text as open
-  from apar.documents d where ${where}`;
+    ${iso('d.created_at')} as created_at, coalesce(b.open, 0)::text as open
+  from apar.documents d
+  left join apar.document_balances b on b.tenant_id = d.tenant_id and b.doc_kind = d.kind and b.doc_id = d.id
+  where ${where}`;
 
 export async function numberTaken(trx: Trx, t: string, kind: string, number: string): Promise<boolean> {
   const { rows } =
@@ -162,9 +159,14 @@ export async function findDocument(
   id: number,
   opts: { forUpdate?: boolean } = {},
 ): Promise<DocumentRow | undefined> {
-  const lock = opts.forUpdate ? sql` for update of d` : sql``;
+  // Lock in a statement of its own: the read after it sees the balance a concurrent writer committed.
+  if (opts.forUpdate) {
+    await sql`select 1 from apar.documents where tenant_id = ${t} and kind = ${kind} and id = ${id} for update`.execute(
+      trx,
+    );
+  }
   const { rows } =
-    await sql<DocumentRow>`${documentSelect(sql`d.tenant_id = ${t} and d.kind = ${kind} and d.id = ${id}`)}${lock}`.execute(
+    await sql<DocumentRow>`${documentSelect(sql`d.tenant_id = ${t} and d.kind = ${kind} and d.id = ${id}`)}`.execute(
       trx,
     );
   return rows[0];
@@ -176,7 +178,11 @@ export interface DocumentFilter {
   status?: 'open' | 'partial' | 'paid';
 }
 
-/** Documents of one kind, by id; the status filter works on the ledger-derived open balance. */
+/**
+ * Documents of one kind, by id; the status filter works on the ledger-derived open balance (the
+ * per-document rollup, migration 0062). A page's ids are chosen first, so a deep offset skips
+ * bare index entries rather than built rows.
+ */
 export async function listDocuments(
   trx: Trx,
   t: string,
@@ -185,40 +191,29 @@ export async function listDocuments(
   offset: number,
   limit: number,
 ) {
-  const sign = kind === 'credit_note' ? -1 : 1;
+  const sign = kind === 'credit_note' || kind === 'vendor_credit' ? -1 : 1;
   const conds = [sql`d.tenant_id = ${t}`, sql`d.kind = ${kind}`];
   if (f.partyId !== undefined) conds.push(sql`d.party_id = ${f.partyId}`);
   if (f.projectId !== undefined) conds.push(sql`d.project_id = ${f.projectId}`);
-  const where = sql.join(conds, sql` and `);
-  const inner = documentSelect(where);
-  if (f.status === undefined) {
-    // No balance filter: page on the documents table, balances only for the page's rows.
-    const { rows } = await sql<DocumentRow>`${inner} order by d.id limit ${limit} offset ${offset}`.execute(
-      trx,
-    );
-    const c = await sql<{ n: string }>`select count(*) as n from apar.documents d where ${where}`.execute(
-      trx,
-    );
-    return { rows, total: Number(c.rows[0]!.n) };
-  }
-  const status =
-    f.status === undefined
-      ? sql`true`
-      : f.status === 'open'
-        ? sql`x.amount::numeric - ${sign} * x.open::numeric <= 0`
+  if (f.status !== undefined) {
+    const open = sql`${sign} * coalesce(b.open, 0)`;
+    conds.push(
+      f.status === 'open'
+        ? sql`d.amount - ${open} <= 0`
         : f.status === 'paid'
-          ? sql`${sign} * x.open::numeric <= 0`
-          : sql`${sign} * x.open::numeric > 0 and x.amount::numeric - ${sign} * x.open::numeric > 0`;
-  const { rows } = await sql<DocumentRow & { total_count: string }>`
-    select x.*, count(*) over () as total_count from (${inner}) x where ${status} order by x.id limit ${limit} offset ${offset}`.execute(
-    trx,
-  );
-  let total = rows.length > 0 ? Number(rows[0]!.total_count) : 0;
-  if (rows.length === 0 && offset > 0) {
-    const c = await sql<{ n: string }>`select count(*) as n from (${inner}) x where ${status}`.execute(trx);
-    total = Number(c.rows[0]!.n);
+          ? sql`${open} <= 0`
+          : sql`${open} > 0 and d.amount - ${open} > 0`,
+    );
   }
-  return { rows: rows as DocumentRow[], total };
+  const where = sql.join(conds, sql` and `);
+  const from = sql`apar.documents d
+    left join apar.document_balances b on b.tenant_id = d.tenant_id and b.doc_kind = d.kind and b.doc_id = d.id`;
+  const { rows } = await sql<DocumentRow>`
+    ${documentSelect(sql`d.tenant_id = ${t} and d.kind = ${kind} and d.id in (
+      select d.id from ${from} where ${where} order by d.id limit ${limit} offset ${offset})`)}
+    order by d.id`.execute(trx);
+  const c = await sql<{ n: string }>`select count(*) as n from ${from} where ${where}`.execute(trx);
+  return { rows, total: Number(c.rows[0]!.n) };
 }
 
 export async function listLines(trx: Trx, t: string, kind: string, id: number): Promise<LineRow[]> {
@@ -242,8 +237,8 @@ export async function openDocuments(
     trx,
   );
   const { rows } =
-    await sql<DocumentRow>`select * from (${documentSelect(sql`d.tenant_id = ${t} and d.kind = ${kind} and d.party_id = ${partyId}`)}) x
-    where x.open::numeric > 0 order by x.due_date, x.id`.execute(trx);
+    await sql<DocumentRow>`${documentSelect(sql`d.tenant_id = ${t} and d.kind = ${kind} and d.party_id = ${partyId} and b.open > 0`)}
+    order by d.due_date, d.id`.execute(trx);
   return rows;
 }
 

@@ -380,4 +380,49 @@ describe('AP/AR API', () => {
     expect((await api(stranger, 'GET', '/invoices')).body.total).toBe(0);
     expect((await api(stranger, 'GET', '/invoices/1')).status).toBe(404);
   });
+  it("applies a vendor credit to a bill on the AP side, refusing another vendor's bill", async () => {
+    const v = (await api(finance, 'POST', '/vendors', { name: 'Credit Supplies' })).body;
+    const w = (await api(finance, 'POST', '/vendors', { name: 'Other Supplies' })).body;
+    const bill = (
+      await api(finance, 'POST', '/bills', {
+        partyId: v.id,
+        issueDate: '2026-02-01',
+        dueDate: '2026-02-10',
+        lines: [line('2', '50')],
+      })
+    ).body;
+    const other = (
+      await api(finance, 'POST', '/bills', {
+        partyId: w.id,
+        issueDate: '2026-02-01',
+        dueDate: '2026-02-10',
+        lines: [line('1', '5')],
+      })
+    ).body;
+    const vc = await api(finance, 'POST', '/vendor-credits', {
+      partyId: v.id,
+      issueDate: '2026-02-05',
+      dueDate: '2026-02-05',
+      lines: [line('1', '30')],
+    });
+    expect(vc.body).toMatchObject({
+      kind: 'vendor_credit',
+      number: expect.stringMatching(/^VC-/),
+      balance: '30',
+    });
+    expect((await api(finance, 'GET', `/vendors/${v.id}`)).body.balance).toBe('70');
+    const refused = await api(finance, 'POST', `/vendor-credits/${vc.body.id}/applications`, {
+      allocations: [{ documentId: other.id, amount: '5' }],
+    });
+    expect(refused.status).toBe(422);
+    const applied = await api(finance, 'POST', `/vendor-credits/${vc.body.id}/applications`, {
+      allocations: [{ documentId: bill.id, amount: '30' }],
+      date: '2026-02-06',
+    });
+    expect(applied.body).toMatchObject({ balance: '0', status: 'paid' });
+    expect((await api(finance, 'GET', `/bills/${bill.id}`)).body.balance).toBe('70');
+    expect((await api(finance, 'GET', `/vendors/${v.id}`)).body.balance).toBe('70');
+    const aging = (await api(finance, 'GET', '/aging?asOf=2026-02-06&side=AP')).body;
+    expect(aging.parties.find((p: { id: number }) => p.id === v.id).baseTotal).toBe('70');
+  });
 });

@@ -52,6 +52,7 @@ const DOCUMENTS: Array<[DocumentKind, string]> = [
   ['invoice', 'invoices'],
   ['bill', 'bills'],
   ['credit_note', 'credit-notes'],
+  ['vendor_credit', 'vendor-credits'],
 ];
 const PAYMENTS: Array<[PaymentKind, string]> = [
   ['received', 'payments-received'],
@@ -146,20 +147,25 @@ export async function aparRoutes(
       (req) => service.getDocument(caller(req, req.params.tid), kind, req.params.id),
     );
   }
-  app.post(
-    `${base}/credit-notes/:id/applications`,
-    {
-      config: WRITE,
-      schema: { tags, params: ItemParams, body: AllocateWithDate, response: { 200: DocumentDetail } },
-    },
-    (req) =>
-      service.applyCreditNote(
-        caller(req, req.params.tid),
-        req.params.id,
-        req.body.allocations,
-        req.body.date,
-      ),
-  );
+  for (const [kind, path] of [
+    ['credit_note', 'credit-notes'],
+    ['vendor_credit', 'vendor-credits'],
+  ] as const)
+    app.post(
+      `${base}/${path}/:id/applications`,
+      {
+        config: WRITE,
+        schema: { tags, params: ItemParams, body: AllocateWithDate, response: { 200: DocumentDetail } },
+      },
+      (req) =>
+        service.applyCredit(
+          caller(req, req.params.tid),
+          kind,
+          req.params.id,
+          req.body.allocations,
+          req.body.date,
+        ),
+    );
 
   for (const [kind, path] of PAYMENTS) {
     app.get(

@@ -24,7 +24,7 @@ const Id = z.coerce
 
 export const PartyKind = z.enum(['customer', 'vendor']);
 export type PartyKind = z.infer<typeof PartyKind>;
-export const DocumentKind = z.enum(['invoice', 'bill', 'credit_note']);
+export const DocumentKind = z.enum(['invoice', 'bill', 'credit_note', 'vendor_credit']);
 export type DocumentKind = z.infer<typeof DocumentKind>;
 export const PaymentKind = z.enum(['received', 'made']);
 export type PaymentKind = z.infer<typeof PaymentKind>;
@@ -161,7 +161,7 @@ export const Payment = z.object({
 export type Payment = z.infer<typeof Payment>;
 
 export const WriteOffBody = z.object({
-  documentKind: DocumentKind.exclude(['credit_note']),
+  documentKind: DocumentKind.exclude(['credit_note', 'vendor_credit']),
   documentId: Id,
   amount: Amount,
   reason: z.string().trim().min(1).max(500),

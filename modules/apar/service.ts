@@ -1,13 +1,7 @@
 import type { AparDeps } from './service/context';
 import { addContact, createParty, getParty, listParties } from './service/parties';
 import { createDocument, getDocument, listDocuments } from './service/documents';
-import {
-  allocatePayment,
-  applyCreditNote,
-  getPayment,
-  listPayments,
-  recordPayment,
-} from './service/payments';
+import { allocatePayment, applyCredit, getPayment, listPayments, recordPayment } from './service/payments';
 import { writeOff } from './service/write-off';
 import { aging, agingFold, getSettings, saveSettings, statement } from './service/reports';
 
@@ -31,7 +25,7 @@ export function createAparService(deps: AparDeps) {
     listDocuments: bind(deps, listDocuments) as Bound<typeof listDocuments>,
     recordPayment: bind(deps, recordPayment) as Bound<typeof recordPayment>,
     allocatePayment: bind(deps, allocatePayment) as Bound<typeof allocatePayment>,
-    applyCreditNote: bind(deps, applyCreditNote) as Bound<typeof applyCreditNote>,
+    applyCredit: bind(deps, applyCredit) as Bound<typeof applyCredit>,
     getPayment: bind(deps, getPayment) as Bound<typeof getPayment>,
     listPayments: bind(deps, listPayments) as Bound<typeof listPayments>,
     writeOff: bind(deps, writeOff) as Bound<typeof writeOff>,

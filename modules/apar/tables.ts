@@ -18,7 +18,7 @@ export interface ContactRow {
 }
 export interface DocumentRow {
   id: string;
-  kind: 'invoice' | 'bill' | 'credit_note';
+  kind: 'invoice' | 'bill' | 'credit_note' | 'vendor_credit';
   number: string;
   party_id: string;
   project_id: string | null;

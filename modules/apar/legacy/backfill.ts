@@ -17,7 +17,7 @@ export interface AparBackfillResult {
   skipped: number;
 }
 
-type Row = Record<string, unknown> & { id: number };
+export type Row = Record<string, unknown> & { id: number };
 
 async function* pages(
   legacyUrl: string,
@@ -57,13 +57,8 @@ export async function backfillApar(
     skipped: 0,
   };
   const exists = (table: 'parties' | 'documents' | 'payments', kind: string, id: number) =>
-    withTenant(deps.db, deps.tenantId, async (trx) =>
-      table === 'parties'
-        ? !!(await repo.findParty(trx, deps.tenantId, kind, id))
-        : table === 'documents'
-          ? !!(await repo.findDocument(trx, deps.tenantId, kind, id))
-          : !!(await repo.findPayment(trx, deps.tenantId, kind, id)),
-    );
+    existsInFig(deps.db, deps.tenantId, table, kind, id);
+  const copy = { service, caller };
 
   for (const [kind, path] of [
     ['customer', '/api/v1/customers'],
@@ -73,20 +68,15 @@ export async function backfillApar(
       for (const r of rows) {
         if (await exists('parties', kind, r.id)) out.skipped++;
         else {
-          await service.createParty(
-            caller,
-            kind,
-            { name: r.name as string, email: r.email as string | null },
-            { id: r.id, createdAt: r.created_at as string },
-          );
+          await copyParty(copy, kind, r);
           out[`${kind}s`]++;
         }
       }
     }
   }
-  for (const [kind, path, partyField] of [
-    ['invoice', '/api/v1/invoices', 'customer_id'],
-    ['bill', '/api/v1/bills', 'vendor_id'],
+  for (const [kind, path] of [
+    ['invoice', '/api/v1/invoices'],
+    ['bill', '/api/v1/bills'],
   ] as const) {
     for await (const rows of pages(deps.legacyUrl, path, opts.signal)) {
       for (const r of rows) {
@@ -94,35 +84,8 @@ export async function backfillApar(
           out.skipped++;
           continue;
         }
-        const doc = {
-          partyId: r[partyField] as number,
-          number: r.number as string,
-          projectId: r.project_id as number | null,
-          issueDate: r.issue_date as string,
-          dueDate: r.due_date as string,
-          currency: r.currency as string,
-          description: r.description as string | null,
-          category: kind === 'bill' ? (r.category as string) : null,
-          lines: [{ quantity: '1', unitPrice: r.amount as string }],
-        };
-        await service.createDocument(caller, kind, doc, {
-          id: r.id,
-          number: r.number as string,
-          createdAt: r.created_at as string,
-        });
         out[`${kind}s`]++;
-        if (kind === 'bill' && new Decimal(r.amount_paid as string).gt(0)) {
-          await service.recordPayment(caller, 'made', {
-            partyId: doc.partyId,
-            amount: r.amount_paid as string,
-            date: doc.issueDate,
-            currency: doc.currency,
-            method: 'legacy',
-            reference: `legacy amount_paid of bill ${r.number as string}`,
-            allocations: [{ documentId: r.id, amount: r.amount_paid as string }],
-          });
-          out.billSettlements++;
-        }
+        if (await copyDocument(copy, kind, r)) out.billSettlements++;
       }
     }
   }
@@ -132,25 +95,90 @@ export async function backfillApar(
         out.skipped++;
         continue;
       }
-      const allocations = (r.allocations as Array<{ invoice_id: number; amount: string }>).map((a) => ({
-        documentId: a.invoice_id,
-        amount: a.amount,
-      }));
-      await service.recordPayment(
-        caller,
-        'received',
-        {
-          partyId: r.customer_id as number,
-          amount: r.amount as string,
-          date: r.date as string,
-          method: r.method as string,
-          reference: r.reference as string | null,
-          allocations,
-        },
-        { id: r.id, createdAt: r.created_at as string, checkCurrency: false },
-      );
+      await copyPayment(copy, r);
       out.payments++;
     }
   }
   return out;
+}
+
+/** Whether fig holds a party, document or payment under this id. */
+export function existsInFig(
+  db: Db,
+  tenantId: string,
+  table: 'parties' | 'documents' | 'payments',
+  kind: string,
+  id: number,
+): Promise<boolean> {
+  return withTenant(db, tenantId, async (trx) =>
+    table === 'parties'
+      ? !!(await repo.findParty(trx, tenantId, kind, id))
+      : table === 'documents'
+        ? !!(await repo.findDocument(trx, tenantId, kind, id))
+        : !!(await repo.findPayment(trx, tenantId, kind, id)),
+  );
+}
+
+type Copy = { service: ReturnType<typeof createAparService>; caller: Caller };
+
+/** Copy one legacy customer or vendor into fig with its id. */
+export async function copyParty(c: Copy, kind: 'customer' | 'vendor', r: Row): Promise<void> {
+  await c.service.createParty(
+    c.caller,
+    kind,
+    { name: r.name as string, email: r.email as string | null },
+    { id: r.id, createdAt: r.created_at as string },
+  );
+}
+
+/** Copy one legacy invoice or bill (one line); a bill's amount_paid becomes a payment made. True when it did. */
+export async function copyDocument(c: Copy, kind: 'invoice' | 'bill', r: Row): Promise<boolean> {
+  const doc = {
+    partyId: r[kind === 'bill' ? 'vendor_id' : 'customer_id'] as number,
+    number: r.number as string,
+    projectId: r.project_id as number | null,
+    issueDate: r.issue_date as string,
+    dueDate: r.due_date as string,
+    currency: r.currency as string,
+    description: r.description as string | null,
+    category: kind === 'bill' ? (r.category as string) : null,
+    lines: [{ quantity: '1', unitPrice: r.amount as string }],
+  };
+  await c.service.createDocument(c.caller, kind, doc, {
+    id: r.id,
+    number: r.number as string,
+    createdAt: r.created_at as string,
+  });
+  if (kind !== 'bill' || !new Decimal(r.amount_paid as string).gt(0)) return false;
+  await c.service.recordPayment(c.caller, 'made', {
+    partyId: doc.partyId,
+    amount: r.amount_paid as string,
+    date: doc.issueDate,
+    currency: doc.currency,
+    method: 'legacy',
+    reference: `legacy amount_paid of bill ${r.number as string}`,
+    allocations: [{ documentId: r.id, amount: r.amount_paid as string }],
+  });
+  return true;
+}
+
+/** Copy one legacy payment with legacy's allocations. */
+export async function copyPayment(c: Copy, r: Row): Promise<void> {
+  const allocations = (r.allocations as Array<{ invoice_id: number; amount: string }>).map((a) => ({
+    documentId: a.invoice_id,
+    amount: a.amount,
+  }));
+  await c.service.recordPayment(
+    c.caller,
+    'received',
+    {
+      partyId: r.customer_id as number,
+      amount: r.amount as string,
+      date: r.date as string,
+      method: r.method as string,
+      reference: r.reference as string | null,
+      allocations,
+    },
+    { id: r.id, createdAt: r.created_at as string, checkCurrency: false },
+  );
 }

@@ -9,7 +9,7 @@ import { WORD } from './kinds';
 
 /** What money is being applied: a payment (received or made) or a credit note, with what it has left. */
 export interface AllocationSource {
-  kind: 'received' | 'made' | 'credit_note';
+  kind: 'received' | 'made' | 'credit_note' | 'vendor_credit';
   id: number;
   side: 'AR' | 'AP';
   partyKind: 'customer' | 'vendor';
@@ -84,8 +84,8 @@ export async function allocate(
     if (total.gt(source.available))
       refuse(
         'body.allocations',
-        source.kind === 'credit_note'
-          ? 'allocations exceed the credit left on the credit note'
+        source.kind === 'credit_note' || source.kind === 'vendor_credit'
+          ? `allocations exceed the credit left on the ${WORD[source.kind]}`
           : 'allocations exceed the payment amount',
         'total',
       );
@@ -107,7 +107,10 @@ export async function allocate(
       source: { kind: source.kind, id: source.id },
       date: source.date,
     };
-    const sourceDoc = source.kind === 'credit_note' ? { doc: { kind: 'credit_note', id: source.id } } : {};
+    const sourceDoc =
+      source.kind === 'credit_note' || source.kind === 'vendor_credit'
+        ? { doc: { kind: source.kind, id: source.id } }
+        : {};
     entries.push({
       ...base,
       ...sourceDoc,

@@ -6,7 +6,7 @@ import * as repo from '../repo';
 import { DocumentBody, type Document, type DocumentDetail, type DocumentKind } from '../schema';
 import type { LineRow } from '../tables';
 import { audit, inTenant, type AparDeps, type Caller, type Imposed, type Listed } from './context';
-import { NUMBER_PREFIX, PARTY_OF_DOCUMENT, SIDE_OF_PARTY } from './kinds';
+import { NUMBER_PREFIX, PARTY_OF_DOCUMENT, SIDE_OF_PARTY, isCredit } from './kinds';
 
 const c = canonicalDecimal;
 
@@ -88,7 +88,7 @@ export async function createDocument(
       created_at: imposed.createdAt,
     });
     await repo.insertLines(trx, t, kind, id, totals.rows);
-    const amount = kind === 'credit_note' ? c(new Decimal(totals.amount).neg()) : totals.amount;
+    const amount = isCredit(kind) ? c(new Decimal(totals.amount).neg()) : totals.amount;
     await repo.postEntries(trx, t, [
       {
         side: SIDE_OF_PARTY[partyKind],

@@ -7,7 +7,7 @@ import { PaymentBody, type Payment, type PaymentKind } from '../schema';
 import { allocate } from './allocate';
 import { audit, inTenant, today, type AparDeps, type Caller, type Imposed, type Listed } from './context';
 import { loadDocument } from './documents';
-import { PARTY_OF_PAYMENT, SETTLES, SIDE_OF_PARTY } from './kinds';
+import { PARTY_OF_DOCUMENT, PARTY_OF_PAYMENT, SETTLES, SIDE_OF_PARTY, type CreditKind } from './kinds';
 
 export interface PaymentOptions extends Imposed {
   /** false for the legacy API, whose payments have no currency. */
@@ -131,28 +131,30 @@ export async function allocatePayment(
   });
 }
 
-/** Apply a credit note's remaining credit to the customer's invoices. */
-export async function applyCreditNote(
+/** Apply a credit note's (or vendor credit's) remaining credit to the party's invoices (bills). */
+export async function applyCredit(
   deps: AparDeps,
   caller: Caller,
+  kind: CreditKind,
   id: number,
   allocations: Array<{ documentId: number; amount: string }>,
   date?: string,
 ) {
   return inTenant(deps, caller, async (trx) => {
     const t = caller.tenantId;
-    const note = await repo.findDocument(trx, t, 'credit_note', id, { forUpdate: true });
-    if (!note) throw AparErrors.documentNotFound('credit_note', id);
+    const note = await repo.findDocument(trx, t, kind, id, { forUpdate: true });
+    if (!note) throw AparErrors.documentNotFound(kind, id);
+    const partyKind = PARTY_OF_DOCUMENT[kind];
     await allocate(
       trx,
       t,
       {
-        kind: 'credit_note',
+        kind,
         id,
-        side: 'AR',
-        partyKind: 'customer',
+        side: SIDE_OF_PARTY[partyKind],
+        partyKind,
         partyId: Number(note.party_id),
-        docKind: 'invoice',
+        docKind: SETTLES[kind],
         available: documentBalance(note),
         currency: note.currency,
         exchangeRate: note.exchange_rate,
@@ -161,10 +163,10 @@ export async function applyCreditNote(
       },
       allocations,
     );
-    const after = await loadDocument(trx, t, 'credit_note', id);
+    const after = await loadDocument(trx, t, kind, id);
     await audit(trx, caller, {
-      action: 'apar.credit_note.apply',
-      entity: 'credit_note',
+      action: `apar.${kind}.apply`,
+      entity: kind,
       entityId: String(id),
       after,
     });
