@@ -177,7 +177,9 @@ async function run(argv: string[]): Promise<void> {
 
   if (cmd === 'backup' || cmd === 'restore') {
     const { backupCommand } = await import('./backup-command');
-    process.exitCode = await backupCommand(cmd, config, values);
+    const result = await backupCommand(cmd, config, values);
+    for (const line of result.lines) (result.code === 0 ? console.log : console.error)(line);
+    process.exitCode = result.code;
     return;
   }
 

@@ -49,6 +49,8 @@ describe('npm run gateway with GATEWAY_PROCESSES=2', () => {
         REDIS_PREFIX: `test:${randomBytes(6).toString('hex')}:`,
         ADMIN_TOKEN: TEST_ADMIN_TOKEN,
         LOG_LEVEL: 'info',
+        // Load shedding off, as in test/helpers.ts: a shared test machine can keep a loop busy enough to shed.
+        LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0',
         // No periodic reload during the test: a worker can only learn of a flip through pub/sub.
         ROUTE_RELOAD_INTERVAL_MS: '600000',
         // The test is the front proxy: its X-Request-Id marks which access line belongs to which request.

@@ -38,10 +38,10 @@ const REDIS_URL = 'redis://127.0.0.1:6379';
 
 /** Scenarios of issue 17 not built on this branch, kept in the table with the reason. */
 const NOT_RUN: [string, string][] = [
-  ['worker-sigkill-parity', 'not built yet: needs a parity run driven through BullMQ with a restartable worker; the runs of issue 14 do not exist yet'],
-  ['backup-restore', 'not built yet: npm run fig -- backup / restore'],
+  ['worker-sigkill-runs', 'not built: the BullMQ runs pipeline (branch pipeline) had no commit to merge by 15:10 UTC'],
+  ['backup-restore', 'built, run by npm test (test/reliability/backup.test.ts: pg_dump/pg_restore into a fresh database, audit chain + run results hash verified, tampered file refused); not a load scenario'],
   ['dual-write-property', 'not built yet: fast-check interleavings of flips, dual-writes and reconciliation on sessions'],
-  ['upload-disk-full', 'skipped: needs the uploads of issue 14, not built'],
+  ['upload-disk-full', 'not built: no time left after the storage branch landed (merge storage, then a size-limited STORAGE_DIR)'],
 ];
 
 /** SIGKILL: a crash, not a graceful stop (uvicorn's graceful stop waits on fig's keep-alive connections). */

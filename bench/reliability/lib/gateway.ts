@@ -54,7 +54,7 @@ export async function spawnGateway(env: ScenarioEnv, port: number, overrides: Re
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 180_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode} before listening`);
     try {
@@ -66,7 +66,7 @@ export async function spawnGateway(env: ScenarioEnv, port: number, overrides: Re
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`gateway did not answer ${url}/healthz within 60 s`);
+      throw new Error(`gateway did not answer ${url}/healthz within 180 s (a loaded machine starts tsx slowly)`);
     }
     await sleep(100);
   }
