@@ -1,9 +1,11 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Config } from '../core/config';
+import { withTenant, type Db } from '../core/db';
 import type { FigModule } from '../core/module';
 import { approvalsRoutes } from './routes';
 import { createApprovalsService, type ApprovalsService } from './service';
+import { ensureDefaultPolicies } from './service/manage-policies';
 import './tables';
 
 export {
@@ -16,7 +18,6 @@ export {
   type DecideInput,
 } from './service';
 export { applicableSteps } from './service/start-approval';
-export { ensureDefaultPolicies } from './service/manage-policies';
 export { DEFAULT_POLICIES, RUN_POLICY_KEY, AP_BILL_POLICY_KEY } from './defaults';
 export * as ApprovalSchemas from './schema';
 
@@ -43,3 +44,8 @@ const plugin: FastifyPluginAsync<{ config: Config }> = fp<{ config: Config }>(
 ) as FastifyPluginAsync<{ config: Config }>;
 
 export const approvalsModule: FigModule = { name: 'approvals', plugin };
+
+/** Demo data: the default policies (run, ap-bill) written into the tenant now rather than on first use. Idempotent. */
+export async function seedDemo(db: Db, tenantId: string): Promise<void> {
+  await withTenant(db, tenantId, (trx) => ensureDefaultPolicies(trx, { tenantId, actor: 'seed' }));
+}
