@@ -9,6 +9,7 @@ import { ParityEmployeePage } from '../features/parity/components/employee-page'
 import { MailboxPage } from '../features/mail/components/mailbox-page';
 import { DeliveriesPage } from '../features/mail/components/deliveries-page';
 import { OrganisationsPage } from '../features/organisations/components/organisations-page';
+import { ApprovalsInboxPage } from '../features/approvals/components/inbox-page';
 
 export interface AppRoute {
   path: string;
@@ -24,6 +25,7 @@ export const appRoutes: AppRoute[] = [
   { path: '/routes', label: 'Cutover', permission: 'routes.read', component: CutoverConsole },
   { path: '/plans', label: 'Plans', permission: 'plans.read', component: PlansPage },
   { path: '/plans/:id', permission: 'plans.read', component: PlanPage },
+  { path: '/approvals', label: 'Approvals', permission: 'approvals.read', component: ApprovalsInboxPage },
   { path: '/parity', label: 'Parity', permission: 'parity.read', component: ParityReportsPage },
   { path: '/parity/:id', permission: 'parity.read', component: ParityReportPage },
   { path: '/parity/:id/employees/:employeeId', permission: 'parity.read', component: ParityEmployeePage },
