@@ -53,6 +53,10 @@ beforeAll(async () => {
   stranger = await loginAs(app, { roles: ['finance'] });
   // A subject module of this test: records what its hooks saw, and can refuse a final approval.
   app.approvals.registerSubject('memo', {
+    onSubmit: async (_trx, e) => {
+      if (e.subjectId === 'draft-only') throw new AppError('MEMO_NOT_READY', 409, 'Memo draft-only is not finished');
+      return { amount: '20000' };
+    },
     onStepApproved: async (_trx, event) => void events.push({ hook: 'step', event }),
     onApproved: async (_trx, event) => {
       if (failNextApproval) throw new AppError('MEMO_LOCKED', 409, 'The memo changed while it was approved');
@@ -265,6 +269,28 @@ describe('thresholds, rejection and hooks', () => {
       code: 'APPROVAL_POLICY_NOT_FOUND',
       statusCode: 404,
     });
+  });
+});
+
+describe('submitting through the generic route', () => {
+  it('asks the subject module (onSubmit) for the amount, then starts the policy', async () => {
+    const res = await api(hr, 'POST', `/tenants/${hr.tenantId}/approvals`, { subjectType: 'memo', subjectId: 'sub-1', policyKey: 'memo' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ subjectType: 'memo', subjectId: 'sub-1', amount: '20000', status: 'pending', startedBy: hr.email });
+    expect(res.body.steps).toHaveLength(3);
+    const refused = await api(hr, 'POST', `/tenants/${hr.tenantId}/approvals`, { subjectType: 'memo', subjectId: 'draft-only', policyKey: 'memo' });
+    expect(refused.body).toEqual(problem(409, 'MEMO_NOT_READY', 'Memo draft-only is not finished'));
+    expect((await app.approvals.listApprovals(ctxOf(hr), { limit: 50, subjectId: 'draft-only' })).total).toBe(0);
+  });
+
+  it('refuses a subject type no module takes submissions of, and a manager (no approvals.submit)', async () => {
+    const res = await api(hr, 'POST', `/tenants/${hr.tenantId}/approvals`, { subjectType: 'ap_bill', subjectId: '7' });
+    expect(res.body).toEqual(
+      problem(422, 'APPROVAL_SUBJECT_UNKNOWN', 'ap_bill subjects cannot be submitted here: their own module starts their approvals', {
+        errors: [{ path: 'body.subjectType', message: 'no module takes submissions of this subject type' }],
+      }),
+    );
+    expect((await api(manager, 'POST', `/tenants/${manager.tenantId}/approvals`, { subjectType: 'memo', subjectId: 'x' })).status).toBe(403);
   });
 });
 

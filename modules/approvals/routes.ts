@@ -10,6 +10,7 @@ import {
   CreatePolicyBody,
   DecideBody,
   Policy,
+  SubmitBody,
   PolicyList,
   TenantParams,
 } from './schema';
@@ -19,6 +20,7 @@ import type { ApprovalsService } from './service';
 const READ = { permission: 'approvals.read' };
 const DECIDE = { permission: 'approvals.decide' };
 const MANAGE = { permission: 'approvals.manage' };
+const SUBMIT = { permission: 'approvals.submit' };
 
 /** The caller in `{tid}`, which must be the session's tenant (another tenant is simply not found). */
 function caller(request: FastifyRequest, tid: string): ApprovalContext {
@@ -52,6 +54,11 @@ export async function approvalsRoutes(appRaw: FastifyInstance, { service }: { se
     '/tenants/:tid/approvals',
     { config: READ, schema: { tags, params: TenantParams, querystring: ApprovalListQuery, response: { 200: ApprovalList } } },
     (req) => service.listApprovals(caller(req, req.params.tid), req.query),
+  );
+  app.post(
+    '/tenants/:tid/approvals',
+    { config: SUBMIT, schema: { tags, params: TenantParams, body: SubmitBody, response: { 201: ApprovalInstance } } },
+    async (req, reply) => reply.code(201).send(await service.submit(caller(req, req.params.tid), req.body)),
   );
   app.get('/tenants/:tid/approvals/:id', { config: READ, schema: { tags, params: ApprovalParams, response: { 200: ApprovalInstance } } }, (req) =>
     service.getApproval(caller(req, req.params.tid), req.params.id),

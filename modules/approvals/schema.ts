@@ -129,6 +129,15 @@ export const ApprovalListQuery = PageQuery.extend({
 });
 export type ApprovalListQuery = z.infer<typeof ApprovalListQuery>;
 
+/** Submit a subject for approval (its module must take submissions: an `onSubmit` hook). */
+export const SubmitBody = z.object({
+  subjectType: SubjectType,
+  subjectId: z.string().min(1).max(200),
+  /** Default: the subject type's default policy ('run' for runs). */
+  policyKey: PolicyKey.optional(),
+});
+export type SubmitBody = z.infer<typeof SubmitBody>;
+
 export const DecideBody = z
   .object({
     decision: z.enum(['approve', 'reject']),

@@ -1,13 +1,14 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../core/db';
 import type { Page } from '../core/pagination';
-import type { ApprovalInstance, ApprovalListQuery, CreatePolicyBody, CurrentStep, Decision, Policy } from './schema';
+import type { ApprovalInstance, ApprovalListQuery, CreatePolicyBody, CurrentStep, Decision, Policy, SubmitBody } from './schema';
 import { cancelApproval } from './service/cancel-approval';
 import type { ApprovalContext, ApprovalSubjectHooks, ApprovalsDeps } from './service/context';
 import { decide, type DecideInput } from './service/decide';
 import { createPolicy, listPolicies } from './service/manage-policies';
 import { currentStep, findLatestForSubject, getApproval, history, listApprovals } from './service/queries';
 import { startApproval, type StartApprovalInput } from './service/start-approval';
+import { submitSubject } from './service/submit-subject';
 
 export type { ApprovalContext, ApprovalEvent, ApprovalSubjectHooks } from './service/context';
 export type { StartApprovalInput } from './service/start-approval';
@@ -21,6 +22,8 @@ export interface ApprovalsService {
    */
   registerSubject(subjectType: string, hooks: ApprovalSubjectHooks): void;
   startApproval(ctx: ApprovalContext, input: StartApprovalInput): Promise<ApprovalInstance>;
+  /** The generic submission (HTTP POST .../approvals): the subject's `onSubmit` hook, then startApproval. */
+  submit(ctx: ApprovalContext, body: SubmitBody): Promise<ApprovalInstance>;
   decide(ctx: ApprovalContext, instanceId: string, body: DecideInput): Promise<ApprovalInstance>;
   cancel(ctx: ApprovalContext, instanceId: string, reason: string): Promise<ApprovalInstance>;
   getApproval(ctx: ApprovalContext, instanceId: string): Promise<ApprovalInstance>;
@@ -41,6 +44,7 @@ export function createApprovalsService(opts: { db: Db; log: FastifyBaseLogger; c
       deps.subjects.set(subjectType, hooks);
     },
     startApproval: (ctx, input) => startApproval(deps, ctx, input),
+    submit: (ctx, body) => submitSubject(deps, ctx, body),
     decide: (ctx, id, body) => decide(deps, ctx, id, body),
     cancel: (ctx, id, reason) => cancelApproval(deps, ctx, id, reason),
     getApproval: (ctx, id) => getApproval(deps, ctx, id),

@@ -36,6 +36,12 @@ export interface ApprovalEvent {
  * as the decision: throwing (an AppError for an expected refusal) undoes the decision too.
  */
 export interface ApprovalSubjectHooks {
+  /**
+   * Someone asked for the subject to be approved through the generic route (POST .../approvals):
+   * check the subject may be submitted (throw an AppError if not), move it to its "in review"
+   * state, and say which amount the policy's thresholds compare (null: unknown, every step applies).
+   */
+  onSubmit?: (trx: Trx, event: { tenantId: string; subjectId: string; actor: string; actorId: string | null }) => Promise<{ amount: string | null }>;
   /** A step was approved and another one follows. */
   onStepApproved?: (trx: Trx, event: ApprovalEvent) => Promise<void>;
   /** The last step was approved: the subject is approved (a run is finalized, a bill can be paid). */
