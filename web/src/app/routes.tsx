@@ -10,6 +10,9 @@ import { MailboxPage } from '../features/mail/components/mailbox-page';
 import { DeliveriesPage } from '../features/mail/components/deliveries-page';
 import { OrganisationsPage } from '../features/organisations/components/organisations-page';
 import { ApprovalsInboxPage } from '../features/approvals/components/inbox-page';
+import { RunsPage } from '../features/runs/components/runs-page';
+import { NewRunPage } from '../features/runs/components/new-run-page';
+import { RunWithApprovalPage } from './run-with-approval';
 
 export interface AppRoute {
   path: string;
@@ -25,6 +28,9 @@ export const appRoutes: AppRoute[] = [
   { path: '/routes', label: 'Cutover', permission: 'routes.read', component: CutoverConsole },
   { path: '/plans', label: 'Plans', permission: 'plans.read', component: PlansPage },
   { path: '/plans/:id', permission: 'plans.read', component: PlanPage },
+  { path: '/runs', label: 'Runs', permission: 'runs.read', component: RunsPage },
+  { path: '/runs/new', permission: 'runs.write', component: NewRunPage },
+  { path: '/runs/:id', permission: 'runs.read', component: RunWithApprovalPage },
   { path: '/approvals', label: 'Approvals', permission: 'approvals.read', component: ApprovalsInboxPage },
   { path: '/parity', label: 'Parity', permission: 'parity.read', component: ParityReportsPage },
   { path: '/parity/:id', permission: 'parity.read', component: ParityReportPage },

@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import { Button } from '../../../components/ui/button';
-import { Empty, ErrorState, Loading } from '../../../components/ui/states';
-import { useSession } from '../../../lib/auth';
+import { Empty, ErrorState, FormError, Loading } from '../../../components/ui/states';
+import { can, useSession } from '../../../lib/auth';
 import { formatRelative } from '../../../lib/format';
 import { useSubjectApprovals } from '../api/list-approvals';
+import { useSubmitForApproval } from '../api/submit';
 import type { ApprovalInstance } from '../types';
 import { ApprovalStatusBadge, ApprovalSteps } from './approval-steps';
 import { DecideDialog } from './decide-dialog';
@@ -47,23 +48,38 @@ export function ApprovalPanel({
   subjectType,
   subjectId,
   onDecided,
+  submittable = false,
   emptyText = 'Not submitted for approval yet.',
 }: {
   subjectType: string;
   subjectId: string;
+  /** Called after a decision or a submission, so the subject's page refreshes its own state. */
   onDecided?: (instance: ApprovalInstance) => void;
+  /** The subject is in a state its module accepts a submission in (a completed run). */
+  submittable?: boolean;
   emptyText?: string;
 }) {
   const session = useSession();
   const tenantId = session.tenant?.id ?? '';
   const approvals = useSubjectApprovals(tenantId, subjectType, subjectId);
+  const submit = useSubmitForApproval(tenantId, onDecided);
+  const latest = approvals.data?.data[0];
+  const canSubmit = submittable && can(session, 'approvals.submit') && latest?.status !== 'pending';
   return (
     <section className="panel" data-testid="approval-panel">
       <header className="panel-header">
         <h2>Approval</h2>
-        {approvals.data?.data[0] && <ApprovalStatusBadge status={approvals.data.data[0].status} />}
+        {latest && <ApprovalStatusBadge status={latest.status} />}
       </header>
       <div className="panel-pad">
+        {canSubmit && (
+          <div className="toolbar">
+            <Button variant="primary" busy={submit.isPending} onClick={() => submit.mutate({ subjectType, subjectId })}>
+              {latest ? 'Submit again for approval' : 'Submit for approval'}
+            </Button>
+            <FormError error={submit.error} />
+          </div>
+        )}
         {approvals.isPending ? (
           <Loading label="Loading approval…" />
         ) : approvals.isError ? (
