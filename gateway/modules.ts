@@ -12,6 +12,7 @@ import { runsModule } from '../modules/runs/index';
 import { billingModule } from '../modules/billing/index';
 import { aparModule } from '../modules/apar/index';
 import { notifyModule } from '../modules/notify/index';
+import { storageModule } from '../modules/storage/index';
 
 /**
  * Every module the gateway hosts. A module is added here and nowhere else; the route table
@@ -30,4 +31,5 @@ export const modules: FigModule[] = [
   runsModule,
   aparModule,
   notifyModule,
+  storageModule,
 ];

@@ -153,11 +153,26 @@ export const ConfigSchema = z.object({
   AUTH_FAIL_WINDOW_S: z.coerce.number().int().min(1).default(900),
   /** Put invitation, verification and reset tokens in API responses (local demo and tests only; they are always in identity.outbox). */
   AUTH_DEV_TOKENS: bool.default(false),
+  /** Local-disk file storage (uploads, quarantine, tus staging) when S3_BUCKET is unset. */
   STORAGE_DIR: z.string().default('.fig/storage'),
+  /** S3 (or compatible) file storage: used when S3_BUCKET is set (docs/storage.md). */
   S3_ENDPOINT: z.url().optional(),
   S3_BUCKET: z.string().optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
   S3_ACCESS_KEY_ID: z.string().optional(),
   S3_SECRET_ACCESS_KEY: z.string().optional(),
+  /** Path-style bucket URLs (MinIO, s3rver); virtual-hosted style otherwise. */
+  S3_FORCE_PATH_STYLE: bool.default(false),
+  /** Lifetime of a download link (presigned S3 URL or signed gateway URL). */
+  STORAGE_URL_TTL_S: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(300),
+  /** HMAC key of signed local download links; unset: derived from JWT_KEYS or ADMIN_TOKEN (one per install). */
+  STORAGE_SIGNING_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Largest upload accepted (tus Upload-Length), 250 MB by default. */
+  UPLOAD_MAX_BYTES: z.coerce.number().int().min(1).default(250 * 1024 * 1024),
+  /** clamd virus scanner (INSTREAM over TCP) for every upload when CLAMD_HOST is set. */
+  CLAMD_HOST: z.string().min(1).optional(),
+  CLAMD_PORT: z.coerce.number().int().min(1).max(65535).default(3310),
+  CLAMD_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   WEB_DIST_DIR: z.string().default('web/dist'),
   METRICS_ENABLED: bool.default(true),
   /** Set: /metrics needs `Authorization: Bearer <METRICS_TOKEN>` (Prometheus `authorization` credentials). */

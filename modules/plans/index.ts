@@ -100,3 +100,25 @@ export async function findLatestLockedPlan(trx: Trx, tenantId: string, name: str
   if (!latest) return undefined;
   return { id: latest.id, version: latest.version, definition: toDefinition(await loadBundle(trx, latest)) };
 }
+
+/** A plan version's inputs as an upload is mapped to them: names in order, with the tenant catalog's label and type when the name is catalogued. */
+export interface PlanInputsForMapping {
+  id: string;
+  familyId: string;
+  version: number;
+  inputs: { name: string; description: string; label: string | null; type: string | null }[];
+}
+
+/** The inputs of plan version `planId` in the caller's tenant transaction; undefined when there is no such plan. */
+export async function findPlanInputs(trx: Trx, tenantId: string, planId: string): Promise<PlanInputsForMapping | undefined> {
+  const plan = await repo.findPlan(trx, tenantId, planId);
+  if (!plan) return undefined;
+  const [inputs, catalog] = await Promise.all([repo.listInputs(trx, planId), repo.listCatalog(trx, tenantId)]);
+  const byKey = new Map(catalog.map((c) => [c.key, c]));
+  return {
+    id: plan.id,
+    familyId: plan.family_id,
+    version: plan.version,
+    inputs: inputs.map((i) => ({ name: i.name, description: i.description, label: byKey.get(i.name)?.label ?? null, type: byKey.get(i.name)?.type ?? null })),
+  };
+}

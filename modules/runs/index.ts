@@ -34,6 +34,8 @@ export type {
   NewScenario,
   BandRow,
   RecordSource,
+  UploadMapping,
+  UploadStatus,
 } from './tables';
 
 /** The legacy bonus route family fig serves (route keys as in legacy's OpenAPI). */

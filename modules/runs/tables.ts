@@ -4,7 +4,10 @@ type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 /** A jsonb map of canonical decimal strings keyed by input or output name. */
 type DecimalMap = ColumnType<Record<string, string>, string, string>;
 
-export type UploadStatus = 'received' | 'validating' | 'ready' | 'rejected' | 'quarantined';
+export type UploadStatus =
+  | 'received' | 'validating' | 'ready' | 'rejected' | 'quarantined'
+  // The product flow (modules/storage, migration 0080, docs/storage.md).
+  | 'uploading' | 'uploaded' | 'scanning' | 'parsing' | 'parsed' | 'invalid';
 export type RunStatus = 'queued' | 'running' | 'completed' | 'failed';
 /** Who made the record: fig itself, a legacy-compatible route served by fig, or the legacy backfill. */
 export type RecordSource = 'fig' | 'legacy-api' | 'legacy-backfill';
@@ -25,6 +28,23 @@ export interface UploadTable {
   columns: ColumnType<string[] | null, string | null | undefined, string | null>;
   created_by: Generated<string>;
   created_at: Timestamp;
+  // Migration 0080 (modules/storage writes these; docs/storage.md "Contract for runs").
+  status_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  storage_backend: ColumnType<'local' | 's3' | null, 'local' | 's3' | null | undefined, 'local' | 's3' | null>;
+  tus_id: ColumnType<string | null, string | null | undefined, string | null>;
+  mapping: ColumnType<UploadMapping | null, string | null | undefined, string | null>;
+  plan_id: ColumnType<string | null, string | null | undefined, string | null>;
+  problem_count: ColumnType<number | null, number | null | undefined, number | null>;
+  parsed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  updated_at: Timestamp;
+}
+
+/** The saved column mapping of an upload: header → plan input name, `employee_id`/`name`/`department`, or null. */
+export interface UploadMapping {
+  plan_id: string;
+  plan_version: number;
+  columns: Record<string, string | null>;
+  preset_id: string | null;
 }
 
 export interface UploadRowTable {
@@ -35,7 +55,9 @@ export interface UploadRowTable {
   employee_id: string;
   name: Generated<string>;
   department: Generated<string>;
-  inputs: DecimalMap;
+  inputs: ColumnType<Record<string, string>, string | undefined, string>;
+  /** Every cell as read, keyed by the file's header (migration 0080; null for legacy rows). */
+  fields: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
 }
 
 /** The band table a run used, in legacy's wire shape (canonical strings, ascending). */

@@ -1,0 +1,90 @@
+import type { IncomingMessage } from 'node:http';
+import path from 'node:path';
+import { createReadStream } from 'node:fs';
+import { Server, type ServerOptions } from '@tus/server';
+import { FileStore } from '@tus/file-store';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { withTenant } from '../core/db';
+import { kindOfName } from './inspect';
+import * as repo from './repo';
+import { beginUpload, receiveUpload } from './service/receive-upload';
+import type { Caller, StorageDeps } from './service/context';
+
+type TusRequest = Parameters<NonNullable<ServerOptions['onUploadCreate']>>[0];
+
+/** The tus protocol's error shape: a status and a plain-text body. */
+const tusError = (status_code: number, body: string) => ({ status_code, body: `${body}\n` });
+
+/**
+ * tus 1.0.0 (creation, termination) under /api/v1/tenants/:tid/uploads/tus. Fastify authenticates
+ * and checks the permission first (routes.ts); the caller is handed to tus's hooks through the
+ * raw request. Bytes are staged on local disk (STORAGE_DIR/tus) so a broken connection resumes
+ * from the last stored byte (HEAD gives the offset); after the last byte the file is streamed
+ * into the blob store (hashed on the way) and queued for scan and parse.
+ */
+export function createTus(deps: StorageDeps, enqueue: (tenantId: string, uploadId: number) => Promise<void>) {
+  const callers = new WeakMap<IncomingMessage, Caller>();
+  const directory = path.resolve(deps.config.STORAGE_DIR, 'tus');
+  const datastore = new FileStore({ directory });
+  const callerOf = (req: TusRequest): Caller => {
+    const raw = (req as unknown as { runtime?: { node?: { req: IncomingMessage } } }).runtime?.node?.req;
+    const caller = raw && callers.get(raw);
+    if (!caller) throw tusError(401, 'Authentication is required');
+    return caller;
+  };
+  const uploadIdOf = (metadata: Record<string, string | null> | undefined) => Number(metadata?.upload_id);
+
+  const server = new Server({
+    path: '/api/v1/tenants/:tid/uploads/tus',
+    datastore,
+    maxSize: deps.config.UPLOAD_MAX_BYTES,
+    // Location: this request's own path + the id (the tenant is part of the path).
+    generateUrl: (req, { id }) => `${new URL(req.url).pathname.replace(/\/+$/, '')}/${id}`,
+    getFileIdFromRequest: (_req, last) => (last && last !== 'tus' ? last : undefined),
+    onUploadCreate: async (req, upload) => {
+      const caller = callerOf(req);
+      const filename = upload.metadata?.filename?.trim();
+      if (!filename) throw tusError(400, 'Upload-Metadata must name the file: filename <base64>');
+      if (!kindOfName(filename)) throw tusError(415, `Only .csv and .xlsx files are accepted, not '${path.extname(filename) || filename}'`);
+      if (upload.size === undefined) throw tusError(400, 'Upload-Length is required (deferred lengths are not accepted)');
+      const row = await beginUpload(deps, caller, {
+        filename,
+        contentType: upload.metadata?.filetype ?? null,
+        sizeBytes: upload.size,
+        tusId: upload.id,
+      });
+      return { metadata: { ...upload.metadata, upload_id: String(row.id), tenant_id: caller.tenantId } };
+    },
+    // HEAD/PATCH/DELETE: the tus id must be an upload of the caller's tenant (another tenant's is simply not found).
+    onIncomingRequest: async (req, tusId) => {
+      const caller = callerOf(req);
+      if (req.method === 'POST') return;
+      const row = await withTenant(deps.db, caller.tenantId, (trx) => repo.findUploadByTusId(trx, tusId));
+      if (!row) throw tusError(404, 'The file for this URL was not found');
+      if (req.method !== 'DELETE' && row.status !== 'uploading' && req.method === 'PATCH') throw tusError(409, `This upload is already ${row.status}`);
+    },
+    onUploadFinish: async (req, upload) => {
+      const caller = callerOf(req);
+      const uploadId = uploadIdOf(upload.metadata);
+      const staged = path.join(directory, upload.id);
+      const after = await receiveUpload(deps, caller, uploadId, createReadStream(staged));
+      await datastore.remove(upload.id).catch((err: Error) => deps.log.warn({ err: err.message, uploadId }, 'staged tus file not removed'));
+      if (after.status === 'uploaded') await enqueue(caller.tenantId, uploadId);
+      return { headers: { 'Upload-Id': String(uploadId), 'Upload-Status': after.status, 'Upload-Sha256': after.sha256 ?? '' } };
+    },
+  });
+
+  return {
+    server,
+    /** Hand a Fastify request to tus (the caller already authenticated and checked). */
+    async handle(request: FastifyRequest, caller: Caller, reply: { hijack(): void; raw: import('node:http').ServerResponse }) {
+      callers.set(request.raw, caller);
+      reply.hijack();
+      await server.handle(request.raw, reply.raw);
+    },
+    /** Register the tus content type so Fastify leaves the body stream to tus. */
+    registerParser(app: FastifyInstance) {
+      app.addContentTypeParser('application/offset+octet-stream', (_req, _payload, done) => done(null));
+    },
+  };
+}
