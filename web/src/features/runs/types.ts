@@ -1,5 +1,8 @@
-// Wire types of the uploads (modules/storage) and runs pipeline (modules/runs) APIs.
-// TEMPORARY until those branches are merged: then these become type-only re-exports of their schema.ts.
+import type { z } from 'zod';
+import type { ColumnSuggestion as ColumnSuggestionSchema, Preview as PreviewSchema } from '../../../../modules/storage/schema';
+
+// Wire types of the runs pipeline (modules/runs) API.
+// TEMPORARY until the pipeline branch is merged: then these become type-only re-exports of its schema.
 export type RunState = 'queued' | 'running' | 'completed' | 'failed' | 'in_review' | 'finalized';
 
 export interface RunView {
@@ -52,55 +55,11 @@ export interface RunResult {
   error: { message: string; step?: string | null } | null;
 }
 
-export interface Upload {
-  id: number;
-  filename: string;
-  status: string;
-  statusReason: string | null;
-  sizeBytes: string;
-  sha256: string | null;
-  rowCount: number;
-  columns: string[] | null;
-  mapping: { planId: string; planVersion: number; columns: Record<string, string | null>; presetId: string | null } | null;
-  planId: string | null;
-  problemCount: number | null;
-  readyForRun: boolean;
-  createdBy: string;
-  createdAt: string;
-}
 
-export interface ColumnSuggestion {
-  column: string;
-  target: string | null;
-  confidence: number;
-  reason: string;
-  sample: string[];
-}
-
-export interface MappingSuggestions {
-  planId: string;
-  planVersion: number;
-  presetId: string | null;
-  columns: ColumnSuggestion[];
-  targets: { key: string; kind: string; required: boolean }[];
-  unmappedTargets: string[];
-}
-
-export interface UploadProblem {
-  rowNo: number;
-  column: string | null;
-  target: string | null;
-  value: string | null;
-  code: string;
-  message: string;
-  hint: string;
-}
-
-export interface Preview {
-  uploadId: number;
-  rows: { rowNo: number; employeeId: string; name: string; department: string; inputs: Record<string, string>; problems: UploadProblem[] }[];
-  problemCount: number;
-}
+// Uploads, mapping and validation: modules/storage's own schemas (type-only).
+export type { Upload, MappingSuggestions, Problem as UploadProblem } from '../../../../modules/storage/schema';
+export type ColumnSuggestion = z.infer<typeof ColumnSuggestionSchema>;
+export type Preview = z.infer<typeof PreviewSchema>;
 
 export interface PlanSummary {
   id: string;
