@@ -52,7 +52,12 @@ for (const mod of modules) {
         const attempt = { made: job.attemptsMade, max: job.opts.attempts ?? 1 };
         return def.handler(payload, { ...ctx, attempt, log: log.child({ job: name, jobId: job.id }) });
       },
-      { connection, prefix, concurrency: def.concurrency ?? 1 },
+      {
+        connection,
+        prefix,
+        concurrency: def.concurrency ?? 1,
+        ...(def.lock ? { lockDuration: def.lock.durationMs, stalledInterval: def.lock.stalledIntervalMs, maxStalledCount: def.lock.maxStalledCount } : {}),
+      },
     );
     worker.on('failed', (job, err) =>
       log.warn({ job: name, jobId: job?.id, err: err.message }, 'job failed'),

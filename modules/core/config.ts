@@ -102,6 +102,12 @@ export const ConfigSchema = z.object({
   PLAN_EVAL_BUDGET: z.coerce.number().int().min(1).default(500_000_000),
   /** Deadline of one run computation (modules/runs: legacy batches, /calculate) in a worker; past it the request gets 503. */
   RUNS_COMPUTE_TIMEOUT_MS: z.coerce.number().int().min(100).default(120_000),
+  /** Worker threads of one runs pipeline job (npm run worker); 0: one per core. */
+  RUNS_PIPELINE_THREADS: z.coerce.number().int().min(0).max(64).default(0),
+  /** Rows per checkpointed chunk of a pipeline run (a multiple of 1,000: the snapshot hash's groups). */
+  RUNS_CHUNK_ROWS: z.coerce.number().int().min(1_000).max(100_000).multipleOf(1_000).default(5_000),
+  /** Deadline of one export or statement built off the gateway's event loop (runs pipeline outputs). */
+  RUNS_EXPORT_TIMEOUT_MS: z.coerce.number().int().min(100).default(120_000),
   SHADOW_CONCURRENCY: z.coerce.number().int().min(1).default(4),
   SHADOW_QUEUE_MAX: z.coerce.number().int().min(1).default(1_000),
   /** Per-sample time limit of the shadow side (module or legacy replay); past it the sample is an error. */

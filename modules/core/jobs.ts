@@ -41,6 +41,11 @@ export interface JobDefinition<P extends z.ZodType = z.ZodType, R = unknown> {
    * one BullMQ job scheduler per definition, so any number of workers keep exactly one schedule.
    */
   everyMs?: number;
+  /**
+   * BullMQ worker lock settings (defaults: BullMQ's 30 s lock, 30 s stall check, 1 stall). A long
+   * resumable job shortens them so a killed worker's job is picked up again within seconds.
+   */
+  lock?: { durationMs: number; stalledIntervalMs: number; maxStalledCount: number };
   handler: (payload: z.infer<P>, ctx: JobContext) => Promise<R>;
 }
 

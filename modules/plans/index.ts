@@ -122,3 +122,23 @@ export async function findPlanInputs(trx: Trx, tenantId: string, planId: string)
     inputs: inputs.map((i) => ({ name: i.name, description: i.description, label: byKey.get(i.name)?.label ?? null, type: byKey.get(i.name)?.type ?? null })),
   };
 }
+
+/** A plan version as a run pipeline reads it: its definition, status and pools. */
+export interface PlanVersionForRun extends LockedPlanVersion {
+  status: string;
+  pools: { name: string; amount: string; column: string; output: string }[];
+}
+
+/** One plan version by id (any status), as the engine reads it, in the caller's tenant transaction. */
+export async function findPlanVersion(trx: Trx, tenantId: string, id: string): Promise<PlanVersionForRun | undefined> {
+  const plan = await repo.findPlan(trx, tenantId, id);
+  if (!plan) return undefined;
+  const bundle = await loadBundle(trx, plan);
+  return {
+    id: plan.id,
+    version: plan.version,
+    status: plan.status,
+    definition: toDefinition(bundle),
+    pools: bundle.pools.map((p) => ({ name: p.name, amount: p.amount, column: p.column, output: p.output })),
+  };
+}

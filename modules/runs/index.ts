@@ -1,13 +1,16 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../core/config';
 import type { FigModule } from '../core/module';
+import type { JobDefinition } from '../core/jobs';
 import { startComputePool } from './compute-pool';
 import { getBatch, getBatchExport, getBatches, getBatchResults, postBatch } from './legacy/handlers-batches';
 import { postCalculate, putRevenueBands } from './legacy/handlers-calculate';
 import { getScenario, getScenarioCompare, getScenarios, postScenario } from './legacy/handlers-scenarios';
 import { getUpload, getUploadRows, getUploads, MAX_UPLOAD_BYTES, postUpload } from './legacy/handlers-uploads';
+import { pipelinePlugin, runPipelineJob } from './pipeline/index';
 import './tables';
 
+export { setRunState, setRunStateIn, REVIEW_TRANSITIONS, RunErrors, RunPipelineSchemas, type TransitionActor } from './pipeline/index';
 export { bumpIdSequences, ID_TABLES, type IdTable } from './sequences';
 export { backfillBonus, reconcileBonusRecord, type BonusBackfillReport, type BonusEntity } from './backfill';
 export { reverseSyncBonus, type ReverseSyncReport } from './reverse-sync';
@@ -66,6 +69,7 @@ const plugin: FastifyPluginAsync<{ config: Config }> = async (app, { config }) =
     log: app.log,
   });
   app.addHook('onClose', stop);
+  await app.register(pipelinePlugin, { config });
 };
 
 /**
@@ -77,6 +81,7 @@ export const runsModule: FigModule = {
   name: 'runs',
   plugin,
   serves: { ...LEGACY_BONUS_ROUTES },
+  jobs: [runPipelineJob as JobDefinition],
   // legacy answers 413 {"detail"} for a file over 50 MiB: the multipart body around it must get through to say so.
   bodyLimits: { 'POST /api/v1/uploads': MAX_UPLOAD_BYTES + 1024 * 1024 },
 };

@@ -8,7 +8,8 @@ export type UploadStatus =
   | 'received' | 'validating' | 'ready' | 'rejected' | 'quarantined'
   // The product flow (modules/storage, migration 0080, docs/storage.md).
   | 'uploading' | 'uploaded' | 'scanning' | 'parsing' | 'parsed' | 'invalid';
-export type RunStatus = 'queued' | 'running' | 'completed' | 'failed';
+/** `in_review` and `finalized` are the runs pipeline's (migration 0085); legacy batches stay completed/failed. */
+export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'in_review' | 'finalized';
 /** Who made the record: fig itself, a legacy-compatible route served by fig, or the legacy backfill. */
 export type RecordSource = 'fig' | 'legacy-api' | 'legacy-backfill';
 
@@ -87,7 +88,28 @@ export interface RunTable {
   created_by: Generated<string>;
   created_at: Timestamp;
   completed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  // ---- runs pipeline (migration 0085); null on legacy batches
+  snapshot_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Input names and steps of the plan, once per run: the layout of every result's tape (ADR 0016). */
+  tape_layout: ColumnType<TapeLayout | null, string | null | undefined, string | null>;
+  payout_output: ColumnType<string | null, string | null | undefined, string | null>;
+  chunk_rows: ColumnType<number | null, number | null | undefined, number | null>;
+  chunks_total: Generated<number>;
+  error: ColumnType<string | null, string | null | undefined, string | null>;
+  started_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  state_changed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  finalized_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  finalized_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
+
+/** The layout of a run's tapes: input names in order, then each step (key, output, has a condition). */
+export interface TapeLayout {
+  inputs: string[];
+  steps: { key: string; output: string; description: string; conditional: boolean }[];
+}
+
+/** A result's compact tape: canonical input values in layout order, and per step 'T'/'F' (condition) or '-'. */
+export type CompactTape = [inputs: string[], conditions: string];
 
 export interface RunResultTable {
   run_id: number;
@@ -96,7 +118,27 @@ export interface RunResultTable {
   employee_id: string;
   ok: Generated<boolean>;
   outputs: DecimalMap;
-  error: ColumnType<{ message: string; step?: string } | null, string | null | undefined, string | null>;
+  error: ColumnType<{ message: string; step?: string | null } | null, string | null | undefined, string | null>;
+  tape: ColumnType<CompactTape | null, string | null | undefined, string | null>;
+  /** The payout after the pool scaled it (only when it did: ADR 0016). */
+  pool_share: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface RunChunkTable {
+  run_id: number;
+  tenant_id: string;
+  chunk_no: number;
+  row_from: number;
+  row_to: number;
+  row_count: number;
+  done: Generated<boolean>;
+  ok_count: Generated<number>;
+  failed_count: Generated<number>;
+  total_payout: ColumnType<string | null, string | null | undefined, string | null>;
+  /** SHA-256 of each group of 1,000 input rows in the chunk, concatenated (hex): the snapshot hash's leaves. */
+  input_hashes: ColumnType<string | null, string | null | undefined, string | null>;
+  attempts: Generated<number>;
+  done_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface ScenarioTable {
@@ -116,6 +158,7 @@ export type RunRecord = Selectable<RunTable>;
 export type NewRun = Insertable<RunTable>;
 export type RunResultRecord = Selectable<RunResultTable>;
 export type NewRunResult = Insertable<RunResultTable>;
+export type RunChunkRecord = Selectable<RunChunkTable>;
 export type ScenarioRecord = Selectable<ScenarioTable>;
 export type NewScenario = Insertable<ScenarioTable>;
 
@@ -126,5 +169,6 @@ declare module '../core/database' {
     'runs.runs': RunTable;
     'runs.run_results': RunResultTable;
     'runs.scenarios': ScenarioTable;
+    'runs.run_chunks': RunChunkTable;
   }
 }

@@ -1,0 +1,154 @@
+import { sql } from 'kysely';
+import type { Trx } from '../../core/db';
+import type { RunChunkRecord, RunRecord } from '../tables';
+import type { PipelineRow } from './compute-chunk';
+import '../tables';
+
+/** Kysely queries of the runs pipeline on the runs schema (runs, run_chunks, run_results, upload rows). */
+
+/** What a run needs to know about an upload, whichever columns storage's migration has added (read through to_jsonb). */
+export interface UploadReadiness {
+  id: number;
+  status: string;
+  row_count: number;
+  mapping: unknown;
+  problem_count: number | null;
+}
+
+export async function findUploadReadiness(trx: Trx, uploadId: number): Promise<UploadReadiness | undefined> {
+  const { rows } = await sql<UploadReadiness>`
+    select u.id, u.status, u.row_count, to_jsonb(u) -> 'mapping' as mapping, (to_jsonb(u) ->> 'problem_count')::int as problem_count
+    from runs.uploads u where u.id = ${uploadId}
+  `.execute(trx);
+  return rows[0];
+}
+
+/**
+ * Split a run's upload into chunks of `chunkRows` rows (by position in row order) and record
+ * them; idempotent (a second call adds nothing). Returns the number of chunks and rows.
+ */
+export async function planChunks(trx: Trx, run: Pick<RunRecord, 'id' | 'tenant_id' | 'upload_id'>, chunkRows: number): Promise<{ chunks: number; rows: number }> {
+  await sql`
+    insert into runs.run_chunks (run_id, tenant_id, chunk_no, row_from, row_to, row_count)
+    select ${run.id}, ${run.tenant_id}, chunk_no, min(row_no), max(row_no), count(*)
+    from (
+      select row_no, (row_number() over (order by row_no) - 1) / ${chunkRows}::int as chunk_no
+      from runs.upload_rows where upload_id = ${run.upload_id}
+    ) t
+    group by chunk_no
+    on conflict do nothing
+  `.execute(trx);
+  const r = await trx
+    .selectFrom('runs.run_chunks')
+    .select((eb) => [eb.fn.countAll<string>().as('chunks'), eb.fn.sum<string>('row_count').as('rows')])
+    .where('run_id', '=', run.id)
+    .executeTakeFirstOrThrow();
+  return { chunks: Number(r.chunks), rows: Number(r.rows ?? 0) };
+}
+
+export function listChunks(trx: Trx, runId: number): Promise<RunChunkRecord[]> {
+  return trx.selectFrom('runs.run_chunks').selectAll().where('run_id', '=', runId).orderBy('chunk_no').execute();
+}
+
+/** An upload's rows between two row numbers (inclusive), in row order. */
+export function readRows(trx: Trx, uploadId: number, from: number, to: number): Promise<PipelineRow[]> {
+  return trx
+    .selectFrom('runs.upload_rows')
+    .select(['row_no', 'employee_id', 'inputs'])
+    .where('upload_id', '=', uploadId)
+    .where('row_no', '>=', from)
+    .where('row_no', '<=', to)
+    .orderBy('row_no')
+    .execute();
+}
+
+/** The upload rows of a run's failed results between two row numbers. */
+export async function readFailedRows(trx: Trx, run: Pick<RunRecord, 'id' | 'upload_id'>, from: number, to: number): Promise<PipelineRow[]> {
+  return trx
+    .selectFrom('runs.upload_rows as u')
+    .innerJoin('runs.run_results as r', (j) => j.onRef('r.row_no', '=', 'u.row_no').on('r.run_id', '=', run.id))
+    .select(['u.row_no', 'u.employee_id', 'u.inputs'])
+    .where('u.upload_id', '=', run.upload_id)
+    .where('r.ok', '=', false)
+    .where('u.row_no', '>=', from)
+    .where('u.row_no', '<=', to)
+    .orderBy('u.row_no')
+    .execute();
+}
+
+/**
+ * Store a chunk's results and mark it done, in the caller's transaction: results already there
+ * for its rows (a try that died after writing but before committing cannot exist; one that
+ * committed is skipped before this) are replaced, so a result is stored exactly once per row.
+ */
+export async function writeChunk(
+  trx: Trx,
+  run: Pick<RunRecord, 'id' | 'tenant_id'>,
+  chunk: Pick<RunChunkRecord, 'chunk_no' | 'row_from' | 'row_to'>,
+  out: { json: string; okCount: number; failedCount: number; totalPayout: string; inputHashes: string },
+): Promise<void> {
+  await sql`delete from runs.run_results where run_id = ${run.id} and row_no between ${chunk.row_from} and ${chunk.row_to}`.execute(trx);
+  await sql`
+    insert into runs.run_results (run_id, tenant_id, row_no, employee_id, ok, outputs, error, tape)
+    select ${run.id}, ${run.tenant_id}, r.row_no, r.employee_id, r.ok, r.outputs, r.error, r.tape
+    from jsonb_to_recordset(${out.json}::jsonb) as r(row_no integer, employee_id text, ok boolean, outputs jsonb, error jsonb, tape jsonb)
+  `.execute(trx);
+  await trx
+    .updateTable('runs.run_chunks')
+    .set((eb) => ({
+      done: true,
+      ok_count: out.okCount,
+      failed_count: out.failedCount,
+      total_payout: out.totalPayout,
+      input_hashes: out.inputHashes,
+      attempts: eb('attempts', '+', 1),
+      done_at: new Date(),
+    }))
+    .where('run_id', '=', run.id)
+    .where('chunk_no', '=', chunk.chunk_no)
+    .execute();
+}
+
+/** Replace some results of a run (a retry of failed rows), keyed by row. */
+export async function upsertResults(trx: Trx, run: Pick<RunRecord, 'id' | 'tenant_id'>, json: string): Promise<void> {
+  await sql`
+    insert into runs.run_results (run_id, tenant_id, row_no, employee_id, ok, outputs, error, tape)
+    select ${run.id}, ${run.tenant_id}, r.row_no, r.employee_id, r.ok, r.outputs, r.error, r.tape
+    from jsonb_to_recordset(${json}::jsonb) as r(row_no integer, employee_id text, ok boolean, outputs jsonb, error jsonb, tape jsonb)
+    on conflict (run_id, row_no) do update set employee_id = excluded.employee_id, ok = excluded.ok, outputs = excluded.outputs, error = excluded.error, tape = excluded.tape
+  `.execute(trx);
+}
+
+export async function updateChunkAfterRetry(
+  trx: Trx,
+  runId: number,
+  chunkNo: number,
+  set: { okCount: number; failedCount: number; totalPayout: string; inputHashes: string },
+): Promise<void> {
+  await trx
+    .updateTable('runs.run_chunks')
+    .set((eb) => ({ ok_count: set.okCount, failed_count: set.failedCount, total_payout: set.totalPayout, input_hashes: set.inputHashes, attempts: eb('attempts', '+', 1), done_at: new Date() }))
+    .where('run_id', '=', runId)
+    .where('chunk_no', '=', chunkNo)
+    .execute();
+}
+
+/** The payout of every row that succeeded, in row order (the pool's input). */
+export async function readPayouts(trx: Trx, runId: number, output: string): Promise<{ row_no: number; employee_id: string; amount: string }[]> {
+  const { rows } = await sql<{ row_no: number; employee_id: string; amount: string }>`
+    select row_no, employee_id, coalesce(outputs ->> ${output}, '0') as amount
+    from runs.run_results where run_id = ${runId} and ok order by row_no
+  `.execute(trx);
+  return rows;
+}
+
+/** Write pool shares (a JSON array of {row_no, share}); clearing them first keeps a recomputation exact. */
+export async function writePoolShares(trx: Trx, runId: number, json: string | null): Promise<void> {
+  await sql`update runs.run_results set pool_share = null where run_id = ${runId} and pool_share is not null`.execute(trx);
+  if (json === null) return;
+  await sql`
+    update runs.run_results r set pool_share = x.share
+    from jsonb_to_recordset(${json}::jsonb) as x(row_no integer, share text)
+    where r.run_id = ${runId} and r.row_no = x.row_no
+  `.execute(trx);
+}

@@ -1,0 +1,14 @@
+import type { JobContext } from '../../core/jobs';
+import type { WorkerPool } from '../../core/worker-pool';
+import type { PlanVersionForRun } from '../../plans/index';
+import type { RunRecord } from '../tables';
+import type { PipelineOutcome, PipelineTask } from './compute-chunk';
+
+/** Everything one pipeline job works with. */
+export interface RunJobScope {
+  ctx: JobContext;
+  run: RunRecord;
+  plan: PlanVersionForRun;
+  pool: WorkerPool<PipelineTask, PipelineOutcome>;
+  threads: number;
+}
