@@ -6,6 +6,7 @@ import type { FigModule } from '../core/module';
 import { approvalsRoutes } from './routes';
 import { createApprovalsService, type ApprovalsService } from './service';
 import { ensureDefaultPolicies } from './service/manage-policies';
+import { RUN_SUBJECT, runApprovalHooks } from './subjects/run-subject';
 import './tables';
 
 export {
@@ -37,6 +38,9 @@ declare module 'fastify' {
 const plugin: FastifyPluginAsync<{ config: Config }> = fp<{ config: Config }>(
   async (app: FastifyInstance) => {
     const service = createApprovalsService({ db: app.db, log: app.log });
+    // Runs are approved here through the runs module's own state machine (subjects/run-subject.ts);
+    // other subject modules (AP bills) register their hooks on app.approvals themselves.
+    service.registerSubject(RUN_SUBJECT, runApprovalHooks);
     app.decorate('approvals', service);
     await app.register(approvalsRoutes, { prefix: '/api/v1', service });
   },
