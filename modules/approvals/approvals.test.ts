@@ -131,11 +131,11 @@ describe('policies', () => {
 });
 
 describe('the default run policy', () => {
-  it('walks manager → hr → finance to approved, each step in the inbox of its role only, every transition audited', async () => {
+  it('walks manager → hr → finance to approved (a subject without hooks), each step in the inbox of its role only, every transition audited', async () => {
     const subjectId = nextSubject();
     await app.approvals.createPolicy(ctxOf(admin), {
       key: 'run3',
-      subjectType: 'run',
+      subjectType: 'note',
       name: 'Three steps',
       description: '',
       distinctApprovers: true,
@@ -145,7 +145,7 @@ describe('the default run policy', () => {
         { role: 'finance', label: 'Finance approval' },
       ],
     });
-    const started = await app.approvals.startApproval(ctxOf(hr), { subjectType: 'run', subjectId, amount: '1234.50', policyKey: 'run3' });
+    const started = await app.approvals.startApproval(ctxOf(hr), { subjectType: 'note', subjectId, amount: '1234.50', policyKey: 'run3' });
     expect(started).toMatchObject({ status: 'pending', amount: '1234.5', currentStep: { position: 1, role: 'manager', of: 3 }, history: [] });
 
     for (const [who, role, other] of [
