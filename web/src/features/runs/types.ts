@@ -1,31 +1,12 @@
 import type { z } from 'zod';
 import type { ColumnSuggestion as ColumnSuggestionSchema, Preview as PreviewSchema } from '../../../../modules/storage/schema';
+import type { RunFailure as RunFailureSchema, RunState } from '../../../../modules/runs/schema';
 
-// Wire types of the runs pipeline (modules/runs) API.
-// TEMPORARY until the pipeline branch is merged: then these become type-only re-exports of its schema.
-export type RunState = 'queued' | 'running' | 'completed' | 'failed' | 'in_review' | 'finalized';
+// Runs: modules/runs' own schemas (type-only).
+export type { RunState, RunView } from '../../../../modules/runs/schema';
+export type RunFailure = z.infer<typeof RunFailureSchema>;
 
-export interface RunView {
-  id: number;
-  name: string | null;
-  status: RunState;
-  planId: string | null;
-  planVersion: number | null;
-  uploadId: number;
-  payoutOutput: string | null;
-  pool: string | null;
-  progress: { rowsDone: number; rowsTotal: number; chunksDone: number; chunksTotal: number; percent: number };
-  totals: { employees: number; succeeded: number; failed: number; totalPayout: string | null; totalPool: string | null; poolApplied: boolean };
-  snapshotHash: string | null;
-  error: string | null;
-  createdBy: string;
-  createdAt: string;
-  startedAt: string | null;
-  completedAt: string | null;
-  finalizedAt: string | null;
-  finalizedBy: string | null;
-}
-
+// Not (yet) in the runs schemas: the SSE progress event (modules/runs/pipeline/progress.ts) and a result row.
 export interface RunProgress {
   runId: number;
   status: RunState;
@@ -36,12 +17,6 @@ export interface RunProgress {
   failed: number;
 }
 
-export interface RunFailure {
-  rowNo: number;
-  employeeId: string;
-  step: string | null;
-  message: string;
-}
 
 export interface RunResult {
   rowNo: number;
