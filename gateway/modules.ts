@@ -7,6 +7,7 @@ import { plansModule } from '../modules/plans/index';
 import { parityModule } from '../modules/parity/index';
 import { parityRunner } from '../legacy-shadow/index';
 import { sessionsModule } from '../modules/sessions/index';
+import { approvalsModule } from '../modules/approvals/index';
 import { runsModule } from '../modules/runs/index';
 import { billingModule } from '../modules/billing/index';
 import { aparModule } from '../modules/apar/index';
@@ -26,6 +27,7 @@ export const modules: FigModule[] = [
   plansModule,
   parityModule(parityRunner),
   sessionsModule,
+  approvalsModule,
   runsModule,
   aparModule,
   notifyModule,

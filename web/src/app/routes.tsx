@@ -12,6 +12,10 @@ import { OrganisationsPage } from '../features/organisations/components/organisa
 import { AccountSecurityPage } from '../features/auth/components/account-security-page';
 import { AuditPage } from '../features/audit/components/audit-page';
 import { BillingPage } from '../features/billing/components/billing-page';
+import { ApprovalsInboxPage } from '../features/approvals/components/inbox-page';
+import { RunsPage } from '../features/runs/components/runs-page';
+import { NewRunPage } from '../features/runs/components/new-run-page';
+import { RunWithApprovalPage } from './run-with-approval';
 
 export interface AppRoute {
   path: string;
@@ -27,6 +31,10 @@ export const appRoutes: AppRoute[] = [
   { path: '/routes', label: 'Cutover', permission: 'routes.read', component: CutoverConsole },
   { path: '/plans', label: 'Plans', permission: 'plans.read', component: PlansPage },
   { path: '/plans/:id', permission: 'plans.read', component: PlanPage },
+  { path: '/runs', label: 'Runs', permission: 'runs.read', component: RunsPage },
+  { path: '/runs/new', permission: 'runs.write', component: NewRunPage },
+  { path: '/runs/:id', permission: 'runs.read', component: RunWithApprovalPage },
+  { path: '/approvals', label: 'Approvals', permission: 'approvals.read', component: ApprovalsInboxPage },
   { path: '/parity', label: 'Parity', permission: 'parity.read', component: ParityReportsPage },
   { path: '/parity/:id', permission: 'parity.read', component: ParityReportPage },
   { path: '/parity/:id/employees/:employeeId', permission: 'parity.read', component: ParityEmployeePage },

@@ -199,6 +199,30 @@ export async function apiBlob(path: string, opts: { signal?: AbortSignal } = {})
   return { blob: await res.blob(), filename };
 }
 
+/**
+ * A raw fetch with the bearer token and one refresh-and-retry on 401, for protocols that are not
+ * JSON request/response (tus uploads, server-sent events). Network failures become ApiError(0).
+ */
+export async function authorizedFetch(path: string, init: RequestInit = {}): Promise<Response> {
+  const send = () => {
+    const headers = new Headers(init.headers);
+    if (accessToken) headers.set('authorization', `Bearer ${accessToken}`);
+    return rawFetch(path, { ...init, headers });
+  };
+  let res = await send();
+  if (res.status === 401) {
+    const renewed = await refreshSession();
+    if (renewed) res = await send();
+  }
+  return res;
+}
+
+/** An ApiError from a failed raw response (problem+json or text). */
+export async function errorFrom(res: Response): Promise<ApiError> {
+  const body = await parseBody(res);
+  return new ApiError(res.status, (body && typeof body === 'object' ? body : { detail: String(body ?? '') }) as Record<string, unknown>);
+}
+
 /** The list envelope of every paginated endpoint. */
 export interface ListPage<T> {
   data: T[];

@@ -1,0 +1,112 @@
+import { Link } from '../../../app/router';
+import { Empty, ErrorState, Loading } from '../../../components/ui/states';
+import { useSession } from '../../../lib/auth';
+import { formatMoney } from '../../../lib/decimal';
+import { formatRelative } from '../../../lib/format';
+import { useInbox } from '../api/list-approvals';
+import type { ApprovalInstance } from '../types';
+import { DecideActions } from './approval-panel';
+import '../approvals.css';
+
+const SUBJECTS: Record<string, { label: string; href: (id: string) => string | undefined }> = {
+  run: { label: 'Bonus run', href: (id) => `/runs/${id}` },
+  ap_bill: { label: 'Vendor bill', href: () => undefined },
+};
+
+function Subject({ instance }: { instance: ApprovalInstance }) {
+  const kind = SUBJECTS[instance.subjectType];
+  const href = kind?.href(instance.subjectId);
+  const text = `${kind?.label ?? instance.subjectType} ${instance.subjectId.length > 12 ? instance.subjectId.slice(0, 8) : instance.subjectId}`;
+  return href ? (
+    <Link to={href} className="strong-link">
+      {text}
+    </Link>
+  ) : (
+    <span className="strong">{text}</span>
+  );
+}
+
+/** Approvals waiting for one of my roles (runs and AP bills alike), with approve/reject in place. */
+export function ApprovalsInboxPage() {
+  const session = useSession();
+  const tenantId = session.tenant?.id ?? '';
+  const inbox = useInbox(tenantId);
+  return (
+    <div className="page">
+      <div className="page-header">
+        <div>
+          <h1>Approvals</h1>
+          <p className="subtitle">
+            Waiting for {session.roles.length ? `your role${session.roles.length > 1 ? 's' : ''}: ${session.roles.join(', ')}` : 'a role you do not have'}.
+          </p>
+        </div>
+      </div>
+      <section className="panel" data-testid="approvals-inbox">
+        {!tenantId ? (
+          <Empty title="No organisation">Sign in as a member of an organisation to see its approvals.</Empty>
+        ) : inbox.isPending ? (
+          <Loading label="Loading approvals…" />
+        ) : inbox.isError ? (
+          <ErrorState error={inbox.error} onRetry={() => void inbox.refetch()} />
+        ) : inbox.data.data.length === 0 ? (
+          <Empty title="Nothing waiting for you">When a run or a bill reaches a step for your role, it shows up here.</Empty>
+        ) : (
+          <div className="table-scroll">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th>Subject</th>
+                  <th className="num">Amount</th>
+                  <th>Step</th>
+                  <th>Submitted</th>
+                  <th>Last decision</th>
+                  <th aria-label="Actions" />
+                </tr>
+              </thead>
+              <tbody>
+                {inbox.data.data.map((i) => {
+                  const last = i.history.at(-1);
+                  return (
+                    <tr key={i.id} data-subject-id={i.subjectId}>
+                      <td>
+                        <Subject instance={i} />
+                      </td>
+                      <td className="num money">{i.amount === null ? <span className="muted">—</span> : formatMoney(i.amount)}</td>
+                      <td>
+                        {i.currentStep && (
+                          <>
+                            <strong>{i.currentStep.label || i.currentStep.role}</strong>
+                            <div className="muted small">
+                              step {i.currentStep.position} of {i.currentStep.of} · {i.currentStep.role}
+                            </div>
+                          </>
+                        )}
+                      </td>
+                      <td>
+                        {i.startedBy}
+                        <div className="muted small">{formatRelative(i.createdAt)}</div>
+                      </td>
+                      <td>
+                        {last ? (
+                          <>
+                            {last.actor}
+                            {last.comment && <div className="muted small">“{last.comment}”</div>}
+                          </>
+                        ) : (
+                          <span className="muted">—</span>
+                        )}
+                      </td>
+                      <td>
+                        <DecideActions tenantId={tenantId} instance={i} />
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}
