@@ -10,6 +10,13 @@ const PUBLIC = [
   'POST /api/v1/auth/password-reset/request',
   'POST /api/v1/auth/password-reset',
   'POST /api/v1/auth/verify-email',
+  // Self-serve sign-up and its verification link (rate-limited per IP and per address).
+  'POST /api/v1/auth/signup',
+  'POST /api/v1/auth/signup/verify',
+  // The MFA step of sign-in carries a challenge token, not a session; setup/confirm also accept a session.
+  'POST /api/v1/auth/mfa/verify',
+  'POST /api/v1/auth/mfa/setup',
+  'POST /api/v1/auth/mfa/confirm',
   // Stripe calls it; it is authenticated by the Stripe-Signature header instead (modules/billing).
   'POST /api/v1/billing/stripe-webhook',
   // A signed, expiring download link (local disk storage): the HMAC in the query is the credential (modules/storage).

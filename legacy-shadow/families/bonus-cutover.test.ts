@@ -37,7 +37,7 @@ async function snapshot(owner: Db, name: string): Promise<void> {
 async function restore(owner: Db, name: string): Promise<void> {
   await sql
     .raw(
-      'truncate runs.scenarios, runs.run_results, runs.runs, runs.upload_rows, runs.uploads, comp.revenue_bands, comp.revenue_band_tables',
+      'truncate runs.scenarios, runs.run_chunks, runs.run_results, runs.runs, storage.upload_problems, runs.upload_rows, runs.uploads, comp.revenue_bands, comp.revenue_band_tables',
     )
     .execute(owner);
   for (const t of TABLES)
