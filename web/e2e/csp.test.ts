@@ -36,7 +36,13 @@ describe('the CSP in a real browser', () => {
     refused.length = 0;
     await page.goto(`${demo.url}/docs/`);
     await page.locator('.swagger-ui .opblock').first().waitFor();
-    expect(await page.locator('.swagger-ui .opblock').count()).toBeGreaterThan(10);
+    // Swagger UI renders the operations tag by tag as the page scrolls (the description's route table is long).
+    await expect
+      .poll(async () => {
+        await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+        return page.locator('.swagger-ui .opblock').count();
+      }, { timeout: 15_000 })
+      .toBeGreaterThan(10);
     expect(refused).toEqual([]);
   });
 });
