@@ -1,23 +1,35 @@
 import { inflateSync } from 'node:zlib';
 
 /**
- * The text a PDF shows (pdfkit output: content streams, Flate-compressed or not, with text as
- * hex strings in TJ arrays). One line per TJ operator; test helper, not a general PDF parser.
+ * The text shown by a PDF's content streams, roughly in drawing order: every FlateDecode stream is
+ * inflated, then the strings of its Tj / TJ operators ((literal) or <hex>) are decoded as Latin-1.
+ * Enough to check what a pdfkit statement with a standard font says; not a general PDF reader.
  */
 export function pdfText(pdf: Buffer): string {
+  const out: string[] = [];
   const raw = pdf.toString('latin1');
-  const lines: string[] = [];
-  const streams = /stream\r?\n([\s\S]*?)\r?\nendstream/g;
-  for (let m = streams.exec(raw); m; m = streams.exec(raw)) {
-    const bytes = Buffer.from(m[1]!, 'latin1');
+  const re = /stream\r?\n/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(raw))) {
+    const start = m.index + m[0].length;
+    const end = raw.indexOf('endstream', start);
+    if (end < 0) break;
+    const bytes = pdf.subarray(start, end);
     let content: string;
     try {
       content = inflateSync(bytes).toString('latin1');
     } catch {
-      content = m[1]!;
+      content = bytes.toString('latin1');
     }
-    for (const tj of content.matchAll(/\[((?:<[0-9a-fA-F]*>|[\s\d.-])*)\]\s*TJ/g))
-      lines.push([...tj[1]!.matchAll(/<([0-9a-fA-F]*)>/g)].map((h) => Buffer.from(h[1]!, 'hex').toString('latin1')).join(''));
+    for (const block of content.match(/\[(?:[^\]\\]|\\.)*\]\s*TJ|(?:\((?:[^)\\]|\\.)*\)|<[0-9A-Fa-f\s]*>)\s*Tj/g) ?? []) {
+      let line = '';
+      for (const s of block.match(/\((?:[^)\\]|\\.)*\)|<[0-9A-Fa-f\s]*>/g) ?? []) {
+        if (s.startsWith('<')) line += Buffer.from(s.slice(1, -1).replace(/\s/g, ''), 'hex').toString('latin1');
+        else line += s.slice(1, -1).replace(/\\([nrtbf()\\]|[0-7]{1,3})/g, (_, e: string) => ({ n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' })[e] ?? (/^[0-7]/.test(e) ? String.fromCharCode(parseInt(e, 8)) : e));
+      }
+      out.push(line);
+    }
+    re.lastIndex = end;
   }
-  return lines.join('\n');
+  return out.join('\n');
 }
