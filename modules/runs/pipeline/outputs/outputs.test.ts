@@ -15,6 +15,7 @@ import type { Config } from '../../../core/config';
 import type { Db } from '../../../core/db';
 import { employeeInputs, legacyPlanId, makeUpload, startWorker, until } from '../test-support';
 import { safeCell } from './cells';
+import { statementLines } from './statement';
 
 type Who = Awaited<ReturnType<typeof loginAs>>;
 
@@ -24,6 +25,7 @@ let owner: Db;
 let admin: Who;
 let runId: number;
 let worker: ChildProcess | undefined;
+let beforeCalculated: { status: number; code: unknown };
 const N = 12;
 
 const get = (who: Who, url: string) => app.inject({ method: 'GET', url: `/api/v1/tenants/${who.tenantId}${url}`, headers: who.headers });
@@ -39,6 +41,8 @@ beforeAll(async () => {
   const started = await app.inject({ method: 'POST', url: `/api/v1/tenants/${admin.tenantId}/runs`, headers: admin.headers, payload: { plan_id: planId, upload_id: uploadId, name: 'outputs' } });
   expect(started.statusCode).toBe(202);
   runId = started.json().id;
+  const early = await get(admin, `/runs/${runId}/export.csv`);
+  beforeCalculated = { status: early.statusCode, code: early.json().code };
   worker = await startWorker({ DATABASE_URL: config.DATABASE_URL, REDIS_URL: config.REDIS_URL, REDIS_PREFIX: config.REDIS_PREFIX, RUNS_PIPELINE_THREADS: '1' });
   const done = await until(120_000, async () => (await get(admin, `/runs/${runId}`)).json().status === 'completed');
   expect(done).toBe(true);
@@ -82,6 +86,21 @@ describe('run statements', () => {
     expect((await get(stranger, `/runs/${runId}/statements/E0000001.pdf`)).statusCode).toBe(404);
     const nobody = await loginAs(app, { roles: [], tenantId: admin.tenantId });
     expect((await get(nobody, `/runs/${runId}/statements/E0000001.pdf`)).statusCode).toBe(403);
+  });
+});
+
+describe('statement wording', () => {
+  it('says whether each conditional step held, and the pool share when a pool applied', () => {
+    const run = { id: 7, name: null, status: 'finalized', planId: 'p', planVersion: 2, payoutOutput: 'bonus', pool: '1000', snapshotHash: null,
+      layout: { inputs: ['salary'], steps: [{ key: 'kicker', output: 'kick', description: 'Kicker over 100', conditional: true }, { key: 'bonus', output: 'bonus', description: '', conditional: false }] } };
+    const row = { rowNo: 2, employeeId: 'E1', name: 'Ann', department: 'D', ok: true, outputs: { kick: '0', bonus: '50' }, error: null, tape: [['90'], 'F-'] as [string[], string], payout: '50', poolShare: '40' };
+    const text = statementLines(run, row).map((l) => l.heading ?? l.text).join('\n');
+    expect(text).toContain('salary: 90');
+    expect(text).toContain('Step 1: Kicker over 100 (kicker) gives kick = 0. Its condition was not met.');
+    expect(text).toContain('Step 2: bonus gives bonus = 50.\n');
+    expect(text).toContain('Pool share: a pool of 1000 was shared over all payouts; your share is 40.');
+    const met = statementLines(run, { ...row, tape: [['150'], 'T-'] }).map((l) => l.text).join('\n');
+    expect(met).toContain('Its condition was met.');
   });
 });
 
@@ -133,7 +152,8 @@ describe('run exports', () => {
     expect(read('results.csv').toString()).toBe((await get(admin, `/runs/${runId}/export.csv`)).body);
   });
 
-  it('is a 404 for an unknown run and 403 without runs.read', async () => {
+  it('is a 409 RUN_NOT_CALCULATED before the run is calculated, 404 for an unknown run, 403 without runs.read', async () => {
+    expect(beforeCalculated).toEqual({ status: 409, code: 'RUN_NOT_CALCULATED' });
     const nobody = await loginAs(app, { roles: [], tenantId: admin.tenantId });
     expect((await get(nobody, `/runs/${runId}/export.csv`)).statusCode).toBe(403);
     expect((await get(admin, `/runs/999999999/export.csv`)).statusCode).toBe(404);
