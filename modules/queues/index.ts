@@ -20,7 +20,9 @@ export function queuesModule(allModules: () => FigModule[]): FigModule {
   const plugin: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
     const connection = { url: config.REDIS_URL, maxRetriesPerRequest: null };
     const prefix = `${config.REDIS_PREFIX}bull`;
-    const names = [...new Set(allModules().flatMap((m) => (m.jobs ?? []).map((def) => queueName(def))))].sort();
+    const names = [
+      ...new Set(allModules().flatMap((m) => (m.jobs ?? []).map((def) => queueName(def)))),
+    ].sort();
     const queues = names.map((name) => new Queue(name, { connection, prefix }));
     app.addHook('onClose', async () => {
       await Promise.all(queues.map((q) => q.close()));
@@ -29,19 +31,24 @@ export function queuesModule(allModules: () => FigModule[]): FigModule {
     serverAdapter.setBasePath(QUEUES_BASE_PATH);
     // @bull-board/fastify pins its own copy of @bull-board/api: the same interface, separate declarations.
     const adapter = serverAdapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'];
-    createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q)), serverAdapter: adapter, options: { uiConfig: { boardTitle: 'fig queues' } } });
+    createBullBoard({
+      queues: queues.map((q) => new BullMQAdapter(q)),
+      serverAdapter: adapter,
+      options: { uiConfig: { boardTitle: 'fig queues' } },
+    });
     // The board answers its errors itself; rethrown, they reach the app's problem+json handler instead.
     serverAdapter.setErrorHandler((err) => {
       throw err;
     });
-    await app.register(
-      async (board) => {
-        board.addHook('onRoute', (route) => {
-          route.config = { ...(route.config as object | undefined), permission: PERMISSION } as typeof route.config;
-        });
-        await board.register(serverAdapter.registerPlugin(), { prefix: QUEUES_BASE_PATH });
-      },
-    );
+    await app.register(async (board) => {
+      board.addHook('onRoute', (route) => {
+        route.config = {
+          ...(route.config as object | undefined),
+          permission: PERMISSION,
+        } as typeof route.config;
+      });
+      await board.register(serverAdapter.registerPlugin(), { prefix: QUEUES_BASE_PATH });
+    });
   };
   return { name: 'queues', plugin };
 }

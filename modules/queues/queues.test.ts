@@ -28,7 +28,10 @@ describe('Bull Board at /_fig/queues', () => {
     for (const url of ['/_fig/queues', '/_fig/queues/api/queues']) {
       const refused = await app.inject({ method: 'GET', url, headers: admin.headers });
       expect(refused.statusCode).toBe(403);
-      expect(refused.json()).toMatchObject({ status: 403, detail: 'This action needs the permission platform.queues.read' });
+      expect(refused.json()).toMatchObject({
+        status: 403,
+        detail: 'This action needs the permission platform.queues.read',
+      });
       expect((await app.inject({ method: 'GET', url })).statusCode).toBe(401);
     }
   });

@@ -19,7 +19,18 @@ export function outputColumns(run: OutputRun, rows: OutputRow[]): string[] {
 /** Header and rows of an export (already formula-safe). */
 export function table(run: OutputRun, rows: OutputRow[]): { header: string[]; body: string[][] } {
   const outputs = outputColumns(run, rows);
-  const header = ['row_no', 'employee_id', 'name', 'department', 'ok', 'payout', 'pool_share', ...outputs.map((o) => `output.${o}`), 'error_step', 'error'];
+  const header = [
+    'row_no',
+    'employee_id',
+    'name',
+    'department',
+    'ok',
+    'payout',
+    'pool_share',
+    ...outputs.map((o) => `output.${o}`),
+    'error_step',
+    'error',
+  ];
   const body = rows.map((r) =>
     [
       String(r.rowNo),

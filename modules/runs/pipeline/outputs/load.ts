@@ -31,8 +31,20 @@ async function calculatedRun(trx: Trx, id: number): Promise<RunRecord> {
 function rowsQuery(trx: Trx, run: RunRecord) {
   return trx
     .selectFrom('runs.run_results as r')
-    .innerJoin('runs.upload_rows as u', (j) => j.on('u.upload_id', '=', run.upload_id).onRef('u.row_no', '=', 'r.row_no'))
-    .select(['r.row_no', 'r.employee_id', 'u.name', 'u.department', 'r.ok', 'r.outputs', 'r.error', 'r.tape', 'r.pool_share'])
+    .innerJoin('runs.upload_rows as u', (j) =>
+      j.on('u.upload_id', '=', run.upload_id).onRef('u.row_no', '=', 'r.row_no'),
+    )
+    .select([
+      'r.row_no',
+      'r.employee_id',
+      'u.name',
+      'u.department',
+      'r.ok',
+      'r.outputs',
+      'r.error',
+      'r.tape',
+      'r.pool_share',
+    ])
     .where('r.run_id', '=', run.id);
 }
 
@@ -59,7 +71,10 @@ export const loadStatement = (deps: PipelineDeps, caller: Caller, id: number, em
   withTenant(deps.db, caller.tenantId, async (trx) => {
     const record = await calculatedRun(trx, id);
     const run = toOutputRun(record);
-    const row = await rowsQuery(trx, record).where('r.employee_id', '=', employeeId).orderBy('r.row_no').executeTakeFirst();
+    const row = await rowsQuery(trx, record)
+      .where('r.employee_id', '=', employeeId)
+      .orderBy('r.row_no')
+      .executeTakeFirst();
     if (!row) throw RunErrors.employeeNotFound(id, employeeId);
     return { run, row: toOutputRow(run, row) };
   });
