@@ -116,6 +116,13 @@ describe('runs in a real browser', () => {
     expect(text).toContain('Your inputs');
     expect(text).toMatch(/Step 1: .+ gives \w+ = [\d.]+\./);
     expect(text).toMatch(/Your \w+ is 6031\.68/);
+    // The CSV export of the frozen results, through the page's button.
+    const csvDownload = hr.waitForEvent('download');
+    await hr.getByRole('button', { name: 'CSV', exact: true }).click();
+    const csv = await import('node:fs/promises').then(async (fs) => fs.readFile((await (await csvDownload).path())!, 'utf8'));
+    expect((await csvDownload).suggestedFilename()).toBe(`run-${runId}.csv`);
+    expect(csv).toMatch(/^row_no,employee_id,name,department,ok,payout,pool_share,/);
+    expect(csv).toContain('2,E0001,Employee 1,');
     await shot(hr, 'runs-finalized');
     await hr.close();
   });
