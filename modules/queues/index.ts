@@ -23,7 +23,8 @@ export function queuesModule(allModules: () => FigModule[]): FigModule {
     const names = [
       ...new Set(allModules().flatMap((m) => (m.jobs ?? []).map((def) => queueName(def)))),
     ].sort();
-    const queues = names.map((name) => new Queue(name, { connection, prefix }));
+    // Queues (one Redis connection each) are opened on the board's first allowed request, not at start.
+    let queues: Queue[] = [];
     app.addHook('onClose', async () => {
       await Promise.all(queues.map((q) => q.close()));
     });
@@ -31,8 +32,8 @@ export function queuesModule(allModules: () => FigModule[]): FigModule {
     serverAdapter.setBasePath(QUEUES_BASE_PATH);
     // @bull-board/fastify pins its own copy of @bull-board/api: the same interface, separate declarations.
     const adapter = serverAdapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'];
-    createBullBoard({
-      queues: queues.map((q) => new BullMQAdapter(q)),
+    const board = createBullBoard({
+      queues: [],
       serverAdapter: adapter,
       options: { uiConfig: { boardTitle: 'fig queues' } },
     });
@@ -40,14 +41,20 @@ export function queuesModule(allModules: () => FigModule[]): FigModule {
     serverAdapter.setErrorHandler((err) => {
       throw err;
     });
-    await app.register(async (board) => {
-      board.addHook('onRoute', (route) => {
+    await app.register(async (scope) => {
+      scope.addHook('onRoute', (route) => {
         route.config = {
           ...(route.config as object | undefined),
           permission: PERMISSION,
         } as typeof route.config;
       });
-      await board.register(serverAdapter.registerPlugin(), { prefix: QUEUES_BASE_PATH });
+      // After the auth guard (a parent hook): only a caller holding the permission opens the queues.
+      scope.addHook('onRequest', async () => {
+        if (queues.length > 0 || names.length === 0) return;
+        queues = names.map((name) => new Queue(name, { connection, prefix }));
+        board.replaceQueues(queues.map((q) => new BullMQAdapter(q)));
+      });
+      await scope.register(serverAdapter.registerPlugin(), { prefix: QUEUES_BASE_PATH });
     });
   };
   return { name: 'queues', plugin };
