@@ -13,6 +13,7 @@ import { billingModule } from '../modules/billing/index';
 import { aparModule } from '../modules/apar/index';
 import { notifyModule } from '../modules/notify/index';
 import { storageModule } from '../modules/storage/index';
+import { queuesModule } from '../modules/queues/index';
 
 /**
  * Every module the gateway hosts. A module is added here and nowhere else; the route table
@@ -32,4 +33,5 @@ export const modules: FigModule[] = [
   aparModule,
   notifyModule,
   storageModule,
+  queuesModule(() => modules),
 ];

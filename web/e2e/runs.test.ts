@@ -10,7 +10,7 @@ import { seedDemo as seedPlans } from '../../modules/plans/index';
 import { createTestDb } from '../../test/helpers';
 import { assertBuilt, launchBrowser, shot, startGateway } from './harness';
 import { DEMO_PASSWORD, signIn } from './login';
-import { pdfText } from './pdf-text';
+import { pdfText } from '../../test/pdf-text';
 import { startWorker } from './worker';
 
 const ACME = '00000000-0000-4000-8000-00000000ac3e';
@@ -111,6 +111,18 @@ describe('runs in a real browser', () => {
     const text = pdfText(await import('node:fs/promises').then((fs) => fs.readFile(file)));
     expect(text).toContain('E0001');
     expect(text).toMatch(/Employee 1\b/);
+    // The tape in plain language: inputs, each step with its value, the result.
+    expect(text).toContain('Compensation statement');
+    expect(text).toContain('Your inputs');
+    expect(text).toMatch(/Step 1: .+ gives \w+ = [\d.]+\./);
+    expect(text).toMatch(/Your \w+ is 6031\.68/);
+    // The CSV export of the frozen results, through the page's button.
+    const csvDownload = hr.waitForEvent('download');
+    await hr.getByRole('button', { name: 'CSV', exact: true }).click();
+    const csv = await import('node:fs/promises').then(async (fs) => fs.readFile((await (await csvDownload).path())!, 'utf8'));
+    expect((await csvDownload).suggestedFilename()).toBe(`run-${runId}.csv`);
+    expect(csv).toMatch(/^row_no,employee_id,name,department,ok,payout,pool_share,/);
+    expect(csv).toContain('2,E0001,Employee 1,');
     await shot(hr, 'runs-finalized');
     await hr.close();
   });

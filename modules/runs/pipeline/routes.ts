@@ -1,12 +1,11 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireAuth, requireTenant } from '../../core/auth-context';
-import { RunErrors } from './errors';
+import { callerOf } from './caller';
 import { streamRunEvents } from './events';
 import { Accepted, FailureList, ListQuery, ResultList, ResultsQuery, RunList, RunParams, RunView, StartRunBody, TenantParams } from './schema';
 import { listResults } from './service/list-results';
-import type { Caller, PipelineDeps } from './service/context';
+import type { PipelineDeps } from './service/context';
 import { getRun, listFailures, listRuns } from './service/read-runs';
 import { retryFailures } from './service/retry-failures';
 import { startRun } from './service/start-run';
@@ -16,13 +15,7 @@ const WRITE = { permission: 'runs.write' };
 const RETRY = { permission: 'runs.retry' };
 const Empty = z.object({}).nullish();
 
-/** The caller, after checking `{tid}` is the session's tenant (another tenant is simply not found). */
-function caller(request: FastifyRequest, tid: string): Caller {
-  const tenantId = requireTenant(request);
-  const auth = requireAuth(request);
-  if (tenantId !== tid.toLowerCase()) throw RunErrors.tenantNotFound(tid);
-  return { tenantId, actor: auth.actor, actorId: auth.userId, requestId: String(request.id), ip: request.ip };
-}
+const caller = callerOf;
 
 const href = (tid: string, id: number) => `/api/v1/tenants/${tid}/runs/${id}`;
 

@@ -30,12 +30,12 @@ function StatementButton({ tenantId, runId, employeeId }: { tenantId: string; ru
 
 /** Every employee's result, virtualised (100k rows scroll smoothly), loaded page by page, sorted by the server. */
 export function ResultsTable({ tenantId, runId }: { tenantId: string; runId: number }) {
-  const [sort, setSort] = useState<SortState>({ id: 'row', desc: false });
+  const [sort, setSort] = useState<SortState>({ id: 'row_no', desc: false });
   const sortParam = `${sort.desc ? '-' : ''}${sort.id}`;
   const rows = useRunResults(tenantId, runId, sortParam);
   const columns = useMemo<VirtualColumn<RunResult>[]>(
     () => [
-      { id: 'row', header: 'Row', numeric: true, width: 70, sortable: true, cell: (r) => r.rowNo },
+      { id: 'row_no', header: 'Row', numeric: true, width: 70, sortable: true, cell: (r) => r.rowNo },
       { id: 'employee_id', header: 'Employee', width: 130, sortable: true, cell: (r) => r.employeeId },
       { id: 'name', header: 'Name', cell: (r) => r.name },
       { id: 'department', header: 'Department', cell: (r) => r.department },

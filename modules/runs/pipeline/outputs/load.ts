@@ -1,0 +1,89 @@
+import { withTenant, type Trx } from '../../../core/db';
+import type { RunRecord } from '../../tables';
+import { RunErrors } from '../errors';
+import { getRunIn } from '../service/read-runs';
+import type { Caller, PipelineDeps } from '../service/context';
+import type { OutputRow, OutputRun } from './types';
+
+/** States whose results are frozen enough to hand out (computed; reviewed or finalized). */
+const CALCULATED = new Set(['completed', 'in_review', 'finalized']);
+
+function toOutputRun(run: RunRecord): OutputRun {
+  return {
+    id: run.id,
+    name: run.name,
+    status: run.status,
+    planId: run.plan_id,
+    planVersion: run.plan_version,
+    payoutOutput: run.payout_output ?? 'bonus',
+    pool: run.pool_amount,
+    snapshotHash: run.snapshot_hash,
+    layout: run.tape_layout,
+  };
+}
+
+async function calculatedRun(trx: Trx, id: number): Promise<RunRecord> {
+  const run = await getRunIn(trx, id);
+  if (!CALCULATED.has(run.status)) throw RunErrors.notCalculated(id, run.status);
+  return run;
+}
+
+function rowsQuery(trx: Trx, run: RunRecord) {
+  return trx
+    .selectFrom('runs.run_results as r')
+    .innerJoin('runs.upload_rows as u', (j) =>
+      j.on('u.upload_id', '=', run.upload_id).onRef('u.row_no', '=', 'r.row_no'),
+    )
+    .select([
+      'r.row_no',
+      'r.employee_id',
+      'u.name',
+      'u.department',
+      'r.ok',
+      'r.outputs',
+      'r.error',
+      'r.tape',
+      'r.pool_share',
+    ])
+    .where('r.run_id', '=', run.id);
+}
+
+type Selected = Awaited<ReturnType<ReturnType<typeof rowsQuery>['execute']>>[number];
+
+function toOutputRow(run: OutputRun, r: Selected): OutputRow {
+  const payout = r.ok ? (r.outputs[run.payoutOutput] ?? null) : null;
+  return {
+    rowNo: r.row_no,
+    employeeId: r.employee_id,
+    name: r.name,
+    department: r.department,
+    ok: r.ok,
+    outputs: r.outputs,
+    error: r.error,
+    tape: r.tape,
+    payout,
+    poolShare: r.ok ? (r.pool_share ?? (run.pool !== null ? payout : null)) : null,
+  };
+}
+
+/** A calculated run and one employee's result (404 problem when the run has no such employee). */
+export const loadStatement = (deps: PipelineDeps, caller: Caller, id: number, employeeId: string) =>
+  withTenant(deps.db, caller.tenantId, async (trx) => {
+    const record = await calculatedRun(trx, id);
+    const run = toOutputRun(record);
+    const row = await rowsQuery(trx, record)
+      .where('r.employee_id', '=', employeeId)
+      .orderBy('r.row_no')
+      .executeTakeFirst();
+    if (!row) throw RunErrors.employeeNotFound(id, employeeId);
+    return { run, row: toOutputRow(run, row) };
+  });
+
+/** A calculated run and all its results in row order (the input of an export). */
+export const loadResults = (deps: PipelineDeps, caller: Caller, id: number) =>
+  withTenant(deps.db, caller.tenantId, async (trx) => {
+    const record = await calculatedRun(trx, id);
+    const run = toOutputRun(record);
+    const rows = await rowsQuery(trx, record).orderBy('r.row_no').execute();
+    return { run, rows: rows.map((r) => toOutputRow(run, r)) };
+  });
