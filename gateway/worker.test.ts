@@ -66,7 +66,10 @@ describe('npm run worker', () => {
         { key: name, every: 5 * 60_000 },
       ]);
       // The monthly usage report to Stripe is scheduled hourly the same way (a no-op with billing off).
-      const usage = new Queue(queueName(reportUsageJob), { connection: { url: REDIS_URL }, prefix: `${prefix}bull` });
+      const usage = new Queue(queueName(reportUsageJob), {
+        connection: { url: REDIS_URL },
+        prefix: `${prefix}bull`,
+      });
       const usageSchedulers = await usage.getJobSchedulers().finally(() => usage.close());
       expect(usageSchedulers.map((s) => ({ key: s.key, every: Number(s.every) }))).toEqual([
         { key: queueName(reportUsageJob), every: 60 * 60_000 },
