@@ -6,6 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb } from '../test/helpers';
 import { purgeLinkTokensJob } from '../modules/identity/index';
+import { reportUsageJob } from '../modules/billing/index';
 import { queueName } from '../modules/core/jobs';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -63,6 +64,15 @@ describe('npm run worker', () => {
       const schedulers = await queue.getJobSchedulers();
       expect(schedulers.map((s) => ({ key: s.key, every: Number(s.every) }))).toEqual([
         { key: name, every: 5 * 60_000 },
+      ]);
+      // The monthly usage report to Stripe is scheduled hourly the same way (a no-op with billing off).
+      const usage = new Queue(queueName(reportUsageJob), {
+        connection: { url: REDIS_URL },
+        prefix: `${prefix}bull`,
+      });
+      const usageSchedulers = await usage.getJobSchedulers().finally(() => usage.close());
+      expect(usageSchedulers.map((s) => ({ key: s.key, every: Number(s.every) }))).toEqual([
+        { key: queueName(reportUsageJob), every: 60 * 60_000 },
       ]);
       const owner = new pg.Client({ connectionString: databaseUrl });
       await owner.connect();

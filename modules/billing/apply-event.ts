@@ -42,6 +42,7 @@ export async function applyStripeEvent(db: Db, prices: Map<string, string>, even
         currentPeriodEnd: periodEnd ? new Date(periodEnd * 1000) : null,
         at: event.created,
         eventId: event.id,
+        eventType: event.type,
       }),
     );
   }

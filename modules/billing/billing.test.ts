@@ -141,6 +141,20 @@ describe('billing with Stripe (local stand-in, signed fixtures)', () => {
     }
   });
 
+  it('keeps the later state when a subscription is created and paid in the same second and the events arrive reversed', async () => {
+    const admin = await loginAs(app, { roles: ['admin'] });
+    const tid = admin.tenantId;
+    const sameSecond = (name: string, id: string) => fixture(name, tid).replace(/"created": \d+/, '"created": 1764000060').replaceAll(/"id": "evt_[A-Za-z0-9]+"/g, `"id": "${id}"`).replaceAll('sub_1QfigTest', 'sub_same_second').replaceAll('cus_QfigTest', 'cus_same_second');
+    expect((await deliver(sameSecond('subscription-updated-active', 'evt_same_second_updated'))).statusCode).toBe(200);
+    expect((await deliver(sameSecond('subscription-created-incomplete', 'evt_same_second_created'))).statusCode).toBe(200);
+    expect((await app.inject({ url: `/api/v1/tenants/${tid}/billing`, headers: admin.headers })).json()).toMatchObject({ status: 'active', active: true });
+    // Cancelled in that same second too (deleted is last in a subscription's life): it wins either way.
+    const deleted = sameSecond('subscription-updated-past-due', 'evt_same_second_deleted').replace('"type": "customer.subscription.updated"', '"type": "customer.subscription.deleted"');
+    expect((await deliver(deleted)).statusCode).toBe(200);
+    expect((await deliver(sameSecond('subscription-updated-active', 'evt_same_second_updated_again'))).statusCode).toBe(200);
+    expect((await app.inject({ url: `/api/v1/tenants/${tid}/billing`, headers: admin.headers })).json()).toMatchObject({ status: 'canceled', active: false });
+  });
+
   it('opens the Billing Portal for the organisation\'s customer, and needs billing.manage', async () => {
     const admin = await loginAs(app, { roles: ['admin'] });
     const completed = await deliver(fixture('checkout-session-completed', admin.tenantId).replaceAll('evt_1QfigCheckout', 'evt_portal_checkout').replaceAll('cus_QfigTest', 'cus_portal'));

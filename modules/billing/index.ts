@@ -5,8 +5,10 @@ import type { Config } from '../core/config';
 import { billingRoutes } from './routes';
 import { createBillingService, type BillingService } from './service';
 import { billingEnabled, createStripe } from './stripe-client';
+import { reportTenantUsageJob, reportUsageJob } from './jobs';
 
 export { type BillingService };
+export { reportTenantUsageJob, reportUsageJob } from './jobs';
 export * as BillingSchemas from './schema';
 
 declare module 'fastify' {
@@ -44,4 +46,4 @@ const plugin: FastifyPluginAsync<{ config: Config }> = fp<{ config: Config }>(
   { name: 'billing' },
 ) as FastifyPluginAsync<{ config: Config }>;
 
-export const billingModule: FigModule = { name: 'billing', plugin };
+export const billingModule: FigModule = { name: 'billing', plugin, jobs: [reportUsageJob, reportTenantUsageJob] };

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db, Trx } from '../core/db';
 import type { Account, SubscriptionStatus } from './tables';
 
@@ -25,14 +25,25 @@ export interface SubscriptionState {
   seats: number | null;
   status: SubscriptionStatus;
   currentPeriodEnd: Date | null;
-  /** Stripe event `created` (epoch s) and id this state comes from. */
+  /** Stripe event `created` (epoch s), id and type this state comes from. */
   at: number;
   eventId: string;
+  eventType: string;
 }
 
 /**
+ * Where an event type sits in a subscription's life, in SQL: `created` 0, `deleted` 2, others 1.
+ * Stripe's `created` has one-second resolution, and a Checkout paid at once emits
+ * `customer.subscription.created` (incomplete) and `.updated` (active) in the same second; when
+ * they arrive reversed, the event earlier in the subscription's life must not overwrite the later.
+ */
+const lifecycleRank = (type: RawBuilder<unknown> | ReturnType<typeof sql.ref>) =>
+  sql<number>`(case ${type} when 'customer.subscription.created' then 0 when 'customer.subscription.deleted' then 2 else 1 end)`;
+
+/**
  * Store a subscription state unless a newer one is already stored: events may arrive late and out
- * of order, and only `created` orders them. Returns whether it was applied.
+ * of order; `created` orders them, and within one second the lifecycle rank does (then arrival).
+ * Returns whether it was applied.
  */
 export async function applySubscriptionState(trx: Trx, tenantId: string, s: SubscriptionState): Promise<boolean> {
   const row = {
@@ -63,7 +74,10 @@ export async function applySubscriptionState(trx: Trx, tenantId: string, s: Subs
           state_event_id: sql`excluded.state_event_id`,
           updated_at: sql`now()`,
         })
-        .where(sql<boolean>`billing.accounts.state_at <= excluded.state_at`),
+        .where(
+          sql<boolean>`billing.accounts.state_at < excluded.state_at or (billing.accounts.state_at = excluded.state_at and ${lifecycleRank(sql`${s.eventType}::text`)} >= coalesce(
+            (select ${lifecycleRank(sql.ref('e.type'))} from billing.stripe_events e where e.id = billing.accounts.state_event_id), 0))`,
+        ),
     )
     .executeTakeFirst();
   return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;

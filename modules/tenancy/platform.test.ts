@@ -34,10 +34,12 @@ describe('platform organisations (/_fig/tenants)', () => {
     expect(invitation).toMatchObject({ email: 'boss@initech.test', roles: ['admin'] });
     const mail = await app.db
       .selectFrom('identity.outbox')
-      .select(['kind', 'subject'])
+      .select(['kind', 'subject', 'payload'])
       .where('to_email', '=', 'boss@initech.test')
       .executeTakeFirstOrThrow();
-    expect(mail).toEqual({ kind: 'invitation', subject: 'You are invited to Initech Ltd on fig' });
+    expect(mail).toMatchObject({ kind: 'invitation', subject: 'You are invited to Initech Ltd on fig' });
+    // Invited by the operator's admin token: the mail names the platform team, not 'admin-token'.
+    expect(mail.payload).toMatchObject({ inviter: 'The fig platform team', organisation: 'Initech Ltd' });
 
     const accepted = await app.inject({
       method: 'POST',

@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, vi } from 'vitest';
@@ -92,4 +93,36 @@ export async function launchBrowser(): Promise<Browser> {
 export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: false });
+}
+
+/**
+ * A real `npm run worker` process (outbox delivery, schedules) for browser flows that need mail;
+ * resolves once it logged "worker started". Stop it with `stopWorker`.
+ */
+export async function startWorker(env: Record<string, string>): Promise<ChildProcess> {
+  const worker = spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, '../../gateway/worker.ts')], {
+    cwd: path.resolve(import.meta.dirname, '../..'),
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let started = false;
+  worker.stdout!.setEncoding('utf8');
+  worker.stdout!.on('data', (chunk: string) => {
+    if (chunk.includes('worker started')) started = true;
+  });
+  const deadline = Date.now() + 60_000;
+  while (!started && worker.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  if (!started) {
+    worker.kill('SIGKILL');
+    throw new Error('the worker did not start within 60 s');
+  }
+  return worker;
+}
+
+/** SIGTERM a worker from `startWorker` and wait for it to exit. */
+export async function stopWorker(worker: ChildProcess | undefined): Promise<void> {
+  if (!worker || worker.exitCode !== null) return;
+  const exited = new Promise((r) => worker.once('exit', r));
+  worker.kill('SIGTERM');
+  await exited;
 }

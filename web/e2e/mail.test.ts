@@ -1,15 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import { seedDemo } from '../../modules/identity';
 import { createTestDb, TEST_ADMIN_TOKEN } from '../../test/helpers';
-import { assertBuilt, launchBrowser, shot, startGateway } from './harness';
+import { assertBuilt, launchBrowser, shot, startGateway, startWorker, stopWorker } from './harness';
 import { DEMO_PASSWORD, signIn } from './login';
-
-const root = path.resolve(import.meta.dirname, '../..');
 
 /**
  * The mail flows as `npm start` runs them: the gateway, a real worker (`npm run worker`) delivering
@@ -28,34 +25,13 @@ describe('mail that arrives, in a real browser', () => {
     const prefix = `test:${randomBytes(6).toString('hex')}:`;
     ({ app, url } = await startGateway({ DATABASE_URL: databaseUrl, REDIS_PREFIX: prefix }));
     await seedDemo(app.db);
-    let started = false;
-    worker = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'gateway/worker.ts')], {
-      cwd: root,
-      env: {
-        ...process.env,
-        DATABASE_URL: databaseUrl,
-        REDIS_PREFIX: prefix,
-        PUBLIC_URL: url,
-        LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    worker.stdout!.setEncoding('utf8');
-    worker.stdout!.on('data', (chunk: string) => {
-      if (chunk.includes('worker started')) started = true;
-    });
-    const deadline = Date.now() + 60_000;
-    while (!started && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    expect(started).toBe(true);
+    worker = await startWorker({ DATABASE_URL: databaseUrl, REDIS_PREFIX: prefix, PUBLIC_URL: url });
     browser = await launchBrowser();
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    if (worker && worker.exitCode === null) {
-      worker.kill('SIGTERM');
-      await new Promise((r) => worker.once('exit', r));
-    }
+    await stopWorker(worker);
     await app?.close();
   });
 

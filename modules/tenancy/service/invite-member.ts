@@ -32,16 +32,18 @@ export async function inviteMember(
       invitedByActor: caller.actor,
       expiresAt,
     });
+    // The operator's admin token is not a person an invitee knows (`npm run fig -- tenant create`).
+    const inviter = caller.actorId ? caller.actor : 'The fig platform team';
     await deps.identity.enqueueMessage(trx, {
       kind: 'invitation',
       to: email,
       subject: `You are invited to ${org?.name ?? 'an organisation'} on fig`,
-      body: `${caller.actor} invited you to ${org?.name ?? 'their organisation'} as ${roles.join(', ')}. Open /app/accept-invitation#token=${token} before ${expiresAt.toISOString()}.`,
+      body: `${inviter} invited you to ${org?.name ?? 'their organisation'} as ${roles.join(', ')}. Open /app/accept-invitation#token=${token} before ${expiresAt.toISOString()}.`,
       payload: {
         invitationId,
         tenantId: caller.tenantId,
         organisation: org?.name ?? null,
-        inviter: caller.actor,
+        inviter,
         roles,
         expiresAt: expiresAt.toISOString(),
       },
