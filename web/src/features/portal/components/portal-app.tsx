@@ -34,23 +34,30 @@ function page(slug: string, rest: string) {
  * its own layout, navigation and session (a portal token, never the staff session).
  */
 export function PortalApp() {
-  const { pathname } = usePortalLocation();
+  const { pathname, hash, search } = usePortalLocation();
   const [, slug = '', ...restParts] = /^\/portal\/([^/]+)(\/.*)?$/.exec(pathname) ?? [];
   const rest = restParts[0] ?? '/';
   const snapshot = useSyncExternalStore(subscribePortalSession, () => portalSessionSnapshot(slug));
   const session = snapshot ? portalSession(slug) : null;
   const onSignIn = rest === '/sign-in';
-  const token = onSignIn ? new URLSearchParams(window.location.hash.slice(1)).get('token') : null;
+  const token = onSignIn ? new URLSearchParams(hash).get('token') : null;
+  const linkInvalid = search.get('link') === 'invalid';
 
   useEffect(() => {
     if (!session && !onSignIn) portalNavigate(`/portal/${slug}/sign-in`, { replace: true });
-    if (session && onSignIn && !token) portalNavigate(`/portal/${slug}/invoices`, { replace: true });
-  }, [session, onSignIn, slug, token]);
+    if (session && onSignIn && !token && !linkInvalid) portalNavigate(`/portal/${slug}/invoices`, { replace: true });
+  }, [session, onSignIn, slug, token, linkInvalid]);
 
   let body;
   if (!slug) body = <Empty title="Portal not found">This address does not name a portal.</Empty>;
   else if (token) body = <PortalLandingPage slug={slug} token={token} />;
-  else if (!session || onSignIn) body = <PortalSignInPage slug={slug} />;
+  else if (!session || onSignIn)
+    body = (
+      <PortalSignInPage
+        slug={slug}
+        notice={linkInvalid ? 'That sign-in link is not valid any more: it works once, within 15 minutes. Ask for a new one below.' : undefined}
+      />
+    );
   else body = <PortalLayout slug={slug} session={session}>{page(slug, rest)}</PortalLayout>;
   return <QueryClientProvider client={queryClient}>{body}</QueryClientProvider>;
 }
