@@ -28,8 +28,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     db,
   );
   // Contacts are looked up by address when a link is requested.
-  await sql`create index contacts_email_idx on apar.contacts (tenant_id, lower(email)) where email is not null`.execute(db);
-  await sql`alter table apar.portal_magic_links enable row level security, force row level security`.execute(db);
+  await sql`create index contacts_email_idx on apar.contacts (tenant_id, lower(email)) where email is not null`.execute(
+    db,
+  );
+  await sql`alter table apar.portal_magic_links enable row level security, force row level security`.execute(
+    db,
+  );
   await sql`
     create policy portal_magic_links_tenant on apar.portal_magic_links
       using (tenant_id = app.current_tenant()) with check (tenant_id = app.current_tenant())

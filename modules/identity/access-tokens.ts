@@ -154,9 +154,7 @@ export async function registerAccessTokens(
     try {
       payload = ns(header.kid)!.verify(token);
     } catch (err) {
-      throw new TokenRejected(
-        (err as { code?: string }).code === 'FAST_JWT_EXPIRED' ? 'expired' : 'invalid',
-      );
+      throw new TokenRejected((err as { code?: string }).code === 'FAST_JWT_EXPIRED' ? 'expired' : 'invalid');
     }
     const parsed = AnyClaims.safeParse(payload);
     if (!parsed.success) throw new TokenRejected('invalid');
@@ -168,7 +166,8 @@ export async function registerAccessTokens(
     keys,
     ttlSeconds: opts.ttlSeconds,
     sign: (claims) => signer.sign({ ...claims, portal: 'internal' }),
-    signPortal: (claims, ttlSeconds) => signer.sign({ ...claims, portal: 'customer' }, { expiresIn: ttlSeconds }),
+    signPortal: (claims, ttlSeconds) =>
+      signer.sign({ ...claims, portal: 'customer' }, { expiresIn: ttlSeconds }),
     verify: (token) => {
       const claims = decode(token);
       if (claims.portal !== 'internal') throw new TokenRejected('invalid');

@@ -59,7 +59,11 @@ describe('mail templates', () => {
     ['password_reset', {}, '/app/reset-password#token=from-body'],
     ['signup', { organisation: 'Initech' }, '/app/verify-signup#token=from-body'],
     ['magic_link', {}, '/app/magic-link#token=from-body'],
-    ['magic_link', { path: '/portal/acme/sign-in', organisation: 'Acme' }, '/portal/acme/sign-in#token=from-body'],
+    [
+      'magic_link',
+      { path: '/portal/acme/sign-in', organisation: 'Acme' },
+      '/portal/acme/sign-in#token=from-body',
+    ],
     // A path that is not a portal page is ignored: the link stays on fig's own page.
     ['magic_link', { path: 'https://evil.test/x' }, '/app/magic-link#token=from-body'],
     [

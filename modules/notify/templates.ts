@@ -143,7 +143,9 @@ export const templates: Record<string, Template> = {
       paragraphs: ['Open the link below on this device to sign in. It works once, within 15 minutes.'],
       action: {
         label: 'Sign in',
-        url: portal ? `${base}${portal}#token=${encodeURIComponent(token)}` : spaLink(base, 'magic-link', token),
+        url: portal
+          ? `${base}${portal}#token=${encodeURIComponent(token)}`
+          : spaLink(base, 'magic-link', token),
       },
       footer: 'If you did not ask to sign in, ignore this mail.',
     };

@@ -36,11 +36,19 @@ describe('client portal in a real browser', () => {
 
     const finance = await loginAs(app, { roles: ['finance'], tenantId: DEMO_TENANTS.acme.id });
     const staff = async (path: string, payload: object) => {
-      const res = await app.inject({ method: 'POST', url: `/api/v1/tenants/${finance.tenantId}/apar${path}`, headers: finance.headers, payload });
+      const res = await app.inject({
+        method: 'POST',
+        url: `/api/v1/tenants/${finance.tenantId}/apar${path}`,
+        headers: finance.headers,
+        payload,
+      });
       expect(res.statusCode, res.body).toBe(201);
       return res.json<{ id: number; number: string }>();
     };
-    const customer = await staff('/customers', { name: 'Buyer & Co', contacts: [{ name: 'Pat Payables', email }] });
+    const customer = await staff('/customers', {
+      name: 'Buyer & Co',
+      contacts: [{ name: 'Pat Payables', email }],
+    });
     const other = await staff('/customers', { name: 'Rival Inc' });
     for (const [price, issued] of [
       ['1200', '2026-01-05'],
@@ -55,8 +63,20 @@ describe('client portal in a real browser', () => {
           lines: [{ description: 'Consulting days', quantity: '3', unitPrice: price, taxRate: '0.2' }],
         }),
       );
-    await staff('/invoices', { partyId: other.id, issueDate: '2026-01-06', dueDate: '2026-01-30', currency: 'EUR', lines: [{ description: 'Not yours', quantity: '1', unitPrice: '5' }] });
-    await staff('/payments-received', { partyId: customer.id, amount: '1000', date: '2026-02-01', currency: 'EUR', allocations: [{ documentId: invoices[0]!.id, amount: '1000' }] });
+    await staff('/invoices', {
+      partyId: other.id,
+      issueDate: '2026-01-06',
+      dueDate: '2026-01-30',
+      currency: 'EUR',
+      lines: [{ description: 'Not yours', quantity: '1', unitPrice: '5' }],
+    });
+    await staff('/payments-received', {
+      partyId: customer.id,
+      amount: '1000',
+      date: '2026-02-01',
+      currency: 'EUR',
+      allocations: [{ documentId: invoices[0]!.id, amount: '1000' }],
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -81,14 +101,22 @@ describe('client portal in a real browser', () => {
     await expect
       .poll(
         async () => {
-          const res = await app.inject({ method: 'GET', url: `/_fig/mailbox?to=${encodeURIComponent(email)}`, headers: ops });
+          const res = await app.inject({
+            method: 'GET',
+            url: `/_fig/mailbox?to=${encodeURIComponent(email)}`,
+            headers: ops,
+          });
           mailId = res.json<{ data: { id: string; subject: string }[] }>().data[0]?.id;
           return mailId;
         },
         { timeout: 30_000, interval: 500 },
       )
       .toBeDefined();
-    const mail = (await app.inject({ method: 'GET', url: `/_fig/mailbox/${mailId}`, headers: ops })).json<{ subject: string; text: string; html: string }>();
+    const mail = (await app.inject({ method: 'GET', url: `/_fig/mailbox/${mailId}`, headers: ops })).json<{
+      subject: string;
+      text: string;
+      html: string;
+    }>();
     expect(mail.subject).toBe('Your Acme Corp portal sign-in link');
     const link = new RegExp(`${url}/portal/${slug}/sign-in#token=[A-Za-z0-9_-]+`).exec(mail.text)?.[0];
     expect(link, mail.text).toBeDefined();
@@ -111,7 +139,10 @@ describe('client portal in a real browser', () => {
     await page.getByRole('heading', { name: new RegExp(`Invoice ${invoices[0]!.number}`) }).waitFor();
     expect(await page.locator('[data-testid="portal-balance"]').textContent()).toBe('3,320.00 EUR');
     await shot(page, 'portal-invoice');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="portal-pdf"]').click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-testid="portal-pdf"]').click(),
+    ]);
     expect(download.suggestedFilename()).toBe(`invoice-${invoices[0]!.number}.pdf`);
     const pdf = await readFile((await download.path())!);
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');

@@ -15,7 +15,12 @@ export interface ContactMatch {
 }
 
 /** Customer contacts with this address (case-insensitive), oldest first, at most `limit`. */
-export async function findCustomerContacts(trx: Trx, t: string, email: string, limit: number): Promise<ContactMatch[]> {
+export async function findCustomerContacts(
+  trx: Trx,
+  t: string,
+  email: string,
+  limit: number,
+): Promise<ContactMatch[]> {
   const { rows } = await sql<ContactMatch>`
     select c.id as "contactId", c.party_id as "partyId", c.email
     from apar.contacts c
@@ -27,7 +32,15 @@ export async function findCustomerContacts(trx: Trx, t: string, email: string, l
 /** Store a new link (only its hash). */
 export async function insertMagicLink(
   trx: Trx,
-  link: { tenantId: string; contactId: string; partyId: string; email: string; tokenHash: string; expiresAt: Date; ip: string | null },
+  link: {
+    tenantId: string;
+    contactId: string;
+    partyId: string;
+    email: string;
+    tokenHash: string;
+    expiresAt: Date;
+    ip: string | null;
+  },
 ): Promise<void> {
   await trx
     .insertInto('apar.portal_magic_links')

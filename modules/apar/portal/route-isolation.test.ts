@@ -47,7 +47,10 @@ beforeAll(async () => {
   tenantId = staff.tenantId;
   staffToken = staff.token;
   slug = (await findOrganisationAsOwner(app.db, tenantId))!.slug;
-  portalToken = app.accessTokens.signPortal({ sub: 'contact:1', tid: tenantId, cid: 1, email: 'c@customer.test', lid: 1 }, 600);
+  portalToken = app.accessTokens.signPortal(
+    { sub: 'contact:1', tid: tenantId, cid: 1, email: 'c@customer.test', lid: 1 },
+    600,
+  );
 });
 afterAll(() => app?.close());
 
@@ -94,7 +97,8 @@ describe('portal and internal tokens over all registered routes', () => {
       const got = await call(method, url, portalToken);
       if (url.startsWith('/api/v1/portal/')) {
         portal++;
-        if (got.status === 401 || got.status === 403) wrong.push(`${method} ${url}: portal token → ${got.status} ${got.code}`);
+        if (got.status === 401 || got.status === 403)
+          wrong.push(`${method} ${url}: portal token → ${got.status} ${got.code}`);
       } else if (got.status !== 403 || (method !== 'HEAD' && got.code !== 'FIG_PORTAL_TOKEN_REFUSED'))
         wrong.push(`${method} ${url}: portal token → ${got.status} ${got.code}`);
     }
@@ -104,14 +108,17 @@ describe('portal and internal tokens over all registered routes', () => {
 
   it('refuses every internal token (a user’s, the admin token) on every portal route', async () => {
     const wrong: string[] = [];
-    const portalRoutes = registeredRoutes(app.printRoutes({ commonPrefix: false })).filter((r) => r.url.startsWith('/api/v1/portal/'));
+    const portalRoutes = registeredRoutes(app.printRoutes({ commonPrefix: false })).filter((r) =>
+      r.url.startsWith('/api/v1/portal/'),
+    );
     for (const { method, url } of portalRoutes) {
       for (const [who, token] of [
         ['user', staffToken],
         ['admin-token', TEST_ADMIN_TOKEN],
       ] as const) {
         const got = await call(method, url, token);
-        if (got.status !== 403 || (method !== 'HEAD' && got.code !== 'FIG_PORTAL_ROUTE')) wrong.push(`${method} ${url}: ${who} → ${got.status} ${got.code}`);
+        if (got.status !== 403 || (method !== 'HEAD' && got.code !== 'FIG_PORTAL_ROUTE'))
+          wrong.push(`${method} ${url}: ${who} → ${got.status} ${got.code}`);
       }
     }
     expect(wrong).toEqual([]);

@@ -29,7 +29,8 @@ const OPEN = { portal: 'customer' as const, public: true };
 const WINDOW_MS = 15 * 60 * 1000;
 const LINK_ANSWER = {
   accepted: true as const,
-  message: 'If this address belongs to a customer contact, a sign-in link is on its way. It works once, within 15 minutes.',
+  message:
+    'If this address belongs to a customer contact, a sign-in link is on its way. It works once, within 15 minutes.',
 };
 
 /** The signed-in contact (portal token): tenant and customer come from the token, never the request. */
@@ -109,7 +110,8 @@ export async function portalRoutes(
         response: { 200: PortalSession },
       },
     },
-    (req) => service.redeemMagicLink(req.params.slug, req.body.token, { requestId: String(req.id), ip: req.ip }),
+    (req) =>
+      service.redeemMagicLink(req.params.slug, req.body.token, { requestId: String(req.id), ip: req.ip }),
   );
 
   app.get(
@@ -125,10 +127,20 @@ export async function portalRoutes(
   for (const [kind, path] of documents) {
     app.get(
       `${base}/${path}`,
-      { config: PORTAL, schema: { tags, params: PortalParams, querystring: PortalListQuery, response: { 200: DocumentList } } },
+      {
+        config: PORTAL,
+        schema: { tags, params: PortalParams, querystring: PortalListQuery, response: { 200: DocumentList } },
+      },
       async (req) => {
         const offset = cursorOffset(req.query.cursor);
-        const got = await service.listDocuments(portalCaller(req), req.params.slug, kind, req.query.status, offset, req.query.limit);
+        const got = await service.listDocuments(
+          portalCaller(req),
+          req.params.slug,
+          kind,
+          req.query.status,
+          offset,
+          req.query.limit,
+        );
         return page(got.rows, got.total, offset, req.query.limit);
       },
     );
@@ -146,7 +158,10 @@ export async function portalRoutes(
       const { number, pdf } = await service.invoicePdf(portalCaller(req), req.params.slug, req.params.id);
       return reply
         .type('application/pdf')
-        .header('content-disposition', `attachment; filename="invoice-${number.replace(/[^A-Za-z0-9_-]/g, '_')}.pdf"`)
+        .header(
+          'content-disposition',
+          `attachment; filename="invoice-${number.replace(/[^A-Za-z0-9_-]/g, '_')}.pdf"`,
+        )
         .header('cache-control', 'no-store')
         .send(pdf);
     },
@@ -154,7 +169,15 @@ export async function portalRoutes(
 
   app.get(
     `${base}/payments`,
-    { config: PORTAL, schema: { tags, params: PortalParams, querystring: PortalListQuery.omit({ status: true }), response: { 200: PaymentList } } },
+    {
+      config: PORTAL,
+      schema: {
+        tags,
+        params: PortalParams,
+        querystring: PortalListQuery.omit({ status: true }),
+        response: { 200: PaymentList },
+      },
+    },
     async (req) => {
       const offset = cursorOffset(req.query.cursor);
       const got = await service.listPayments(portalCaller(req), req.params.slug, offset, req.query.limit);
@@ -169,7 +192,10 @@ export async function portalRoutes(
 
   app.get(
     `${base}/statement`,
-    { config: PORTAL, schema: { tags, params: PortalParams, querystring: PortalStatementQuery, response: { 200: Statement } } },
+    {
+      config: PORTAL,
+      schema: { tags, params: PortalParams, querystring: PortalStatementQuery, response: { 200: Statement } },
+    },
     (req) => service.getStatement(portalCaller(req), req.params.slug, req.query.from, req.query.to),
   );
 }

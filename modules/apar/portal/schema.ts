@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { DocumentDetail, DocumentList, DocumentStatus, IsoDate, Payment, PaymentList, Statement } from '../schema';
+import {
+  DocumentDetail,
+  DocumentList,
+  DocumentStatus,
+  IsoDate,
+  Payment,
+  PaymentList,
+  Statement,
+} from '../schema';
 import { PageCursor } from '../../core/pagination';
 
 /**

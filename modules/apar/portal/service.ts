@@ -35,7 +35,10 @@ export function createPortalService(deps: PortalDeps) {
     async invoicePdf(c: PortalCaller, slug: string, id: number): Promise<{ number: string; pdf: Buffer }> {
       const invoice = await getOwnDocument(deps, c, slug, 'invoice', id);
       const profile = await getProfile(deps, c, slug);
-      const pdf = await invoicePdf(invoice, { organisation: profile.organisation.name, customer: profile.customer.name });
+      const pdf = await invoicePdf(invoice, {
+        organisation: profile.organisation.name,
+        customer: profile.customer.name,
+      });
       return { number: invoice.number, pdf };
     },
   };

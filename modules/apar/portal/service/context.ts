@@ -28,7 +28,10 @@ export interface PortalCaller {
 export const now = (deps: PortalDeps) => deps.clock?.() ?? new Date();
 
 /** The organisation behind a portal slug (active ones only), or 404. */
-export async function portalOrganisation(deps: PortalDeps, slug: string): Promise<{ id: string; name: string; slug: string }> {
+export async function portalOrganisation(
+  deps: PortalDeps,
+  slug: string,
+): Promise<{ id: string; name: string; slug: string }> {
   const org = await findOrganisationAsOwner(deps.db, slug);
   if (!org || org.suspended_at) throw PortalErrors.portalNotFound(slug);
   return { id: org.id, name: org.name, slug: org.slug };

@@ -25,11 +25,21 @@ export async function checkPortal(deps: PortalDeps, caller: PortalCaller, slug: 
 }
 
 /** GET /portal/{slug}/me: who is signed in, for whom. */
-export async function getProfile(deps: PortalDeps, caller: PortalCaller, slug: string): Promise<PortalProfile> {
+export async function getProfile(
+  deps: PortalDeps,
+  caller: PortalCaller,
+  slug: string,
+): Promise<PortalProfile> {
   const org = await checkPortal(deps, caller, slug);
-  const name = await withTenant(deps.db, caller.tenantId, (trx) => repo.findCustomerName(trx, caller.tenantId, caller.customerId));
+  const name = await withTenant(deps.db, caller.tenantId, (trx) =>
+    repo.findCustomerName(trx, caller.tenantId, caller.customerId),
+  );
   if (name === undefined) throw PortalErrors.portalNotFound(slug);
-  return { organisation: { name: org.name, slug: org.slug }, customer: { id: caller.customerId, name }, email: caller.email };
+  return {
+    organisation: { name: org.name, slug: org.slug },
+    customer: { id: caller.customerId, name },
+    email: caller.email,
+  };
 }
 
 /** The customer's invoices or credit notes, newest numbers last (the AP/AR list order). */
@@ -43,7 +53,13 @@ export async function listOwnDocuments(
   limit: number,
 ): Promise<Listed<Document>> {
   await checkPortal(deps, caller, slug);
-  return deps.apar.listDocuments(aparCaller(caller), kind, { partyId: caller.customerId, status }, offset, limit);
+  return deps.apar.listDocuments(
+    aparCaller(caller),
+    kind,
+    { partyId: caller.customerId, status },
+    offset,
+    limit,
+  );
 }
 
 /** One of the customer's invoices or credit notes with lines and allocations, or 404. */
@@ -73,7 +89,12 @@ export async function listOwnPayments(
 }
 
 /** One of the customer's payments, or 404. */
-export async function getOwnPayment(deps: PortalDeps, caller: PortalCaller, slug: string, id: number): Promise<Payment> {
+export async function getOwnPayment(
+  deps: PortalDeps,
+  caller: PortalCaller,
+  slug: string,
+  id: number,
+): Promise<Payment> {
   await checkPortal(deps, caller, slug);
   const payment = await deps.apar.getPayment(aparCaller(caller), 'received', id);
   if (payment.partyId !== caller.customerId) throw AparErrors.paymentNotFound(id);

@@ -20,7 +20,12 @@ export const sha256 = (text: string) => createHash('sha256').update(text).digest
  * route's. Only the sha256 of a token is stored; the raw token travels only in the mail (the
  * outbox body, purged once delivered). Returns how many links were mailed (for logs only, never for the answer).
  */
-export async function requestMagicLink(deps: PortalDeps, slug: string, email: string, ip: string): Promise<number> {
+export async function requestMagicLink(
+  deps: PortalDeps,
+  slug: string,
+  email: string,
+  ip: string,
+): Promise<number> {
   const org = await findOrganisationAsOwner(deps.db, slug);
   if (!org || org.suspended_at) return 0;
   const at = now(deps);

@@ -31,7 +31,11 @@ export function portalNavigate(to: string, opts: { replace?: boolean } = {}): vo
 }
 
 /** An <a> that navigates inside the portal (modifier clicks still open new tabs). */
-export function PortalLink({ to, onClick, ...rest }: Omit<AnchorHTMLAttributes<HTMLAnchorElement>, 'href'> & { to: string }) {
+export function PortalLink({
+  to,
+  onClick,
+  ...rest
+}: Omit<AnchorHTMLAttributes<HTMLAnchorElement>, 'href'> & { to: string }) {
   return (
     <a
       href={to}

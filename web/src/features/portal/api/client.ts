@@ -45,7 +45,10 @@ export function portalSession(slug: string): PortalSession | null {
 }
 
 export function storePortalSession(slug: string, session: PortalSession): void {
-  sessionStorage.setItem(key(slug), JSON.stringify({ session, expiresAt: Date.now() + session.expiresIn * 1000 }));
+  sessionStorage.setItem(
+    key(slug),
+    JSON.stringify({ session, expiresAt: Date.now() + session.expiresIn * 1000 }),
+  );
   for (const l of listeners) l();
 }
 
@@ -54,8 +57,14 @@ export function dropPortalSession(slug: string): void {
   for (const l of listeners) l();
 }
 
-async function send(slug: string, path: string, init: { method?: string; body?: unknown; anonymous?: boolean } = {}): Promise<Response> {
-  const headers: Record<string, string> = { accept: 'application/json, application/problem+json, application/pdf' };
+async function send(
+  slug: string,
+  path: string,
+  init: { method?: string; body?: unknown; anonymous?: boolean } = {},
+): Promise<Response> {
+  const headers: Record<string, string> = {
+    accept: 'application/json, application/problem+json, application/pdf',
+  };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   const token = init.anonymous ? undefined : read(slug)?.session.accessToken;
   if (token) headers.authorization = `Bearer ${token}`;
@@ -68,7 +77,10 @@ async function send(slug: string, path: string, init: { method?: string; body?: 
       credentials: 'omit',
     });
   } catch {
-    throw new ApiError(0, { title: 'Network error', detail: 'The portal could not be reached. Check your connection and try again.' });
+    throw new ApiError(0, {
+      title: 'Network error',
+      detail: 'The portal could not be reached. Check your connection and try again.',
+    });
   }
   if (!res.ok) {
     const error = await errorFrom(res);
@@ -79,13 +91,20 @@ async function send(slug: string, path: string, init: { method?: string; body?: 
 }
 
 /** Call a portal endpoint (`/invoices`) as the signed-in contact; JSON in and out, ApiError on failure. */
-export async function portalApi<T>(slug: string, path: string, init: { method?: 'GET' | 'POST'; body?: unknown; anonymous?: boolean } = {}): Promise<T> {
+export async function portalApi<T>(
+  slug: string,
+  path: string,
+  init: { method?: 'GET' | 'POST'; body?: unknown; anonymous?: boolean } = {},
+): Promise<T> {
   const res = await send(slug, path, init);
   return (await res.json()) as T;
 }
 
 /** Download a portal file (an invoice PDF): the body and the file name the gateway gave. */
-export async function portalBlob(slug: string, path: string): Promise<{ blob: Blob; filename: string | undefined }> {
+export async function portalBlob(
+  slug: string,
+  path: string,
+): Promise<{ blob: Blob; filename: string | undefined }> {
   const res = await send(slug, path);
   const filename = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1];
   return { blob: await res.blob(), filename };

@@ -6,8 +6,13 @@ import type { PortalPayment } from '../types';
 export const paymentsOptions = (slug: string, cursor: string | undefined) =>
   queryOptions({
     queryKey: ['portal', slug, 'payments', { cursor }],
-    queryFn: () => portalApi<ListPage<PortalPayment>>(slug, `/payments?${new URLSearchParams({ limit: '25', ...(cursor ? { cursor } : {}) }).toString()}`),
+    queryFn: () =>
+      portalApi<ListPage<PortalPayment>>(
+        slug,
+        `/payments?${new URLSearchParams({ limit: '25', ...(cursor ? { cursor } : {}) }).toString()}`,
+      ),
     placeholderData: keepPreviousData,
   });
 
-export const usePayments = (slug: string, cursor: string | undefined) => useQuery(paymentsOptions(slug, cursor));
+export const usePayments = (slug: string, cursor: string | undefined) =>
+  useQuery(paymentsOptions(slug, cursor));

@@ -4,7 +4,11 @@ import type { PortalProfile, PortalSession } from '../types';
 
 /** POST /portal/{slug}/magic-links: the same answer for any address. */
 export const requestLink = (slug: string, email: string) =>
-  portalApi<{ accepted: true; message: string }>(slug, '/magic-links', { method: 'POST', body: { email }, anonymous: true });
+  portalApi<{ accepted: true; message: string }>(slug, '/magic-links', {
+    method: 'POST',
+    body: { email },
+    anonymous: true,
+  });
 
 export function useRequestLink(slug: string) {
   return useMutation({ mutationFn: (email: string) => requestLink(slug, email) });
@@ -12,7 +16,11 @@ export function useRequestLink(slug: string) {
 
 /** POST /portal/{slug}/sessions: trade the mailed token for a portal session (kept for this tab). */
 export async function signInWithLink(slug: string, token: string): Promise<PortalSession> {
-  const session = await portalApi<PortalSession>(slug, '/sessions', { method: 'POST', body: { token }, anonymous: true });
+  const session = await portalApi<PortalSession>(slug, '/sessions', {
+    method: 'POST',
+    body: { token },
+    anonymous: true,
+  });
   storePortalSession(slug, session);
   return session;
 }

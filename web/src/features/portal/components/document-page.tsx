@@ -7,10 +7,22 @@ import { downloadInvoicePdf, useDocument, type PortalDocumentKind } from '../api
 import { PortalLink } from '../portal-router';
 import { DocumentStatus } from './document-status';
 
-const SOURCE: Record<string, string> = { received: 'Payment', credit_note: 'Credit note', write_off: 'Write-off' };
+const SOURCE: Record<string, string> = {
+  received: 'Payment',
+  credit_note: 'Credit note',
+  write_off: 'Write-off',
+};
 
 /** One invoice or credit note: header facts, lines, totals, what was applied to it, and its PDF. */
-export function PortalDocumentPage({ slug, kind, id }: { slug: string; kind: PortalDocumentKind; id: string }) {
+export function PortalDocumentPage({
+  slug,
+  kind,
+  id,
+}: {
+  slug: string;
+  kind: PortalDocumentKind;
+  id: string;
+}) {
   const doc = useDocument(slug, kind, id);
   const pdf = useMutation({
     mutationFn: async (docId: number) => {
@@ -20,7 +32,10 @@ export function PortalDocumentPage({ slug, kind, id }: { slug: string; kind: Por
   });
   const back = (
     <div className="breadcrumbs">
-      <PortalLink to={`/portal/${slug}/${kind}`}>{kind === 'invoices' ? 'Invoices' : 'Credit notes'}</PortalLink> /
+      <PortalLink to={`/portal/${slug}/${kind}`}>
+        {kind === 'invoices' ? 'Invoices' : 'Credit notes'}
+      </PortalLink>{' '}
+      /
     </div>
   );
   if (doc.isPending) return <Loading label="Loading…" />;
@@ -28,7 +43,11 @@ export function PortalDocumentPage({ slug, kind, id }: { slug: string; kind: Por
     return (
       <div className="portal-page">
         {back}
-        <ErrorState error={doc.error} title="This document could not be shown" onRetry={() => void doc.refetch()} />
+        <ErrorState
+          error={doc.error}
+          title="This document could not be shown"
+          onRetry={() => void doc.refetch()}
+        />
       </div>
     );
   const d = doc.data;
@@ -49,7 +68,12 @@ export function PortalDocumentPage({ slug, kind, id }: { slug: string; kind: Por
         </div>
         {kind === 'invoices' && (
           <div className="page-actions">
-            <Button variant="primary" busy={pdf.isPending} onClick={() => pdf.mutate(d.id)} data-testid="portal-pdf">
+            <Button
+              variant="primary"
+              busy={pdf.isPending}
+              onClick={() => pdf.mutate(d.id)}
+              data-testid="portal-pdf"
+            >
               Download PDF
             </Button>
           </div>
@@ -103,11 +127,15 @@ export function PortalDocumentPage({ slug, kind, id }: { slug: string; kind: Por
           </tbody>
           <tfoot>
             <tr>
-              <td colSpan={4} className="num muted">Subtotal</td>
+              <td colSpan={4} className="num muted">
+                Subtotal
+              </td>
               <td className="num">{formatMoney(d.subtotal)}</td>
             </tr>
             <tr>
-              <td colSpan={4} className="num muted">Tax</td>
+              <td colSpan={4} className="num muted">
+                Tax
+              </td>
               <td className="num">{formatMoney(d.taxTotal)}</td>
             </tr>
             <tr>
@@ -128,7 +156,9 @@ export function PortalDocumentPage({ slug, kind, id }: { slug: string; kind: Por
           <strong>{kind === 'invoices' ? 'Payments and credits applied' : 'Applied to'}</strong>
         </div>
         {d.allocations.length === 0 ? (
-          <div className="portal-pad muted">{kind === 'invoices' ? 'Nothing has been applied to this invoice yet.' : 'Not applied yet.'}</div>
+          <div className="portal-pad muted">
+            {kind === 'invoices' ? 'Nothing has been applied to this invoice yet.' : 'Not applied yet.'}
+          </div>
         ) : (
           <table className="table">
             <thead>

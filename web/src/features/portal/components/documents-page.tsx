@@ -7,8 +7,16 @@ import { DocumentStatus } from './document-status';
 import { Pager } from './pager';
 
 const TITLES: Record<PortalDocumentKind, { title: string; lead: string; empty: string }> = {
-  invoices: { title: 'Invoices', lead: 'Every invoice addressed to you, with what is still due.', empty: 'No invoices yet' },
-  'credit-notes': { title: 'Credit notes', lead: 'Credits issued to you and where they were applied.', empty: 'No credit notes' },
+  invoices: {
+    title: 'Invoices',
+    lead: 'Every invoice addressed to you, with what is still due.',
+    empty: 'No invoices yet',
+  },
+  'credit-notes': {
+    title: 'Credit notes',
+    lead: 'Credits issued to you and where they were applied.',
+    empty: 'No credit notes',
+  },
 };
 const FILTERS = [
   { value: undefined, label: 'All' },
@@ -39,7 +47,13 @@ export function PortalDocumentsPage({ slug, kind }: { slug: string; kind: Portal
       {kind === 'invoices' && (
         <div className="filter-chips" role="group" aria-label="Status">
           {FILTERS.map((f) => (
-            <button key={f.label} type="button" className={`chip ${status === f.value ? 'chip-active' : ''}`} aria-pressed={status === f.value} onClick={() => filter(f.value)}>
+            <button
+              key={f.label}
+              type="button"
+              className={`chip ${status === f.value ? 'chip-active' : ''}`}
+              aria-pressed={status === f.value}
+              onClick={() => filter(f.value)}
+            >
               {f.label}
             </button>
           ))}
@@ -51,8 +65,16 @@ export function PortalDocumentsPage({ slug, kind }: { slug: string; kind: Portal
         ) : list.isError ? (
           <ErrorState error={list.error} onRetry={() => void list.refetch()} />
         ) : list.data.data.length === 0 ? (
-          <Empty title={status ? `No ${FILTERS.find((f) => f.value === status)?.label.toLowerCase()} ${t.title.toLowerCase()}` : t.empty}>
-            {kind === 'invoices' ? 'Invoices appear here as soon as they are issued to you.' : 'Nothing has been credited to you.'}
+          <Empty
+            title={
+              status
+                ? `No ${FILTERS.find((f) => f.value === status)?.label.toLowerCase()} ${t.title.toLowerCase()}`
+                : t.empty
+            }
+          >
+            {kind === 'invoices'
+              ? 'Invoices appear here as soon as they are issued to you.'
+              : 'Nothing has been credited to you.'}
           </Empty>
         ) : (
           <>

@@ -1,7 +1,15 @@
 import { Button } from '../../../components/ui/button';
 
 /** Previous / next over cursor pages (the cursors seen so far are the way back). */
-export function Pager({ total, shown, hasPrevious, hasMore, busy, onPrevious, onNext }: {
+export function Pager({
+  total,
+  shown,
+  hasPrevious,
+  hasMore,
+  busy,
+  onPrevious,
+  onNext,
+}: {
   total: number;
   shown: number;
   hasPrevious: boolean;

@@ -5,7 +5,12 @@ import { usePayments } from '../api/payments';
 import { PortalLink } from '../portal-router';
 import { Pager } from './pager';
 
-const METHOD: Record<string, string> = { bank_transfer: 'Bank transfer', card: 'Card', cash: 'Cash', check: 'Cheque' };
+const METHOD: Record<string, string> = {
+  bank_transfer: 'Bank transfer',
+  card: 'Card',
+  cash: 'Cash',
+  check: 'Cheque',
+};
 
 /** The customer's payments: date, method, amount, what they paid, and any credit left on account. */
 export function PortalPaymentsPage({ slug }: { slug: string }) {
@@ -25,7 +30,9 @@ export function PortalPaymentsPage({ slug }: { slug: string }) {
         ) : list.isError ? (
           <ErrorState error={list.error} onRetry={() => void list.refetch()} />
         ) : list.data.data.length === 0 ? (
-          <Empty title="No payments yet">Payments show here once they are recorded against your account.</Empty>
+          <Empty title="No payments yet">
+            Payments show here once they are recorded against your account.
+          </Empty>
         ) : (
           <>
             <table className="table" data-testid="portal-payments">
@@ -51,7 +58,10 @@ export function PortalPaymentsPage({ slug }: { slug: string }) {
                         : p.allocations.map((a, i) => (
                             <span key={a.documentId}>
                               {i > 0 && ', '}
-                              <PortalLink to={`/portal/${slug}/invoices/${a.documentId}`}>#{a.documentId}</PortalLink> ({formatMoney(a.amount)})
+                              <PortalLink to={`/portal/${slug}/invoices/${a.documentId}`}>
+                                #{a.documentId}
+                              </PortalLink>{' '}
+                              ({formatMoney(a.amount)})
                             </span>
                           ))}
                     </td>

@@ -17,14 +17,17 @@ import '../portal.css';
 /** The portal's pages under /portal/{slug}/, relative to it. */
 function page(slug: string, rest: string) {
   const doc = matchPath('/:kind/:id', rest);
-  if (rest === '/invoices' || rest === '/' || rest === '') return <PortalDocumentsPage slug={slug} kind="invoices" />;
+  if (rest === '/invoices' || rest === '/' || rest === '')
+    return <PortalDocumentsPage slug={slug} kind="invoices" />;
   if (rest === '/credit-notes') return <PortalDocumentsPage slug={slug} kind="credit-notes" />;
-  if (doc && (doc.kind === 'invoices' || doc.kind === 'credit-notes')) return <PortalDocumentPage key={rest} slug={slug} kind={doc.kind} id={doc.id!} />;
+  if (doc && (doc.kind === 'invoices' || doc.kind === 'credit-notes'))
+    return <PortalDocumentPage key={rest} slug={slug} kind={doc.kind} id={doc.id!} />;
   if (rest === '/payments') return <PortalPaymentsPage slug={slug} />;
   if (rest === '/statement') return <PortalStatementPage slug={slug} />;
   return (
     <Empty title="Page not found">
-      There is nothing at this address. <PortalLink to={`/portal/${slug}/invoices`}>See your invoices</PortalLink>.
+      There is nothing at this address.{' '}
+      <PortalLink to={`/portal/${slug}/invoices`}>See your invoices</PortalLink>.
     </Empty>
   );
 }
@@ -45,7 +48,8 @@ export function PortalApp() {
 
   useEffect(() => {
     if (!session && !onSignIn) portalNavigate(`/portal/${slug}/sign-in`, { replace: true });
-    if (session && onSignIn && !token && !linkInvalid) portalNavigate(`/portal/${slug}/invoices`, { replace: true });
+    if (session && onSignIn && !token && !linkInvalid)
+      portalNavigate(`/portal/${slug}/invoices`, { replace: true });
   }, [session, onSignIn, slug, token, linkInvalid]);
 
   let body;
@@ -55,9 +59,18 @@ export function PortalApp() {
     body = (
       <PortalSignInPage
         slug={slug}
-        notice={linkInvalid ? 'That sign-in link is not valid any more: it works once, within 15 minutes. Ask for a new one below.' : undefined}
+        notice={
+          linkInvalid
+            ? 'That sign-in link is not valid any more: it works once, within 15 minutes. Ask for a new one below.'
+            : undefined
+        }
       />
     );
-  else body = <PortalLayout slug={slug} session={session}>{page(slug, rest)}</PortalLayout>;
+  else
+    body = (
+      <PortalLayout slug={slug} session={session}>
+        {page(slug, rest)}
+      </PortalLayout>
+    );
   return <QueryClientProvider client={queryClient}>{body}</QueryClientProvider>;
 }

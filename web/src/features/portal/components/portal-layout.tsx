@@ -11,7 +11,15 @@ const NAV = [
 ];
 
 /** The portal's own frame: the organisation's name, the customer's navigation, who is signed in. */
-export function PortalLayout({ slug, session, children }: { slug: string; session: PortalSession; children: ReactNode }) {
+export function PortalLayout({
+  slug,
+  session,
+  children,
+}: {
+  slug: string;
+  session: PortalSession;
+  children: ReactNode;
+}) {
   const { pathname } = usePortalLocation();
   const base = `/portal/${slug}`;
   const signOut = () => {
@@ -41,7 +49,12 @@ export function PortalLayout({ slug, session, children }: { slug: string; sessio
             const to = `${base}/${n.path}`;
             const active = pathname === to || pathname.startsWith(`${to}/`);
             return (
-              <PortalLink key={n.path} to={to} className={`portal-nav-link ${active ? 'active' : ''}`} aria-current={active ? 'page' : undefined}>
+              <PortalLink
+                key={n.path}
+                to={to}
+                className={`portal-nav-link ${active ? 'active' : ''}`}
+                aria-current={active ? 'page' : undefined}
+              >
                 {n.label}
               </PortalLink>
             );

@@ -33,7 +33,10 @@ export function PortalSignInPage({ slug, notice }: { slug: string; notice?: stri
         ) : (
           <form onSubmit={submit} noValidate>
             <h1>Sign in</h1>
-            <p className="muted">See your invoices, payments and statement. We mail you a link that signs you in: no password needed.</p>
+            <p className="muted">
+              See your invoices, payments and statement. We mail you a link that signs you in: no password
+              needed.
+            </p>
             {notice && <div className="notice">{notice}</div>}
             <Field
               label="Your email address"
@@ -45,7 +48,13 @@ export function PortalSignInPage({ slug, notice }: { slug: string; notice?: stri
               error={request.error instanceof ApiError ? request.error.fieldError('email') : undefined}
             />
             <FormError error={request.error} shownFields={['email']} />
-            <Button type="submit" variant="primary" className="btn-block" busy={request.isPending} disabled={!email.trim()}>
+            <Button
+              type="submit"
+              variant="primary"
+              className="btn-block"
+              busy={request.isPending}
+              disabled={!email.trim()}
+            >
               Email me a sign-in link
             </Button>
           </form>

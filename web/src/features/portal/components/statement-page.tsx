@@ -23,7 +23,9 @@ export function PortalStatementPage({ slug }: { slug: string }) {
       <div className="page-header">
         <div>
           <h1>Statement of account</h1>
-          <p className="subtitle">What you owed at the start of the period, what happened, and what you owe at its end.</p>
+          <p className="subtitle">
+            What you owed at the start of the period, what happened, and what you owe at its end.
+          </p>
         </div>
         <div className="page-actions portal-period">
           <label>
@@ -70,7 +72,11 @@ export function PortalStatementPage({ slug }: { slug: string }) {
                   <td>{e.date}</td>
                   <td>
                     {WHAT[e.sourceKind] ?? e.sourceKind} {e.sourceId}
-                    {e.documentId !== null && e.sourceKind !== 'invoice' && e.sourceKind !== 'credit_note' && <span className="muted"> on invoice #{e.documentId}</span>}
+                    {e.documentId !== null &&
+                      e.sourceKind !== 'invoice' &&
+                      e.sourceKind !== 'credit_note' && (
+                        <span className="muted"> on invoice #{e.documentId}</span>
+                      )}
                   </td>
                   <td className="num">{formatMoney(e.amount)}</td>
                   <td className="num">{formatMoney(e.balance)}</td>
