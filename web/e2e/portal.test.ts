@@ -4,34 +4,31 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import { seedDemo, DEMO_TENANTS } from '../../modules/identity';
-import { createTestDb, TEST_ADMIN_TOKEN } from '../../test/helpers';
+import { TEST_ADMIN_TOKEN } from '../../test/helpers';
 import { loginAs } from '../../test/auth';
 import { pdfText } from '../../test/pdf-text';
 import { assertBuilt, launchBrowser, shot, startGateway } from './harness';
-import { startWorker } from './worker';
+import { deliverMessage, mailboxTransport } from '../../modules/notify';
 
 /**
- * The client portal as a customer uses it (ADR 0027): the gateway, a real worker delivering the
- * outbox into the dev mailbox, chromium. A contact asks for a sign-in link, the mail is read from
- * the dev mailbox (/_fig/mailbox), its link signs the contact in, the invoices show, and one
+ * The client portal as a customer uses it (ADR 0027): the gateway, chromium, and the notify
+ * module's delivery into the dev mailbox (run in-process as the worker's job runs it; the worker
+ * itself is covered by web/e2e/mail.test.ts). A contact asks for a sign-in link, the mail is read
+ * from the dev mailbox (/_fig/mailbox), its link signs the contact in, the invoices show, and one
  * downloads as a PDF.
  */
 describe('client portal in a real browser', () => {
   let app: FastifyInstance;
   let url: string;
   let browser: Browser;
-  let worker: Awaited<ReturnType<typeof startWorker>>;
   const slug = DEMO_TENANTS.acme.slug;
   const email = `pat-${randomBytes(3).toString('hex')}@buyer.test`;
   const invoices: { id: number; number: string }[] = [];
 
   beforeAll(async () => {
     assertBuilt();
-    const databaseUrl = await createTestDb();
-    const prefix = `test:${randomBytes(6).toString('hex')}:`;
-    ({ app, url } = await startGateway({ DATABASE_URL: databaseUrl, REDIS_PREFIX: prefix }));
+    ({ app, url } = await startGateway());
     await seedDemo(app.db);
-    worker = await startWorker({ DATABASE_URL: databaseUrl, REDIS_PREFIX: prefix, PUBLIC_URL: url });
     browser = await launchBrowser();
 
     const finance = await loginAs(app, { roles: ['finance'], tenantId: DEMO_TENANTS.acme.id });
@@ -81,7 +78,6 @@ describe('client portal in a real browser', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await worker?.stop();
     await app?.close();
   });
 
@@ -95,23 +91,29 @@ describe('client portal in a real browser', () => {
     await page.locator('[data-testid="portal-check-mail"]', { hasText: 'Check your mail' }).waitFor();
     await shot(page, 'portal-check-mail');
 
-    // The worker delivers the outbox into the dev mailbox; read the mail there as ops would.
+    // Deliver the outbox row into the dev mailbox (the notify job's code, in-process), then read
+    // the mail there as ops would.
+    const queued = await app.db
+      .selectFrom('identity.outbox')
+      .select('id')
+      .where('to_email', '=', email)
+      .execute();
+    expect(queued).toHaveLength(1);
+    const deps = {
+      db: app.db,
+      config: { ...app.config, PUBLIC_URL: url },
+      log: app.log as never,
+      transport: mailboxTransport(app.db),
+    };
+    expect(await deliverMessage(deps, String(queued[0]!.id), { made: 0, max: 1 })).toBe('sent');
     const ops = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
-    let mailId: string | undefined;
-    await expect
-      .poll(
-        async () => {
-          const res = await app.inject({
-            method: 'GET',
-            url: `/_fig/mailbox?to=${encodeURIComponent(email)}`,
-            headers: ops,
-          });
-          mailId = res.json<{ data: { id: string; subject: string }[] }>().data[0]?.id;
-          return mailId;
-        },
-        { timeout: 30_000, interval: 500 },
-      )
-      .toBeDefined();
+    const listed = await app.inject({
+      method: 'GET',
+      url: `/_fig/mailbox?to=${encodeURIComponent(email)}`,
+      headers: ops,
+    });
+    const mailId = listed.json<{ data: { id: string }[] }>().data[0]?.id;
+    expect(mailId, listed.body).toBeDefined();
     const mail = (await app.inject({ method: 'GET', url: `/_fig/mailbox/${mailId}`, headers: ops })).json<{
       subject: string;
       text: string;
