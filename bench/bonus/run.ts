@@ -94,6 +94,11 @@ const resetPeak = (pid: number) => {
     /* not permitted: the peak then covers the process's whole life (stated in the table) */
   }
 };
+/** CPU time (user + system, every thread) the process has used so far, in ms (Linux /proc; 10 ms ticks). */
+const cpuMs = (pid: number): number => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+};
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function upload(base: string, csv: string): Promise<number> {
@@ -170,7 +175,9 @@ async function main(): Promise<void> {
     ADMIN_TOKEN: TOKEN,
     AUTOROLLBACK_ENABLED: 'false',
   };
-  const gw = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'gateway/main.ts')], {
+  // BENCH_GATEWAY_NODE_ARGS: extra node flags for the gateway (profiling: "--cpu-prof --cpu-prof-dir=/tmp/prof").
+  const nodeArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const gw = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(root, 'gateway/main.ts')], {
     cwd: root,
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -189,6 +196,7 @@ async function main(): Promise<void> {
   const legacyPid = legacy.pid!; // the uvicorn process itself (test/global-setup spawns python directly)
 
   const calc = { legacy: [] as number[], fig: [] as number[] };
+  const calcCpu = { legacy: [] as number[], fig: [] as number[] };
   let same = true;
   if (ONLY.has('calc')) {
     // 1. calculate
@@ -199,13 +207,18 @@ async function main(): Promise<void> {
     await timed(`${fig}/api/v1/calculate`, init);
     for (let r = 0; r < REPS; r++) {
       for (const side of ['legacy', 'fig', 'fig', 'legacy'] as const) {
+        const pid = side === 'legacy' ? legacyPid : gw.pid!;
+        const cpu0 = cpuMs(pid);
         const res = await timed(`${side === 'legacy' ? legacy.url : fig}/api/v1/calculate`, init);
         if (res.status !== 200) throw new Error(`calculate on ${side}: ${res.status} ${res.body.slice(0, 300)}`);
         calc[side].push(res.ms);
+        calcCpu[side].push(cpuMs(pid) - cpu0);
         if (side === 'fig') same &&= res.body === (await timed(`${legacy.url}/api/v1/calculate`, init)).body;
       }
     }
-    log(`calculate ${EMPLOYEES}: legacy ${median(calc.legacy).toFixed(0)} ms, fig ${median(calc.fig).toFixed(0)} ms, identical ${same}`);
+    log(
+      `calculate ${EMPLOYEES}: legacy ${median(calc.legacy).toFixed(0)} ms (cpu ${median(calcCpu.legacy).toFixed(0)}), fig ${median(calc.fig).toFixed(0)} ms (cpu ${median(calcCpu.fig).toFixed(0)}), identical ${same}`,
+    );
   }
 
   const batch = { legacy: [] as number[], fig: [] as number[] };
