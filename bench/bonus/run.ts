@@ -35,6 +35,8 @@ function option(name: string, env: string, fallback: string): string {
 }
 const EMPLOYEES = Number(option('employees', 'BENCH_BONUS_EMPLOYEES', '10000'));
 const ROWS = Number(option('rows', 'BENCH_BONUS_ROWS', '100000'));
+/** Rows of the untimed warm-up batch on each side. */
+const WARM_ROWS = 5_000;
 const REPS = Number(option('reps', 'BENCH_BONUS_REPS', '2'));
 const RATE = Number(option('rate', 'BENCH_BONUS_RATE', '50'));
 const DURATION = Number(option('duration', 'BENCH_DURATION', '15'));
@@ -99,7 +101,12 @@ const cpuMs = (pid: number): number => {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 };
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** The median (the mean of the middle two for an even count: with 2 reps, not the slower of the two). */
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
 
 async function upload(base: string, csv: string): Promise<number> {
   const form = new FormData();
@@ -174,6 +181,8 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
     ADMIN_TOKEN: TOKEN,
     AUTOROLLBACK_ENABLED: 'false',
+    // As bench/run.sh: the timed calls are meant to saturate; load shedding would turn them into 503s.
+    LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: process.env.LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION ?? '0',
   };
   // BENCH_GATEWAY_NODE_ARGS: extra node flags for the gateway (profiling: "--cpu-prof --cpu-prof-dir=/tmp/prof").
   const nodeArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -192,6 +201,20 @@ async function main(): Promise<void> {
       body: JSON.stringify({ module: 'runs', mode, reason: `bench: ${mode}`, override: true }),
     });
     if (!res.ok) throw new Error(`group flip ${mode}: ${res.status} ${await res.text()}`);
+  };
+  /**
+   * Wait until fig's shadow queue is empty and idle: in mode `new` a write of the family is
+   * replayed to legacy after it answered (reverse shadow, dual-write), and that replay (a whole
+   * batch on legacy) must not overlap the next timed call of either side.
+   */
+  const settle = async () => {
+    const key = encodeURIComponent('POST /api/v1/batches');
+    for (let i = 0; i < 600; i++) {
+      const res = await fetch(`${fig}/_fig/routes/${key}/shadow?window=1m`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      const q = ((await res.json()) as { queue?: { queued: number; running: number } }).queue;
+      if (!q || (q.queued === 0 && q.running === 0)) return;
+      await new Promise((r) => setTimeout(r, 250));
+    }
   };
   const legacyPid = legacy.pid!; // the uvicorn process itself (test/global-setup spawns python directly)
 
@@ -222,6 +245,7 @@ async function main(): Promise<void> {
   }
 
   const batch = { legacy: [] as number[], fig: [] as number[] };
+  const batchCpu = { legacy: [] as number[], fig: [] as number[] };
   const uploads = { legacy: [] as number[], fig: [] as number[] };
   const rss = { legacy: 0, fig: 0 };
   const before = { legacy: 0, fig: 0 };
@@ -232,16 +256,28 @@ async function main(): Promise<void> {
     const csv = csvOf(employees(ROWS));
     const ids = { legacy: 0, fig: 0 };
     for (const side of ['legacy', 'fig', 'fig', 'legacy'] as const) {
+      await settle();
       const t0 = performance.now();
       ids[side] = await upload(side === 'legacy' ? legacy.url : fig, csv);
       uploads[side].push(performance.now() - t0);
     }
     log(`upload ${ROWS}: legacy ${median(uploads.legacy).toFixed(0)} ms, fig ${median(uploads.fig).toFixed(0)} ms`);
+    // Warm-up, both sides alike: one batch on a small upload (above the size computed inline, so
+    // fig's compute workers start here and not inside the first timed batch), not timed.
+    for (const side of ['legacy', 'fig'] as const) {
+      const base = side === 'legacy' ? legacy.url : fig;
+      const small = await upload(base, csvOf(employees(WARM_ROWS)));
+      const res = await fetch(`${base}/api/v1/batches`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ upload_id: small }) });
+      if (res.status !== 201) throw new Error(`warm-up batch on ${side}: ${res.status} ${await res.text()}`);
+      await settle();
+    }
     for (let r = 0; r < REPS; r++) {
       for (const side of ['legacy', 'fig', 'fig', 'legacy'] as const) {
         const pid = side === 'legacy' ? legacyPid : gw.pid!;
+        await settle();
         before[side] = Math.max(before[side], rssNow(pid));
         resetPeak(pid);
+        const cpu0 = cpuMs(pid);
         const res = await timed(`${side === 'legacy' ? legacy.url : fig}/api/v1/batches`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
@@ -249,13 +285,14 @@ async function main(): Promise<void> {
         });
         if (res.status !== 201) throw new Error(`batch on ${side}: ${res.status} ${res.body.slice(0, 300)}`);
         batch[side].push(res.ms);
+        batchCpu[side].push(cpuMs(pid) - cpu0);
         rss[side] = Math.max(rss[side], peakRss(pid));
         const b = JSON.parse(res.body) as { total_bonus: string; employee_count: number };
         totals.add(`${b.employee_count}:${b.total_bonus}`);
       }
     }
     log(
-      `batch ${ROWS}: legacy ${median(batch.legacy).toFixed(0)} ms (peak ${rss.legacy.toFixed(0)} MiB), fig ${median(batch.fig).toFixed(0)} ms (peak ${rss.fig.toFixed(0)} MiB), same totals ${totals.size === 1}`,
+      `batch ${ROWS}: legacy ${median(batch.legacy).toFixed(0)} ms (cpu ${median(batchCpu.legacy).toFixed(0)}, peak ${rss.legacy.toFixed(0)} MiB), fig ${median(batch.fig).toFixed(0)} ms (cpu ${median(batchCpu.fig).toFixed(0)}, peak ${rss.fig.toFixed(0)} MiB), same totals ${totals.size === 1}`,
     );
   }
 
