@@ -71,6 +71,27 @@ export const shadowPlugin = fp(
     app.decorate('shadow', shadow);
     shadow.start();
 
+    // Every request this process answers is a primary: shadow work waits while any is in flight
+    // (ADR 0024). onResponse, onRequestAbort or the response's close ends it, once.
+    const inFlight = new WeakSet<object>();
+    const ended = (request: object) => {
+      if (inFlight.delete(request)) shadow.primaryEnded();
+    };
+    app.addHook('onRequest', (request, reply, done) => {
+      inFlight.add(request);
+      shadow.primaryStarted();
+      reply.raw.once('close', () => ended(request));
+      done();
+    });
+    app.addHook('onResponse', (request, _reply, done) => {
+      ended(request);
+      done();
+    });
+    app.addHook('onRequestAbort', (request, done) => {
+      ended(request);
+      done();
+    });
+
     // Engine parity reports of the legacy family are read in the tenant its requests run in.
     const engineTenantId = app.config.LEGACY_TENANT;
     app.decorate('routeGates', {

@@ -136,7 +136,7 @@ async function main(): Promise<void> {
 legacy service, Postgres and Redis on one machine (${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${os.platform()}), autocannon on
 \`${KEY}\`. Phases alternate legacy / shadow / shadow / legacy (ABBA), ${DURATION} s each after a 2 s warm-up; values
 are averages of the two phases per mode. In \`shadow\` the bands module answers every request too (off the request
-path, through the bounded queue: SHADOW_CONCURRENCY default 4, SHADOW_QUEUE_MAX 1000) and both bodies are diffed and recorded.
+path, through the bounded queue: SHADOW_CONCURRENCY default 1, samples start between primaries (ADR 0024), SHADOW_QUEUE_MAX 1000) and both bodies are diffed and recorded.
 
 | load | p50 ms legacy / shadow | p99 ms legacy / shadow | p99 Δ | req/s legacy / shadow | req/s Δ |
 |---|---|---|---|---|---|

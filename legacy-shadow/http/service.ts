@@ -51,6 +51,9 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
   private pruneTimer: NodeJS.Timeout | undefined;
   private readonly noise: NoiseBaseline;
   private readonly rulesCache = new Map<string, { version: number; raw: unknown; rules: NormaliseRules }>();
+  /** Primary requests in flight on this process (ADR 0024: shadow work waits for none). */
+  private primaries = 0;
+  private primaryWaiters: (() => void)[] = [];
 
   constructor(
     private readonly deps: {
@@ -70,6 +73,7 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
       run: (job, signal) => this.process(job, signal),
       onTimeout: (job) => this.timedOut(job),
       onError: (job, err) => deps.log.warn({ err, routeKey: job.routeKey }, 'shadow sample failed'),
+      gate: { busy: () => this.primaries > 0, maxDeferMs: deps.config.SHADOW_DEFER_MAX_MS },
     });
     this.samples = new SampleWriter(deps);
     this.ledger = new InflightLedger({ redis: deps.redis, db: deps.db, log: deps.log, redisPrefix: deps.config.REDIS_PREFIX, registry: deps.registry, record: (row) => this.samples.push(row) });
@@ -103,9 +107,43 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
     await this.flush();
   }
 
-  /** Queue depth and running samples (for logs and the bench). */
-  load(): { queued: number; running: number } {
-    return { queued: this.queue.size, running: this.queue.active };
+  /** Queue depth and running samples (for logs and the bench); overdue: samples started while primaries were in flight (they had waited SHADOW_DEFER_MAX_MS). */
+  load(): { queued: number; running: number; primaries: number; overdue: number } {
+    return { queued: this.queue.size, running: this.queue.active, primaries: this.primaries, overdue: this.queue.overdueStarts };
+  }
+
+  /**
+   * A primary request started on this process (any request the gateway answers). Shadow samples
+   * do not start while one is in flight (ADR 0024). Pair with primaryEnded.
+   */
+  primaryStarted(): void {
+    this.primaries++;
+  }
+
+  /** A primary request ended (answered or aborted): with none left, waiting shadow work may go. */
+  primaryEnded(): void {
+    if (this.primaries > 0) this.primaries--;
+    if (this.primaries > 0) return;
+    this.queue.wake();
+    if (this.primaryWaiters.length > 0) {
+      const waiters = this.primaryWaiters;
+      this.primaryWaiters = [];
+      setImmediate(() => {
+        for (const w of waiters) w();
+      });
+    }
+  }
+
+  /** Resolves once no primary is in flight (at once when none is), or after SHADOW_DEFER_MAX_MS. */
+  private yieldToPrimaries(): Promise<void> {
+    if (this.primaries === 0 || this.deps.config.SHADOW_DEFER_MAX_MS === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, this.deps.config.SHADOW_DEFER_MAX_MS);
+      this.primaryWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   /** Hand a sample to the queue; a full queue counts it skipped. Never throws. */
@@ -172,6 +210,10 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
       if (dualWrite) await openIssue(this.deps, job, entity, 'new_write_failed', { error: message, legacyStatus: job.primary.status });
       return;
     }
+    if (signal.aborted) return;
+    // The module (or legacy) answered; the decoding and diffing that follow are CPU work: done
+    // between primaries, not beside them (ADR 0024).
+    await this.yieldToPrimaries();
     if (signal.aborted) return;
     const legacy = job.primarySide === 'legacy' ? job.primary : other;
     const candidate = job.primarySide === 'legacy' ? other : job.primary;

@@ -124,7 +124,13 @@ export const ConfigSchema = z.object({
   RUNS_CHUNK_ROWS: z.coerce.number().int().min(1_000).max(100_000).multipleOf(1_000).default(5_000),
   /** Deadline of one export or statement built off the gateway's event loop (runs pipeline outputs). */
   RUNS_EXPORT_TIMEOUT_MS: z.coerce.number().int().min(100).default(120_000),
-  SHADOW_CONCURRENCY: z.coerce.number().int().min(1).default(4),
+  /** Shadow samples run at once (ADR 0024: one, so shadow work never piles up beside primaries). */
+  SHADOW_CONCURRENCY: z.coerce.number().int().min(1).default(1),
+  /**
+   * A queued shadow sample waits while primary requests are in flight on this process, for at most
+   * this long; then it runs anyway (a process never idle still shadows). ADR 0024. 0: never wait.
+   */
+  SHADOW_DEFER_MAX_MS: z.coerce.number().int().min(0).default(2_000),
   SHADOW_QUEUE_MAX: z.coerce.number().int().min(1).default(1_000),
   /** Per-sample time limit of the shadow side (module or legacy replay); past it the sample is an error. */
   SHADOW_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FastifyBaseLogger } from 'fastify';
 
@@ -18,6 +18,14 @@ export interface WorkerPoolOptions<T> {
   errors: { timeout: (ms: number) => Error; busy: () => Error; outOfMemory: () => Error };
   /** What to log about a task that passed its deadline. */
   describe?: (task: T) => Record<string, unknown>;
+  /**
+   * How the worker loads its TypeScript: 'esm' (default) through tsx's ESM loader, or 'cjs' through
+   * tsx's in-thread CommonJS hook, about 2.5× faster to start (no loader-hooks thread round trip per
+   * module) for workers whose module graph has no top-level await (ADR 0024).
+   */
+  loader?: 'esm' | 'cjs';
+  /** Start every worker when the first task arrives (not one by one as tasks queue), so later tasks find warm workers. */
+  fillOnFirstUse?: boolean;
 }
 
 /** Runs tasks off the caller's event loop, each with a deadline. */
@@ -46,6 +54,9 @@ const bootstrap = (workerFile: URL) =>
   new URL(
     `data:text/javascript,${encodeURIComponent(`import { tsImport } from ${JSON.stringify(TSX_API)}; await tsImport(${JSON.stringify(workerFile.href)}, ${JSON.stringify(workerFile.href)});`)}`,
   );
+const TSX_CJS_API = createRequire(import.meta.url).resolve('tsx/cjs/api');
+const cjsBootstrap = (workerFile: URL) =>
+  `const { register } = require(${JSON.stringify(TSX_CJS_API)}); register(); require(${JSON.stringify(fileURLToPath(workerFile))});`;
 /** Heap of one worker: a task that builds huge values dies alone, not the gateway. */
 const WORKER_HEAP_MB = 512;
 
@@ -58,8 +69,10 @@ export function createWorkerPool<T, R>(opts: WorkerPoolOptions<T>): WorkerPool<T
   type J = Job<T, R>;
   const slots = new Set<S>();
   const queue: J[] = [];
-  const entry = bootstrap(opts.workerFile);
+  const cjs = opts.loader === 'cjs';
+  const entry = cjs ? cjsBootstrap(opts.workerFile) : bootstrap(opts.workerFile);
   let closed = false;
+  let used = false;
 
   const retire = (slot: S) => {
     clearTimeout(slot.timer);
@@ -74,7 +87,7 @@ export function createWorkerPool<T, R>(opts: WorkerPoolOptions<T>): WorkerPool<T
   };
 
   const spawn = () => {
-    const worker = new Worker(entry, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    const worker = new Worker(entry, { eval: cjs, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
     const slot: S = { worker, ready: false, job: null, timer: undefined };
     slots.add(slot);
     worker.on('message', (reply: Reply<R>) => {
@@ -98,6 +111,10 @@ export function createWorkerPool<T, R>(opts: WorkerPoolOptions<T>): WorkerPool<T
 
   const pump = () => {
     if (closed) return;
+    if (!used && queue.length > 0) {
+      used = true;
+      if (opts.fillOnFirstUse) while (slots.size < opts.size) spawn();
+    }
     while (queue.length > 0) {
       const idle = [...slots].find((s) => s.ready && s.job === null);
       if (idle === undefined) {

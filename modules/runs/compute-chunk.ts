@@ -1,7 +1,7 @@
-import { compilePlan, evaluateBatch, type CompiledPlan, type PlanDefinitionInput } from '../engine/index';
+import { evaluateBatch, type PlanDefinitionInput } from '../engine/index';
 import { copyValue } from '../core/copy';
 import { sumDecimals } from '../core/decimal';
-import { PAYOUT_OUTPUT, POOL_OUTPUT, planForBands } from './compute';
+import { compiledFor, PAYOUT_OUTPUT, POOL_OUTPUT } from './compute';
 import type { BandRow } from './tables';
 
 /**
@@ -44,17 +44,9 @@ export interface ChunkOutcome {
 /** The end of a pooled ok row's line: its pool share, then the empty error column. */
 export const poolTail = (share: string): string => `"${POOL_OUTPUT}":"${copyValue(share)}"}\t\\N\n`;
 
-// A worker evaluates one run's chunks in turn: its compiled plan is kept for the next chunk.
-let cached: { key: string; plan: CompiledPlan } | undefined;
-function compiled(plan: PlanDefinitionInput, bands: BandRow[]): CompiledPlan {
-  const key = JSON.stringify([plan, bands]);
-  if (cached?.key !== key) cached = { key, plan: compilePlan(planForBands(plan, bands)) };
-  return cached.plan;
-}
-
 /** Evaluate one chunk and render its result lines (legacy's rule: a failed row has no payout). */
 export function computeChunk(task: ChunkTask): ChunkOutcome {
-  const plan = compiled(task.plan, task.bands);
+  const plan = compiledFor(task.plan, task.bands); // a worker evaluates one run's chunks in turn: compiled once
   const rows = task.inputs.map((text, i) => ({ ...(JSON.parse(text) as Record<string, string>), employee_id: task.employeeIds[i] as string }));
   const results = evaluateBatch(plan, rows, { tape: false });
   const prefix = `${task.runId}\t${task.tenantId}\t`;

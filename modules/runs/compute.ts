@@ -1,4 +1,4 @@
-import { allocatePool, compilePlan, evaluateBatch, PlanDefinition, type PlanDefinitionInput } from '../engine/index';
+import { allocatePool, compilePlan, evaluateBatch, PlanDefinition, type CompiledPlan, type PlanDefinitionInput } from '../engine/index';
 import { compareDecimals, sumDecimals } from '../core/decimal';
 import type { BandRow } from './tables';
 
@@ -62,9 +62,19 @@ export interface ComputeOutcome {
   failed: number;
 }
 
+// A worker (or the gateway, inline) evaluates the same plan and band table again and again: the
+// compiled plan is kept for the next task with the same definition.
+let cached: { key: string; plan: CompiledPlan } | undefined;
+/** The compiled plan of a definition with a band table (the last one kept). */
+export function compiledFor(plan: PlanDefinitionInput, bands: readonly BandRow[]): CompiledPlan {
+  const key = JSON.stringify([plan, bands]);
+  if (cached?.key !== key) cached = { key, plan: compilePlan(planForBands(plan, bands)) };
+  return cached.plan;
+}
+
 /** Evaluate every row, then allocate the pool over the rows that succeeded (legacy's rule). */
 export function computeRun(task: ComputeTask): ComputeOutcome {
-  const compiled = compilePlan(planForBands(task.plan, task.bands));
+  const compiled = compiledFor(task.plan, task.bands);
   const results = evaluateBatch(compiled, task.rows, { tape: false });
   const rows: ComputedRow[] = results.map((r) =>
     r.ok ? { ok: true, outputs: r.outputs } : { ok: false, outputs: {}, error: { message: String((r as { error: unknown }).error) } },

@@ -37,14 +37,52 @@ export class JsonBodyError extends Error {}
 
 const NUMBER = /^(-?(?:0|[1-9]\d*))(\.\d+)?([eE][-+]?\d+)?/;
 
-/** Parse like Python's json.loads with parse_float=Decimal (and a parse_constant that refuses NaN). */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/** Deeper documents always take the exact parser (whose depth limit decides, as before). */
+const FAST_MAX_DEPTH = 64;
+
+/** Whether a natively parsed document holds a number anywhere (its exact token is then lost), or nests deeper than FAST_MAX_DEPTH. */
+function needsExact(v: unknown, depth: number): boolean {
+  if (typeof v === 'number') return true;
+  if (v === null || typeof v !== 'object') return false;
+  if (depth > FAST_MAX_DEPTH) return true;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (needsExact(v[i], depth + 1)) return true;
+    return false;
+  }
+  for (const k in v) if (needsExact((v as Record<string, unknown>)[k], depth + 1)) return true;
+  return false;
+}
+
+/**
+ * Parse like Python's json.loads with parse_float=Decimal (and a parse_constant that refuses NaN).
+ *
+ * Fast path: the engine's own `JSON.parse` accepts exactly the same documents as Python's strict
+ * json.loads apart from NaN/Infinity (which it refuses too), and gives the same strings, booleans,
+ * nulls, arrays and objects (last duplicate key wins, `__proto__` an own key) — only numbers lose
+ * their token. So a document without numbers (legacy's clients send decimals as strings) is taken
+ * from `JSON.parse`; anything else (a number somewhere, or a syntax error whose Python message and
+ * position legacy reports) goes through the exact parser below.
+ */
 export function parseExactJson(bytes: Buffer): ExactJson {
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    text = UTF8.decode(bytes);
   } catch {
     throw new JsonBodyError('body is not UTF-8');
   }
+  let native: unknown;
+  try {
+    native = JSON.parse(text);
+  } catch {
+    return parseExactText(text);
+  }
+  return needsExact(native, 0) ? parseExactText(text) : (native as ExactJson);
+}
+
+/** The exact parser over decoded text: numbers keep their token, errors carry Python's message and position. */
+export function parseExactText(text: string): ExactJson {
   const s = text;
   let i = 0; // UTF-16 index into s
   const at = (k: number) => s[k] ?? '';

@@ -20,16 +20,24 @@ export const postCalculate: LegacyRouteHandler = async (req, ctx) => {
     ctx.log.error({ row: failed, error: out.rows[failed]?.error }, 'legacy calculate: the engine refused a row legacy accepts');
     return json(500, { detail: 'Internal Server Error' });
   }
-  return json(200, {
-    results: out.rows.map((r, i) => ({
+  // Rendered here (a string body is sent as it is): one literal per row with legacy's keys in
+  // LEGACY_OUTPUTS order is the cheapest shape for JSON.stringify (ADR 0024); an output the engine
+  // did not give is left out, as before.
+  const results = out.rows.map((r, i) => {
+    const o = r.outputs;
+    return {
       employee_id: rows[i]!.employee_id,
-      ...Object.fromEntries(LEGACY_OUTPUTS.map((o) => [o, r.outputs[o]])),
-      pool_bonus: pool === null ? null : (r.outputs[POOL_OUTPUT] ?? null),
-    })),
-    total_bonus: out.totalBonus,
-    total_pool_bonus: out.totalPoolBonus,
-    band_version: out.bandVersion,
+      perf_multiplier: o.perf_multiplier,
+      fund_factor: o.fund_factor,
+      band_multiplier: o.band_multiplier,
+      target: o.target,
+      raw: o.raw,
+      capped: o.capped,
+      bonus: o.bonus,
+      pool_bonus: pool === null ? null : (o[POOL_OUTPUT] ?? null),
+    } satisfies Record<'employee_id' | (typeof LEGACY_OUTPUTS)[number] | 'pool_bonus', unknown>;
   });
+  return json(200, JSON.stringify({ results, total_bonus: out.totalBonus, total_pool_bonus: out.totalPoolBonus, band_version: out.bandVersion }));
 };
 
 /** PUT /api/v1/admin/revenue-bands: a new band table version (ascending from 0, multipliers ≥ 0, 1–20 bands). */

@@ -64,6 +64,26 @@ export function pyNumberStr(n: JsonNumber): string {
   return `${sign}${mant}E${adjusted >= 0 ? '+' : ''}${adjusted}`;
 }
 
+/**
+ * canonicalDecimal of text already known to be plain notation (DECIMAL_RE), without a Decimal:
+ * leading zeros of the integer part and trailing zeros of the fraction dropped, no "-0".
+ */
+export function canonicalPlainDecimal(text: string): string {
+  const negative = text.charCodeAt(0) === 45; // '-'
+  const body = negative ? text.slice(1) : text;
+  const dot = body.indexOf('.');
+  let int = dot === -1 ? body : body.slice(0, dot);
+  let frac = dot === -1 ? '' : body.slice(dot + 1);
+  let i = 0;
+  while (i < int.length - 1 && int.charCodeAt(i) === 48) i++;
+  if (i > 0) int = int.slice(i);
+  let j = frac.length;
+  while (j > 0 && frac.charCodeAt(j - 1) === 48) j--;
+  if (j < frac.length) frac = frac.slice(0, j);
+  const out = frac === '' ? int : `${int}.${frac}`;
+  return out === '0' || !negative ? out : `-${out}`;
+}
+
 /** legacy's DecimalStr (decimals.parse_decimal): canonical decimal text, or an error at `loc`. */
 export function decimalField(v: Field, loc: Loc, p: Problems, opts: { optional?: boolean; nonNegative?: boolean } = {}): string | null | undefined {
   if (v === MISSING) return opts.optional ? null : p.add(loc, 'field required', 'value_error.missing');
@@ -73,7 +93,7 @@ export function decimalField(v: Field, loc: Loc, p: Problems, opts: { optional?:
   else if (typeof v === 'string') {
     const text = v.trim();
     if (text.length > MAX_DECIMAL_LEN || !DECIMAL_RE.test(text)) return p.add(loc, 'value is not a valid decimal string', 'value_error');
-    value = canonicalDecimal(text);
+    value = canonicalPlainDecimal(text);
   } else return p.add(loc, 'value is not a valid decimal string', 'type_error');
   if (opts.nonNegative && value.startsWith('-')) return p.add(loc, 'ensure this value is greater than or equal to 0', 'value_error');
   return value;
@@ -93,7 +113,8 @@ export function strField(
   else if (v instanceof JsonNumber) s = pyNumberStr(v);
   else if (typeof v === 'boolean') s = v ? 'True' : 'False';
   else return p.add(loc, 'str type expected', 'type_error.str');
-  const len = [...s].length;
+  // Code points: at most the UTF-16 length and at least half of it, so the count is only needed near the bounds.
+  const len = s.length <= (opts.max ?? Infinity) && s.length >= 2 * (opts.min ?? 0) ? s.length : [...s].length;
   if (opts.min !== undefined && len < opts.min)
     return p.add(loc, `ensure this value has at least ${opts.min} characters`, 'value_error.any_str.min_length', { limit_value: opts.min });
   if (opts.max !== undefined && len > opts.max)
