@@ -62,6 +62,8 @@ export const Party = z.object({
   balance: z.string(),
 });
 export type Party = z.infer<typeof Party>;
+/** A party without its ledger balance (lists that do not need it: legacy's shape has none). */
+export type PartySummary = Omit<Party, 'balance'>;
 
 export const LineBody = z.object({
   description: z.string().max(500).default(''),

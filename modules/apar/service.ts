@@ -1,5 +1,5 @@
 import type { AparDeps } from './service/context';
-import { addContact, createParty, getParty, listParties } from './service/parties';
+import { addContact, createParty, getParty, listParties, listPartySummaries } from './service/parties';
 import { createDocument, getDocument, listDocuments } from './service/documents';
 import { allocatePayment, applyCredit, getPayment, listPayments, recordPayment } from './service/payments';
 import { writeOff } from './service/write-off';
@@ -19,6 +19,7 @@ export function createAparService(deps: AparDeps) {
     createParty: bind(deps, createParty) as Bound<typeof createParty>,
     getParty: bind(deps, getParty) as Bound<typeof getParty>,
     listParties: bind(deps, listParties) as Bound<typeof listParties>,
+    listPartySummaries: bind(deps, listPartySummaries) as Bound<typeof listPartySummaries>,
     addContact: bind(deps, addContact) as Bound<typeof addContact>,
     createDocument: bind(deps, createDocument) as Bound<typeof createDocument>,
     getDocument: bind(deps, getDocument) as Bound<typeof getDocument>,

@@ -5,7 +5,8 @@ export interface PartyRow {
   name: string;
   email: string | null;
   created_at: string;
-  balance: string;
+  /** null when listed without balances (repo.listParties withBalance false). */
+  balance: string | null;
 }
 export interface ContactRow {
   id: string;
