@@ -61,6 +61,7 @@ export function toDocument(row: DocumentRow): Document {
     amountPaid: c(settled),
     balance: c(balance),
     status: statusOf(row.amount, settled.toFixed()),
+    approval: row.approval,
     description: row.description,
     category: row.category,
     createdAt: row.created_at,

@@ -123,7 +123,7 @@ export async function listContacts(
 const documentSelect = (where: RawBuilder<unknown>) => sql`
   select d.id, d.kind, d.number, d.party_id, d.project_id, d.issue_date::text as issue_date, d.due_date::text as due_date,
     d.currency, d.exchange_rate::text, d.subtotal::text, d.tax_total::text, d.amount::text, d.description, d.category,
-    ${iso('d.created_at')} as created_at, coalesce(b.open, 0)::text as open
+    d.approval, ${iso('d.created_at')} as created_at, coalesce(b.open, 0)::text as open
   from apar.documents d
   left join apar.document_balances b on b.tenant_id = d.tenant_id and b.doc_kind = d.kind and b.doc_id = d.id
   where ${where}`;
@@ -139,7 +139,8 @@ export async function numberTaken(trx: Trx, t: string, kind: string, number: str
 export async function insertDocument(
   trx: Trx,
   t: string,
-  d: Omit<DocumentRow, 'open' | 'created_at' | 'id' | 'party_id' | 'project_id'> & {
+  d: Omit<DocumentRow, 'open' | 'created_at' | 'id' | 'party_id' | 'project_id' | 'approval'> & {
+    approval?: DocumentRow['approval'];
     id: number;
     party_kind: string;
     party_id: number;
@@ -149,10 +150,30 @@ export async function insertDocument(
   },
 ) {
   await sql`insert into apar.documents (tenant_id, kind, id, number, party_kind, party_id, project_id, issue_date, due_date, currency,
-      exchange_rate, subtotal, tax_total, amount, description, category, created_by, created_at)
+      exchange_rate, subtotal, tax_total, amount, description, category, created_by, created_at, approval)
     values (${t}, ${d.kind}, ${d.id}, ${d.number}, ${d.party_kind}, ${d.party_id}, ${d.project_id}, ${d.issue_date}, ${d.due_date}, ${d.currency},
       ${d.exchange_rate}, ${d.subtotal}, ${d.tax_total}, ${d.amount}, ${d.description}, ${d.category}, ${d.created_by},
-      coalesce(${d.created_at ?? null}::timestamptz, now()))`.execute(trx);
+      coalesce(${d.created_at ?? null}::timestamptz, now()), ${d.approval ?? 'not_required'})`.execute(trx);
+}
+
+/** Move a bill's approval state; only from one of `from` (false when it was not in one of them). */
+export async function setApproval(
+  trx: Trx,
+  t: string,
+  id: number,
+  to: DocumentRow['approval'],
+  from: DocumentRow['approval'][],
+): Promise<boolean> {
+  const { rows } = await sql`update apar.documents set approval = ${to}
+    where tenant_id = ${t} and kind = 'bill' and id = ${id} and approval = any(${from}::text[]) returning id`.execute(trx);
+  return rows.length > 0;
+}
+
+/** Change a posted document's description (the one field that moves no money). */
+export async function setDescription(trx: Trx, t: string, kind: string, id: number, description: string | null) {
+  await sql`update apar.documents set description = ${description} where tenant_id = ${t} and kind = ${kind} and id = ${id}`.execute(
+    trx,
+  );
 }
 
 export async function insertLines(trx: Trx, t: string, kind: string, id: number, lines: LineRow[]) {
@@ -361,3 +382,4 @@ export async function insertWriteOff(
 }
 
 export * from './repo-ledger';
+export * from './repo-collections';

@@ -35,6 +35,7 @@ export interface DocumentRow {
   description: string | null;
   category: string | null;
   created_at: string;
+  approval: 'not_required' | 'draft' | 'pending' | 'approved';
 }
 export interface LineRow {
   position: number;
