@@ -29,7 +29,11 @@ export const AparErrors = {
       'APAR_POSTED_IMMUTABLE',
       409,
       `A posted ${word} cannot be changed (only its description can); issue a credit note or write-off instead`,
-      fields.map((f) => ({ path: `body.${f}`, message: `cannot change on a posted ${word}`, code: 'posted' })),
+      fields.map((f) => ({
+        path: `body.${f}`,
+        message: `cannot change on a posted ${word}`,
+        code: 'posted',
+      })),
     ),
   postedImmutable: () =>
     new AppError(

@@ -165,12 +165,20 @@ export async function setApproval(
   from: DocumentRow['approval'][],
 ): Promise<boolean> {
   const { rows } = await sql`update apar.documents set approval = ${to}
-    where tenant_id = ${t} and kind = 'bill' and id = ${id} and approval = any(${from}::text[]) returning id`.execute(trx);
+    where tenant_id = ${t} and kind = 'bill' and id = ${id} and approval = any(${from}::text[]) returning id`.execute(
+    trx,
+  );
   return rows.length > 0;
 }
 
 /** Change a posted document's description (the one field that moves no money). */
-export async function setDescription(trx: Trx, t: string, kind: string, id: number, description: string | null) {
+export async function setDescription(
+  trx: Trx,
+  t: string,
+  kind: string,
+  id: number,
+  description: string | null,
+) {
   await sql`update apar.documents set description = ${description} where tenant_id = ${t} and kind = ${kind} and id = ${id}`.execute(
     trx,
   );

@@ -344,7 +344,10 @@ export const SavedViewBody = z.object({
   list: SavedViewListName,
   name: z.string().trim().min(1).max(100),
   filters: z
-    .record(z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,39}$/), z.union([z.string().max(200), z.number(), z.boolean(), z.null()]))
+    .record(
+      z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,39}$/),
+      z.union([z.string().max(200), z.number(), z.boolean(), z.null()]),
+    )
     .refine((f) => Object.keys(f).length <= 20, 'at most 20 filters')
     .default({}),
   sort: z

@@ -245,7 +245,12 @@ function documentRoutes(kind: Extract<DocumentKind, 'invoice' | 'bill'>): Record
         lines: [{ quantity: '1', unitPrice: v.amount as string }],
       };
       return guard(partyLabel, async () =>
-        ok(legacyDocument(await service.createDocument(caller, kind, input, { ...imposed(req), legacyApi: true })), 201),
+        ok(
+          legacyDocument(
+            await service.createDocument(caller, kind, input, { ...imposed(req), legacyApi: true }),
+          ),
+          201,
+        ),
       );
     },
     [`GET ${path}/{id}`]: async (req, ctx) => {
