@@ -7,6 +7,7 @@ import { approvalsRoutes } from './routes';
 import { createApprovalsService, type ApprovalsService } from './service';
 import { ensureDefaultPolicies } from './service/manage-policies';
 import { RUN_SUBJECT, runApprovalHooks } from './subjects/run-subject';
+import { mailStepReached } from './subjects/notify-step';
 import './tables';
 
 export {
@@ -15,6 +16,7 @@ export {
   type ApprovalContext,
   type ApprovalEvent,
   type ApprovalSubjectHooks,
+  type StepReachedEvent,
   type StartApprovalInput,
   type DecideInput,
 } from './service';
@@ -37,7 +39,8 @@ declare module 'fastify' {
  */
 const plugin: FastifyPluginAsync<{ config: Config }> = fp<{ config: Config }>(
   async (app: FastifyInstance) => {
-    const service = createApprovalsService({ db: app.db, log: app.log });
+    // Each step an approval reaches mails the members holding its role (same transaction).
+    const service = createApprovalsService({ db: app.db, log: app.log, onStepReached: mailStepReached });
     // Runs are approved here through the runs module's own state machine (subjects/run-subject.ts);
     // other subject modules (AP bills) register their hooks on app.approvals themselves.
     service.registerSubject(RUN_SUBJECT, runApprovalHooks);

@@ -10,7 +10,7 @@ import { currentStep, findLatestForSubject, getApproval, history, listApprovals 
 import { startApproval, type StartApprovalInput } from './service/start-approval';
 import { submitSubject } from './service/submit-subject';
 
-export type { ApprovalContext, ApprovalEvent, ApprovalSubjectHooks } from './service/context';
+export type { ApprovalContext, ApprovalEvent, ApprovalSubjectHooks, StepReachedEvent } from './service/context';
 export type { StartApprovalInput } from './service/start-approval';
 export type { DecideInput } from './service/decide';
 
@@ -36,7 +36,12 @@ export interface ApprovalsService {
 }
 
 /** The approvals service over `db`; its subject registry belongs to this instance (one per app). */
-export function createApprovalsService(opts: { db: Db; log: FastifyBaseLogger; clock?: () => Date }): ApprovalsService {
+export function createApprovalsService(opts: {
+  db: Db;
+  log: FastifyBaseLogger;
+  clock?: () => Date;
+  onStepReached?: ApprovalsDeps['onStepReached'];
+}): ApprovalsService {
   const deps: ApprovalsDeps = { ...opts, subjects: new Map() };
   return {
     registerSubject(subjectType, hooks) {

@@ -7,6 +7,13 @@ import { deliverMailJob, dispatchOutboxJob } from './jobs';
 import './tables';
 
 export { deliverMailJob, dispatchOutboxJob } from './jobs';
+export {
+  mailApprovalRequested,
+  mailRunFinalized,
+  MAX_APPROVAL_RECIPIENTS,
+  type ApprovalStepReached,
+  type RunFinalizedEvent,
+} from './producers';
 export { renderMail, templates, type RenderedMail } from './templates';
 export { deliverMessage, idempotencyKeyOf } from './service/deliver-message';
 export {

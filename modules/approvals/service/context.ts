@@ -56,6 +56,21 @@ export interface ApprovalsDeps {
   clock?: () => Date;
   /** subject type → the hooks its module registered. */
   subjects: Map<string, ApprovalSubjectHooks>;
+  /**
+   * An approval now waits on a step (it started, or the previous step was approved): the app
+   * wires the "approval requested" mail here. Runs in the same transaction as the change.
+   */
+  onStepReached?: (trx: Trx, event: StepReachedEvent) => Promise<void>;
+}
+
+/** An approval instance waiting on its current step, and who moved it there. */
+export interface StepReachedEvent {
+  tenantId: string;
+  instance: ApprovalInstance;
+  role: string;
+  actor: string;
+  /** The comment of the approval that moved it on (absent when it just started). */
+  comment?: string | null;
 }
 
 /**

@@ -92,6 +92,8 @@ export async function decide(deps: ApprovalsDeps, ctx: ApprovalContext, instance
     else if (instance.status === 'rejected') await hooks.onRejected?.(trx, { ...event, reason: body.comment });
     else if (instance.status === 'approved') await hooks.onApproved?.(trx, event);
     else await hooks.onStepApproved?.(trx, event);
+    if (instance.status === 'pending' && instance.currentStep)
+      await deps.onStepReached?.(trx, { tenantId: ctx.tenantId, instance, role: instance.currentStep.role, actor: ctx.actor, comment: body.comment || null });
     return instance;
   });
 }

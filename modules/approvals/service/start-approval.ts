@@ -65,6 +65,7 @@ export async function startApproval(deps: ApprovalsDeps, ctx: ApprovalContext, i
       entityId: row.id,
       after: { policyKey: row.policy_key, policyVersion: policy.row.version, subjectType: row.subject_type, subjectId: row.subject_id, amount: instance.amount, steps },
     });
+    await deps.onStepReached?.(trx, { tenantId: ctx.tenantId, instance, role: steps[0]!.role, actor: ctx.actor });
     deps.log.info({ approvalId: row.id, subjectType: row.subject_type, subjectId: row.subject_id }, 'approval started');
     return instance;
   });

@@ -1,4 +1,5 @@
 import { badRequest } from '../../core/errors';
+import { mailRunFinalized } from '../../notify/index';
 import { setRunStateIn } from '../../runs/index';
 import type { ApprovalSubjectHooks } from '../service/context';
 
@@ -24,7 +25,16 @@ export const runApprovalHooks: ApprovalSubjectHooks = {
     return { amount: run.total_pool_bonus ?? run.total_bonus ?? null };
   },
   onApproved: async (trx, e) => {
-    await setRunStateIn(trx, runIdOf(e.instance.subjectId), 'finalized', { actor: e.actor }, e.decision?.comment || null);
+    const run = await setRunStateIn(trx, runIdOf(e.instance.subjectId), 'finalized', { actor: e.actor }, e.decision?.comment || null);
+    // The run's creator hears that it is final, in the same transaction as the finalization.
+    await mailRunFinalized(trx, {
+      tenantId: e.tenantId,
+      runId: run.id,
+      runName: run.name,
+      createdBy: run.created_by,
+      finalizedBy: e.actor,
+      employees: run.employee_count,
+    });
   },
   onRejected: async (trx, e) => {
     await setRunStateIn(trx, runIdOf(e.instance.subjectId), 'completed', { actor: e.actor }, e.reason);

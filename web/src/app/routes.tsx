@@ -13,6 +13,7 @@ import { AccountSecurityPage } from '../features/auth/components/account-securit
 import { AuditPage } from '../features/audit/components/audit-page';
 import { BillingPage } from '../features/billing/components/billing-page';
 import { ApprovalsInboxPage } from '../features/approvals/components/inbox-page';
+import { ApprovalPage } from '../features/approvals/components/approval-page';
 import { RunsPage } from '../features/runs/components/runs-page';
 import { NewRunPage } from '../features/runs/components/new-run-page';
 import { RunWithApprovalPage } from './run-with-approval';
@@ -35,6 +36,7 @@ export const appRoutes: AppRoute[] = [
   { path: '/runs/new', permission: 'runs.write', component: NewRunPage },
   { path: '/runs/:id', permission: 'runs.read', component: RunWithApprovalPage },
   { path: '/approvals', label: 'Approvals', permission: 'approvals.read', component: ApprovalsInboxPage },
+  { path: '/approvals/:id', permission: 'approvals.read', component: ApprovalPage },
   { path: '/parity', label: 'Parity', permission: 'parity.read', component: ParityReportsPage },
   { path: '/parity/:id', permission: 'parity.read', component: ParityReportPage },
   { path: '/parity/:id/employees/:employeeId', permission: 'parity.read', component: ParityEmployeePage },

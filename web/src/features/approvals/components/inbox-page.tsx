@@ -4,27 +4,9 @@ import { useSession } from '../../../lib/auth';
 import { formatMoney } from '../../../lib/decimal';
 import { formatRelative } from '../../../lib/format';
 import { useInbox } from '../api/list-approvals';
-import type { ApprovalInstance } from '../types';
 import { DecideActions } from './approval-panel';
+import { SubjectLink } from './subject-link';
 import '../approvals.css';
-
-const SUBJECTS: Record<string, { label: string; href: (id: string) => string | undefined }> = {
-  run: { label: 'Bonus run', href: (id) => `/runs/${id}` },
-  ap_bill: { label: 'Vendor bill', href: () => undefined },
-};
-
-function Subject({ instance }: { instance: ApprovalInstance }) {
-  const kind = SUBJECTS[instance.subjectType];
-  const href = kind?.href(instance.subjectId);
-  const text = `${kind?.label ?? instance.subjectType} ${instance.subjectId.length > 12 ? instance.subjectId.slice(0, 8) : instance.subjectId}`;
-  return href ? (
-    <Link to={href} className="strong-link">
-      {text}
-    </Link>
-  ) : (
-    <span className="strong">{text}</span>
-  );
-}
 
 /** Approvals waiting for one of my roles (runs and AP bills alike), with approve/reject in place. */
 export function ApprovalsInboxPage() {
@@ -69,7 +51,10 @@ export function ApprovalsInboxPage() {
                   return (
                     <tr key={i.id} data-subject-id={i.subjectId}>
                       <td>
-                        <Subject instance={i} />
+                        <SubjectLink instance={i} />
+                        <div className="small">
+                          <Link to={`/approvals/${i.id}`}>Details</Link>
+                        </div>
                       </td>
                       <td className="num money">{i.amount === null ? <span className="muted">—</span> : formatMoney(i.amount)}</td>
                       <td>
