@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { shot, useDemo } from './harness';
+import { DEMO_PASSWORD, signIn } from './login';
+
+const isoDaysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+
+/** Post an invoice through the form: lines typed, live totals checked, then the detail page. */
+async function postInvoice(page: Page, customer: string, due: string, lines: Array<[string, string, string, string]>, expectTotal: string): Promise<string> {
+  await page.locator('nav[aria-label="AP/AR"]').getByRole('link', { name: 'Invoices', exact: true }).click();
+  await page.getByRole('button', { name: 'New invoice…' }).click();
+  const form = page.locator('[data-testid="document-form"]');
+  await form.getByLabel('Customer').selectOption({ label: customer });
+  await form.getByLabel('Issue date').fill(isoDaysAgo(60));
+  await form.getByLabel('Due date').fill(due);
+  for (const [i, [description, quantity, price, tax]] of lines.entries()) {
+    if (i > 0) await form.getByRole('button', { name: 'Add line' }).click();
+    await form.getByLabel(`Line ${i + 1} description`).fill(description);
+    await form.getByLabel(`Line ${i + 1} Quantity`).fill(quantity);
+    await form.getByLabel(`Line ${i + 1} Unit price`).fill(price);
+    await form.getByLabel(`Line ${i + 1} Tax %`).fill(tax);
+  }
+  // Live totals, computed in decimal as the user types (the server posts the same figures).
+  await form.locator('[data-testid="document-total"]', { hasText: expectTotal }).waitFor();
+  await form.getByRole('button', { name: 'Post invoice' }).click();
+  const detail = page.locator('[data-testid="document-page"]');
+  await detail.waitFor();
+  expect(await detail.locator('[data-testid="document-balance"]').textContent()).toContain(expectTotal);
+  return (await page.locator('h1').textContent())!.match(/INV-\d+/)![0];
+}
+
+/** Open the aging and wait for its total (cached figures show first while the report refetches). */
+async function expectAgingTotal(page: Page, total: string): Promise<void> {
+  await page.locator('nav[aria-label="AP/AR"]').getByRole('link', { name: 'Aging', exact: true }).click();
+  await page.locator('[data-testid="aging-chart"]').waitFor();
+  await page.locator('[data-testid="aging-total"] .apar-money', { hasText: new RegExp(`^${total.replace('.', '\\.')}$`) }).waitFor();
+}
+
+/**
+ * Issue 15's staff walk in chromium: finance creates a customer and two invoices (one long overdue),
+ * sees them in the aging, records one payment split across both (the second partly), and the
+ * aging, the invoices' balances and the payment's unapplied credit follow.
+ */
+describe('AP/AR in a real browser', () => {
+  const demo = useDemo();
+
+  it('invoice → payment split across two invoices → aging changes', async () => {
+    const page = await demo.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, demo.url, 'finance@acme.test', DEMO_PASSWORD);
+    await page.locator('nav[aria-label="Main"]').getByText('AP/AR').click();
+    await page.locator('h1', { hasText: 'Invoices' }).waitFor();
+
+    await page.locator('nav[aria-label="AP/AR"]').getByRole('link', { name: 'Customers', exact: true }).click();
+    await page.getByRole('button', { name: 'New customer…' }).click();
+    let dialog = page.locator('dialog[open]');
+    // A bad e-mail is refused by the API and shown next to its field.
+    await dialog.getByLabel('Name').fill('Initech');
+    await dialog.getByLabel('Billing e-mail').fill('not-an-email');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await dialog.locator('.field-invalid .field-error').waitFor();
+    await dialog.getByLabel('Billing e-mail').fill('ap@initech.test');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await page.locator('[data-testid="party-page"] h1', { hasText: 'Initech' }).waitFor();
+
+    // 2 × 100.10 + 20 % tax (40.04) + 1 × 0.333 → 240.24 + 0.333 = 240.573; overdue 31-60 days.
+    const first = await postInvoice(page, 'Initech', isoDaysAgo(40), [['Consulting', '2', '100.10', '20'], ['Rounding', '1', '0.333', '0']], '240.57');
+    await shot(page, 'apar-invoice');
+    const second = await postInvoice(page, 'Initech', isoDaysAgo(-20), [['Licence', '3', '50', '10']], '165.00');
+
+    await expectAgingTotal(page, '405.57');
+    await shot(page, 'apar-aging-before');
+
+    // One payment of 300: all of the first invoice and 59.427 of the second; 0.00 left as credit.
+    await page.locator('nav[aria-label="AP/AR"]').getByRole('link', { name: 'Payments', exact: true }).click();
+    await page.getByRole('button', { name: 'Record payment received…' }).click();
+    const form = page.locator('[data-testid="payment-form"]');
+    await form.getByLabel('Customer').selectOption({ label: 'Initech' });
+    await form.getByLabel('Amount').fill('300');
+    await form.getByLabel(`Apply to ${first}`).fill('240.573');
+    await form.getByLabel(`Apply to ${second}`).fill('70');
+    // Over-allocation is shown live and blocks the button.
+    await form.locator('[data-testid="allocation-remaining"]', { hasText: 'Over-allocated' }).waitFor();
+    expect(await form.getByRole('button', { name: 'Record payment' }).isDisabled()).toBe(true);
+    await form.getByLabel(`Apply to ${second}`).fill('50');
+    await form.locator('[data-testid="allocation-remaining"]', { hasText: '9.43' }).waitFor();
+    await shot(page, 'apar-payment-allocation');
+    await form.getByRole('button', { name: 'Record payment' }).click();
+    const payment = page.locator('[data-testid="payment-page"]');
+    await payment.waitFor();
+    expect(await payment.locator('[data-testid="payment-unapplied"]').textContent()).toContain('9.43');
+    expect(await payment.locator('[data-testid="payment-allocations"] tbody tr').count()).toBe(2);
+
+    // The aging follows: 405.573 − 290.573 = 115.00, all of it not yet due (the overdue invoice is paid).
+    await expectAgingTotal(page, '115.00');
+    expect(await page.locator('[data-testid="aging-chart"] [data-bucket="31-60"]').getAttribute('data-amount')).toBe('0');
+    await page.locator('[data-testid="aging-chart"] [data-bucket="current"]').click();
+    await page.locator('[data-testid="aging-parties"] tr[data-party="Initech"]').waitFor();
+    await shot(page, 'apar-aging-after');
+
+    // Drill down to the customer's invoices: the first paid, the second partly.
+    await page.locator('[data-testid="aging-parties"] tr[data-party="Initech"]').getByText('Invoices →').click();
+    const rows = page.locator('[data-testid="apar-documents"]');
+    await rows.locator(`tr[data-number="${first}"]`, { hasText: 'paid' }).waitFor();
+    expect(await rows.locator(`tr[data-number="${second}"]`).textContent()).toContain('115.00');
+    await page.close();
+  });
+});
