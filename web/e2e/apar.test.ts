@@ -104,4 +104,20 @@ describe('AP/AR in a real browser', () => {
     expect(await rows.locator(`tr[data-number="${second}"]`).textContent()).toContain('115.00');
     await page.close();
   });
+
+  it('hides what a role cannot do: read-only AP/AR for the auditor, no AP/AR for hr', async () => {
+    const auditor = await demo.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(auditor, demo.url, 'auditor@acme.test', DEMO_PASSWORD);
+    await auditor.locator('nav[aria-label="Main"]').getByText('AP/AR').click();
+    await auditor.locator('[data-testid="apar-documents"]').waitFor();
+    expect(await auditor.getByRole('button', { name: 'New invoice…' }).count()).toBe(0);
+    await auditor.goto(`${demo.url}/app/apar/invoices/new`);
+    await auditor.locator('[data-testid="not-allowed"]', { hasText: 'apar.write' }).waitFor();
+    await auditor.close();
+
+    const hr = await demo.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(hr, demo.url, 'hr@acme.test', DEMO_PASSWORD);
+    expect(await hr.locator('nav[aria-label="Main"]').getByText('AP/AR').count()).toBe(0);
+    await hr.close();
+  });
 });

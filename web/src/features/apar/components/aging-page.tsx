@@ -169,7 +169,7 @@ export function AgingPage() {
                     </tr>
                   ))}
                 </tbody>
-                <tfoot className="apar-totals">
+                <tfoot className="apar-totals apar-foot-left">
                   <tr className="apar-grand">
                     <td>Total</td>
                     {r!.buckets.map((b) => (

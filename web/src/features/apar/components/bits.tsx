@@ -1,4 +1,5 @@
 import { Badge } from '../../../components/ui/badge';
+import { Decimal } from '../../../../../modules/core/decimal';
 import { formatMoney } from '../../../lib/decimal';
 
 /** Money from a decimal string, fixed 2 decimals (exact on hover), with its currency when given. */
@@ -33,3 +34,6 @@ export function addDays(iso: string, n: number): string {
 
 /** Whether a document with a balance is past its due date today. */
 export const isOverdue = (dueDate: string, status: string) => status !== 'paid' && dueDate < today();
+
+/** A rate as a percent, exactly ("0.2" → "20 %", "0.075" → "7.5 %"). */
+export const percent = (rate: string) => `${new Decimal(rate).times(100).toFixed()} %`;

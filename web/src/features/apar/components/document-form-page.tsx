@@ -88,7 +88,7 @@ export function DocumentFormPage({ kind }: { kind: DocumentKind }) {
           <Field label="Due date" name="dueDate" type="date" value={dueDate} onChange={(e) => setDueDate(e.target.value)} error={errorAt(err, 'dueDate')} />
           <Field label="Currency" name="currency" maxLength={3} value={currency} onChange={(e) => setCurrency(e.target.value)} error={errorAt(err, 'currency')} />
           <Field label="Exchange rate" name="exchangeRate" className="num-input" value={exchangeRate} onChange={(e) => setExchangeRate(e.target.value)} error={errorAt(err, 'exchangeRate')} hint="to the base currency, at posting" />
-          <Field label="Description" name="description" className="apar-wide" value={description} onChange={(e) => setDescription(e.target.value)} error={errorAt(err, 'description')} />
+          <Field label="Description" name="description" value={description} onChange={(e) => setDescription(e.target.value)} error={errorAt(err, 'description')} />
         </section>
         <section className="panel">
           <div className="panel-header">

@@ -9,7 +9,7 @@ import { useParty } from '../api/parties';
 import { APAR, DOCUMENT_BOOKS, PARTY_BOOKS, PAYMENT_BOOKS, docHref, partyHref, paymentHref, type DocumentKind } from '../types';
 import { AparNav } from './apar-nav';
 import { ApplyCreditDialog } from './apply-credit-dialog';
-import { Money, StatusBadge, isOverdue } from './bits';
+import { Money, StatusBadge, isOverdue, percent } from './bits';
 import { WriteOffDialog } from './write-off-dialog';
 
 const SOURCE_LABEL: Record<string, string> = { received: 'Payment', made: 'Bill payment', credit_note: 'Credit note', vendor_credit: 'Vendor credit', write_off: 'Write-off' };
@@ -119,7 +119,7 @@ export function DocumentPage({ kind, id }: { kind: DocumentKind; id: number }) {
                 <td className="num">
                   <Money value={l.unitPrice} />
                 </td>
-                <td className="num">{l.taxRate}</td>
+                <td className="num">{percent(l.taxRate)}</td>
                 <td className="num">
                   <Money value={l.net} />
                 </td>

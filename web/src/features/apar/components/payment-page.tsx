@@ -4,12 +4,19 @@ import { Button } from '../../../components/ui/button';
 import { ErrorState, Loading } from '../../../components/ui/states';
 import { isZero } from '../../../lib/decimal';
 import { can, useSession } from '../../../lib/auth';
+import { useDocument } from '../api/documents';
 import { useParty } from '../api/parties';
 import { useAllocatePayment, usePayment } from '../api/payments';
-import { APAR, PAYMENT_BOOKS, docHref, partyHref, type PaymentKind } from '../types';
+import { APAR, PAYMENT_BOOKS, docHref, partyHref, type DocumentKind, type PaymentKind } from '../types';
 import { AparNav } from './apar-nav';
 import { ApplyCreditDialog } from './apply-credit-dialog';
 import { Money } from './bits';
+
+/** A document's number (its detail is usually cached already), #id until it loads. */
+function DocNumber({ tid, kind, id }: { tid: string; kind: DocumentKind; id: number }) {
+  const d = useDocument(tid, kind, id);
+  return <>{d.data?.number ?? `#${id}`}</>;
+}
 
 /** /app/apar/payments-received/{id}: the payment, its allocations, and applying its unapplied credit. */
 export function PaymentPage({ kind, id }: { kind: PaymentKind; id: number }) {
@@ -80,7 +87,9 @@ export function PaymentPage({ kind, id }: { kind: PaymentKind; id: number }) {
               {p.allocations.map((a, i) => (
                 <tr key={i}>
                   <td>
-                    <Link to={docHref(book.settles, a.documentId)}>#{a.documentId}</Link>
+                    <Link to={docHref(book.settles, a.documentId)}>
+                      <DocNumber tid={tid} kind={book.settles} id={a.documentId} />
+                    </Link>
                   </td>
                   <td>{a.date}</td>
                   <td className="num">
