@@ -70,7 +70,7 @@ describe('AP/AR in a real browser', () => {
     await expectAgingTotal(page, '405.57');
     await shot(page, 'apar-aging-before');
 
-    // One payment of 300: all of the first invoice and 59.427 of the second; 0.00 left as credit.
+    // One payment of 300: all of the first invoice (240.573) and 50 of the second; 9.427 stays as credit.
     await page.locator('nav[aria-label="AP/AR"]').getByRole('link', { name: 'Payments', exact: true }).click();
     await page.getByRole('button', { name: 'Record payment received…' }).click();
     const form = page.locator('[data-testid="payment-form"]');
@@ -82,12 +82,12 @@ describe('AP/AR in a real browser', () => {
     await form.locator('[data-testid="allocation-remaining"]', { hasText: 'Over-allocated' }).waitFor();
     expect(await form.getByRole('button', { name: 'Record payment' }).isDisabled()).toBe(true);
     await form.getByLabel(`Apply to ${second}`).fill('50');
-    await form.locator('[data-testid="allocation-remaining"]', { hasText: '9.43' }).waitFor();
+    await form.locator('[data-testid="allocation-remaining"]', { hasText: '9.427' }).waitFor();
     await shot(page, 'apar-payment-allocation');
     await form.getByRole('button', { name: 'Record payment' }).click();
     const payment = page.locator('[data-testid="payment-page"]');
     await payment.waitFor();
-    expect(await payment.locator('[data-testid="payment-unapplied"]').textContent()).toContain('9.43');
+    expect(await payment.locator('[data-testid="payment-unapplied"]').textContent()).toContain('9.427');
     expect(await payment.locator('[data-testid="payment-allocations"] tbody tr').count()).toBe(2);
 
     // The aging follows: 405.573 − 290.573 = 115.00, all of it not yet due (the overdue invoice is paid).

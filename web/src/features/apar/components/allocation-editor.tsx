@@ -80,7 +80,7 @@ export function AllocationEditor({
                   </td>
                   <td>{d.dueDate}</td>
                   <td className="num">
-                    <Money value={d.balance} />
+                    <Money value={d.balance} exact />
                   </td>
                   <td className={`num ${problem ? 'field-invalid' : ''}`}>
                     <input
@@ -105,10 +105,10 @@ export function AllocationEditor({
           <span className="muted">Amount</span> <Money value={isDecimal(amount) ? amount : '0'} currency={currency} />
         </div>
         <div>
-          <span className="muted">Allocated</span> <Money value={summary.allocated} />
+          <span className="muted">Allocated</span> <Money value={summary.allocated} exact />
         </div>
         <div className={summary.over ? 'apar-over' : ''} data-testid="allocation-remaining">
-          <span className="muted">{summary.over ? 'Over-allocated' : 'Unapplied (kept as credit)'}</span> <Money value={summary.remaining} strong />
+          <span className="muted">{summary.over ? 'Over-allocated' : 'Unapplied (kept as credit)'}</span> <Money value={summary.remaining} strong exact />
         </div>
         {docs.length > 0 && (
           <div className="apar-alloc-actions">

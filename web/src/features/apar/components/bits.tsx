@@ -1,12 +1,15 @@
 import { Badge } from '../../../components/ui/badge';
 import { Decimal } from '../../../../../modules/core/decimal';
-import { formatMoney } from '../../../lib/decimal';
+import { displayDigits, formatMoney } from '../../../lib/decimal';
 
-/** Money from a decimal string, fixed 2 decimals (exact on hover), with its currency when given. */
-export function Money({ value, currency, strong }: { value: string | null | undefined; currency?: string; strong?: boolean }) {
+/**
+ * Money from a decimal string: fixed 2 decimals (exact on hover), or with `exact` every digit it
+ * has (where a sub-cent matters: what is left to allocate). With its currency when given.
+ */
+export function Money({ value, currency, strong, exact }: { value: string | null | undefined; currency?: string; strong?: boolean; exact?: boolean }) {
   return (
     <span className={`apar-money ${strong ? 'strong' : ''}`} title={value ?? undefined}>
-      {formatMoney(value)}
+      {formatMoney(value, exact ? displayDigits(value) : 2)}
       {currency && <span className="apar-ccy"> {currency}</span>}
     </span>
   );

@@ -61,11 +61,11 @@ export function PaymentPage({ kind, id }: { kind: PaymentKind; id: number }) {
         </div>
         <div className="apar-card">
           <span className="muted">Applied</span>
-          <Money value={p.applied} />
+          <Money value={p.applied} exact />
         </div>
         <div className="apar-card" data-testid="payment-unapplied">
           <span className="muted">Unapplied credit</span>
-          <Money value={p.unapplied} strong />
+          <Money value={p.unapplied} strong exact />
         </div>
       </div>
       <section className="panel">
