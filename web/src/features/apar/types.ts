@@ -1,6 +1,11 @@
 // The AP/AR API's types come from the module's own zod schemas (type-only: nothing server-side is bundled).
 export type {
+  ActivityBody,
   AgingReport,
+  CollectionsRow,
+  SavedView,
+  SavedViewBody,
+  TimelineEvent,
   Document,
   DocumentBody,
   DocumentDetail,

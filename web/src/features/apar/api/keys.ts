@@ -12,6 +12,9 @@ export const aparKeys = {
   aging: (tid: string, side: string, asOf: string) => ['apar', tid, 'aging', side, asOf] as const,
   statement: (tid: string, kind: string, id: number, from: string, to: string) => ['apar', tid, 'statement', kind, id, from, to] as const,
   settings: (tid: string) => ['apar', tid, 'settings'] as const,
+  timeline: (tid: string, of: string, kind: string, id: number) => ['apar', tid, 'timeline', of, kind, id] as const,
+  collections: (tid: string, asOf: string, cursor: string | null) => ['apar', tid, 'collections', asOf, cursor] as const,
+  views: (tid: string, list: string) => ['apar', tid, 'views', list] as const,
 };
 
 /** The AP/AR API of a tenant. */

@@ -6,6 +6,7 @@ import { useSession } from '../../../lib/auth';
 import { useAging } from '../api/reports';
 import { APAR, DOCUMENT_BOOKS, PARTY_BOOKS, partyHref, type AgingReport } from '../types';
 import { AparNav } from './apar-nav';
+import { ExportButtons } from './export-buttons';
 import { Money, today } from './bits';
 
 const BAR_TONES = ['#2f6f4f', '#c9a227', '#d97706', '#c2410c', '#b42318', '#7f1d1d'];
@@ -98,6 +99,7 @@ export function AgingPage() {
             <span>As of</span>
             <input type="date" name="asOf" value={asOf} onChange={(e) => e.target.value && set({ asOf: e.target.value })} />
           </label>
+          <ExportButtons path="aging/export" query={{ side, asOf }} name={`aging-${side}-${asOf}`} />
         </div>
       </div>
       {aging.isPending ? (

@@ -25,9 +25,16 @@ const GROUPS: Array<{ label: string; tabs: Tab[] }> = [
       { to: `${APAR}/bills`, label: 'Bills', permission: 'apar.read' },
       { to: `${APAR}/vendor-credits`, label: 'Vendor credits', permission: 'apar.read' },
       { to: `${APAR}/bill-payments`, label: 'Bill payments', permission: 'apar.read' },
+      { to: `${APAR}/approvals`, label: 'Approvals', permission: 'approvals.read' },
     ],
   },
-  { label: 'Reports', tabs: [{ to: `${APAR}/aging`, label: 'Aging', permission: 'apar.read' }] },
+  {
+    label: 'Reports',
+    tabs: [
+      { to: `${APAR}/aging`, label: 'Aging', permission: 'apar.read' },
+      { to: `${APAR}/collections`, label: 'Collections', permission: 'apar.read' },
+    ],
+  },
 ];
 
 /** Sub-navigation of the AP/AR screens (under the top bar's "AP/AR"). */

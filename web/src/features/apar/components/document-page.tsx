@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Link, navigate } from '../../../app/router';
 import { Button } from '../../../components/ui/button';
 import { ErrorState, Loading } from '../../../components/ui/states';
@@ -6,8 +6,9 @@ import { isZero } from '../../../lib/decimal';
 import { can, useSession } from '../../../lib/auth';
 import { useApplyCredit, useDocument } from '../api/documents';
 import { useParty } from '../api/parties';
-import { APAR, DOCUMENT_BOOKS, PARTY_BOOKS, PAYMENT_BOOKS, docHref, partyHref, paymentHref, type DocumentKind } from '../types';
+import { APAR, DOCUMENT_BOOKS, PARTY_BOOKS, PAYMENT_BOOKS, docHref, partyHref, paymentHref, type DocumentDetail, type DocumentKind } from '../types';
 import { AparNav } from './apar-nav';
+import { TimelinePanel } from './timeline';
 import { ApplyCreditDialog } from './apply-credit-dialog';
 import { Money, StatusBadge, isOverdue, percent } from './bits';
 import { WriteOffDialog } from './write-off-dialog';
@@ -22,7 +23,7 @@ function sourceHref(kind: string, id: number): string | undefined {
 }
 
 /** /app/apar/invoices/{id} (bills, credit notes, vendor credits): header, lines, allocations and actions. */
-export function DocumentPage({ kind, id }: { kind: DocumentKind; id: number }) {
+export function DocumentPage({ kind, id, approvalSlot }: { kind: DocumentKind; id: number; approvalSlot?: (d: DocumentDetail) => ReactNode }) {
   const session = useSession();
   const tid = session.tenant?.id ?? '';
   const book = DOCUMENT_BOOKS[kind];
@@ -188,6 +189,8 @@ export function DocumentPage({ kind, id }: { kind: DocumentKind; id: number }) {
           </table>
         )}
       </section>
+      {approvalSlot?.(d)}
+      <TimelinePanel scope={{ of: 'document', kind, id }} party={{ kind: book.party, id: d.partyId }} />
       {credit && (
         <ApplyCreditDialog open={applying} onClose={() => setApplying(false)} title={`Apply ${d.number}`} settles={book.settles!} partyId={d.partyId} available={available} currency={d.currency} apply={apply} />
       )}

@@ -7,6 +7,8 @@ import { useDocuments, type DocumentFilter } from '../api/documents';
 import { usePartyOptions } from '../api/parties';
 import { APAR, DOCUMENT_BOOKS, PARTY_BOOKS, docHref, partyHref, type DocumentKind } from '../types';
 import { AparNav } from './apar-nav';
+import { ExportButtons } from './export-buttons';
+import { SavedViews } from './saved-views';
 import { Money, StatusBadge, isOverdue } from './bits';
 
 const STATUSES = ['', 'open', 'partial', 'paid'] as const;
@@ -79,6 +81,12 @@ export function DocumentsPage({ kind }: { kind: DocumentKind }) {
             ))}
           </div>
         </div>
+        <SavedViews
+          list={book.path}
+          filters={{ partyId: filter.partyId, status: filter.status }}
+          onApply={(f) => applyFilter({ partyId: Number(f.partyId) || undefined, status: (f.status as DocumentFilter['status']) || undefined })}
+        />
+        <ExportButtons path={`${book.path}/export`} query={{ partyId: filter.partyId, status: filter.status }} name={book.path} />
       </div>
       <section className="panel">
         {list.isPending ? (

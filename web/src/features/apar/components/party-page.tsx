@@ -10,6 +10,10 @@ import { useAddContact, useParty } from '../api/parties';
 import { useStatement } from '../api/reports';
 import { APAR, DOCUMENT_BOOKS, PARTY_BOOKS, PAYMENT_BOOKS, docHref, type PartyKind } from '../types';
 import { AparNav } from './apar-nav';
+import { TimelinePanel } from './timeline';
+import { downloadApar } from '../api/exports';
+import { useMutation } from '@tanstack/react-query';
+import { toast } from '../../../components/ui/toast';
 import { Money, StatusBadge, addDays, isOverdue, today } from './bits';
 import { errorAt } from './field-errors';
 
@@ -46,6 +50,10 @@ function StatementPanel({ tid, kind, id }: { tid: string; kind: PartyKind; id: n
   const [from, setFrom] = useState(addDays(today(), -90));
   const [to, setTo] = useState(today());
   const st = useStatement(tid, kind, id, from, to);
+  const pdf = useMutation({
+    mutationFn: () => downloadApar(tid, `${PARTY_BOOKS[kind].path}/${id}/statement.pdf`, { from, to }, `statement-${id}.pdf`),
+    onError: (e) => toast(`Download failed: ${e.message}`, 'error'),
+  });
   return (
     <section className="panel" data-testid="statement">
       <div className="panel-header">
@@ -59,6 +67,9 @@ function StatementPanel({ tid, kind, id }: { tid: string; kind: PartyKind; id: n
             <span>To</span>
             <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
           </label>
+          <Button size="sm" busy={pdf.isPending} onClick={() => pdf.mutate()}>
+            PDF
+          </Button>
         </div>
       </div>
       {st.isPending ? (
@@ -227,7 +238,10 @@ export function PartyPage({ kind, id }: { kind: PartyKind; id: number }) {
           )}
         </section>
       </div>
-      <StatementPanel tid={tid} kind={kind} id={id} />
+      <div className="apar-two">
+        <StatementPanel tid={tid} kind={kind} id={id} />
+        <TimelinePanel scope={{ of: 'party', kind, id }} party={{ kind, id }} />
+      </div>
       <ContactDialog tid={tid} kind={kind} id={id} open={adding} onClose={() => setAdding(false)} />
     </div>
   );
