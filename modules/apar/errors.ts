@@ -14,6 +14,23 @@ export const AparErrors = {
   /** An allocation (or write-off) that cannot be applied; `errors` carry the field paths. */
   refused: (message: string, errors: FieldError[]) =>
     new AppError('APAR_ALLOCATION_REFUSED', 422, message, errors),
+  billNotInState: (id: number, approval: string, wanted: string) =>
+    new AppError(
+      'APAR_BILL_APPROVAL_STATE',
+      409,
+      `Bill ${id} is ${approval.replace('_', ' ')}; this needs a bill that is ${wanted}`,
+      [{ path: 'params.id', message: `bill is ${approval.replace('_', ' ')}`, code: approval }],
+    ),
+  approvalsUnavailable: () =>
+    new AppError('APAR_APPROVALS_UNAVAILABLE', 503, 'Bill approval is not available in this process'),
+  /** A change to a posted document: each refused field by path. */
+  postedFields: (word: string, fields: string[]) =>
+    new AppError(
+      'APAR_POSTED_IMMUTABLE',
+      409,
+      `A posted ${word} cannot be changed (only its description can); issue a credit note or write-off instead`,
+      fields.map((f) => ({ path: `body.${f}`, message: `cannot change on a posted ${word}`, code: 'posted' })),
+    ),
   postedImmutable: () =>
     new AppError(
       'APAR_LEDGER_APPEND_ONLY',

@@ -4,6 +4,7 @@ import type { Config } from '../core/config';
 import { aparRoutes } from './routes';
 import { createAparService, type AparService, type Caller } from './service';
 import { legacyAparRoutes } from './legacy/handlers';
+import { BILL_SUBJECT, billApprovalHooks } from './service/bill-approval';
 
 export { createAparService, type AparService, type Caller };
 export * as AparSchemas from './schema';
@@ -17,7 +18,10 @@ export { backfillApar, type AparBackfillResult } from './legacy/backfill';
  * in LEGACY_TENANT (modules/apar/legacy).
  */
 const plugin: FastifyPluginAsync<{ config: Config }> = async (app) => {
-  const service = createAparService({ db: app.db, log: app.log });
+  // Bills are approved through modules/approvals (policy ap-bill) when it is loaded; its hooks move the bill.
+  const approvals = app.hasDecorator('approvals') ? app.approvals : undefined;
+  approvals?.registerSubject(BILL_SUBJECT, billApprovalHooks());
+  const service = createAparService({ db: app.db, log: app.log, approvals });
   await app.register(aparRoutes, { prefix: '/api/v1', service });
 };
 

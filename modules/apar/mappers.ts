@@ -1,5 +1,5 @@
 import { Decimal, canonicalDecimal } from '../core/decimal';
-import type { Document, Party, Payment } from './schema';
+import type { Document, Party, PartySummary, Payment } from './schema';
 import type { AllocationRow, ContactRow, DocumentRow, PartyRow, PaymentRow } from './tables';
 
 const c = canonicalDecimal;
@@ -19,13 +19,16 @@ export const documentBalance = (row: Pick<DocumentRow, 'kind' | 'open'>) =>
     : new Decimal(row.open);
 
 export function toParty(row: PartyRow, contacts: ContactRow[]): Party {
+  return { ...toPartySummary(row, contacts), balance: c(row.balance ?? '0') };
+}
+
+export function toPartySummary(row: PartyRow, contacts: ContactRow[]): PartySummary {
   return {
     id: Number(row.id),
     kind: row.kind,
     name: row.name,
     email: row.email,
     createdAt: row.created_at,
-    balance: c(row.balance),
     contacts: contacts
       .filter((x) => x.party_id === row.id)
       .map((x) => ({
@@ -58,6 +61,7 @@ export function toDocument(row: DocumentRow): Document {
     amountPaid: c(settled),
     balance: c(balance),
     status: statusOf(row.amount, settled.toFixed()),
+    approval: row.approval,
     description: row.description,
     category: row.category,
     createdAt: row.created_at,

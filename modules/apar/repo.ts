@@ -35,12 +35,13 @@ export async function raiseCounter(trx: Trx, tenantId: string, name: string, val
 // ---- parties
 
 /** A party's balance = Σ its ledger = its documents' rolled-up balances + its unapplied credit (entries on no document). */
-const partySelect = (where: RawBuilder<unknown>) => sql`
-  select p.id, p.kind, p.name, p.email, ${iso('p.created_at')} as created_at,
-    (coalesce((select sum(b.open) from apar.document_balances b where b.tenant_id = p.tenant_id and b.party_id = p.id
+const partyBalance = sql`(coalesce((select sum(b.open) from apar.document_balances b where b.tenant_id = p.tenant_id and b.party_id = p.id
         and b.doc_kind = any(case p.kind when 'customer' then '{invoice,credit_note}'::text[] else '{bill,vendor_credit}'::text[] end)), 0)
       + coalesce((select sum(l.amount) from apar.ledger l where l.tenant_id = p.tenant_id and l.doc_id is null
-        and l.side = case p.kind when 'customer' then 'AR' else 'AP' end and l.party_id = p.id), 0))::text as balance
+        and l.side = case p.kind when 'customer' then 'AR' else 'AP' end and l.party_id = p.id), 0))::text`;
+const partySelect = (where: RawBuilder<unknown>, withBalance = true) => sql`
+  select p.id, p.kind, p.name, p.email, ${iso('p.created_at')} as created_at,
+    ${withBalance ? partyBalance : sql`null`} as balance
   from apar.parties p where ${where}`;
 
 export async function insertParty(
@@ -67,9 +68,20 @@ export async function findParty(
   return rows[0];
 }
 
-export async function listParties(trx: Trx, t: string, kind: string, offset: number, limit: number) {
+/**
+ * Customers or vendors by id with the total. `withBalance: false` leaves `balance` null: the balance
+ * sums every document of each party, and legacy's party shape has none.
+ */
+export async function listParties(
+  trx: Trx,
+  t: string,
+  kind: string,
+  offset: number,
+  limit: number,
+  withBalance = true,
+) {
   const { rows } =
-    await sql<PartyRow>`${partySelect(sql`p.tenant_id = ${t} and p.kind = ${kind}`)} order by p.id limit ${limit} offset ${offset}`.execute(
+    await sql<PartyRow>`${partySelect(sql`p.tenant_id = ${t} and p.kind = ${kind}`, withBalance)} order by p.id limit ${limit} offset ${offset}`.execute(
       trx,
     );
   const total = await sql<{
@@ -111,7 +123,7 @@ export async function listContacts(
 const documentSelect = (where: RawBuilder<unknown>) => sql`
   select d.id, d.kind, d.number, d.party_id, d.project_id, d.issue_date::text as issue_date, d.due_date::text as due_date,
     d.currency, d.exchange_rate::text, d.subtotal::text, d.tax_total::text, d.amount::text, d.description, d.category,
-    ${iso('d.created_at')} as created_at, coalesce(b.open, 0)::text as open
+    d.approval, ${iso('d.created_at')} as created_at, coalesce(b.open, 0)::text as open
   from apar.documents d
   left join apar.document_balances b on b.tenant_id = d.tenant_id and b.doc_kind = d.kind and b.doc_id = d.id
   where ${where}`;
@@ -127,7 +139,8 @@ export async function numberTaken(trx: Trx, t: string, kind: string, number: str
 export async function insertDocument(
   trx: Trx,
   t: string,
-  d: Omit<DocumentRow, 'open' | 'created_at' | 'id' | 'party_id' | 'project_id'> & {
+  d: Omit<DocumentRow, 'open' | 'created_at' | 'id' | 'party_id' | 'project_id' | 'approval'> & {
+    approval?: DocumentRow['approval'];
     id: number;
     party_kind: string;
     party_id: number;
@@ -137,10 +150,30 @@ export async function insertDocument(
   },
 ) {
   await sql`insert into apar.documents (tenant_id, kind, id, number, party_kind, party_id, project_id, issue_date, due_date, currency,
-      exchange_rate, subtotal, tax_total, amount, description, category, created_by, created_at)
+      exchange_rate, subtotal, tax_total, amount, description, category, created_by, created_at, approval)
     values (${t}, ${d.kind}, ${d.id}, ${d.number}, ${d.party_kind}, ${d.party_id}, ${d.project_id}, ${d.issue_date}, ${d.due_date}, ${d.currency},
       ${d.exchange_rate}, ${d.subtotal}, ${d.tax_total}, ${d.amount}, ${d.description}, ${d.category}, ${d.created_by},
-      coalesce(${d.created_at ?? null}::timestamptz, now()))`.execute(trx);
+      coalesce(${d.created_at ?? null}::timestamptz, now()), ${d.approval ?? 'not_required'})`.execute(trx);
+}
+
+/** Move a bill's approval state; only from one of `from` (false when it was not in one of them). */
+export async function setApproval(
+  trx: Trx,
+  t: string,
+  id: number,
+  to: DocumentRow['approval'],
+  from: DocumentRow['approval'][],
+): Promise<boolean> {
+  const { rows } = await sql`update apar.documents set approval = ${to}
+    where tenant_id = ${t} and kind = 'bill' and id = ${id} and approval = any(${from}::text[]) returning id`.execute(trx);
+  return rows.length > 0;
+}
+
+/** Change a posted document's description (the one field that moves no money). */
+export async function setDescription(trx: Trx, t: string, kind: string, id: number, description: string | null) {
+  await sql`update apar.documents set description = ${description} where tenant_id = ${t} and kind = ${kind} and id = ${id}`.execute(
+    trx,
+  );
 }
 
 export async function insertLines(trx: Trx, t: string, kind: string, id: number, lines: LineRow[]) {
@@ -179,9 +212,11 @@ export interface DocumentFilter {
 }
 
 /**
- * Documents of one kind, by id; the status filter works on the ledger-derived open balance (the
- * per-document rollup, migration 0062). A page's ids are chosen first, so a deep offset skips
- * bare index entries rather than built rows.
+ * Documents of one kind, by id, with the total. Without a status filter the page's ids and the
+ * count come from the documents' indexes alone; with one, from the rollup's stored status
+ * (migration 0064: `document_balances.status`, derived from the ledger balance), so neither joins
+ * every document to its balance. Every posted document has a rollup row (its posting entry is in
+ * the same transaction). A deep offset skips bare index entries, never built rows.
  */
 export async function listDocuments(
   trx: Trx,
@@ -191,26 +226,28 @@ export async function listDocuments(
   offset: number,
   limit: number,
 ) {
-  const sign = kind === 'credit_note' || kind === 'vendor_credit' ? -1 : 1;
-  const conds = [sql`d.tenant_id = ${t}`, sql`d.kind = ${kind}`];
-  if (f.partyId !== undefined) conds.push(sql`d.party_id = ${f.partyId}`);
-  if (f.projectId !== undefined) conds.push(sql`d.project_id = ${f.projectId}`);
-  if (f.status !== undefined) {
-    const open = sql`${sign} * coalesce(b.open, 0)`;
-    conds.push(
-      f.status === 'open'
-        ? sql`d.amount - ${open} <= 0`
-        : f.status === 'paid'
-          ? sql`${open} <= 0`
-          : sql`${open} > 0 and d.amount - ${open} > 0`,
-    );
+  let from: RawBuilder<unknown>;
+  let idCol: RawBuilder<unknown>;
+  const conds: RawBuilder<unknown>[] = [];
+  if (f.status === undefined) {
+    from = sql`apar.documents d`;
+    idCol = sql`d.id`;
+    conds.push(sql`d.tenant_id = ${t}`, sql`d.kind = ${kind}`);
+    if (f.partyId !== undefined) conds.push(sql`d.party_id = ${f.partyId}`);
+  } else {
+    from =
+      f.projectId === undefined
+        ? sql`apar.document_balances b`
+        : sql`apar.document_balances b join apar.documents d on d.tenant_id = b.tenant_id and d.kind = b.doc_kind and d.id = b.doc_id`;
+    idCol = sql`b.doc_id`;
+    conds.push(sql`b.tenant_id = ${t}`, sql`b.doc_kind = ${kind}`, sql`b.status = ${f.status}`);
+    if (f.partyId !== undefined) conds.push(sql`b.party_id = ${f.partyId}`);
   }
+  if (f.projectId !== undefined) conds.push(sql`d.project_id = ${f.projectId}`);
   const where = sql.join(conds, sql` and `);
-  const from = sql`apar.documents d
-    left join apar.document_balances b on b.tenant_id = d.tenant_id and b.doc_kind = d.kind and b.doc_id = d.id`;
   const { rows } = await sql<DocumentRow>`
-    ${documentSelect(sql`d.tenant_id = ${t} and d.kind = ${kind} and d.id in (
-      select d.id from ${from} where ${where} order by d.id limit ${limit} offset ${offset})`)}
+    ${documentSelect(sql`d.tenant_id = ${t} and d.kind = ${kind} and d.id = any(array(
+      select ${idCol} from ${from} where ${where} order by ${idCol} limit ${limit} offset ${offset}))`)}
     order by d.id`.execute(trx);
   const c = await sql<{ n: string }>`select count(*) as n from ${from} where ${where}`.execute(trx);
   return { rows, total: Number(c.rows[0]!.n) };
@@ -345,3 +382,4 @@ export async function insertWriteOff(
 }
 
 export * from './repo-ledger';
+export * from './repo-collections';

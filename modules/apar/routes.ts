@@ -1,17 +1,25 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireAuth, requireTenant } from '../core/auth-context';
 import { cursorOffset, page } from '../core/pagination';
 import { AparErrors } from './errors';
 import {
+  AgingExportQuery,
   AgingQuery,
   AgingReport,
   AllocateBody,
+  ApprovalDecisionBody,
+  ActivityBody,
+  BillApprovalState,
+  CollectionsList,
+  CollectionsQuery,
   ContactBody,
   DocumentBody,
   DocumentDetail,
+  DocumentExportQuery,
   DocumentList,
+  DocumentPatchBody,
   ItemParams,
   ListQuery,
   Party,
@@ -20,29 +28,87 @@ import {
   Payment,
   PaymentBody,
   PaymentList,
+  SavedView,
+  SavedViewBody,
+  SavedViewList,
+  SavedViewParams,
+  SavedViewQuery,
   Settings,
   Statement,
   StatementQuery,
   TenantParams,
+  Timeline,
   WriteOffBody,
   type DocumentKind,
   type PartyKind,
   type PaymentKind,
 } from './schema';
 import type { AparService, Caller } from './service';
+import type { ExportFile } from './service/exports';
 
 const READ = { permission: 'apar.read' };
 const WRITE = { permission: 'apar.write' };
 const WRITE_OFF = { permission: 'apar.writeoff' };
 const SETTINGS = { permission: 'apar.settings' };
+const tags = ['apar'];
 
 /** The caller, after checking `{tid}` is the session's tenant (another tenant is simply not found). */
 function caller(request: FastifyRequest, tid: string): Caller {
   const tenantId = requireTenant(request);
   const auth = requireAuth(request);
   if (tenantId !== tid.toLowerCase()) throw AparErrors.tenantNotFound(tid);
-  return { tenantId, actor: auth.actor, actorId: auth.userId, requestId: String(request.id), ip: request.ip };
+  return {
+    tenantId,
+    actor: auth.actor,
+    actorId: auth.userId,
+    roles: auth.roles,
+    requestId: String(request.id),
+    ip: request.ip,
+  };
 }
+
+type Req = FastifyRequest & { params: { tid: string; id?: number | string }; query: unknown; body: unknown };
+type Schema = { params?: z.ZodType; querystring?: z.ZodType; body?: z.ZodType; response?: z.ZodType };
+
+/**
+ * One route of the API: permission, zod schemas, and a handler that gets the caller and the
+ * parsed request and returns the body (`status` for the success code). The one shape every
+ * per-kind route below is built from.
+ */
+function route(
+  app: FastifyInstance,
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  url: string,
+  perm: { permission: string },
+  schema: Schema,
+  handler: (c: Caller, req: Req, reply: FastifyReply) => Promise<unknown>,
+  status = 200,
+) {
+  const response = schema.response ? { [status]: schema.response } : undefined;
+  app.withTypeProvider<ZodTypeProvider>().route({
+    method,
+    url,
+    config: perm,
+    schema: {
+      tags,
+      params: schema.params ?? TenantParams,
+      ...(schema.querystring ? { querystring: schema.querystring } : {}),
+      ...(schema.body ? { body: schema.body } : {}),
+      ...(response ? { response } : {}),
+    },
+    handler: async (req, reply) => {
+      const r = req as unknown as Req;
+      const out = await handler(caller(req, r.params.tid), r, reply);
+      return reply.code(status).send(out);
+    },
+  });
+}
+
+/** A file answer (CSV, XLSX, PDF) with its download name. */
+const download = (reply: FastifyReply, f: ExportFile) =>
+  reply
+    .header('content-type', f.contentType)
+    .header('content-disposition', `attachment; filename="${f.filename}"`);
 
 const PARTIES: Array<[PartyKind, string]> = [
   ['customer', 'customers'],
@@ -59,188 +125,267 @@ const PAYMENTS: Array<[PaymentKind, string]> = [
   ['made', 'bill-payments'],
 ];
 const AllocateWithDate = AllocateBody.extend({ date: z.iso.date().optional() });
+const id = (r: Req) => Number(r.params.id);
 
 /** Routes of the AP/AR API under /api/v1/tenants/{tid}/apar. Thin: parse (zod), call the service, answer. */
 export async function aparRoutes(
-  appRaw: FastifyInstance,
-  { service }: { service: AparService },
+  app: FastifyInstance,
+  { service: s }: { service: AparService },
 ): Promise<void> {
-  const app = appRaw.withTypeProvider<ZodTypeProvider>();
-  const tags = ['apar'];
   const base = '/tenants/:tid/apar';
+  const q = <T>(r: Req) => r.query as T;
+  const b = <T>(r: Req) => r.body as T;
+  const listPage = async <T>(
+    r: Req,
+    fn: (offset: number, limit: number) => Promise<{ rows: T[]; total: number }>,
+  ) => {
+    const { cursor, limit } = q<{ cursor?: string; limit: number }>(r);
+    const offset = cursorOffset(cursor);
+    const got = await fn(offset, limit);
+    return page(got.rows, got.total, offset, limit);
+  };
 
   for (const [kind, path] of PARTIES) {
-    app.get(
-      `${base}/${path}`,
-      {
-        config: READ,
-        schema: { tags, params: TenantParams, querystring: ListQuery, response: { 200: PartyList } },
+    const at = `${base}/${path}`;
+    route(app, 'GET', at, READ, { querystring: ListQuery, response: PartyList }, (c, r) =>
+      listPage(r, (o, l) => s.listParties(c, kind, o, l)),
+    );
+    route(
+      app,
+      'POST',
+      at,
+      WRITE,
+      { body: PartyBody, response: Party },
+      (c, r) => s.createParty(c, kind, b(r)),
+      201,
+    );
+    route(app, 'GET', `${at}/:id`, READ, { params: ItemParams, response: Party }, (c, r) =>
+      s.getParty(c, kind, id(r)),
+    );
+    route(
+      app,
+      'POST',
+      `${at}/:id/contacts`,
+      WRITE,
+      { params: ItemParams, body: ContactBody, response: Party },
+      (c, r) => s.addContact(c, kind, id(r), b(r)),
+      201,
+    );
+    route(
+      app,
+      'GET',
+      `${at}/:id/statement`,
+      READ,
+      { params: ItemParams, querystring: StatementQuery, response: Statement },
+      (c, r) => s.statement(c, kind, id(r), q<{ from: string }>(r).from, q<{ to: string }>(r).to),
+    );
+    route(
+      app,
+      'GET',
+      `${at}/:id/statement.pdf`,
+      READ,
+      { params: ItemParams, querystring: StatementQuery },
+      async (c, r, reply) => {
+        const f = await s.statementPdf(c, kind, id(r), q<{ from: string }>(r).from, q<{ to: string }>(r).to);
+        download(reply, f);
+        return f.body;
       },
-      async (req) => {
-        const offset = cursorOffset(req.query.cursor);
-        const got = await service.listParties(caller(req, req.params.tid), kind, offset, req.query.limit);
-        return page(got.rows, got.total, offset, req.query.limit);
-      },
     );
-    app.post(
-      `${base}/${path}`,
-      { config: WRITE, schema: { tags, params: TenantParams, body: PartyBody, response: { 201: Party } } },
-      async (req, reply) =>
-        reply.code(201).send(await service.createParty(caller(req, req.params.tid), kind, req.body)),
+    route(
+      app,
+      'GET',
+      `${at}/:id/timeline`,
+      READ,
+      { params: ItemParams, response: Timeline },
+      async (c, r) => ({
+        data: await s.partyTimeline(c, kind, id(r)),
+      }),
     );
-    app.get(
-      `${base}/${path}/:id`,
-      { config: READ, schema: { tags, params: ItemParams, response: { 200: Party } } },
-      (req) => service.getParty(caller(req, req.params.tid), kind, req.params.id),
-    );
-    app.post(
-      `${base}/${path}/:id/contacts`,
-      { config: WRITE, schema: { tags, params: ItemParams, body: ContactBody, response: { 201: Party } } },
-      async (req, reply) =>
-        reply
-          .code(201)
-          .send(await service.addContact(caller(req, req.params.tid), kind, req.params.id, req.body)),
-    );
-    app.get(
-      `${base}/${path}/:id/statement`,
-      {
-        config: READ,
-        schema: { tags, params: ItemParams, querystring: StatementQuery, response: { 200: Statement } },
-      },
-      (req) =>
-        service.statement(caller(req, req.params.tid), kind, req.params.id, req.query.from, req.query.to),
+    route(
+      app,
+      'POST',
+      `${at}/:id/activities`,
+      WRITE,
+      { params: ItemParams, body: ActivityBody, response: Timeline },
+      async (c, r) => ({
+        data: await s.recordActivity(c, kind, id(r), b(r)),
+      }),
+      201,
     );
   }
 
   for (const [kind, path] of DOCUMENTS) {
-    app.get(
-      `${base}/${path}`,
-      {
-        config: READ,
-        schema: { tags, params: TenantParams, querystring: ListQuery, response: { 200: DocumentList } },
-      },
-      async (req) => {
-        const offset = cursorOffset(req.query.cursor);
-        const { partyId, status } = req.query;
-        const got = await service.listDocuments(
-          caller(req, req.params.tid),
-          kind,
-          { partyId, status },
-          offset,
-          req.query.limit,
-        );
-        return page(got.rows, got.total, offset, req.query.limit);
-      },
+    const at = `${base}/${path}`;
+    route(app, 'GET', at, READ, { querystring: ListQuery, response: DocumentList }, (c, r) => {
+      const { partyId, status } = q<{ partyId?: number; status?: 'open' | 'partial' | 'paid' }>(r);
+      return listPage(r, (o, l) => s.listDocuments(c, kind, { partyId, status }, o, l));
+    });
+    route(
+      app,
+      'POST',
+      at,
+      WRITE,
+      { body: DocumentBody, response: DocumentDetail },
+      (c, r) => s.createDocument(c, kind, b(r)),
+      201,
     );
-    app.post(
-      `${base}/${path}`,
-      {
-        config: WRITE,
-        schema: { tags, params: TenantParams, body: DocumentBody, response: { 201: DocumentDetail } },
-      },
-      async (req, reply) =>
-        reply.code(201).send(await service.createDocument(caller(req, req.params.tid), kind, req.body)),
+    route(app, 'GET', `${at}/export`, READ, { querystring: DocumentExportQuery }, async (c, r, reply) => {
+      const f = await s.exportDocuments(c, kind, q(r));
+      download(reply, f);
+      return f.body;
+    });
+    route(app, 'GET', `${at}/:id`, READ, { params: ItemParams, response: DocumentDetail }, (c, r) =>
+      s.getDocument(c, kind, id(r)),
     );
-    app.get(
-      `${base}/${path}/:id`,
-      { config: READ, schema: { tags, params: ItemParams, response: { 200: DocumentDetail } } },
-      (req) => service.getDocument(caller(req, req.params.tid), kind, req.params.id),
+    route(
+      app,
+      'PATCH',
+      `${at}/:id`,
+      WRITE,
+      { params: ItemParams, body: DocumentPatchBody, response: DocumentDetail },
+      (c, r) => s.editDocument(c, kind, id(r), b(r)),
+    );
+    route(
+      app,
+      'GET',
+      `${at}/:id/timeline`,
+      READ,
+      { params: ItemParams, response: Timeline },
+      async (c, r) => ({
+        data: await s.documentTimeline(c, kind, id(r)),
+      }),
     );
   }
   for (const [kind, path] of [
     ['credit_note', 'credit-notes'],
     ['vendor_credit', 'vendor-credits'],
   ] as const)
-    app.post(
+    route(
+      app,
+      'POST',
       `${base}/${path}/:id/applications`,
-      {
-        config: WRITE,
-        schema: { tags, params: ItemParams, body: AllocateWithDate, response: { 200: DocumentDetail } },
+      WRITE,
+      { params: ItemParams, body: AllocateWithDate, response: DocumentDetail },
+      (c, r) => {
+        const body = b<z.infer<typeof AllocateWithDate>>(r);
+        return s.applyCredit(c, kind, id(r), body.allocations, body.date);
       },
-      (req) =>
-        service.applyCredit(
-          caller(req, req.params.tid),
-          kind,
-          req.params.id,
-          req.body.allocations,
-          req.body.date,
-        ),
     );
 
+  const bill = `${base}/bills/:id/approval`;
+  route(app, 'GET', bill, READ, { params: ItemParams, response: BillApprovalState }, (c, r) =>
+    s.getBillApproval(c, id(r)),
+  );
+  route(
+    app,
+    'POST',
+    bill,
+    WRITE,
+    { params: ItemParams, response: BillApprovalState },
+    (c, r) => s.submitBill(c, id(r)),
+    201,
+  );
+  route(
+    app,
+    'POST',
+    `${bill}/decisions`,
+    { permission: 'approvals.decide' },
+    { params: ItemParams, body: ApprovalDecisionBody, response: BillApprovalState },
+    (c, r) => s.decideBill(c, id(r), b(r)),
+    201,
+  );
+
   for (const [kind, path] of PAYMENTS) {
-    app.get(
-      `${base}/${path}`,
-      {
-        config: READ,
-        schema: { tags, params: TenantParams, querystring: ListQuery, response: { 200: PaymentList } },
-      },
-      async (req) => {
-        const offset = cursorOffset(req.query.cursor);
-        const got = await service.listPayments(
-          caller(req, req.params.tid),
-          kind,
-          req.query.partyId,
-          offset,
-          req.query.limit,
-        );
-        return page(got.rows, got.total, offset, req.query.limit);
-      },
+    const at = `${base}/${path}`;
+    route(app, 'GET', at, READ, { querystring: ListQuery, response: PaymentList }, (c, r) =>
+      listPage(r, (o, l) => s.listPayments(c, kind, q<{ partyId?: number }>(r).partyId, o, l)),
     );
-    app.post(
-      `${base}/${path}`,
-      {
-        config: WRITE,
-        schema: { tags, params: TenantParams, body: PaymentBody, response: { 201: Payment } },
-      },
-      async (req, reply) =>
-        reply.code(201).send(await service.recordPayment(caller(req, req.params.tid), kind, req.body)),
+    route(
+      app,
+      'POST',
+      at,
+      WRITE,
+      { body: PaymentBody, response: Payment },
+      (c, r) => s.recordPayment(c, kind, b(r)),
+      201,
     );
-    app.get(
-      `${base}/${path}/:id`,
-      { config: READ, schema: { tags, params: ItemParams, response: { 200: Payment } } },
-      (req) => service.getPayment(caller(req, req.params.tid), kind, req.params.id),
+    route(app, 'GET', `${at}/:id`, READ, { params: ItemParams, response: Payment }, (c, r) =>
+      s.getPayment(c, kind, id(r)),
     );
-    app.post(
-      `${base}/${path}/:id/allocations`,
-      {
-        config: WRITE,
-        schema: { tags, params: ItemParams, body: AllocateWithDate, response: { 200: Payment } },
+    route(
+      app,
+      'POST',
+      `${at}/:id/allocations`,
+      WRITE,
+      { params: ItemParams, body: AllocateWithDate, response: Payment },
+      (c, r) => {
+        const body = b<z.infer<typeof AllocateWithDate>>(r);
+        return s.allocatePayment(c, kind, id(r), body.allocations, body.date);
       },
-      (req) =>
-        service.allocatePayment(
-          caller(req, req.params.tid),
-          kind,
-          req.params.id,
-          req.body.allocations,
-          req.body.date,
-        ),
     );
   }
 
-  app.post(
+  route(
+    app,
+    'POST',
     `${base}/write-offs`,
-    {
-      config: WRITE_OFF,
-      schema: { tags, params: TenantParams, body: WriteOffBody, response: { 201: DocumentDetail } },
+    WRITE_OFF,
+    { body: WriteOffBody, response: DocumentDetail },
+    (c, r) => s.writeOff(c, b(r)),
+    201,
+  );
+  route(app, 'GET', `${base}/aging`, READ, { querystring: AgingQuery, response: AgingReport }, (c, r) =>
+    s.aging(c, q(r)),
+  );
+  route(app, 'GET', `${base}/aging/export`, READ, { querystring: AgingExportQuery }, async (c, r, reply) => {
+    const f = await s.exportAging(c, q(r));
+    download(reply, f);
+    return f.body;
+  });
+  route(
+    app,
+    'GET',
+    `${base}/collections`,
+    READ,
+    { querystring: CollectionsQuery, response: CollectionsList },
+    (c, r) => listPage(r, (o, l) => s.collections(c, q<{ asOf?: string }>(r).asOf, o, l)),
+  );
+  route(app, 'GET', `${base}/settings`, READ, { response: Settings }, (c) => s.getSettings(c));
+  route(app, 'PUT', `${base}/settings`, SETTINGS, { body: Settings, response: Settings }, (c, r) =>
+    s.saveSettings(c, b(r)),
+  );
+
+  const views = `${base}/saved-views`;
+  route(app, 'GET', views, READ, { querystring: SavedViewQuery, response: SavedViewList }, async (c, r) => ({
+    data: await s.listSavedViews(c, q<{ list?: string }>(r).list),
+  }));
+  route(
+    app,
+    'POST',
+    views,
+    READ,
+    { body: SavedViewBody, response: SavedView },
+    (c, r) => s.createSavedView(c, b(r)),
+    201,
+  );
+  route(
+    app,
+    'PUT',
+    `${views}/:id`,
+    READ,
+    { params: SavedViewParams, body: SavedViewBody, response: SavedView },
+    (c, r) => s.updateSavedView(c, String(r.params.id), b(r)),
+  );
+  route(
+    app,
+    'DELETE',
+    `${views}/:id`,
+    READ,
+    { params: SavedViewParams },
+    async (c, r) => {
+      await s.deleteSavedView(c, String(r.params.id));
+      return null;
     },
-    async (req, reply) => reply.code(201).send(await service.writeOff(caller(req, req.params.tid), req.body)),
-  );
-  app.get(
-    `${base}/aging`,
-    {
-      config: READ,
-      schema: { tags, params: TenantParams, querystring: AgingQuery, response: { 200: AgingReport } },
-    },
-    (req) => service.aging(caller(req, req.params.tid), req.query),
-  );
-  app.get(
-    `${base}/settings`,
-    { config: READ, schema: { tags, params: TenantParams, response: { 200: Settings } } },
-    (req) => service.getSettings(caller(req, req.params.tid)),
-  );
-  app.put(
-    `${base}/settings`,
-    { config: SETTINGS, schema: { tags, params: TenantParams, body: Settings, response: { 200: Settings } } },
-    (req) => service.saveSettings(caller(req, req.params.tid), req.body),
+    204,
   );
 }

@@ -63,6 +63,8 @@ export const Party = z.object({
   balance: z.string(),
 });
 export type Party = z.infer<typeof Party>;
+/** A party without its ledger balance (lists that do not need it: legacy's shape has none). */
+export type PartySummary = Omit<Party, 'balance'>;
 
 export const LineBody = z.object({
   description: z.string().max(500).default(''),
@@ -137,6 +139,8 @@ export const Document = z.object({
   amountPaid: z.string(),
   balance: z.string(),
   status: DocumentStatus,
+  /** Bills entered in fig need approval before payment (draft → pending → approved); others not_required. */
+  approval: z.enum(['not_required', 'draft', 'pending', 'approved']),
   description: z.string().nullable(),
   category: z.string().nullable(),
   createdAt: z.string(),
@@ -255,3 +259,136 @@ export const Settings = z.object({
     .refine((b) => b.every((v, i) => i === 0 || v > b[i - 1]!), 'must be increasing'),
 });
 export type Settings = z.infer<typeof Settings>;
+
+// ---- edits, bill approval (ADR 0026)
+
+/** A change to a posted document: only `description` may change; every other field is refused with its path. */
+export const DocumentPatchBody = z
+  .object({ description: z.string().max(500).nullable().optional() })
+  .catchall(z.unknown());
+export const ApprovalDecisionBody = z.object({
+  decision: z.enum(['approve', 'reject']),
+  comment: z.string().max(2000).optional(),
+});
+export const BillApprovalState = z.object({
+  billId: z.number(),
+  approval: z.enum(['not_required', 'draft', 'pending', 'approved']),
+  /** The latest approval instance (modules/approvals shape: steps, currentStep, history), null if never submitted. */
+  instance: z.unknown().nullable(),
+});
+
+// ---- collections: activities, timeline, overdue per customer
+
+export const ActivityBody = z
+  .object({
+    type: z.enum(['note', 'promise', 'sent']),
+    text: z.string().max(2000).default(''),
+    documentKind: DocumentKind.optional(),
+    documentId: Id.optional(),
+    promisedDate: IsoDate.optional(),
+    promisedAmount: Amount.optional(),
+  })
+  .refine((b) => (b.type === 'promise') === (b.promisedDate !== undefined), {
+    path: ['promisedDate'],
+    message: 'is required for a promise and only for a promise',
+  })
+  .refine((b) => (b.documentKind === undefined) === (b.documentId === undefined), {
+    path: ['documentId'],
+    message: 'documentKind and documentId go together',
+  });
+export type ActivityBody = z.input<typeof ActivityBody>;
+export const TimelineEvent = z.object({
+  type: z.enum(['created', 'sent', 'payment', 'credit', 'write_off', 'note', 'promise']),
+  /** The business date (issue, payment, write-off date) or, for recorded activities, the day recorded. */
+  date: z.string(),
+  at: z.string(),
+  documentKind: z.string().nullable(),
+  documentId: z.number().nullable(),
+  sourceKind: z.string().nullable(),
+  sourceId: z.number().nullable(),
+  amount: z.string().nullable(),
+  text: z.string().nullable(),
+  promisedDate: z.string().nullable(),
+  actor: z.string().nullable(),
+});
+export type TimelineEvent = z.infer<typeof TimelineEvent>;
+export const Timeline = z.object({ data: z.array(TimelineEvent) });
+export const DocumentTimelineParams = z.object({ tid: z.uuid(), id: Id });
+export const CollectionsQuery = z.object({
+  asOf: IsoDate.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+export const CollectionsRow = z.object({
+  customerId: z.number(),
+  name: z.string(),
+  overdueCount: z.number(),
+  /** Σ overdue balances in the tenant's base currency (each at its document's posting rate). */
+  overdueBaseTotal: z.string(),
+  oldestDueDate: z.string(),
+  daysOverdue: z.number(),
+  promise: z.object({ date: z.string(), amount: z.string().nullable(), at: z.string() }).nullable(),
+  lastNote: z.object({ text: z.string(), at: z.string(), actor: z.string() }).nullable(),
+  invoices: z.array(
+    z.object({
+      id: z.number(),
+      number: z.string(),
+      dueDate: z.string(),
+      daysOverdue: z.number(),
+      currency: z.string(),
+      balance: z.string(),
+    }),
+  ),
+});
+export const CollectionsList = page(CollectionsRow);
+
+// ---- saved views
+
+export const SavedViewListName = z.enum([
+  'invoices',
+  'bills',
+  'credit-notes',
+  'vendor-credits',
+  'customers',
+  'vendors',
+  'payments-received',
+  'bill-payments',
+  'aging',
+  'collections',
+]);
+export const SavedViewBody = z.object({
+  list: SavedViewListName,
+  name: z.string().trim().min(1).max(100),
+  filters: z
+    .record(z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,39}$/), z.union([z.string().max(200), z.number(), z.boolean(), z.null()]))
+    .refine((f) => Object.keys(f).length <= 20, 'at most 20 filters')
+    .default({}),
+  sort: z
+    .array(z.object({ field: z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,39}$/), dir: z.enum(['asc', 'desc']) }))
+    .max(5)
+    .default([]),
+});
+export type SavedViewBody = z.input<typeof SavedViewBody>;
+export const SavedView = z.object({
+  id: z.uuid(),
+  list: SavedViewListName,
+  name: z.string(),
+  filters: z.record(z.string(), z.unknown()),
+  sort: z.array(z.object({ field: z.string(), dir: z.enum(['asc', 'desc']) })),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type SavedView = z.infer<typeof SavedView>;
+export const SavedViewQuery = z.object({ list: SavedViewListName.optional() });
+export const SavedViewParams = z.object({ tid: z.uuid(), id: z.uuid() });
+export const SavedViewList = z.object({ data: z.array(SavedView) });
+
+// ---- exports
+
+export const ExportFormat = z.enum(['csv', 'xlsx']);
+export const DocumentExportQuery = z.object({
+  format: ExportFormat.default('csv'),
+  partyId: Id.optional(),
+  status: DocumentStatus.optional(),
+});
+export const AgingExportQuery = AgingQuery.extend({ format: ExportFormat.default('csv') });

@@ -5,7 +5,8 @@ export interface PartyRow {
   name: string;
   email: string | null;
   created_at: string;
-  balance: string;
+  /** null when listed without balances (repo.listParties withBalance false). */
+  balance: string | null;
 }
 export interface ContactRow {
   id: string;
@@ -34,6 +35,7 @@ export interface DocumentRow {
   description: string | null;
   category: string | null;
   created_at: string;
+  approval: 'not_required' | 'draft' | 'pending' | 'approved';
 }
 export interface LineRow {
   position: number;

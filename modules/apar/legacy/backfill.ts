@@ -148,6 +148,7 @@ export async function copyDocument(c: Copy, kind: 'invoice' | 'bill', r: Row): P
     id: r.id,
     number: r.number as string,
     createdAt: r.created_at as string,
+    legacyApi: true,
   });
   if (kind !== 'bill' || !new Decimal(r.amount_paid as string).gt(0)) return false;
   await c.service.recordPayment(c.caller, 'made', {

@@ -159,7 +159,7 @@ function partyRoutes(kind: PartyKind, label: string): Record<string, LegacyRoute
       if ('error' in p) return p.error;
       const { limit, offset } = p.values as { limit: number; offset: number };
       const { service, caller } = use(req, ctx);
-      const got = await service.listParties(caller, kind, offset, limit);
+      const got = await service.listPartySummaries(caller, kind, offset, limit);
       return ok({ items: got.rows.map(legacyParty), total: got.total, limit, offset });
     },
     [`GET ${path}/{id}`]: async (req, ctx) => {
@@ -245,7 +245,7 @@ function documentRoutes(kind: Extract<DocumentKind, 'invoice' | 'bill'>): Record
         lines: [{ quantity: '1', unitPrice: v.amount as string }],
       };
       return guard(partyLabel, async () =>
-        ok(legacyDocument(await service.createDocument(caller, kind, input, imposed(req))), 201),
+        ok(legacyDocument(await service.createDocument(caller, kind, input, { ...imposed(req), legacyApi: true })), 201),
       );
     },
     [`GET ${path}/{id}`]: async (req, ctx) => {

@@ -1,6 +1,6 @@
 import { AppError } from '../../core/errors';
 import type { ModuleResponse } from '../../core/module';
-import type { Document, DocumentDetail, Party, Payment } from '../schema';
+import type { Document, DocumentDetail, PartySummary, Payment } from '../schema';
 import type { PydanticError } from './pydantic';
 
 /** Legacy's JSON shapes (field names and order as its pydantic response models) from domain objects. */
@@ -14,7 +14,7 @@ export const detail = (status: number, d: unknown): ModuleResponse => ({
 });
 export const unprocessable = (errors: PydanticError[]) => detail(422, errors);
 
-export const legacyParty = (p: Party) => ({
+export const legacyParty = (p: PartySummary) => ({
   id: p.id,
   name: p.name,
   email: p.email,

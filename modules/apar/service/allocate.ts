@@ -23,6 +23,9 @@ export interface AllocationSource {
   checkCurrency: boolean;
 }
 
+/** A bill may be paid once approved (or when it needs no approval: legacy's bills). */
+const payable = (doc: { approval: string }) => doc.approval === 'approved' || doc.approval === 'not_required';
+
 const refuse = (path: string, message: string, code: string): never => {
   throw AparErrors.refused(message, [{ path, message, code } satisfies FieldError]);
 };
@@ -47,6 +50,7 @@ export async function allocate(
     for (const doc of await repo.openDocuments(trx, t, source.docKind, source.partyId)) {
       if (remaining.lte(0)) break;
       if (source.checkCurrency && doc.currency !== source.currency) continue;
+      if (source.kind === 'made' && !payable(doc)) continue;
       const applied = Decimal.min(remaining, documentBalance(doc));
       plan.push({ docId: Number(doc.id), amount: applied, currency: doc.currency, rate: doc.exchange_rate });
       remaining = remaining.minus(applied);
@@ -66,6 +70,12 @@ export async function allocate(
         refuse(`${at}.documentId`, `${word} belongs to another ${WORD[source.partyKind]}`, 'party');
       if (source.checkCurrency && doc.currency !== source.currency)
         refuse(`${at}.documentId`, `${word} is in ${doc.currency}, not ${source.currency}`, 'currency');
+      if (source.kind === 'made' && !payable(doc))
+        refuse(
+          `${at}.documentId`,
+          `bill ${doc.number} is ${doc.approval === 'pending' ? 'waiting for approval' : 'not approved (submit it for approval first)'}; it cannot be paid until approved`,
+          'not_approved',
+        );
       const balance = documentBalance(doc);
       if (new Decimal(req.amount).gt(balance))
         refuse(

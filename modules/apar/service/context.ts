@@ -3,6 +3,7 @@ import { withTenant, type Db, type Trx } from '../../core/db';
 import { AppError } from '../../core/errors';
 import { recordAudit } from '../../audit/index';
 import { AparErrors, PG_APPEND_ONLY } from '../errors';
+import type { ApprovalsService } from '../../approvals/index';
 
 /** Who is acting, for tenancy and the audit trail. */
 export interface Caller {
@@ -11,12 +12,16 @@ export interface Caller {
   actorId?: string;
   requestId?: string;
   ip?: string;
+  /** The caller's tenant roles (bill approval decisions are checked against the step's role). */
+  roles?: readonly string[];
 }
 
 export interface AparDeps {
   db: Db;
   log: FastifyBaseLogger;
   clock?: () => Date;
+  /** modules/approvals (bill approval); absent where nothing approves (legacy adapters, scripts). */
+  approvals?: ApprovalsService;
 }
 
 /**
@@ -27,6 +32,8 @@ export interface Imposed {
   id?: number;
   number?: string;
   createdAt?: string;
+  /** Created through legacy's API or its backfill: a bill needs no approval (legacy has none). */
+  legacyApi?: boolean;
 }
 
 const pgCode = (err: unknown) =>

@@ -85,6 +85,7 @@ export async function createDocument(
       category: body.category ?? (kind === 'bill' ? 'general' : null),
       created_by: caller.actor,
       created_at: imposed.createdAt,
+      approval: kind === 'bill' && !imposed.legacyApi ? 'draft' : 'not_required',
     });
     await repo.insertLines(trx, t, kind, id, totals.rows);
     const amount = isCredit(kind) ? c(new Decimal(totals.amount).neg()) : totals.amount;

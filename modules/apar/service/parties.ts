@@ -1,7 +1,7 @@
 import { AparErrors } from '../errors';
-import { toParty } from '../mappers';
+import { toParty, toPartySummary } from '../mappers';
 import * as repo from '../repo';
-import type { ContactBody, Party, PartyBody, PartyKind } from '../schema';
+import type { ContactBody, Party, PartyBody, PartyKind, PartySummary } from '../schema';
 import { audit, inTenant, type AparDeps, type Caller, type Imposed, type Listed } from './context';
 
 /** Create a customer or vendor (with contacts); legacy ids may be imposed (dual-write, backfill). */
@@ -67,6 +67,20 @@ export function listParties(
       res.rows.map((r) => Number(r.id)),
     );
     return { rows: res.rows.map((r) => toParty(r, contacts)), total: res.total };
+  });
+}
+
+/** Customers or vendors by id from `offset`, without balances (legacy's list: no balance to sum). */
+export function listPartySummaries(
+  deps: AparDeps,
+  caller: Caller,
+  kind: PartyKind,
+  offset: number,
+  limit: number,
+): Promise<Listed<PartySummary>> {
+  return inTenant(deps, caller, async (trx) => {
+    const res = await repo.listParties(trx, caller.tenantId, kind, offset, limit, false);
+    return { rows: res.rows.map((r) => toPartySummary(r, [])), total: res.total };
   });
 }
 

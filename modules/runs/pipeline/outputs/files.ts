@@ -1,19 +1,13 @@
 import { createHash } from 'node:crypto';
 import { ZipArchive } from 'archiver';
-import ExcelJS from 'exceljs';
+import { xlsxTable } from '../../../core/export-files';
 import { table, toCsv } from './cells';
 import type { OutputRow, OutputRun } from './types';
 
 /** An XLSX workbook of a run's results: one sheet, every cell text (money stays exact, never a float). */
-export async function toXlsx(run: OutputRun, rows: OutputRow[]): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 'fig';
-  const ws = wb.addWorksheet('results');
+export function toXlsx(run: OutputRun, rows: OutputRow[]): Promise<Buffer> {
   const { header, body } = table(run, rows);
-  ws.addRow(header).font = { bold: true };
-  for (const line of body) ws.addRow(line);
-  ws.views = [{ state: 'frozen', ySplit: 1 }];
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return xlsxTable('results', header, body);
 }
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');

@@ -1,4 +1,4 @@
-import PDFDocument from 'pdfkit';
+import { pdfBuffer } from '../../../core/export-files';
 import type { OutputRow, OutputRun } from './types';
 
 /** The plain-language lines of a statement, in order (also what the PDF prints). */
@@ -52,26 +52,15 @@ export function statementLines(run: OutputRun, row: OutputRow): { heading?: stri
 
 /** One employee's statement as a PDF (pdfkit): the tape explained, step by step. */
 export function statementPdf(run: OutputRun, row: OutputRow): Promise<Buffer> {
-  const doc = new PDFDocument({
-    size: 'A4',
-    margin: 56,
-    info: { Title: `Statement ${row.employeeId}, run ${run.id}`, Author: 'fig' },
+  return pdfBuffer({ Title: `Statement ${row.employeeId}, run ${run.id}` }, (doc) => {
+    for (const line of statementLines(run, row)) {
+      if (line.heading)
+        doc
+          .moveDown(0.6)
+          .font('Helvetica-Bold')
+          .fontSize(line.heading === 'Compensation statement' ? 18 : 13)
+          .text(line.heading);
+      if (line.text) doc.font('Helvetica').fontSize(10.5).text(line.text);
+    }
   });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  for (const line of statementLines(run, row)) {
-    if (line.heading)
-      doc
-        .moveDown(0.6)
-        .font('Helvetica-Bold')
-        .fontSize(line.heading === 'Compensation statement' ? 18 : 13)
-        .text(line.heading);
-    if (line.text) doc.font('Helvetica').fontSize(10.5).text(line.text);
-  }
-  doc.end();
-  return done;
 }
