@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { pdfText } from '../../test/pdf-text';
 import { shot, useDemo } from './harness';
 import { DEMO_PASSWORD, signIn } from './login';
 
@@ -28,6 +30,16 @@ async function postInvoice(page: Page, customer: string, due: string, lines: Arr
   expect(await detail.locator('[data-testid="document-balance"]').textContent()).toContain(expectTotal);
   return (await page.locator('h1').textContent())!.match(/INV-\d+/)![0];
 }
+
+/** Click a button that downloads a file; the file's name and bytes. */
+async function download(page: Page, click: () => Promise<void>): Promise<{ name: string; body: Buffer }> {
+  const event = page.waitForEvent('download');
+  await click();
+  const d = await event;
+  return { name: d.suggestedFilename(), body: await readFile((await d.path())!) };
+}
+
+const tab = (page: Page, name: string) => page.locator('nav[aria-label="AP/AR"]').getByRole('link', { name, exact: true });
 
 /** Open the aging and wait for its total (cached figures show first while the report refetches). */
 async function expectAgingTotal(page: Page, total: string): Promise<void> {
@@ -102,7 +114,92 @@ describe('AP/AR in a real browser', () => {
     const rows = page.locator('[data-testid="apar-documents"]');
     await rows.locator(`tr[data-number="${first}"]`, { hasText: 'paid' }).waitFor();
     expect(await rows.locator(`tr[data-number="${second}"]`).textContent()).toContain('115.00');
+
+    // A saved view: Initech's partly paid invoices, saved, left, and applied again from the picker.
+    await page.locator('[data-testid="apar-filters"]').getByRole('button', { name: 'partial' }).click();
+    await page.waitForURL(/status=partial/);
+    await page.getByRole('button', { name: 'Save view…' }).click();
+    dialog = page.locator('dialog[open]');
+    await dialog.getByLabel('Name').fill('Initech part-paid');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByLabel('Saved view').selectOption({ label: 'Initech part-paid' });
+    await page.getByLabel('Saved view').selectOption({ label: 'All' });
+    await rows.locator(`tr[data-number="${first}"]`).waitFor();
+    await page.getByLabel('Saved view').selectOption({ label: 'Initech part-paid' });
+    await page.waitForURL(/status=partial/);
+    await rows.locator(`tr[data-number="${first}"]`).waitFor({ state: 'detached' });
+    expect(await rows.locator('tbody tr').count()).toBe(1);
+    // The list as CSV, with the same filters.
+    const csv = await download(page, () => page.getByRole('button', { name: 'CSV', exact: true }).click());
+    expect(csv.name).toMatch(/\.csv$/);
+    expect(csv.body.toString('utf8')).toContain(second);
+    expect(csv.body.toString('utf8')).not.toContain(first);
+    await shot(page, 'apar-invoices-view');
+
+    // The invoice's timeline shows the payment; a note joins it.
+    await rows.locator(`tr[data-number="${second}"]`).getByRole('link', { name: second }).click();
+    const timeline = page.locator('[data-testid="timeline"]');
+    await timeline.locator('[data-type="payment"]').waitFor();
+    await timeline.getByLabel('Activity text').fill('Called: the rest comes next week');
+    await timeline.getByRole('button', { name: 'Add to timeline' }).click();
+    await timeline.locator('[data-type="note"]', { hasText: 'the rest comes next week' }).waitFor();
+    await shot(page, 'apar-invoice-timeline');
+
+    // The customer's statement of account as a PDF.
+    await page.locator('[data-testid="document-page"] .subtitle').getByRole('link', { name: 'Initech' }).click();
+    await page.locator('[data-testid="statement"] tbody tr').first().waitFor();
+    const pdf = await download(page, () => page.locator('[data-testid="statement"]').getByRole('button', { name: 'PDF' }).click());
+    expect(pdf.body.subarray(0, 4).toString()).toBe('%PDF');
+    expect(pdfText(pdf.body)).toContain('Initech');
+    await shot(page, 'apar-customer');
     await page.close();
+  });
+
+  it('a bill is approved by manager then finance before it can be paid', async () => {
+    const finance = await demo.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(finance, demo.url, 'finance@acme.test', DEMO_PASSWORD);
+    await finance.goto(`${demo.url}/app/apar/vendors`);
+    await finance.getByRole('button', { name: 'New vendor…' }).click();
+    const dialog = finance.locator('dialog[open]');
+    await dialog.getByLabel('Name').fill('Paper Supplies Ltd');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await finance.locator('[data-testid="party-page"] h1', { hasText: 'Paper Supplies Ltd' }).waitFor();
+    await finance.getByRole('button', { name: 'New bill…' }).click();
+    const form = finance.locator('[data-testid="document-form"]');
+    await form.getByLabel('Line 1 description').fill('Paper');
+    await form.getByLabel('Line 1 Unit price').fill('120.50');
+    await form.locator('[data-testid="document-total"]', { hasText: '120.50' }).waitFor();
+    await form.getByRole('button', { name: 'Post bill' }).click();
+    const bill = finance.locator('[data-testid="bill-approval"]');
+    await bill.locator('text=Draft: not submitted').waitFor();
+    expect(await finance.getByRole('button', { name: 'Record payment…' }).count()).toBe(0);
+    await bill.getByRole('button', { name: 'Submit for approval' }).click();
+    await finance.locator('[data-testid="bill-approval"][data-approval="pending"]').waitFor();
+    await finance.locator('[data-testid="approval-panel"]').waitFor();
+    await shot(finance, 'apar-bill-pending');
+    const billId = /\/bills\/(\d+)/.exec(finance.url())![1]!;
+
+    const manager = await demo.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(manager, demo.url, 'manager@acme.test', DEMO_PASSWORD);
+    await manager.goto(`${demo.url}/app/apar/approvals`);
+    const row = manager.locator(`[data-testid="approvals-inbox"] tr[data-subject-id="${billId}"]`);
+    await row.getByRole('button', { name: 'Approve…' }).click();
+    await manager.locator('dialog[open]').getByRole('button', { name: 'Approve' }).click();
+    await row.waitFor({ state: 'detached' });
+    await manager.close();
+
+    await finance.locator('nav[aria-label="AP/AR"]').getByRole('link', { name: 'Approvals', exact: true }).click();
+    await finance.locator('h1', { hasText: 'Bill approvals' }).waitFor();
+    const mine = finance.locator(`[data-testid="approvals-inbox"] tr[data-subject-id="${billId}"]`);
+    await shot(finance, 'apar-bill-approvals');
+    await mine.getByRole('button', { name: 'Approve…' }).click();
+    await finance.locator('dialog[open]').getByRole('button', { name: 'Approve' }).click();
+    await mine.waitFor({ state: 'detached' });
+    await finance.goto(`${demo.url}/app/apar/bills/${billId}`);
+    await finance.locator('[data-testid="bill-approval"][data-approval="approved"]').waitFor();
+    await finance.getByRole('button', { name: 'Record payment…' }).waitFor();
+    await finance.close();
   });
 
   it('hides what a role cannot do: read-only AP/AR for the auditor, no AP/AR for hr', async () => {

@@ -2,7 +2,6 @@
 export type {
   ActivityBody,
   AgingReport,
-  CollectionsRow,
   SavedView,
   SavedViewBody,
   TimelineEvent,
@@ -20,7 +19,11 @@ export type {
   Settings,
   Statement,
 } from '../../../../modules/apar/schema';
-import type { DocumentKind, PartyKind, PaymentKind } from '../../../../modules/apar/schema';
+import type { z } from 'zod';
+import type { CollectionsRow as CollectionsRowSchema, DocumentKind, PartyKind, PaymentKind } from '../../../../modules/apar/schema';
+
+/** One customer of the collections view. */
+export type CollectionsRow = z.infer<typeof CollectionsRowSchema>;
 
 /** A customer or vendor book: its URL segment (the API's and the SPA's) and its words. */
 export interface PartyBook {

@@ -70,3 +70,12 @@ export function useWriteOff(tid: string) {
     onSuccess: () => void qc.invalidateQueries({ queryKey: aparKeys.tenant(tid) }),
   });
 }
+
+/** PATCH …/{kind}/{id}: a posted document's description (every other field is refused by path). */
+export function useEditDocument(tid: string, kind: DocumentKind, id: number) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { description: string | null }) => api<DocumentDetail>(`${aparBase(tid)}/${DOCUMENT_BOOKS[kind].path}/${id}`, { method: 'PATCH', body }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: aparKeys.tenant(tid) }),
+  });
+}

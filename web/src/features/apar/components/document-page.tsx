@@ -4,7 +4,11 @@ import { Button } from '../../../components/ui/button';
 import { ErrorState, Loading } from '../../../components/ui/states';
 import { isZero } from '../../../lib/decimal';
 import { can, useSession } from '../../../lib/auth';
-import { useApplyCredit, useDocument } from '../api/documents';
+import { useApplyCredit, useDocument, useEditDocument } from '../api/documents';
+import { Dialog } from '../../../components/ui/dialog';
+import { Field } from '../../../components/ui/field';
+import { FormError } from '../../../components/ui/states';
+import { errorAt } from './field-errors';
 import { useParty } from '../api/parties';
 import { APAR, DOCUMENT_BOOKS, PARTY_BOOKS, PAYMENT_BOOKS, docHref, partyHref, paymentHref, type DocumentDetail, type DocumentKind } from '../types';
 import { AparNav } from './apar-nav';
@@ -22,6 +26,34 @@ function sourceHref(kind: string, id: number): string | undefined {
   return undefined;
 }
 
+/** A posted document's one editable field; amounts and lines are corrected with a credit note or a write-off. */
+function EditDescriptionDialog({ tid, doc, onClose }: { tid: string; doc: DocumentDetail; onClose: () => void }) {
+  const edit = useEditDocument(tid, doc.kind, doc.id);
+  const [description, setDescription] = useState(doc.description ?? '');
+  return (
+    <Dialog
+      open
+      title={`Edit ${doc.number}`}
+      onClose={onClose}
+      onSubmit={() => edit.mutate({ description: description.trim() || null }, { onSuccess: onClose })}
+      footer={
+        <>
+          <Button variant="ghost" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button type="submit" variant="primary" busy={edit.isPending}>
+            Save
+          </Button>
+        </>
+      }
+    >
+      <p className="muted">A posted document keeps its lines and amounts: correct those with a credit note or a write-off.</p>
+      <Field label="Description" name="description" autoFocus value={description} onChange={(e) => setDescription(e.target.value)} error={errorAt(edit.error, 'description')} />
+      <FormError error={edit.error} shownFields={['description']} />
+    </Dialog>
+  );
+}
+
 /** /app/apar/invoices/{id} (bills, credit notes, vendor credits): header, lines, allocations and actions. */
 export function DocumentPage({ kind, id, approvalSlot }: { kind: DocumentKind; id: number; approvalSlot?: (d: DocumentDetail) => ReactNode }) {
   const session = useSession();
@@ -32,6 +64,7 @@ export function DocumentPage({ kind, id, approvalSlot }: { kind: DocumentKind; i
   const apply = useApplyCredit(tid, kind, id);
   const [applying, setApplying] = useState(false);
   const [writingOff, setWritingOff] = useState(false);
+  const [editing, setEditing] = useState(false);
   if (doc.isPending) return <Loading />;
   if (doc.isError) return <ErrorState error={doc.error} onRetry={() => void doc.refetch()} />;
   const d = doc.data;
@@ -57,7 +90,7 @@ export function DocumentPage({ kind, id, approvalSlot }: { kind: DocumentKind; i
           </p>
         </div>
         <div className="page-actions">
-          {can(session, 'apar.write') && open && !credit && (
+          {can(session, 'apar.write') && open && !credit && (d.approval === 'approved' || d.approval === 'not_required') && (
             <Button variant="primary" onClick={() => navigate(`${APAR}/${PAYMENT_BOOKS[partyBook.payment].path}/new?partyId=${d.partyId}&documentId=${d.id}&amount=${d.balance}`)}>
               Record payment…
             </Button>
@@ -67,6 +100,7 @@ export function DocumentPage({ kind, id, approvalSlot }: { kind: DocumentKind; i
               Apply to {book.settles}s…
             </Button>
           )}
+          {can(session, 'apar.write') && <Button onClick={() => setEditing(true)}>Edit…</Button>}
           {can(session, 'apar.writeoff') && open && !credit && (
             <Button variant="danger" onClick={() => setWritingOff(true)}>
               Write off…
@@ -194,6 +228,7 @@ export function DocumentPage({ kind, id, approvalSlot }: { kind: DocumentKind; i
       {credit && (
         <ApplyCreditDialog open={applying} onClose={() => setApplying(false)} title={`Apply ${d.number}`} settles={book.settles!} partyId={d.partyId} available={available} currency={d.currency} apply={apply} />
       )}
+      {editing && <EditDescriptionDialog tid={tid} doc={d} onClose={() => setEditing(false)} />}
       {!credit && writingOff && <WriteOffDialog doc={d} open={writingOff} onClose={() => setWritingOff(false)} />}
     </div>
   );

@@ -36,7 +36,10 @@ export function PaymentFormPage({ kind }: { kind: PaymentKind }) {
   const [draft, setDraft] = useState<AllocationDraft>(preset && search.get('amount') ? { [preset]: search.get('amount')! } : {});
   const [sent, setSent] = useState<number[]>([]);
   const open = useOpenDocuments(tid, book.settles, Number(partyId) || undefined);
-  const docs = (open.data ?? []).filter((d) => d.currency === currency.trim().toUpperCase());
+  const sameCurrency = (open.data ?? []).filter((d) => d.currency === currency.trim().toUpperCase());
+  // Bills are paid only once approved (the API refuses the others); they are listed apart.
+  const docs = sameCurrency.filter((d) => d.approval === 'approved' || d.approval === 'not_required');
+  const waiting = sameCurrency.length - docs.length;
   const summary = allocationSummary(amount, docs.map((d) => draft[d.id] ?? ''));
   const err = record.error;
 
@@ -130,6 +133,12 @@ export function PaymentFormPage({ kind }: { kind: PaymentKind }) {
             <ErrorState error={open.error} onRetry={() => void open.refetch()} />
           ) : (
             <AllocationEditor docs={docs} amount={amount} draft={draft} onChange={setDraft} error={err} sent={sent} currency={currency.trim().toUpperCase()} />
+          )}
+          {waiting > 0 && (
+            <p className="muted small apar-alloc-empty">
+              {waiting} {book.settles}
+              {waiting === 1 ? ' is' : 's are'} not approved yet and cannot be paid.
+            </p>
           )}
         </section>
         <FormError error={record.error} shownFields={['partyId', 'amount', 'date', 'currency', 'exchangeRate', 'reference', 'allocations']} />

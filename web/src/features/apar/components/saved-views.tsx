@@ -11,6 +11,7 @@ import { errorAt } from './field-errors';
 
 type Filters = Record<string, string | number | undefined>;
 const clean = (f: Filters) => Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined && v !== '')) as Record<string, string | number>;
+const UNSAVED = '__unsaved';
 const same = (a: Filters, b: Record<string, unknown>) => JSON.stringify(clean(a)) === JSON.stringify(clean(b as Filters));
 
 /**
@@ -26,19 +27,25 @@ export function SavedViews({ list, filters, onApply }: { list: SavedView['list']
   const [naming, setNaming] = useState(false);
   const [name, setName] = useState('');
   const current = views.data?.data.find((v) => same(filters, v.filters));
+  const unsaved = !current && Object.keys(clean(filters)).length > 0;
   return (
     <div className="apar-views" data-testid="saved-views">
       <label className="filter">
         <span>View</span>
         <select
           aria-label="Saved view"
-          value={current?.id ?? ''}
+          value={current?.id ?? (unsaved ? UNSAVED : '')}
           onChange={(e) => {
             const v = views.data?.data.find((x) => x.id === e.target.value);
             onApply(v ? v.filters : {});
           }}
         >
-          <option value="">{views.isError ? 'Views unavailable' : Object.keys(clean(filters)).length ? 'Unsaved filters' : 'All'}</option>
+          <option value="">{views.isError ? 'All (views unavailable)' : 'All'}</option>
+          {unsaved && (
+            <option value={UNSAVED} disabled>
+              Unsaved filters
+            </option>
+          )}
           {views.data?.data.map((v) => (
             <option key={v.id} value={v.id}>
               {v.name}
