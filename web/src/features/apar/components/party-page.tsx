@@ -17,6 +17,9 @@ import { toast } from '../../../components/ui/toast';
 import { Money, StatusBadge, addDays, isOverdue, today } from './bits';
 import { errorAt } from './field-errors';
 
+/** Words for the statement's ledger sources. */
+const ENTRY: Record<string, string> = { received: 'payment', made: 'bill payment', credit_note: 'credit note', vendor_credit: 'vendor credit', write_off: 'write-off' };
+
 function ContactDialog({ tid, kind, id, open, onClose }: { tid: string; kind: PartyKind; id: number; open: boolean; onClose: () => void }) {
   const add = useAddContact(tid, kind, id);
   const [c, setC] = useState({ name: '', email: '', phone: '', role: '' });
@@ -99,7 +102,7 @@ function StatementPanel({ tid, kind, id }: { tid: string; kind: PartyKind; id: n
               <tr key={i}>
                 <td>{e.date}</td>
                 <td>
-                  {e.sourceKind.replace('_', ' ')} #{e.sourceId}
+                  {ENTRY[e.sourceKind] ?? e.sourceKind.replace('_', ' ')} #{e.sourceId}
                   {e.documentId !== null && e.documentId !== e.sourceId && <span className="muted"> → #{e.documentId}</span>}
                 </td>
                 <td className="num">

@@ -22,8 +22,8 @@ const WHAT: Record<TimelineEvent['type'], string> = {
 
 function sourceLink(e: TimelineEvent) {
   if (e.sourceKind && e.sourceId !== null) {
-    if (e.sourceKind === 'received' || e.sourceKind === 'made') return <Link to={paymentHref(e.sourceKind as PaymentKind, e.sourceId)}>#{e.sourceId}</Link>;
-    if (e.sourceKind === 'credit_note' || e.sourceKind === 'vendor_credit') return <Link to={docHref(e.sourceKind as DocumentKind, e.sourceId)}>#{e.sourceId}</Link>;
+    if (e.sourceKind === 'received' || e.sourceKind === 'made') return <Link to={paymentHref(e.sourceKind as PaymentKind, e.sourceId)}>payment #{e.sourceId}</Link>;
+    if (e.sourceKind === 'credit_note' || e.sourceKind === 'vendor_credit') return <Link to={docHref(e.sourceKind as DocumentKind, e.sourceId)}>{e.sourceKind.replace('_', ' ')} #{e.sourceId}</Link>;
   }
   return null;
 }
