@@ -2,7 +2,7 @@
 // import to a path in the repository and checks where it may point:
 //   - nothing in modules/ or legacy-shadow/ imports gateway/;
 //   - outside a module, only its index.ts is imported (modules/core is the shared kernel and open);
-//     the SPA may also import a module's schema.ts (shared zod contracts);
+//     the SPA may also import a module's schema.ts (shared zod contracts), also a sub-area's (apar/portal/schema.ts);
 //   - modules/engine is pure: no other part of the repo, no I/O packages (its CLI is the exception);
 //   - a web feature does not import another feature (bulletproof-react).
 // Test files and test/ are exempt: tests reach into what they test, and build the whole app.
@@ -30,7 +30,7 @@ export function boundaryProblem(from, spec) {
     const [, name, inner] = target;
     const own = from.startsWith(`modules/${name}/`);
     const viaIndex = inner === 'index';
-    const sharedSchema = from.startsWith('web/') && inner === 'schema';
+    const sharedSchema = from.startsWith('web/') && /(^|\/)schema$/.test(inner);
     if (!own && name !== 'core' && !viaIndex && !sharedSchema)
       return `import modules/${name} through its index.ts, not '${spec}'`;
     if (from.startsWith('modules/engine/') && !own && !from.endsWith('/cli.ts'))

@@ -10,7 +10,7 @@ import { sessionsModule } from '../modules/sessions/index';
 import { approvalsModule } from '../modules/approvals/index';
 import { runsModule } from '../modules/runs/index';
 import { billingModule } from '../modules/billing/index';
-import { aparModule } from '../modules/apar/index';
+import { aparModule, aparPortalModule } from '../modules/apar/index';
 import { notifyModule } from '../modules/notify/index';
 import { storageModule } from '../modules/storage/index';
 import { queuesModule } from '../modules/queues/index';
@@ -31,6 +31,7 @@ export const modules: FigModule[] = [
   approvalsModule,
   runsModule,
   aparModule,
+  aparPortalModule,
   notifyModule,
   storageModule,
   queuesModule(() => modules),

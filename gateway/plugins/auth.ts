@@ -38,6 +38,10 @@ declare module 'fastify' {
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const portalOnly = () =>
+  new AppError('FIG_PORTAL_ROUTE', 403, 'This is a client portal route: it accepts only a portal sign-in, not a staff token');
+const internalOnly = () =>
+  new AppError('FIG_PORTAL_TOKEN_REFUSED', 403, 'A client portal token is accepted only by the portal routes (/api/v1/portal/…)');
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /**
@@ -51,7 +55,8 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
  *   ignore auth entirely (legacy clients send their own tokens).
  * - the guard, in the same hook (before the body is parsed): a route with `config.permission`
  *   needs `request.auth` (401 problem) holding that permission (403 problem); `config.public`
- *   routes are open.
+ *   routes are open. Client portal tokens (ADR 0027) pass only on routes with `config.portal`,
+ *   and those routes refuse every other token.
  * - rate limits (@fastify/rate-limit, Redis store, by client IP): /api/v1/auth/* at
  *   RATE_LIMIT_AUTH_PER_MIN, every other non-GET guarded route at RATE_LIMIT_WRITES_PER_MIN.
  *   Legacy-proxied routes declare no permission and are never limited here.
@@ -97,7 +102,24 @@ export const authPlugin = fp<{ config: Config }>(
         return;
       }
       try {
-        const claims = accessTokens.verify(token);
+        const claims = accessTokens.verifyAny(token);
+        if (claims.portal === 'customer') {
+          // A client portal token (ADR 0027): short-lived, no roles, no revocation version; the
+          // guard below keeps it on portal routes and the portal service on its one customer.
+          request.authExpiresAt = claims.exp;
+          request.auth = {
+            kind: 'portal',
+            userId: claims.sub,
+            actor: `portal:${claims.email}`,
+            tenantId: claims.tid,
+            roles: [],
+            platformRoles: [],
+            permissions: new Set(),
+            portal: 'customer',
+            customerId: claims.cid,
+          };
+          return;
+        }
         const revoked = await isAccessRevoked(
           {
             redis: app.redis,
@@ -133,7 +155,7 @@ export const authPlugin = fp<{ config: Config }>(
       const bearer = header !== undefined && /^bearer /i.test(header);
       if (!bearer) {
         const cfg = routeConfig(request);
-        if (!cfg.permission || cfg.public) return done();
+        if ((!cfg.permission && !cfg.portal) || cfg.public) return done();
       }
       authorise(request, reply, bearer ? header : undefined).then(() => done(), done);
     });
@@ -141,6 +163,18 @@ export const authPlugin = fp<{ config: Config }>(
     async function authorise(request: FastifyRequest, reply: FastifyReply, header: string | undefined): Promise<void> {
       if (header !== undefined) await authenticate(request, header.slice(7).trim());
       const cfg = routeConfig(request);
+      // Portal and internal tokens never cross (ADR 0027): a portal route takes only its portal's
+      // tokens, every other route (fig's own, legacy-proxied, public or not) refuses portal tokens.
+      if (cfg.portal) {
+        if (request.auth && request.auth.portal !== cfg.portal) throw portalOnly();
+        if (cfg.public) return;
+        if (!request.auth) {
+          reply.header('www-authenticate', request.authFailure ? 'Bearer error="invalid_token"' : 'Bearer');
+          throw unauthorized(request.authFailure ?? 'Sign in to the portal: send Authorization: Bearer <portal token>');
+        }
+        return;
+      }
+      if (request.auth?.portal === 'customer') throw internalOnly();
       const permission = cfg.permission;
       if (!permission || cfg.public) return;
       if (!request.auth) {

@@ -6,7 +6,7 @@ import { sendProblem } from './problem';
 
 /**
  * The SPA at /app/: files from WEB_DIST_DIR, and index.html for any other /app/* path (client
- * routing). Without a build, /app/* answers a 503 problem saying how to build it. `/` stays
+ * routing) and for the client portal's /portal/* pages. Without a build, /app/* answers a 503 problem saying how to build it. `/` stays
  * with legacy (fig is transparent; legacy owns every path fig does not). SOURCE_MAPS=0 hides *.map.
  */
 export const staticPlugin = fp(
@@ -25,6 +25,7 @@ export const staticPlugin = fp(
           );
         scope.get('/app', { schema: { hide: true } }, missing);
         scope.get('/app/*', { schema: { hide: true } }, missing);
+        scope.get('/portal/*', { schema: { hide: true } }, missing);
         return;
       }
       if (!app.config.SOURCE_MAPS) {
@@ -50,6 +51,8 @@ export const staticPlugin = fp(
         }
         return reply.sendFile('index.html', root);
       });
+      // The client portal (/portal/{slug}/…, ADR 0027) is the same bundle with its own layout.
+      scope.get('/portal/*', { schema: { hide: true } }, (_request, reply) => reply.sendFile('index.html', root));
     });
   },
   { name: 'static', dependencies: ['infra'] },

@@ -21,6 +21,9 @@ const PUBLIC = [
   'POST /api/v1/billing/stripe-webhook',
   // A signed, expiring download link (local disk storage): the HMAC in the query is the credential (modules/storage).
   'GET /api/v1/tenants/{tid}/uploads/{id}/file',
+  // Client portal sign-in (ADR 0027): ask for a magic link (rate-limited per address and IP), redeem it.
+  'POST /api/v1/portal/{slug}/magic-links',
+  'POST /api/v1/portal/{slug}/sessions',
 ];
 
 describe('/docs/json security', () => {

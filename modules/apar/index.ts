@@ -27,3 +27,4 @@ const plugin: FastifyPluginAsync<{ config: Config }> = async (app) => {
 
 export const aparModule: FigModule = { name: 'apar', plugin, serves: legacyAparRoutes };
 export { reconcileAparRecord, APAR_ENTITIES, type AparEntity } from './legacy/reconcile';
+export { aparPortalModule } from './portal/index';

@@ -4,9 +4,11 @@ import { AppError, unauthorized } from './errors';
 /**
  * Who is calling, as established by gateway/plugins/auth.ts from a verified access token
  * (or the ADMIN_TOKEN for automation). Handlers read it; they never parse tokens themselves.
+ * A client portal token (`kind: 'portal'`, `portal: 'customer'`, ADR 0027) has no roles and no
+ * permissions; the guard lets it reach only routes whose config says `portal: 'customer'`.
  */
 export interface AuthContext {
-  kind: 'user' | 'admin-token';
+  kind: 'user' | 'admin-token' | 'portal';
   /** User id (uuid) or 'admin-token'. */
   userId: string;
   /** Display name for audit trails ("ops@acme.test", "admin-token"). */
@@ -18,7 +20,9 @@ export interface AuthContext {
   /** Platform roles (granted by a platform operator, never through a tenant). */
   platformRoles: string[];
   permissions: ReadonlySet<string>;
-  portal: 'internal' | 'client';
+  portal: 'internal' | 'customer';
+  /** Portal tokens only: the customer (apar party id) every read is limited to. */
+  customerId?: number;
 }
 
 declare module 'fastify' {
@@ -30,6 +34,11 @@ declare module 'fastify' {
     permission?: string;
     /** Route is open to anonymous callers (login, refresh, health). */
     public?: boolean;
+    /**
+     * A client portal route: it accepts only portal tokens of this kind (and, with `public`, no
+     * token); every route without it refuses portal tokens (ADR 0027).
+     */
+    portal?: 'customer';
   }
 }
 

@@ -165,6 +165,12 @@ export const ConfigSchema = z.object({
   COOKIE_SECURE: bool.default(true),
   RATE_LIMIT_AUTH_PER_MIN: z.coerce.number().int().min(1).default(20),
   RATE_LIMIT_WRITES_PER_MIN: z.coerce.number().int().min(1).default(300),
+  /** Client portal sign-in links requested per address (per tenant) in 15 minutes (ADR 0027). */
+  PORTAL_LINKS_PER_ADDRESS: z.coerce.number().int().min(1).default(5),
+  /** Client portal sign-in links requested per client IP in 15 minutes. */
+  PORTAL_LINKS_PER_IP: z.coerce.number().int().min(1).default(30),
+  /** Lifetime of a customer portal access token (no refresh: a new link signs in again). */
+  PORTAL_TOKEN_TTL_S: z.coerce.number().int().min(60).default(3600),
   /** Self-serve sign-ups per client IP per hour (POST /api/v1/auth/signup); 0 turns sign-up off. */
   SIGNUP_PER_HOUR: z.coerce.number().int().min(0).default(5),
   /** Failed sign-ins for one account (within AUTH_FAIL_WINDOW_S) before it is locked. */

@@ -21,7 +21,7 @@ export const AccessClaims = z.object({
    * before platform roles existed is refused and the client refreshes into one that has them. */
   platformRoles: z.array(z.string()),
   pv: z.number().int(),
-  portal: z.enum(['internal', 'client']),
+  portal: z.literal('internal'),
   email: z.string(),
   iat: z.number().optional(),
   exp: z.number(),
@@ -29,6 +29,31 @@ export const AccessClaims = z.object({
 });
 export type AccessClaims = z.infer<typeof AccessClaims>;
 export type AccessClaimsInput = Omit<AccessClaims, 'iat' | 'exp' | 'iss'>;
+
+/**
+ * Claims of a client portal token (ADR 0027): a customer contact signed in by magic link. It names
+ * the tenant and the one customer it may read, and nothing else: no roles, no permissions, no
+ * user. `portal: 'customer'` is what the guard keys on; the internal claims above require
+ * `portal: 'internal'`, so neither kind of token parses as the other.
+ */
+export const PortalClaims = z.object({
+  portal: z.literal('customer'),
+  /** `contact:<id>`: the apar contact the link was mailed to. */
+  sub: z.string().regex(/^contact:\d+$/),
+  tid: z.uuid(),
+  /** The customer (apar party id) every read is limited to. */
+  cid: z.number().int().positive(),
+  email: z.string(),
+  /** The magic link this sign-in redeemed (its row id), for the audit trail. */
+  lid: z.number().int().positive(),
+  iat: z.number().optional(),
+  exp: z.number(),
+  iss: z.literal('fig'),
+});
+export type PortalClaims = z.infer<typeof PortalClaims>;
+export type PortalClaimsInput = Omit<PortalClaims, 'iat' | 'exp' | 'iss' | 'portal'>;
+
+const AnyClaims = z.discriminatedUnion('portal', [AccessClaims, PortalClaims]);
 
 /** Why a token was refused (goes into the 401 problem detail; never more specific than this). */
 export class TokenRejected extends Error {
@@ -72,12 +97,16 @@ export interface AccessTokens {
   readonly keys: readonly JwtKey[];
   readonly ttlSeconds: number;
   sign(claims: AccessClaimsInput): string;
-  /** Verify signature (HS256 only, key by `kid`), expiry and claims; throws TokenRejected. */
+  /** Sign a client portal token (`portal: 'customer'`) valid for `ttlSeconds`. */
+  signPortal(claims: PortalClaimsInput, ttlSeconds: number): string;
+  /** Verify signature (HS256 only, key by `kid`), expiry and claims of an internal token; throws TokenRejected. */
   verify(token: string): AccessClaims;
+  /** The same checks for either kind of token: internal or client portal (`portal` tells which). */
+  verifyAny(token: string): AccessClaims | PortalClaims;
 }
 
 interface JwtNamespace {
-  sign(payload: object): string;
+  sign(payload: object, options?: { expiresIn?: number }): string;
   verify(token: string): unknown;
 }
 
@@ -110,34 +139,41 @@ export async function registerAccessTokens(
   const signer = ns(keys[0]!.kid)!;
   const kids = new Set(keys.map((k) => k.kid));
 
+  function decode(token: string): AccessClaims | PortalClaims {
+    const parts = token.split('.');
+    if (parts.length !== 3) throw new TokenRejected('malformed');
+    let header: { alg?: unknown; kid?: unknown };
+    try {
+      header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as typeof header;
+    } catch {
+      throw new TokenRejected('malformed');
+    }
+    if (header.alg !== 'HS256' || !parts[2]) throw new TokenRejected('algorithm');
+    if (typeof header.kid !== 'string' || !kids.has(header.kid)) throw new TokenRejected('unknown_key');
+    let payload: unknown;
+    try {
+      payload = ns(header.kid)!.verify(token);
+    } catch (err) {
+      throw new TokenRejected((err as { code?: string }).code === 'FAST_JWT_EXPIRED' ? 'expired' : 'invalid');
+    }
+    const parsed = AnyClaims.safeParse(payload);
+    if (!parsed.success) throw new TokenRejected('invalid');
+    return parsed.data;
+  }
+
   return {
     kid: keys[0]!.kid,
     keys,
     ttlSeconds: opts.ttlSeconds,
-    sign: (claims) => signer.sign({ ...claims }),
-    verify(token) {
-      const parts = token.split('.');
-      if (parts.length !== 3) throw new TokenRejected('malformed');
-      let header: { alg?: unknown; kid?: unknown };
-      try {
-        header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as typeof header;
-      } catch {
-        throw new TokenRejected('malformed');
-      }
-      if (header.alg !== 'HS256' || !parts[2]) throw new TokenRejected('algorithm');
-      if (typeof header.kid !== 'string' || !kids.has(header.kid)) throw new TokenRejected('unknown_key');
-      let payload: unknown;
-      try {
-        payload = ns(header.kid)!.verify(token);
-      } catch (err) {
-        throw new TokenRejected(
-          (err as { code?: string }).code === 'FAST_JWT_EXPIRED' ? 'expired' : 'invalid',
-        );
-      }
-      const parsed = AccessClaims.safeParse(payload);
-      if (!parsed.success) throw new TokenRejected('invalid');
-      return parsed.data;
+    sign: (claims) => signer.sign({ ...claims, portal: 'internal' }),
+    signPortal: (claims, ttlSeconds) =>
+      signer.sign({ ...claims, portal: 'customer' }, { expiresIn: ttlSeconds }),
+    verify: (token) => {
+      const claims = decode(token);
+      if (claims.portal !== 'internal') throw new TokenRejected('invalid');
+      return claims;
     },
+    verifyAny: (token) => decode(token),
   };
 }
 

@@ -25,6 +25,7 @@ export {
   permsVersionKey,
   type AccessTokens,
   type AccessClaims,
+  type PortalClaims,
 } from './access-tokens';
 export { hashPassword, verifyPassword } from './passwords';
 export { currentTotp } from './mfa-secret';
@@ -32,7 +33,7 @@ export { REFRESH_COOKIE, REFRESH_COOKIE_PATH, DEVICE_COOKIE } from './routes';
 export { isAccessRevoked, sessionRevokedKey, type RedisFallback, type RevocationDeps } from './revocation';
 export { redactUrlSecrets } from './secret-tokens';
 export { purgeLinkTokensJob } from './jobs';
-export { findOutboxMessage, markOutboxSent, type OutboxRow } from './outbox';
+export { findOutboxMessage, markOutboxSent, enqueueMessage, type OutboxRow } from './outbox';
 export type { SessionBody, MeBody } from './schema';
 
 /** The identity deps on the app's shared clients (needs the auth plugin: app.accessTokens, app.rbac). */

@@ -32,6 +32,7 @@ export const LINK_MAIL_TTL_MS: Record<string, number> = {
   verify_email: 24 * 60 * 60 * 1000,
   signup: 24 * 60 * 60 * 1000,
   invitation: 7 * 24 * 60 * 60 * 1000,
+  magic_link: 15 * 60 * 1000,
 };
 
 /**

@@ -60,6 +60,13 @@ describe('mail templates', () => {
     ['signup', { organisation: 'Initech' }, '/app/verify-signup#token=from-body'],
     ['magic_link', {}, '/app/magic-link#token=from-body'],
     [
+      'magic_link',
+      { path: '/portal/acme/sign-in', organisation: 'Acme' },
+      '/portal/acme/sign-in#token=from-body',
+    ],
+    // A path that is not a portal page is ignored: the link stays on fig's own page.
+    ['magic_link', { path: 'https://evil.test/x' }, '/app/magic-link#token=from-body'],
+    [
       'approval_requested',
       { title: 'plan Q3 bonus', path: '/approvals/7', requestedBy: 'hr@acme.test' },
       '/app/approvals/7',

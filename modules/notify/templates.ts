@@ -133,11 +133,20 @@ export const templates: Record<string, Template> = {
   magic_link: (p, base) => {
     const token = str(p.token);
     if (!token) return undefined;
+    // A client portal link names its portal page (/portal/{slug}/sign-in); otherwise the staff app's.
+    const path = str(p.path);
+    const portal = path && /^\/portal\/[a-z0-9-]+\/[a-z-]+$/.test(path) ? path : undefined;
+    const org = str(p.organisation);
     return {
-      subject: 'Your fig sign-in link',
-      heading: 'Sign in to fig',
+      subject: org ? `Your ${org} portal sign-in link` : 'Your fig sign-in link',
+      heading: org ? `Sign in to the ${org} portal` : 'Sign in to fig',
       paragraphs: ['Open the link below on this device to sign in. It works once, within 15 minutes.'],
-      action: { label: 'Sign in', url: spaLink(base, 'magic-link', token) },
+      action: {
+        label: 'Sign in',
+        url: portal
+          ? `${base}${portal}#token=${encodeURIComponent(token)}`
+          : spaLink(base, 'magic-link', token),
+      },
       footer: 'If you did not ask to sign in, ignore this mail.',
     };
   },

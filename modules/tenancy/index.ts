@@ -31,6 +31,7 @@ export {
   type TenantSummary,
 } from './service';
 export { Rbac, type RoleInfo } from './rbac';
+export { findOrganisationAsOwner } from './repo';
 export type { Organisation, Invitation, RoleScope } from './tables';
 export * as TenancySchemas from './schema';
 

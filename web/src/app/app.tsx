@@ -14,6 +14,7 @@ import { Layout } from './layout';
 import { NotAllowedPage, NotFoundPage, WelcomePage } from './pages';
 import { matchPath, navigate, useLocation } from './router';
 import { appRoutes } from './routes';
+import { PortalApp } from '../features/portal/components/portal-app';
 
 // Pages a mailed link opens: reachable signed out (the token in the URL fragment is the credential).
 const LINK_PAGES: Record<string, () => React.JSX.Element> = {
@@ -70,8 +71,13 @@ function Redirect({ to }: { to: string }) {
   return null;
 }
 
-/** Providers and the router. */
+/** The client portal (/portal/{slug}/…) is its own app with its own layout; everything else is the staff app. */
 export function App() {
+  return window.location.pathname.startsWith('/portal/') ? <PortalApp /> : <StaffApp />;
+}
+
+/** Providers and the router of the staff app. */
+function StaffApp() {
   useEffect(() => {
     void bootstrapSession();
   }, []);
