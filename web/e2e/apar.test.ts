@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { pdfText } from '../../test/pdf-text';
+import { DEMO_TENANTS } from '../../modules/identity';
+import { renderMail } from '../../modules/notify/index';
 import { shot, useDemo } from './harness';
 import { DEMO_PASSWORD, signIn } from './login';
 
@@ -56,7 +58,7 @@ async function expectAgingTotal(page: Page, total: string): Promise<void> {
 describe('AP/AR in a real browser', () => {
   const demo = useDemo();
 
-  it('invoice → payment split across two invoices → aging changes', async () => {
+  it('invoice → payment split across two invoices → aging changes → the customer sees it in the portal', async () => {
     const page = await demo.browser.newPage({ viewport: { width: 1280, height: 900 } });
     await signIn(page, demo.url, 'finance@acme.test', DEMO_PASSWORD);
     await page.locator('nav[aria-label="Main"]').getByText('AP/AR').click();
@@ -153,7 +155,41 @@ describe('AP/AR in a real browser', () => {
     expect(pdf.body.subarray(0, 4).toString()).toBe('%PDF');
     expect(pdfText(pdf.body)).toContain('Initech');
     await shot(page, 'apar-customer');
+
+    // A contact for the customer portal, added on the customer's page.
+    await page.getByRole('button', { name: 'Add contact…' }).click();
+    dialog = page.locator('dialog[open]');
+    await dialog.getByLabel('Name').fill('Peter Gibbons');
+    await dialog.getByLabel('Email').fill('peter@initech.test');
+    await dialog.getByRole('button', { name: 'Add' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.locator('.apar-contacts', { hasText: 'peter@initech.test' }).waitFor();
     await page.close();
+
+    // The customer sees it in the portal: a sign-in link (read from the outbox as the mail shows it),
+    // the first invoice paid and the second with 115.00 left.
+    const slug = DEMO_TENANTS.acme.slug;
+    const portal = await demo.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await portal.goto(`${demo.url}/portal/${slug}/`);
+    await portal.getByLabel('Your email address').fill('peter@initech.test');
+    await portal.getByRole('button', { name: 'Email me a sign-in link' }).click();
+    await portal.locator('[data-testid="portal-check-mail"]').waitFor();
+    const mail = await demo.app.db
+      .selectFrom('identity.outbox')
+      .select(['kind', 'subject', 'body', 'payload'])
+      .where('to_email', '=', 'peter@initech.test')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    const text = renderMail({ ...mail, payload: mail.payload as Record<string, unknown> }, demo.url).text;
+    const link = new RegExp(`${demo.url}/portal/${slug}/sign-in#token=[A-Za-z0-9_-]+`).exec(text)?.[0];
+    expect(link, text).toBeDefined();
+    await portal.goto(link!);
+    const mine = portal.locator('[data-testid="portal-invoices"]');
+    await expect.poll(() => mine.locator('tbody tr').count()).toBe(2);
+    expect(await mine.locator('tr', { hasText: second }).textContent()).toContain('115.00');
+    expect(await mine.locator('tr', { hasText: first }).textContent()).toMatch(/paid/i);
+    await shot(portal, 'apar-portal');
+    await portal.close();
   });
 
   it('a bill is approved by manager then finance before it can be paid', async () => {
