@@ -107,7 +107,11 @@ export async function decideBill(
   return getBillApproval(deps, caller, id);
 }
 
-/** How approvals move a bill: submitted → pending; approved → payable; rejected → back to draft, audited. */
+/**
+ * How approvals move a bill: approved → payable; rejected → back to draft, audited. No `onSubmit`:
+ * bills are submitted through apar's own route (POST …/bills/{id}/approval), which checks and moves
+ * the bill and starts the approval in one transaction.
+ */
 export function billApprovalHooks(): ApprovalSubjectHooks {
   const actorOf = (tenantId: string, actor: string, actorId?: string | null): Caller => ({
     tenantId,
@@ -115,9 +119,6 @@ export function billApprovalHooks(): ApprovalSubjectHooks {
     actorId: actorId ?? undefined,
   });
   return {
-    onSubmit: async (trx, e) => ({
-      amount: await moveToPending(trx, actorOf(e.tenantId, e.actor, e.actorId), billIdOf(e.subjectId)),
-    }),
     onApproved: async (trx, e) => {
       const id = billIdOf(e.instance.subjectId);
       await repo.setApproval(trx, e.tenantId, id, 'approved', ['pending']);
