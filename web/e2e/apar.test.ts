@@ -7,11 +7,13 @@ import { renderMail } from '../../modules/notify/index';
 import { shot, useDemo } from './harness';
 import { DEMO_PASSWORD, signIn } from './login';
 
+/** A tab of the AP/AR section. */
+const tab = (page: Page, name: string) => page.locator('nav[aria-label="AP/AR"]').getByRole('link', { name, exact: true });
 const isoDaysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
 
 /** Post an invoice through the form: lines typed, live totals checked, then the detail page. */
 async function postInvoice(page: Page, customer: string, due: string, lines: Array<[string, string, string, string]>, expectTotal: string): Promise<string> {
-  await page.locator('nav[aria-label="AP/AR"]').getByRole('link', { name: 'Invoices', exact: true }).click();
+  await tab(page, 'Invoices').click();
   await page.getByRole('button', { name: 'New invoice…' }).click();
   const form = page.locator('[data-testid="document-form"]');
   await form.getByLabel('Customer').selectOption({ label: customer });
@@ -41,11 +43,9 @@ async function download(page: Page, click: () => Promise<void>): Promise<{ name:
   return { name: d.suggestedFilename(), body: await readFile((await d.path())!) };
 }
 
-const tab = (page: Page, name: string) => page.locator('nav[aria-label="AP/AR"]').getByRole('link', { name, exact: true });
-
 /** Open the aging and wait for its total (cached figures show first while the report refetches). */
 async function expectAgingTotal(page: Page, total: string): Promise<void> {
-  await page.locator('nav[aria-label="AP/AR"]').getByRole('link', { name: 'Aging', exact: true }).click();
+  await tab(page, 'Aging').click();
   await page.locator('[data-testid="aging-chart"]').waitFor();
   await page.locator('[data-testid="aging-total"] .apar-money', { hasText: new RegExp(`^${total.replace('.', '\\.')}$`) }).waitFor();
 }
@@ -64,7 +64,7 @@ describe('AP/AR in a real browser', () => {
     await page.locator('nav[aria-label="Main"]').getByText('AP/AR').click();
     await page.locator('h1', { hasText: 'Invoices' }).waitFor();
 
-    await page.locator('nav[aria-label="AP/AR"]').getByRole('link', { name: 'Customers', exact: true }).click();
+    await tab(page, 'Customers').click();
     await page.getByRole('button', { name: 'New customer…' }).click();
     let dialog = page.locator('dialog[open]');
     // A bad e-mail is refused by the API and shown next to its field.
@@ -85,7 +85,7 @@ describe('AP/AR in a real browser', () => {
     await shot(page, 'apar-aging-before');
 
     // One payment of 300: all of the first invoice (240.573) and 50 of the second; 9.427 stays as credit.
-    await page.locator('nav[aria-label="AP/AR"]').getByRole('link', { name: 'Payments', exact: true }).click();
+    await tab(page, 'Payments').click();
     await page.getByRole('button', { name: 'Record payment received…' }).click();
     const form = page.locator('[data-testid="payment-form"]');
     await form.getByLabel('Customer').selectOption({ label: 'Initech' });
@@ -225,7 +225,7 @@ describe('AP/AR in a real browser', () => {
     await row.waitFor({ state: 'detached' });
     await manager.close();
 
-    await finance.locator('nav[aria-label="AP/AR"]').getByRole('link', { name: 'Approvals', exact: true }).click();
+    await tab(finance, 'Approvals').click();
     await finance.locator('h1', { hasText: 'Bill approvals' }).waitFor();
     const mine = finance.locator(`[data-testid="approvals-inbox"] tr[data-subject-id="${billId}"]`);
     await shot(finance, 'apar-bill-approvals');
