@@ -128,6 +128,7 @@ export function DocumentPage({ kind, id, approvalSlot }: { kind: DocumentKind; i
           </div>
         ) : null}
       </div>
+      {approvalSlot?.(d)}
       <section className="panel">
         <div className="panel-header">
           <h2>Lines</h2>
@@ -223,7 +224,6 @@ export function DocumentPage({ kind, id, approvalSlot }: { kind: DocumentKind; i
           </table>
         )}
       </section>
-      {approvalSlot?.(d)}
       <TimelinePanel scope={{ of: 'document', kind, id }} party={{ kind: book.party, id: d.partyId }} />
       {credit && (
         <ApplyCreditDialog open={applying} onClose={() => setApplying(false)} title={`Apply ${d.number}`} settles={book.settles!} partyId={d.partyId} available={available} currency={d.currency} apply={apply} />
