@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Decimal } from '../core/decimal';
 
 /**
  * Wire schemas of the AP/AR API (`/api/v1/tenants/{tid}/apar/...`), shared by the routes and the
@@ -72,6 +73,21 @@ export const LineBody = z.object({
   taxRate: NonNegative.default('0'),
 });
 export type LineBody = z.input<typeof LineBody>;
+
+/**
+ * One line's amounts in decimal, the same on the server (posting) and in the SPA (live totals):
+ * net = quantity × unit price (kept to numeric(38,10)'s 10 decimals), tax = net × tax rate rounded
+ * half-even to 2 decimals (cents), total = net + tax.
+ */
+export function lineAmounts(l: { quantity: string; unitPrice: string; taxRate?: string }): {
+  net: Decimal;
+  tax: Decimal;
+  total: Decimal;
+} {
+  const net = new Decimal(l.quantity).times(l.unitPrice).toDecimalPlaces(10, Decimal.ROUND_HALF_EVEN);
+  const tax = net.times(l.taxRate ?? '0').toDecimalPlaces(2, Decimal.ROUND_HALF_EVEN);
+  return { net, tax, total: net.plus(tax) };
+}
 
 export const DocumentBody = z
   .object({

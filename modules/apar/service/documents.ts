@@ -3,7 +3,7 @@ import type { Trx } from '../../core/db';
 import { AparErrors } from '../errors';
 import { toDocument } from '../mappers';
 import * as repo from '../repo';
-import { DocumentBody, type Document, type DocumentDetail, type DocumentKind } from '../schema';
+import { DocumentBody, lineAmounts, type Document, type DocumentDetail, type DocumentKind } from '../schema';
 import type { LineRow } from '../tables';
 import { audit, inTenant, type AparDeps, type Caller, type Imposed, type Listed } from './context';
 import { NUMBER_PREFIX, PARTY_OF_DOCUMENT, SIDE_OF_PARTY, isCredit } from './kinds';
@@ -20,8 +20,7 @@ export function computeLines(
   let subtotal = new Decimal(0);
   let taxTotal = new Decimal(0);
   const rows = lines.map((l, i) => {
-    const net = new Decimal(l.quantity).times(l.unitPrice).toDecimalPlaces(10, Decimal.ROUND_HALF_EVEN);
-    const tax = net.times(l.taxRate ?? '0').toDecimalPlaces(2, Decimal.ROUND_HALF_EVEN);
+    const { net, tax } = lineAmounts(l);
     subtotal = subtotal.plus(net);
     taxTotal = taxTotal.plus(tax);
     return {

@@ -17,6 +17,8 @@ import { ApprovalPage } from '../features/approvals/components/approval-page';
 import { RunsPage } from '../features/runs/components/runs-page';
 import { NewRunPage } from '../features/runs/components/new-run-page';
 import { RunWithApprovalPage } from './run-with-approval';
+import { aparScreens } from '../features/apar/screens';
+import { BillApprovalsPage, BillWithApprovalPage } from './bill-with-approval';
 
 export interface AppRoute {
   path: string;
@@ -37,6 +39,8 @@ export const appRoutes: AppRoute[] = [
   { path: '/runs/:id', permission: 'runs.read', component: RunWithApprovalPage },
   { path: '/approvals', label: 'Approvals', permission: 'approvals.read', component: ApprovalsInboxPage },
   { path: '/approvals/:id', permission: 'approvals.read', component: ApprovalPage },
+  { path: '/apar/approvals', permission: 'approvals.read', component: BillApprovalsPage },
+  ...aparScreens({ bill: BillWithApprovalPage }),
   { path: '/parity', label: 'Parity', permission: 'parity.read', component: ParityReportsPage },
   { path: '/parity/:id', permission: 'parity.read', component: ParityReportPage },
   { path: '/parity/:id/employees/:employeeId', permission: 'parity.read', component: ParityEmployeePage },

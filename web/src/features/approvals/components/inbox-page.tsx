@@ -9,15 +9,17 @@ import { SubjectLink } from './subject-link';
 import '../approvals.css';
 
 /** Approvals waiting for one of my roles (runs and AP bills alike), with approve/reject in place. */
-export function ApprovalsInboxPage() {
+export function ApprovalsInboxPage({ subjectType, title = 'Approvals' }: { subjectType?: string; title?: string; params?: Record<string, string> }) {
   const session = useSession();
   const tenantId = session.tenant?.id ?? '';
   const inbox = useInbox(tenantId);
+  // One kind of subject only when given (the AP/AR section's bill approvals).
+  const rows = inbox.data?.data.filter((i) => !subjectType || i.subjectType === subjectType) ?? [];
   return (
     <div className="page">
       <div className="page-header">
         <div>
-          <h1>Approvals</h1>
+          <h1>{title}</h1>
           <p className="subtitle">
             Waiting for {session.roles.length ? `your role${session.roles.length > 1 ? 's' : ''}: ${session.roles.join(', ')}` : 'a role you do not have'}.
           </p>
@@ -30,7 +32,7 @@ export function ApprovalsInboxPage() {
           <Loading label="Loading approvals…" />
         ) : inbox.isError ? (
           <ErrorState error={inbox.error} onRetry={() => void inbox.refetch()} />
-        ) : inbox.data.data.length === 0 ? (
+        ) : rows.length === 0 ? (
           <Empty title="Nothing waiting for you">When a run or a bill reaches a step for your role, it shows up here.</Empty>
         ) : (
           <div className="table-scroll">
@@ -46,7 +48,7 @@ export function ApprovalsInboxPage() {
                 </tr>
               </thead>
               <tbody>
-                {inbox.data.data.map((i) => {
+                {rows.map((i) => {
                   const last = i.history.at(-1);
                   return (
                     <tr key={i.id} data-subject-id={i.subjectId}>

@@ -3,7 +3,7 @@ import type { ApprovalInstance } from '../types';
 
 const SUBJECTS: Record<string, { label: string; href: (id: string) => string | undefined }> = {
   run: { label: 'Bonus run', href: (id) => `/runs/${id}` },
-  ap_bill: { label: 'Vendor bill', href: () => undefined },
+  ap_bill: { label: 'Vendor bill', href: (id) => `/apar/bills/${id}` },
 };
 
 /** How an approval's subject reads ("Bonus run 42"). */
