@@ -197,7 +197,8 @@ async function main(): Promise<void> {
   await app.close();
 
   const start = (entry: string) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, entry)], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', path.join(root, 'bench/runs/profiles')] : [];
+    const child = spawn(process.execPath, [...prof, '--import', 'tsx', path.join(root, entry)], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
     if (process.env.BENCH_RUNS_LOG) child.stdout!.pipe(process.stderr);
     else child.stdout!.resume();
     children.push(child);

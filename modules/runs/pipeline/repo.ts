@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { Trx } from '../../core/db';
 import type { RunChunkRecord, RunRecord } from '../tables';
-import type { PipelineRow } from './compute-chunk';
+import { copyInto } from '../../core/copy';
+import { RESULT_COLUMNS, type PipelineRow } from './compute-chunk';
 import '../tables';
 
 /** Kysely queries of the runs pipeline on the runs schema (runs, run_chunks, run_results, upload rows). */
@@ -21,6 +22,17 @@ export async function findUploadReadiness(trx: Trx, uploadId: number): Promise<U
     from runs.uploads u where u.id = ${uploadId}
   `.execute(trx);
   return rows[0];
+}
+
+/**
+ * The plan inputs an upload feeds: the targets of its saved mapping, or (a legacy upload, no
+ * mapping) the inputs of its first row.
+ */
+export async function fedInputs(trx: Trx, upload: UploadReadiness): Promise<Set<string>> {
+  const mapping = upload.mapping as { columns?: Record<string, string | null> } | null;
+  if (mapping?.columns) return new Set(Object.values(mapping.columns).filter((t): t is string => typeof t === 'string'));
+  const first = await trx.selectFrom('runs.upload_rows').select('inputs').where('upload_id', '=', upload.id).orderBy('row_no').limit(1).executeTakeFirst();
+  return new Set(Object.keys(first?.inputs ?? {}));
 }
 
 /**
@@ -85,14 +97,10 @@ export async function writeChunk(
   trx: Trx,
   run: Pick<RunRecord, 'id' | 'tenant_id'>,
   chunk: Pick<RunChunkRecord, 'chunk_no' | 'row_from' | 'row_to'>,
-  out: { json: string; okCount: number; failedCount: number; totalPayout: string; inputHashes: string },
+  out: { lines: string; okCount: number; failedCount: number; totalPayout: string; inputHashes: string },
 ): Promise<void> {
   await sql`delete from runs.run_results where run_id = ${run.id} and row_no between ${chunk.row_from} and ${chunk.row_to}`.execute(trx);
-  await sql`
-    insert into runs.run_results (run_id, tenant_id, row_no, employee_id, ok, outputs, error, tape)
-    select ${run.id}, ${run.tenant_id}, r.row_no, r.employee_id, r.ok, r.outputs, r.error, r.tape
-    from jsonb_to_recordset(${out.json}::jsonb) as r(row_no integer, employee_id text, ok boolean, outputs jsonb, error jsonb, tape jsonb)
-  `.execute(trx);
+  await copyInto(trx, 'runs.run_results', RESULT_COLUMNS, out.lines);
   await trx
     .updateTable('runs.run_chunks')
     .set((eb) => ({
@@ -109,14 +117,10 @@ export async function writeChunk(
     .execute();
 }
 
-/** Replace some results of a run (a retry of failed rows), keyed by row. */
-export async function upsertResults(trx: Trx, run: Pick<RunRecord, 'id' | 'tenant_id'>, json: string): Promise<void> {
-  await sql`
-    insert into runs.run_results (run_id, tenant_id, row_no, employee_id, ok, outputs, error, tape)
-    select ${run.id}, ${run.tenant_id}, r.row_no, r.employee_id, r.ok, r.outputs, r.error, r.tape
-    from jsonb_to_recordset(${json}::jsonb) as r(row_no integer, employee_id text, ok boolean, outputs jsonb, error jsonb, tape jsonb)
-    on conflict (run_id, row_no) do update set employee_id = excluded.employee_id, ok = excluded.ok, outputs = excluded.outputs, error = excluded.error, tape = excluded.tape
-  `.execute(trx);
+/** Replace some results of a run (a retry of failed rows, as COPY lines), keyed by row. */
+export async function replaceResults(trx: Trx, runId: number, rowNos: readonly number[], lines: string): Promise<void> {
+  await sql`delete from runs.run_results where run_id = ${runId} and row_no = any(${[...rowNos]}::int[])`.execute(trx);
+  await copyInto(trx, 'runs.run_results', RESULT_COLUMNS, lines);
 }
 
 export async function updateChunkAfterRetry(

@@ -1,12 +1,8 @@
-import { availableParallelism } from 'node:os';
-import type { FastifyBaseLogger } from 'fastify';
 import { withTenant } from '../../core/db';
 import type { JobContext, JobDefinition } from '../../core/jobs';
-import { createWorkerPool } from '../../core/worker-pool';
 import { findPlanVersion, type PlanVersionForRun } from '../../plans/index';
-import { RunsComputeErrors } from '../compute-pool';
 import type { RunChunkRecord, RunRecord } from '../tables';
-import type { ChunkOutcome, PipelineOutcome, PipelineTask } from './compute-chunk';
+import type { ChunkOutcome } from './compute-chunk';
 import { finishRun } from './finish-run';
 import { publishProgress } from './progress';
 import { RUN_JOB, RunJobPayload } from './queue';
@@ -14,6 +10,7 @@ import * as repo from './repo';
 import { retryFailedRows } from './retry-rows';
 import type { RunJobScope } from './scope';
 import { lockRun, transitionRun } from './states';
+import { closePipelineThreads, pipelineThreads, warmPipelineThreads } from './thread-pool';
 
 
 const WORKER = { actor: 'worker' };
@@ -57,7 +54,7 @@ async function computeChunks(scope: RunJobScope): Promise<void> {
       if (ctx.signal.aborted) throw new Error('the worker is shutting down; the run resumes from its last chunk');
       const chunk = pending[next++] as RunChunkRecord;
       const rows = await withTenant(ctx.db, run.tenant_id, (trx) => repo.readRows(trx, run.upload_id, chunk.row_from, chunk.row_to));
-      const out = (await pool.run({ kind: 'chunk', key: `${run.id}:${plan.id}`, plan: plan.definition, payoutOutput: run.payout_output ?? 'bonus', rows })) as ChunkOutcome;
+      const out = (await pool.run({ kind: 'chunk', runId: run.id, tenantId: run.tenant_id, key: `${run.id}:${plan.id}`, plan: plan.definition, payoutOutput: run.payout_output ?? 'bonus', rows })) as ChunkOutcome;
       await withTenant(ctx.db, run.tenant_id, (trx) => repo.writeChunk(trx, run, chunk, out));
       ctx.log.debug({ runId: run.id, chunk: chunk.chunk_no, failed: out.failedCount }, 'chunk stored');
       progress.rowsDone += chunk.row_count;
@@ -89,15 +86,7 @@ export async function processRunJob(p: RunJobPayload, ctx: JobContext): Promise<
     throw err;
   }
   if (!claimed) return { runId: p.runId, skipped: true };
-  const threads = ctx.config.RUNS_PIPELINE_THREADS || availableParallelism();
-  const pool = createWorkerPool<PipelineTask, PipelineOutcome>({
-    workerFile: new URL('./pipeline-worker.ts', import.meta.url),
-    size: threads,
-    timeoutMs: ctx.config.RUNS_COMPUTE_TIMEOUT_MS,
-    maxQueue: threads * 4,
-    log: ctx.log as unknown as FastifyBaseLogger,
-    errors: RunsComputeErrors,
-  });
+  const { pool, threads } = pipelineThreads(ctx);
   const scope: RunJobScope = { ctx, ...claimed, pool, threads };
   ctx.log.info({ runId: p.runId, retry: p.retry, threads }, 'run claimed');
   try {
@@ -109,8 +98,6 @@ export async function processRunJob(p: RunJobPayload, ctx: JobContext): Promise<
     const lastTry = (ctx.attempt?.made ?? 0) + 1 >= (ctx.attempt?.max ?? 1);
     if (lastTry && !ctx.signal.aborted) await giveUp(ctx, p, err as Error);
     throw err;
-  } finally {
-    await pool.close();
   }
 }
 
@@ -123,5 +110,7 @@ export const runPipelineJob: JobDefinition<typeof RunJobPayload> = {
   payload: RunJobPayload,
   concurrency: 1,
   lock: { durationMs: 10_000, stalledIntervalMs: 5_000, maxStalledCount: 10 },
+  // The threads live as long as the worker process and start with it (ADR 0025).
+  lifecycle: { open: warmPipelineThreads, close: closePipelineThreads },
   handler: processRunJob,
 };
