@@ -17,7 +17,8 @@ const { queueName } = await import('../modules/core/jobs');
 const log = pino({ level: config.LOG_LEVEL, base: { service: 'fig-worker' } });
 const db = createDb(config.APP_DATABASE_URL, {
   max: config.DB_POOL_MAX,
-  onIdleError: (err) => log.warn({ err: err.message }, 'an idle database connection was lost; the next query opens a new one'),
+  onIdleError: (err) =>
+    log.warn({ err: err.message }, 'an idle database connection was lost; the next query opens a new one'),
 });
 const redis = createRedis(config.REDIS_URL);
 const abort = new AbortController();
@@ -47,7 +48,14 @@ for (const mod of modules) {
   for (const def of mod.jobs ?? []) {
     if (def.lifecycle) {
       lifecycles.push(def.lifecycle);
-      def.lifecycle.open({ ...ctx, log: log.child({ job: queueName(def) }) }).catch((err: Error) => log.warn({ err: err.message, job: queueName(def) }, 'job resources did not start; the first job starts them'));
+      def.lifecycle
+        .open({ ...ctx, log: log.child({ job: queueName(def) }) })
+        .catch((err: Error) =>
+          log.warn(
+            { err: err.message, job: queueName(def) },
+            'job resources did not start; the first job starts them',
+          ),
+        );
     }
     const name = queueName(def);
     const worker = new WorkerClass(
@@ -61,7 +69,13 @@ for (const mod of modules) {
         connection,
         prefix,
         concurrency: def.concurrency ?? 1,
-        ...(def.lock ? { lockDuration: def.lock.durationMs, stalledInterval: def.lock.stalledIntervalMs, maxStalledCount: def.lock.maxStalledCount } : {}),
+        ...(def.lock
+          ? {
+              lockDuration: def.lock.durationMs,
+              stalledInterval: def.lock.stalledIntervalMs,
+              maxStalledCount: def.lock.maxStalledCount,
+            }
+          : {}),
       },
     );
     worker.on('failed', (job, err) =>

@@ -17,7 +17,17 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdtempSync, openSync, readFileSync, readSync, closeSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  closeSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,14 +46,30 @@ function option(name: string, env: string, fallback: string): string {
   return process.env[env] ?? fallback;
 }
 const QUICK = process.argv.includes('--quick') || process.env.BENCH_RUNS_QUICK === '1';
-const SIZES = option('sizes', 'BENCH_RUNS_SIZES', QUICK ? '5000,20000,50000' : '10000,100000,1000000').split(',').map(Number);
-const LEGACY_SIZES = new Set(option('legacy-sizes', 'BENCH_RUNS_LEGACY_SIZES', SIZES.slice(0, 2).join(',')).split(',').filter(Boolean).map(Number));
+const SIZES = option('sizes', 'BENCH_RUNS_SIZES', QUICK ? '5000,20000,50000' : '10000,100000,1000000')
+  .split(',')
+  .map(Number);
+const LEGACY_SIZES = new Set(
+  option('legacy-sizes', 'BENCH_RUNS_LEGACY_SIZES', SIZES.slice(0, 2).join(','))
+    .split(',')
+    .filter(Boolean)
+    .map(Number),
+);
 const NO_WRITE = process.argv.includes('--no-write') || process.env.BENCH_NO_WRITE === '1';
 const log = (msg: string) => process.stderr.write(`[bench:runs] ${msg}\n`);
 const cleanups: (() => Promise<void> | void)[] = [];
 const children: ChildProcess[] = [];
 
-const COLS = ['employee_id', 'name', 'department', 'base_salary', 'target_pct', 'performance_score', 'fund_return', 'revenue'];
+const COLS = [
+  'employee_id',
+  'name',
+  'department',
+  'base_salary',
+  'target_pct',
+  'performance_score',
+  'fund_return',
+  'revenue',
+];
 
 /** Write n deterministic employees (a small LCG over legacy's band edges) as CSV, streamed to disk. */
 async function writeEmployees(file: string, n: number): Promise<void> {
@@ -55,7 +81,9 @@ async function writeEmployees(file: string, n: number): Promise<void> {
     buf += `E${String(i).padStart(7, '0')},Employee ${i},${['Sales', 'Ops', 'Finance', 'R&D'][i % 4]},${(40_000 + Math.floor(next() * 160_000)).toFixed(2)},${(
       (5 + Math.floor(next() * 25)) /
       100
-    ).toFixed(2)},${(next() * 1.5).toFixed(3)},${((next() - 0.3) * 0.4).toFixed(4)},${Math.floor(next() * 8_000_000)}\n`;
+    ).toFixed(
+      2,
+    )},${(next() * 1.5).toFixed(3)},${((next() - 0.3) * 0.4).toFixed(4)},${Math.floor(next() * 8_000_000)}\n`;
     if (buf.length > 1 << 20) {
       if (!out.write(buf)) await once(out, 'drain');
       buf = '';
@@ -66,7 +94,8 @@ async function writeEmployees(file: string, n: number): Promise<void> {
 }
 
 const status = (pid: number) => readFileSync(`/proc/${pid}/status`, 'utf8');
-const kib = (pid: number, key: 'VmRSS' | 'VmHWM') => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status(pid))?.[1] ?? 0);
+const kib = (pid: number, key: 'VmRSS' | 'VmHWM') =>
+  Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status(pid))?.[1] ?? 0);
 const resetPeak = (pid: number) => {
   try {
     writeFileSync(`/proc/${pid}/clear_refs`, '5');
@@ -80,7 +109,10 @@ function rssSampler(pids: number[]) {
   pids.forEach(resetPeak);
   let peakSum = 0;
   const tick = () => {
-    peakSum = Math.max(peakSum, pids.reduce((n, p) => n + kib(p, 'VmRSS'), 0));
+    peakSum = Math.max(
+      peakSum,
+      pids.reduce((n, p) => n + kib(p, 'VmRSS'), 0),
+    );
   };
   tick();
   const timer = setInterval(tick, 100);
@@ -102,10 +134,15 @@ async function tusUpload(base: string, headers: Record<string, string>, file: st
   const tus = { 'tus-resumable': '1.0.0', ...headers };
   const created = await fetch(`${base}/uploads/tus`, {
     method: 'POST',
-    headers: { ...tus, 'upload-length': String(size), 'upload-metadata': `filename ${b64(path.basename(file))},filetype ${b64('text/csv')}` },
+    headers: {
+      ...tus,
+      'upload-length': String(size),
+      'upload-metadata': `filename ${b64(path.basename(file))},filetype ${b64('text/csv')}`,
+    },
   });
   const location = created.headers.get('location');
-  if (created.status !== 201 || !location) throw new Error(`tus create: ${created.status} ${await created.text()}`);
+  if (created.status !== 201 || !location)
+    throw new Error(`tus create: ${created.status} ${await created.text()}`);
   const origin = new URL(base).origin;
   const fd = openSync(file, 'r');
   const buf = Buffer.alloc(PATCH_BYTES);
@@ -197,8 +234,14 @@ async function main(): Promise<void> {
   await app.close();
 
   const start = (entry: string) => {
-    const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', path.join(root, 'bench/runs/profiles')] : [];
-    const child = spawn(process.execPath, [...prof, '--import', 'tsx', path.join(root, entry)], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const prof = process.env.BENCH_CPU_PROF
+      ? ['--cpu-prof', '--cpu-prof-dir', path.join(root, 'bench/runs/profiles')]
+      : [];
+    const child = spawn(process.execPath, [...prof, '--import', 'tsx', path.join(root, entry)], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     if (process.env.BENCH_RUNS_LOG) child.stdout!.pipe(process.stderr);
     else child.stdout!.resume();
     children.push(child);
@@ -211,7 +254,8 @@ async function main(): Promise<void> {
   await new Promise((r) => setTimeout(r, 3_000)); // the worker connects to its queues
   const api = `${fig}/api/v1/tenants/${user.tenantId}`;
   const auth = { authorization: `Bearer ${user.token}` };
-  const get = <T>(p: string) => fetch(`${api}${p}`, { headers: auth }).then((r) => json<T>(r, 200, `GET ${p}`));
+  const get = <T>(p: string) =>
+    fetch(`${api}${p}`, { headers: auth }).then((r) => json<T>(r, 200, `GET ${p}`));
 
   const figRuns: FigCase[] = [];
   const legacyRuns = new Map<number, LegacyCase>();
@@ -225,17 +269,31 @@ async function main(): Promise<void> {
       const form = new FormData();
       form.append('file', new Blob([readFileSync(file)], { type: 'text/csv' }), path.basename(file));
       const t0 = performance.now();
-      const up = await json<{ id: number }>(await fetch(`${legacy.url}/api/v1/uploads`, { method: 'POST', body: form }), 201, 'legacy upload');
+      const up = await json<{ id: number }>(
+        await fetch(`${legacy.url}/api/v1/uploads`, { method: 'POST', body: form }),
+        201,
+        'legacy upload',
+      );
       const t1 = performance.now();
       resetPeak(legacy.pid!);
       const batch = await json<{ total_bonus: string; employee_count: number }>(
-        await fetch(`${legacy.url}/api/v1/batches`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ upload_id: up.id }) }),
+        await fetch(`${legacy.url}/api/v1/batches`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ upload_id: up.id }),
+        }),
         201,
         'legacy batch',
       );
       const t2 = performance.now();
-      if (batch.employee_count !== n) throw new Error(`legacy batch counted ${batch.employee_count} employees, not ${n}`);
-      legacyRuns.set(n, { uploadMs: t1 - t0, batchMs: t2 - t1, rss: kib(legacy.pid!, 'VmHWM') / 1024, total: batch.total_bonus });
+      if (batch.employee_count !== n)
+        throw new Error(`legacy batch counted ${batch.employee_count} employees, not ${n}`);
+      legacyRuns.set(n, {
+        uploadMs: t1 - t0,
+        batchMs: t2 - t1,
+        rss: kib(legacy.pid!, 'VmHWM') / 1024,
+        total: batch.total_bonus,
+      });
       log(`legacy ${n}: upload ${(t1 - t0).toFixed(0)} ms, batch ${(t2 - t1).toFixed(0)} ms`);
     }
 
@@ -248,34 +306,56 @@ async function main(): Promise<void> {
       600_000,
       () => get<{ status: string }>(`/uploads/${uploadId}`),
       (u) => {
-        if (['invalid', 'quarantined'].includes(u.status)) throw new Error(`upload ${uploadId}: ${JSON.stringify(u)}`);
+        if (['invalid', 'quarantined'].includes(u.status))
+          throw new Error(`upload ${uploadId}: ${JSON.stringify(u)}`);
         return u.status === 'parsed';
       },
     );
     const parsed = performance.now();
     const suggestions = await json<{ columns: { column: string; target: string | null }[] }>(
-      await fetch(`${api}/uploads/${uploadId}/mapping-suggestions?plan_id=${planId}`, { method: 'POST', headers: auth }),
+      await fetch(`${api}/uploads/${uploadId}/mapping-suggestions?plan_id=${planId}`, {
+        method: 'POST',
+        headers: auth,
+      }),
       200,
       'mapping suggestions',
     );
     const columns = Object.fromEntries(suggestions.columns.map((c) => [c.column, c.target]));
-    for (const c of ['employee_id', 'base_salary', 'target_pct', 'performance_score', 'fund_return', 'revenue'])
+    for (const c of [
+      'employee_id',
+      'base_salary',
+      'target_pct',
+      'performance_score',
+      'fund_return',
+      'revenue',
+    ])
       if (columns[c] !== c) throw new Error(`mapping suggested ${c} → ${columns[c]}`);
     const mapped = await json<{ problemCount: number }>(
-      await fetch(`${api}/uploads/${uploadId}/mapping`, { method: 'PUT', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ planId, columns }) }),
+      await fetch(`${api}/uploads/${uploadId}/mapping`, {
+        method: 'PUT',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ planId, columns }),
+      }),
       200,
       'save mapping',
     );
     if (mapped.problemCount !== 0) throw new Error(`validation found ${mapped.problemCount} problems`);
     const mappedAt = performance.now();
     const started = await json<{ id: number }>(
-      await fetch(`${api}/runs`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ plan_id: planId, upload_id: uploadId, name: `bench ${n}` }) }),
+      await fetch(`${api}/runs`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ plan_id: planId, upload_id: uploadId, name: `bench ${n}` }),
+      }),
       202,
       'start run',
     );
     const run = await until(
       600_000,
-      () => get<{ status: string; totals: { employees: number; failed: number; totalPayout: string } }>(`/runs/${started.id}`),
+      () =>
+        get<{ status: string; totals: { employees: number; failed: number; totalPayout: string } }>(
+          `/runs/${started.id}`,
+        ),
       (r) => {
         if (r.status === 'failed') throw new Error(`run failed: ${JSON.stringify(r)}`);
         return r.status === 'completed';
@@ -306,7 +386,11 @@ async function main(): Promise<void> {
   const s = (ms: number) => (ms / 1000).toFixed(2);
   const fmt = (n: number) => n.toLocaleString('en-US');
   const targetOf = (n: number, ms: number) =>
-    n === 10_000 ? `< 5 s: ${ms < 5_000 ? 'met' : 'not met'}` : n === 1_000_000 ? `< 120 s: ${ms < 120_000 ? 'met' : 'not met'}` : '';
+    n === 10_000
+      ? `< 5 s: ${ms < 5_000 ? 'met' : 'not met'}`
+      : n === 1_000_000
+        ? `< 120 s: ${ms < 120_000 ? 'met' : 'not met'}`
+        : '';
   const figRowsMd = figRuns
     .map(
       (r) =>
@@ -324,7 +408,10 @@ async function main(): Promise<void> {
     })
     .join('\n');
   const rssFlat = figRuns.length > 1 ? figRuns.at(-1)!.rssSum / figRuns[0]!.rssSum : 1;
-  const reduced = QUICK || SIZES.join(',') !== '10000,100000,1000000' ? `\n**Reduced size** (shared machine): ${SIZES.map(fmt).join(', ')} rows; the full run is 10,000, 100,000 and 1,000,000 (\`npm run bench -- runs\` or \`node --import tsx bench/runs/run.ts\`).\n` : '';
+  const reduced =
+    QUICK || SIZES.join(',') !== '10000,100000,1000000'
+      ? `\n**Reduced size** (shared machine): ${SIZES.map(fmt).join(', ')} rows; the full run is 10,000, 100,000 and 1,000,000 (\`npm run bench -- runs\` or \`node --import tsx bench/runs/run.ts\`).\n`
+      : '';
   const md = `# Runs end to end: upload received → all results stored
 
 \`node --import tsx bench/runs/run.ts\` (also run by \`npm run bench\`; \`--quick\` for a reduced size). The real gateway
@@ -363,7 +450,9 @@ _Generated ${new Date().toISOString()}._
 
 async function cleanup(): Promise<void> {
   for (const c of children) c.kill('SIGTERM');
-  await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? once(c, 'exit') : undefined)));
+  await Promise.all(
+    children.map((c) => (c.exitCode === null && c.signalCode === null ? once(c, 'exit') : undefined)),
+  );
   for (const fn of cleanups.reverse()) await Promise.resolve(fn()).catch(() => undefined);
 }
 

@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { allocatePool, compilePlan, evaluateBatch, PlanDefinition, type CompiledPlan, type PlanDefinitionInput } from '../../engine/index';
+import {
+  allocatePool,
+  compilePlan,
+  evaluateBatch,
+  PlanDefinition,
+  type CompiledPlan,
+  type PlanDefinitionInput,
+} from '../../engine/index';
 import { copyValue } from '../../core/copy';
 import { sumDecimals } from '../../core/decimal';
 import type { CompactTape, TapeLayout } from '../tables';
@@ -86,27 +93,49 @@ export function hashRowGroups(rows: readonly PipelineRow[]): string {
   let out = '';
   for (let g = 0; g < rows.length; g += HASH_GROUP_ROWS) {
     const h = createHash('sha256');
-    for (const r of rows.slice(g, g + HASH_GROUP_ROWS)) h.update(`${r.row_no}\t${r.employee_id}\t${canonicalJson(r.inputs)}\n`);
+    for (const r of rows.slice(g, g + HASH_GROUP_ROWS))
+      h.update(`${r.row_no}\t${r.employee_id}\t${canonicalJson(r.inputs)}\n`);
     out += h.digest('hex');
   }
   return out;
 }
 
 /** The order of a plan's tape: inputs as declared, steps in evaluation (dependency) order. */
-export function tapeLayout(plan: PlanDefinitionInput, compiled: CompiledPlan = compilePlan(PlanDefinition.parse(plan))): TapeLayout {
+export function tapeLayout(
+  plan: PlanDefinitionInput,
+  compiled: CompiledPlan = compilePlan(PlanDefinition.parse(plan)),
+): TapeLayout {
   const described = new Map(PlanDefinition.parse(plan).steps.map((s) => [s.key, s.description ?? '']));
   return {
     inputs: compiled.inputs.map((i) => i.name),
-    steps: compiled.steps.map((s) => ({ key: s.key, output: s.output, description: described.get(s.key) ?? '', conditional: s.condition !== null })),
+    steps: compiled.steps.map((s) => ({
+      key: s.key,
+      output: s.output,
+      description: described.get(s.key) ?? '',
+      conditional: s.condition !== null,
+    })),
   };
 }
 
 /** The columns of the COPY lines a chunk comes back as, in order. */
-export const RESULT_COLUMNS = ['run_id', 'tenant_id', 'row_no', 'employee_id', 'ok', 'outputs', 'error', 'tape'] as const;
+export const RESULT_COLUMNS = [
+  'run_id',
+  'tenant_id',
+  'row_no',
+  'employee_id',
+  'ok',
+  'outputs',
+  'error',
+  'tape',
+] as const;
 
 /** Evaluate one chunk: its results as COPY lines (with compact tapes), counts, payout total and input hash. */
 export function computeChunk(compiled: CompiledPlan, task: ChunkTask): ChunkOutcome {
-  const evaluated = evaluateBatch(compiled, task.rows.map((r) => r.inputs), { tape: true });
+  const evaluated = evaluateBatch(
+    compiled,
+    task.rows.map((r) => r.inputs),
+    { tape: true },
+  );
   const names = compiled.inputs.map((i) => i.name);
   const head = `${task.runId}\t${task.tenantId}\t`;
   const payouts: string[] = [];
@@ -120,9 +149,14 @@ export function computeChunk(compiled: CompiledPlan, task: ChunkTask): ChunkOutc
     }
     payouts.push(res.outputs[task.payoutOutput] ?? '0');
     const tape: CompactTape | null = res.tape
-      ? [names.map((n) => res.tape!.inputs[n] ?? ''), res.tape.steps.map((s) => (s.condition === null ? '-' : s.condition ? 'T' : 'F')).join('')]
+      ? [
+          names.map((n) => res.tape!.inputs[n] ?? ''),
+          res.tape.steps.map((s) => (s.condition === null ? '-' : s.condition ? 'T' : 'F')).join(''),
+        ]
       : null;
-    lines.push(`${head}${row.row_no}\t${id}\tt\t${copyValue(JSON.stringify(res.outputs))}\t\\N\t${copyValue(tape === null ? null : JSON.stringify(tape))}\n`);
+    lines.push(
+      `${head}${row.row_no}\t${id}\tt\t${copyValue(JSON.stringify(res.outputs))}\t\\N\t${copyValue(tape === null ? null : JSON.stringify(tape))}\n`,
+    );
   });
   return {
     kind: 'chunk',

@@ -44,7 +44,11 @@ export async function warmPipelineThreads(ctx: Pick<JobContext, 'config' | 'log'
   const { pool, threads } = pipelineThreads(ctx);
   const counter = new Int32Array(new SharedArrayBuffer(4));
   const started = Date.now();
-  await Promise.all(Array.from({ length: threads }, () => pool.run({ kind: 'warm', counter, threads, timeoutMs: WARM_TIMEOUT_MS })));
+  await Promise.all(
+    Array.from({ length: threads }, () =>
+      pool.run({ kind: 'warm', counter, threads, timeoutMs: WARM_TIMEOUT_MS }),
+    ),
+  );
   ctx.log.info({ threads, ms: Date.now() - started }, 'pipeline threads warm');
 }
 

@@ -13,8 +13,15 @@ export interface InputSpec {
  * Apply a mapping to every row of an upload in one statement: identity columns trimmed, inputs
  * as canonical decimal text (storage.to_decimal); cells that are not numbers are left out.
  */
-export async function applyMapping(trx: Trx, uploadId: number, identity: { employee_id: string | null; name: string | null; department: string | null }, specs: InputSpec[]) {
-  const inputMap = JSON.stringify(Object.fromEntries(specs.filter((s) => s.col !== null).map((s) => [s.input, s.col])));
+export async function applyMapping(
+  trx: Trx,
+  uploadId: number,
+  identity: { employee_id: string | null; name: string | null; department: string | null },
+  specs: InputSpec[],
+) {
+  const inputMap = JSON.stringify(
+    Object.fromEntries(specs.filter((s) => s.col !== null).map((s) => [s.input, s.col])),
+  );
   await sql`
     update runs.upload_rows r set
       employee_id = coalesce(btrim(r.fields ->> ${identity.employee_id}::text), ''),
@@ -35,7 +42,13 @@ export async function applyMapping(trx: Trx, uploadId: number, identity: { emplo
  * that are not numbers, values out of range, duplicate employee ids (every later occurrence),
  * and plan inputs no column feeds (reported on the header row). Returns the problem count.
  */
-export async function rebuildProblems(trx: Trx, tenantId: string, uploadId: number, employeeCol: string | null, specs: InputSpec[]): Promise<number> {
+export async function rebuildProblems(
+  trx: Trx,
+  tenantId: string,
+  uploadId: number,
+  employeeCol: string | null,
+  specs: InputSpec[],
+): Promise<number> {
   await trx.deleteFrom('storage.upload_problems').where('upload_id', '=', uploadId).execute();
   const mapped = JSON.stringify(specs.filter((s) => s.col !== null));
   const unmapped = JSON.stringify(specs.filter((s) => s.col === null));
