@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 /**
  * storage.to_decimal reads decimal commas and both thousands conventions (issue 14, ADR 0025),
  * the same rule as modules/storage/mapping/number-format.ts (a test holds them equal):
- * `1.234,56` and `1,234.56` are 1234.56; `12,5` is 12.5; `1,234` and `1.234.567` group thousands;
+ * `1.234,56` and `1,234.56` are 1234.56; `12,5` and `0,075` are 12.5 and 0.075; `1,234` and `1.234.567` group thousands;
  * one dot is a decimal point. Spaces, apostrophes and currency signs are dropped, a trailing %
  * divides by 100 exactly. Cells that were numbers before read the same, except a lone comma
  * followed by other than three digits (`12,5`: was 125, now 12.5) and malformed groupings, now
@@ -34,7 +34,7 @@ export async function up(db: Kysely<any>): Promise<void> {
           s := replace(s, ',', '');
         end if;
       elsif c > 0 then
-        if s ~ '^[-+]?[0-9]*,[0-9]+$' and s !~ ',[0-9]{3}$' then
+        if s ~ '^[-+]?[0-9]*,[0-9]+$' and (s !~ ',[0-9]{3}$' or s ~ '^[-+]?0*,') then
           s := replace(s, ',', '.');
         elsif s ~ '^[-+]?[0-9]{1,3}(,[0-9]{2,3})+$' then
           s := replace(s, ',', '');

@@ -4,8 +4,8 @@
  * - spaces, apostrophes and currency signs ($ € £ ¥) are dropped; a trailing % divides by 100;
  * - with both `,` and `.`, the last one is the decimal mark and the other groups thousands
  *   (`1.234,56` and `1,234.56` are both 1234.56);
- * - with only commas: one comma followed by other than exactly three digits is a decimal comma
- *   (`12,5`, `1234,56`); otherwise commas group thousands (`1,234`, `1,234,567`, `1,23,456`);
+ * - with only commas: one comma followed by other than exactly three digits, or after a zero, is a
+ *   decimal comma (`12,5`, `1234,56`, `0,075`); otherwise commas group thousands (`1,234`, `1,234,567`, `1,23,456`);
  * - with only dots: several dots group thousands (`1.234.567`); one dot is the decimal point.
  */
 const PLAIN = /^[-+]?(\d+(\.\d*)?|\.\d+)$/;
@@ -27,7 +27,7 @@ function plainNumber(raw: string): { text: string; percent: boolean } | undefine
     if (comma > dot) s = DOT_GROUPS_COMMA_MARK.test(s) ? s.replace(/\./g, '').replace(',', '.') : '';
     else s = COMMA_GROUPS_DOT_MARK.test(s) ? s.replace(/,/g, '') : '';
   } else if (comma >= 0) {
-    if (COMMA_MARK.test(s) && !/,\d{3}$/.test(s)) s = s.replace(',', '.');
+    if (COMMA_MARK.test(s) && (!/,\d{3}$/.test(s) || /^[-+]?0*,/.test(s))) s = s.replace(',', '.');
     else s = COMMA_GROUPS.test(s) ? s.replace(/,/g, '') : '';
   } else if (DOT_GROUPS.test(s)) s = s.replace(/\./g, '');
   return PLAIN.test(s) ? { text: s, percent } : undefined;
