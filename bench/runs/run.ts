@@ -233,13 +233,13 @@ async function main(): Promise<void> {
   const planId = await legacyPlanId(app, user.tenantId);
   await app.close();
 
-  const start = (entry: string) => {
+  const start = (entry: string, logLevel = env.LOG_LEVEL!) => {
     const prof = process.env.BENCH_CPU_PROF
       ? ['--cpu-prof', '--cpu-prof-dir', path.join(root, 'bench/runs/profiles')]
       : [];
     const child = spawn(process.execPath, [...prof, '--import', 'tsx', path.join(root, entry)], {
       cwd: root,
-      env,
+      env: { ...env, LOG_LEVEL: logLevel },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     if (process.env.BENCH_RUNS_LOG) child.stdout!.pipe(process.stderr);
@@ -248,10 +248,21 @@ async function main(): Promise<void> {
     return child;
   };
   const gw = start('gateway/main.ts');
-  const worker = start('gateway/worker.ts');
+  // The worker logs at info at least: the bench waits for its pipeline threads to be warm, as in a
+  // long-running worker (a cold start is a one-off per worker process, not per run).
+  const worker = start('gateway/worker.ts', env.LOG_LEVEL === 'debug' ? 'debug' : 'info');
+  const warm = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the worker threads were not warm within 180 s')), 180_000);
+    worker.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('pipeline threads warm')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
   const fig = `http://127.0.0.1:${port}`;
   await waitForOk(`${fig}/healthz`, 90_000, gw);
-  await new Promise((r) => setTimeout(r, 3_000)); // the worker connects to its queues
+  await warm;
   const api = `${fig}/api/v1/tenants/${user.tenantId}`;
   const auth = { authorization: `Bearer ${user.token}` };
   const get = <T>(p: string) =>
