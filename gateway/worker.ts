@@ -3,7 +3,7 @@ import pino from 'pino';
 import { loadConfigOrExit } from './config';
 import { initTelemetry } from './telemetry';
 import type { Queue, Worker } from 'bullmq';
-import type { JobContext } from '../modules/core/jobs';
+import type { JobContext, JobDefinition } from '../modules/core/jobs';
 
 const config = loadConfigOrExit();
 // Tracing (when configured) starts before the modules, BullMQ, pg and ioredis are imported.
@@ -17,7 +17,8 @@ const { queueName } = await import('../modules/core/jobs');
 const log = pino({ level: config.LOG_LEVEL, base: { service: 'fig-worker' } });
 const db = createDb(config.APP_DATABASE_URL, {
   max: config.DB_POOL_MAX,
-  onIdleError: (err) => log.warn({ err: err.message }, 'an idle database connection was lost; the next query opens a new one'),
+  onIdleError: (err) =>
+    log.warn({ err: err.message }, 'an idle database connection was lost; the next query opens a new one'),
 });
 const redis = createRedis(config.REDIS_URL);
 const abort = new AbortController();
@@ -42,8 +43,20 @@ const ctx: JobContext = { config, db, redis, log, signal: abort.signal, enqueue 
 
 const workers: Worker[] = [];
 const schedulers: Queue[] = [];
+const lifecycles: NonNullable<JobDefinition['lifecycle']>[] = [];
 for (const mod of modules) {
   for (const def of mod.jobs ?? []) {
+    if (def.lifecycle) {
+      lifecycles.push(def.lifecycle);
+      def.lifecycle
+        .open({ ...ctx, log: log.child({ job: queueName(def) }) })
+        .catch((err: Error) =>
+          log.warn(
+            { err: err.message, job: queueName(def) },
+            'job resources did not start; the first job starts them',
+          ),
+        );
+    }
     const name = queueName(def);
     const worker = new WorkerClass(
       name,
@@ -56,7 +69,13 @@ for (const mod of modules) {
         connection,
         prefix,
         concurrency: def.concurrency ?? 1,
-        ...(def.lock ? { lockDuration: def.lock.durationMs, stalledInterval: def.lock.stalledIntervalMs, maxStalledCount: def.lock.maxStalledCount } : {}),
+        ...(def.lock
+          ? {
+              lockDuration: def.lock.durationMs,
+              stalledInterval: def.lock.stalledIntervalMs,
+              maxStalledCount: def.lock.maxStalledCount,
+            }
+          : {}),
       },
     );
     worker.on('failed', (job, err) =>
@@ -85,6 +104,7 @@ closeWithGrace({ delay: 15_000 }, async ({ signal, err }) => {
   clearInterval(timer);
   abort.abort();
   await Promise.all(workers.map((w) => w.close()));
+  await Promise.all(lifecycles.map((l) => l.close().catch(() => undefined)));
   await Promise.all([...schedulers, ...producers.values()].map((q) => q.close()));
   await db.destroy();
   redis.disconnect();

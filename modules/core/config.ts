@@ -203,6 +203,8 @@ export const ConfigSchema = z.object({
   STORAGE_URL_TTL_S: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(300),
   /** HMAC key of signed local download links; unset: derived from JWT_KEYS or ADMIN_TOKEN (one per install). */
   STORAGE_SIGNING_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** An upload not finished within this time expires: its row and staged bytes are removed (tus Upload-Expires). */
+  UPLOAD_INCOMPLETE_TTL_S: z.coerce.number().int().min(1).default(24 * 3600),
   /** Largest upload accepted (tus Upload-Length), 250 MB by default. */
   UPLOAD_MAX_BYTES: z.coerce.number().int().min(1).default(250 * 1024 * 1024),
   /** clamd virus scanner (INSTREAM over TCP) for every upload when CLAMD_HOST is set. */

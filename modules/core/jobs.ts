@@ -46,6 +46,12 @@ export interface JobDefinition<P extends z.ZodType = z.ZodType, R = unknown> {
    * resumable job shortens them so a killed worker's job is picked up again within seconds.
    */
   lock?: { durationMs: number; stalledIntervalMs: number; maxStalledCount: number };
+  /**
+   * Process-wide resources of this job's handler kept between jobs (e.g. warm worker threads):
+   * `open` when the worker starts (in the background: the worker takes jobs meanwhile, and a
+   * handler opens what it needs lazily), `close` when it shuts down.
+   */
+  lifecycle?: { open: (ctx: JobContext) => Promise<void>; close: () => Promise<void> };
   handler: (payload: z.infer<P>, ctx: JobContext) => Promise<R>;
 }
 

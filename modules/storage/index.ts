@@ -4,6 +4,7 @@ import type { FigModule } from '../core/module';
 import { createBlobStore } from './blob/create-blob-store';
 import { processUploadJob, uploadQueue } from './jobs';
 import { storageRoutes } from './routes';
+import { expireIncompleteUploads } from './service/expire-uploads';
 import { createTus } from './tus';
 import './tables';
 
@@ -24,7 +25,14 @@ const plugin: FastifyPluginAsync<{ config: Config }> = async (app, { config }) =
   const queue = uploadQueue(config);
   const deps = { db: app.db, config, store, log: app.log };
   const tus = createTus(deps, queue.enqueue);
+  // Expire incomplete uploads: checked every tenth of the TTL (at most every 15 minutes, at least every second).
+  const every = Math.max(1_000, Math.min(15 * 60_000, (config.UPLOAD_INCOMPLETE_TTL_S * 1000) / 10));
+  const expiry = setInterval(() => {
+    expireIncompleteUploads(deps, tus.datastore).catch((err: Error) => app.log.warn({ err: err.message }, 'upload expiry failed'));
+  }, every);
+  expiry.unref();
   app.addHook('onClose', async () => {
+    clearInterval(expiry);
     await queue.close();
     store.close();
   });

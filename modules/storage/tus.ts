@@ -25,7 +25,8 @@ const tusError = (status_code: number, body: string) => ({ status_code, body: `$
 export function createTus(deps: StorageDeps, enqueue: (tenantId: string, uploadId: number) => Promise<void>) {
   const callers = new WeakMap<IncomingMessage, Caller>();
   const directory = path.resolve(deps.config.STORAGE_DIR, 'tus');
-  const datastore = new FileStore({ directory });
+  // Incomplete uploads expire (Upload-Expires; PATCH after it is refused); index.ts removes them.
+  const datastore = new FileStore({ directory, expirationPeriodInMilliseconds: deps.config.UPLOAD_INCOMPLETE_TTL_S * 1000 });
   const callerOf = (req: TusRequest): Caller => {
     const raw = (req as unknown as { runtime?: { node?: { req: IncomingMessage } } }).runtime?.node?.req;
     const caller = raw && callers.get(raw);
@@ -78,6 +79,7 @@ export function createTus(deps: StorageDeps, enqueue: (tenantId: string, uploadI
 
   return {
     server,
+    datastore,
     /** Hand a Fastify request to tus (the caller already authenticated and checked). */
     async handle(request: FastifyRequest, caller: Caller, reply: { hijack(): void; raw: import('node:http').ServerResponse }) {
       callers.set(request.raw, caller);

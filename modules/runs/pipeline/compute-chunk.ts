@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { allocatePool, compilePlan, evaluateBatch, PlanDefinition, type CompiledPlan, type PlanDefinitionInput } from '../../engine/index';
+import {
+  allocatePool,
+  compilePlan,
+  evaluateBatch,
+  PlanDefinition,
+  type CompiledPlan,
+  type PlanDefinitionInput,
+} from '../../engine/index';
+import { copyValue } from '../../core/copy';
 import { sumDecimals } from '../../core/decimal';
 import type { CompactTape, TapeLayout } from '../tables';
 
@@ -18,6 +26,9 @@ export interface PipelineRow {
 
 export interface ChunkTask {
   kind: 'chunk';
+  /** The run and tenant the result lines are for (they are COPYed as rows of runs.run_results). */
+  runId: number;
+  tenantId: string;
   /** Cache key of the compiled plan in the worker (the run id and plan version). */
   key: string;
   plan: PlanDefinitionInput;
@@ -32,12 +43,20 @@ export interface PoolTask {
   pool: string;
 }
 
-export type PipelineTask = ChunkTask | PoolTask;
+/** Start-up of a thread (thread-pool.ts): check in on the shared counter, wait until `threads` have. */
+export interface WarmTask {
+  kind: 'warm';
+  counter: Int32Array;
+  threads: number;
+  timeoutMs: number;
+}
+
+export type PipelineTask = ChunkTask | PoolTask | WarmTask;
 
 export interface ChunkOutcome {
   kind: 'chunk';
-  /** The chunk's results as one JSON array for `jsonb_to_recordset` (serialised off the job's event loop). */
-  json: string;
+  /** The chunk's results as runs.run_results lines in COPY text format (RESULT_COLUMNS; rendered off the job's event loop). */
+  lines: string;
   okCount: number;
   failedCount: number;
   /** Exact sum of the payouts of the rows that succeeded. */
@@ -51,17 +70,7 @@ export interface PoolOutcome {
   shares: string[];
 }
 
-export type PipelineOutcome = ChunkOutcome | PoolOutcome;
-
-/** One stored result, as written into runs.run_results. */
-export interface ResultRecord {
-  row_no: number;
-  employee_id: string;
-  ok: boolean;
-  outputs: Record<string, string>;
-  error: { step: string | null; message: string } | null;
-  tape: CompactTape | null;
-}
+export type PipelineOutcome = ChunkOutcome | PoolOutcome | { kind: 'warm' };
 
 /** JSON of a value with object keys sorted at every level: the same data always hashes the same. */
 export function canonicalJson(value: unknown): string {
@@ -84,40 +93,76 @@ export function hashRowGroups(rows: readonly PipelineRow[]): string {
   let out = '';
   for (let g = 0; g < rows.length; g += HASH_GROUP_ROWS) {
     const h = createHash('sha256');
-    for (const r of rows.slice(g, g + HASH_GROUP_ROWS)) h.update(`${r.row_no}\t${r.employee_id}\t${canonicalJson(r.inputs)}\n`);
+    for (const r of rows.slice(g, g + HASH_GROUP_ROWS))
+      h.update(`${r.row_no}\t${r.employee_id}\t${canonicalJson(r.inputs)}\n`);
     out += h.digest('hex');
   }
   return out;
 }
 
 /** The order of a plan's tape: inputs as declared, steps in evaluation (dependency) order. */
-export function tapeLayout(plan: PlanDefinitionInput, compiled: CompiledPlan = compilePlan(PlanDefinition.parse(plan))): TapeLayout {
+export function tapeLayout(
+  plan: PlanDefinitionInput,
+  compiled: CompiledPlan = compilePlan(PlanDefinition.parse(plan)),
+): TapeLayout {
   const described = new Map(PlanDefinition.parse(plan).steps.map((s) => [s.key, s.description ?? '']));
   return {
     inputs: compiled.inputs.map((i) => i.name),
-    steps: compiled.steps.map((s) => ({ key: s.key, output: s.output, description: described.get(s.key) ?? '', conditional: s.condition !== null })),
+    steps: compiled.steps.map((s) => ({
+      key: s.key,
+      output: s.output,
+      description: described.get(s.key) ?? '',
+      conditional: s.condition !== null,
+    })),
   };
 }
 
-/** Evaluate one chunk: results with compact tapes, counts, payout total and input hash. */
+/** The columns of the COPY lines a chunk comes back as, in order. */
+export const RESULT_COLUMNS = [
+  'run_id',
+  'tenant_id',
+  'row_no',
+  'employee_id',
+  'ok',
+  'outputs',
+  'error',
+  'tape',
+] as const;
+
+/** Evaluate one chunk: its results as COPY lines (with compact tapes), counts, payout total and input hash. */
 export function computeChunk(compiled: CompiledPlan, task: ChunkTask): ChunkOutcome {
-  const evaluated = evaluateBatch(compiled, task.rows.map((r) => r.inputs), { tape: true });
+  const evaluated = evaluateBatch(
+    compiled,
+    task.rows.map((r) => r.inputs),
+    { tape: true },
+  );
   const names = compiled.inputs.map((i) => i.name);
+  const head = `${task.runId}\t${task.tenantId}\t`;
   const payouts: string[] = [];
-  const records: ResultRecord[] = evaluated.map((res, i) => {
+  const lines: string[] = [];
+  evaluated.forEach((res, i) => {
     const row = task.rows[i] as PipelineRow;
-    if (!res.ok) return { row_no: row.row_no, employee_id: row.employee_id, ok: false, outputs: {}, error: res.error, tape: null };
+    const id = copyValue(row.employee_id);
+    if (!res.ok) {
+      lines.push(`${head}${row.row_no}\t${id}\tf\t{}\t${copyValue(JSON.stringify(res.error))}\t\\N\n`);
+      return;
+    }
     payouts.push(res.outputs[task.payoutOutput] ?? '0');
     const tape: CompactTape | null = res.tape
-      ? [names.map((n) => res.tape!.inputs[n] ?? ''), res.tape.steps.map((s) => (s.condition === null ? '-' : s.condition ? 'T' : 'F')).join('')]
+      ? [
+          names.map((n) => res.tape!.inputs[n] ?? ''),
+          res.tape.steps.map((s) => (s.condition === null ? '-' : s.condition ? 'T' : 'F')).join(''),
+        ]
       : null;
-    return { row_no: row.row_no, employee_id: row.employee_id, ok: true, outputs: res.outputs, error: null, tape };
+    lines.push(
+      `${head}${row.row_no}\t${id}\tt\t${copyValue(JSON.stringify(res.outputs))}\t\\N\t${copyValue(tape === null ? null : JSON.stringify(tape))}\n`,
+    );
   });
   return {
     kind: 'chunk',
-    json: JSON.stringify(records),
+    lines: lines.join(''),
     okCount: payouts.length,
-    failedCount: records.length - payouts.length,
+    failedCount: lines.length - payouts.length,
     totalPayout: sumDecimals(payouts),
     inputHashes: hashRowGroups(task.rows),
   };

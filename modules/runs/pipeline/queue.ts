@@ -14,16 +14,51 @@ export const RunJobPayload = z.object({
 });
 export type RunJobPayload = z.infer<typeof RunJobPayload>;
 
+/** How long adding a job may take before the caller stops waiting (Redis down: the worker's sweep adds it later). */
+const ADD_TIMEOUT_MS = 3_000;
+
 /**
- * Put a run on the worker's queue. The job id is the run's (plus the retry's state time), so a
- * repeated add for the same run is ignored by BullMQ while the first is queued, running or kept.
- * Tries: 3, backing off; a worker killed mid-run gives its job back through BullMQ's stall check.
+ * The job id of a run: the run's for its first computation; a retry or resume adds the time the
+ * run was queued again, so each retry is a new job while a repeated add of the same one is ignored.
+ */
+export function runJobId(tenantId: string, runId: number, requeuedAt: Date | null): string {
+  return requeuedAt === null
+    ? `run-${tenantId}-${runId}`
+    : `run-${tenantId}-${runId}-retry-${requeuedAt.getTime()}`;
+}
+
+/**
+ * Put a run on the worker's queue. The job id (runJobId) makes a repeated add for the same run a
+ * no-op while the first is queued, running or kept. Tries: 3, backing off; a worker killed mid-run
+ * gives its job back through BullMQ's stall check. Rejects after ADD_TIMEOUT_MS when Redis does not
+ * answer (the run stays `queued`; the worker's sweep enqueues it, sweep-queued.ts).
  */
 export async function enqueueRunJob(config: Config, payload: RunJobPayload, jobId: string): Promise<void> {
-  const queue = new Queue(queueName(RUN_JOB), { connection: { url: config.REDIS_URL, maxRetriesPerRequest: null }, prefix: `${config.REDIS_PREFIX}bull` });
+  const queue = new Queue(queueName(RUN_JOB), {
+    connection: { url: config.REDIS_URL, maxRetriesPerRequest: null, enableOfflineQueue: true },
+    prefix: `${config.REDIS_PREFIX}bull`,
+  });
+  queue.on('error', () => undefined); // connection errors surface as the add's timeout below
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await queue.add('run', payload, { jobId, attempts: 3, backoff: { type: 'exponential', delay: 2_000 }, removeOnComplete: 1000, removeOnFail: 5000 });
+    await Promise.race([
+      queue.add('run', payload, {
+        jobId,
+        attempts: 3,
+        backoff: { type: 'exponential', delay: 2_000 },
+        removeOnComplete: 1000,
+        removeOnFail: 5000,
+      }),
+      new Promise((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`Redis did not take the job within ${ADD_TIMEOUT_MS} ms`)),
+          ADD_TIMEOUT_MS,
+        );
+      }),
+    ]);
   } finally {
-    await queue.close();
+    clearTimeout(timer);
+    await Promise.race([queue.close(), new Promise((r) => setTimeout(r, 500))]).catch(() => undefined);
+    void queue.disconnect().catch(() => undefined);
   }
 }

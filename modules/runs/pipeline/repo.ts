@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { Trx } from '../../core/db';
 import type { RunChunkRecord, RunRecord } from '../tables';
-import type { PipelineRow } from './compute-chunk';
+import { copyInto } from '../../core/copy';
+import { RESULT_COLUMNS, type PipelineRow } from './compute-chunk';
 import '../tables';
 
 /** Kysely queries of the runs pipeline on the runs schema (runs, run_chunks, run_results, upload rows). */
@@ -24,10 +25,32 @@ export async function findUploadReadiness(trx: Trx, uploadId: number): Promise<U
 }
 
 /**
+ * The plan inputs an upload feeds: the targets of its saved mapping, or (a legacy upload, no
+ * mapping) the inputs of its first row.
+ */
+export async function fedInputs(trx: Trx, upload: UploadReadiness): Promise<Set<string>> {
+  const mapping = upload.mapping as { columns?: Record<string, string | null> } | null;
+  if (mapping?.columns)
+    return new Set(Object.values(mapping.columns).filter((t): t is string => typeof t === 'string'));
+  const first = await trx
+    .selectFrom('runs.upload_rows')
+    .select('inputs')
+    .where('upload_id', '=', upload.id)
+    .orderBy('row_no')
+    .limit(1)
+    .executeTakeFirst();
+  return new Set(Object.keys(first?.inputs ?? {}));
+}
+
+/**
  * Split a run's upload into chunks of `chunkRows` rows (by position in row order) and record
  * them; idempotent (a second call adds nothing). Returns the number of chunks and rows.
  */
-export async function planChunks(trx: Trx, run: Pick<RunRecord, 'id' | 'tenant_id' | 'upload_id'>, chunkRows: number): Promise<{ chunks: number; rows: number }> {
+export async function planChunks(
+  trx: Trx,
+  run: Pick<RunRecord, 'id' | 'tenant_id' | 'upload_id'>,
+  chunkRows: number,
+): Promise<{ chunks: number; rows: number }> {
   await sql`
     insert into runs.run_chunks (run_id, tenant_id, chunk_no, row_from, row_to, row_count)
     select ${run.id}, ${run.tenant_id}, chunk_no, min(row_no), max(row_no), count(*)
@@ -47,7 +70,12 @@ export async function planChunks(trx: Trx, run: Pick<RunRecord, 'id' | 'tenant_i
 }
 
 export function listChunks(trx: Trx, runId: number): Promise<RunChunkRecord[]> {
-  return trx.selectFrom('runs.run_chunks').selectAll().where('run_id', '=', runId).orderBy('chunk_no').execute();
+  return trx
+    .selectFrom('runs.run_chunks')
+    .selectAll()
+    .where('run_id', '=', runId)
+    .orderBy('chunk_no')
+    .execute();
 }
 
 /** An upload's rows between two row numbers (inclusive), in row order. */
@@ -63,10 +91,17 @@ export function readRows(trx: Trx, uploadId: number, from: number, to: number): 
 }
 
 /** The upload rows of a run's failed results between two row numbers. */
-export async function readFailedRows(trx: Trx, run: Pick<RunRecord, 'id' | 'upload_id'>, from: number, to: number): Promise<PipelineRow[]> {
+export async function readFailedRows(
+  trx: Trx,
+  run: Pick<RunRecord, 'id' | 'upload_id'>,
+  from: number,
+  to: number,
+): Promise<PipelineRow[]> {
   return trx
     .selectFrom('runs.upload_rows as u')
-    .innerJoin('runs.run_results as r', (j) => j.onRef('r.row_no', '=', 'u.row_no').on('r.run_id', '=', run.id))
+    .innerJoin('runs.run_results as r', (j) =>
+      j.onRef('r.row_no', '=', 'u.row_no').on('r.run_id', '=', run.id),
+    )
     .select(['u.row_no', 'u.employee_id', 'u.inputs'])
     .where('u.upload_id', '=', run.upload_id)
     .where('r.ok', '=', false)
@@ -85,14 +120,12 @@ export async function writeChunk(
   trx: Trx,
   run: Pick<RunRecord, 'id' | 'tenant_id'>,
   chunk: Pick<RunChunkRecord, 'chunk_no' | 'row_from' | 'row_to'>,
-  out: { json: string; okCount: number; failedCount: number; totalPayout: string; inputHashes: string },
+  out: { lines: string; okCount: number; failedCount: number; totalPayout: string; inputHashes: string },
 ): Promise<void> {
-  await sql`delete from runs.run_results where run_id = ${run.id} and row_no between ${chunk.row_from} and ${chunk.row_to}`.execute(trx);
-  await sql`
-    insert into runs.run_results (run_id, tenant_id, row_no, employee_id, ok, outputs, error, tape)
-    select ${run.id}, ${run.tenant_id}, r.row_no, r.employee_id, r.ok, r.outputs, r.error, r.tape
-    from jsonb_to_recordset(${out.json}::jsonb) as r(row_no integer, employee_id text, ok boolean, outputs jsonb, error jsonb, tape jsonb)
-  `.execute(trx);
+  await sql`delete from runs.run_results where run_id = ${run.id} and row_no between ${chunk.row_from} and ${chunk.row_to}`.execute(
+    trx,
+  );
+  await copyInto(trx, 'runs.run_results', RESULT_COLUMNS, out.lines);
   await trx
     .updateTable('runs.run_chunks')
     .set((eb) => ({
@@ -109,14 +142,17 @@ export async function writeChunk(
     .execute();
 }
 
-/** Replace some results of a run (a retry of failed rows), keyed by row. */
-export async function upsertResults(trx: Trx, run: Pick<RunRecord, 'id' | 'tenant_id'>, json: string): Promise<void> {
-  await sql`
-    insert into runs.run_results (run_id, tenant_id, row_no, employee_id, ok, outputs, error, tape)
-    select ${run.id}, ${run.tenant_id}, r.row_no, r.employee_id, r.ok, r.outputs, r.error, r.tape
-    from jsonb_to_recordset(${json}::jsonb) as r(row_no integer, employee_id text, ok boolean, outputs jsonb, error jsonb, tape jsonb)
-    on conflict (run_id, row_no) do update set employee_id = excluded.employee_id, ok = excluded.ok, outputs = excluded.outputs, error = excluded.error, tape = excluded.tape
-  `.execute(trx);
+/** Replace some results of a run (a retry of failed rows, as COPY lines), keyed by row. */
+export async function replaceResults(
+  trx: Trx,
+  runId: number,
+  rowNos: readonly number[],
+  lines: string,
+): Promise<void> {
+  await sql`delete from runs.run_results where run_id = ${runId} and row_no = any(${[...rowNos]}::int[])`.execute(
+    trx,
+  );
+  await copyInto(trx, 'runs.run_results', RESULT_COLUMNS, lines);
 }
 
 export async function updateChunkAfterRetry(
@@ -127,14 +163,25 @@ export async function updateChunkAfterRetry(
 ): Promise<void> {
   await trx
     .updateTable('runs.run_chunks')
-    .set((eb) => ({ ok_count: set.okCount, failed_count: set.failedCount, total_payout: set.totalPayout, input_hashes: set.inputHashes, attempts: eb('attempts', '+', 1), done_at: new Date() }))
+    .set((eb) => ({
+      ok_count: set.okCount,
+      failed_count: set.failedCount,
+      total_payout: set.totalPayout,
+      input_hashes: set.inputHashes,
+      attempts: eb('attempts', '+', 1),
+      done_at: new Date(),
+    }))
     .where('run_id', '=', runId)
     .where('chunk_no', '=', chunkNo)
     .execute();
 }
 
 /** The payout of every row that succeeded, in row order (the pool's input). */
-export async function readPayouts(trx: Trx, runId: number, output: string): Promise<{ row_no: number; employee_id: string; amount: string }[]> {
+export async function readPayouts(
+  trx: Trx,
+  runId: number,
+  output: string,
+): Promise<{ row_no: number; employee_id: string; amount: string }[]> {
   const { rows } = await sql<{ row_no: number; employee_id: string; amount: string }>`
     select row_no, employee_id, coalesce(outputs ->> ${output}, '0') as amount
     from runs.run_results where run_id = ${runId} and ok order by row_no
@@ -144,7 +191,9 @@ export async function readPayouts(trx: Trx, runId: number, output: string): Prom
 
 /** Write pool shares (a JSON array of {row_no, share}); clearing them first keeps a recomputation exact. */
 export async function writePoolShares(trx: Trx, runId: number, json: string | null): Promise<void> {
-  await sql`update runs.run_results set pool_share = null where run_id = ${runId} and pool_share is not null`.execute(trx);
+  await sql`update runs.run_results set pool_share = null where run_id = ${runId} and pool_share is not null`.execute(
+    trx,
+  );
   if (json === null) return;
   await sql`
     update runs.run_results r set pool_share = x.share

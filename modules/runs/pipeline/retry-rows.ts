@@ -14,15 +14,29 @@ export async function retryFailedRows(scope: RunJobScope): Promise<void> {
   const { ctx, run, plan, pool } = scope;
   const chunks = await withTenant(ctx.db, run.tenant_id, (trx) => repo.listChunks(trx, run.id));
   for (const chunk of chunks.filter((c) => c.done && c.failed_count > 0)) {
-    if (ctx.signal.aborted) throw new Error('the worker is shutting down; the retry resumes with the rows still failed');
+    if (ctx.signal.aborted)
+      throw new Error('the worker is shutting down; the retry resumes with the rows still failed');
     const { failedRows, allRows } = await withTenant(ctx.db, run.tenant_id, async (trx) => ({
       failedRows: await repo.readFailedRows(trx, run, chunk.row_from, chunk.row_to),
       allRows: await repo.readRows(trx, run.upload_id, chunk.row_from, chunk.row_to),
     }));
     if (failedRows.length === 0) continue;
-    const out = (await pool.run({ kind: 'chunk', key: `${run.id}:${plan.id}`, plan: plan.definition, payoutOutput: run.payout_output ?? 'bonus', rows: failedRows })) as ChunkOutcome;
+    const out = (await pool.run({
+      kind: 'chunk',
+      runId: run.id,
+      tenantId: run.tenant_id,
+      key: `${run.id}:${plan.id}`,
+      plan: plan.definition,
+      payoutOutput: run.payout_output ?? 'bonus',
+      rows: failedRows,
+    })) as ChunkOutcome;
     await withTenant(ctx.db, run.tenant_id, async (trx) => {
-      await repo.upsertResults(trx, run, out.json);
+      await repo.replaceResults(
+        trx,
+        run.id,
+        failedRows.map((r) => r.row_no),
+        out.lines,
+      );
       await repo.updateChunkAfterRetry(trx, run.id, chunk.chunk_no, {
         okCount: chunk.ok_count + out.okCount,
         failedCount: out.failedCount,

@@ -1,12 +1,8 @@
-import { availableParallelism } from 'node:os';
-import type { FastifyBaseLogger } from 'fastify';
 import { withTenant } from '../../core/db';
 import type { JobContext, JobDefinition } from '../../core/jobs';
-import { createWorkerPool } from '../../core/worker-pool';
 import { findPlanVersion, type PlanVersionForRun } from '../../plans/index';
-import { RunsComputeErrors } from '../compute-pool';
 import type { RunChunkRecord, RunRecord } from '../tables';
-import type { ChunkOutcome, PipelineOutcome, PipelineTask } from './compute-chunk';
+import type { ChunkOutcome } from './compute-chunk';
 import { finishRun } from './finish-run';
 import { publishProgress } from './progress';
 import { RUN_JOB, RunJobPayload } from './queue';
@@ -14,21 +10,30 @@ import * as repo from './repo';
 import { retryFailedRows } from './retry-rows';
 import type { RunJobScope } from './scope';
 import { lockRun, transitionRun } from './states';
-
+import { sweepQueuedRuns } from './sweep-queued';
+import { closePipelineThreads, pipelineThreads, warmPipelineThreads } from './thread-pool';
 
 const WORKER = { actor: 'worker' };
 
 /** Take a queued run (plan its chunks, mark it running) or a running one (a resumed job); undefined: nothing to do. */
-async function claimRun(ctx: JobContext, p: RunJobPayload): Promise<{ run: RunRecord; plan: PlanVersionForRun } | undefined> {
+async function claimRun(
+  ctx: JobContext,
+  p: RunJobPayload,
+): Promise<{ run: RunRecord; plan: PlanVersionForRun } | undefined> {
   return withTenant(ctx.db, p.tenantId, async (trx) => {
     let run = await lockRun(trx, p.runId);
-    if (!run || (run.status !== 'queued' && run.status !== 'running') || run.plan_id === null) return undefined;
+    if (!run || (run.status !== 'queued' && run.status !== 'running') || run.plan_id === null)
+      return undefined;
     const plan = await findPlanVersion(trx, p.tenantId, run.plan_id);
     if (!plan) throw new Error(`plan ${run.plan_id} of run ${run.id} is gone`);
     if (run.status === 'queued') {
       if (!p.retry) {
         const planned = await repo.planChunks(trx, run, run.chunk_rows ?? ctx.config.RUNS_CHUNK_ROWS);
-        await trx.updateTable('runs.runs').set({ chunks_total: planned.chunks, employee_count: planned.rows }).where('id', '=', run.id).execute();
+        await trx
+          .updateTable('runs.runs')
+          .set({ chunks_total: planned.chunks, employee_count: planned.rows })
+          .where('id', '=', run.id)
+          .execute();
       }
       run = await transitionRun(trx, run, 'running', WORKER, { started_at: new Date(), error: null });
     }
@@ -54,10 +59,21 @@ async function computeChunks(scope: RunJobScope): Promise<void> {
   let next = 0;
   const lane = async () => {
     while (next < pending.length) {
-      if (ctx.signal.aborted) throw new Error('the worker is shutting down; the run resumes from its last chunk');
+      if (ctx.signal.aborted)
+        throw new Error('the worker is shutting down; the run resumes from its last chunk');
       const chunk = pending[next++] as RunChunkRecord;
-      const rows = await withTenant(ctx.db, run.tenant_id, (trx) => repo.readRows(trx, run.upload_id, chunk.row_from, chunk.row_to));
-      const out = (await pool.run({ kind: 'chunk', key: `${run.id}:${plan.id}`, plan: plan.definition, payoutOutput: run.payout_output ?? 'bonus', rows })) as ChunkOutcome;
+      const rows = await withTenant(ctx.db, run.tenant_id, (trx) =>
+        repo.readRows(trx, run.upload_id, chunk.row_from, chunk.row_to),
+      );
+      const out = (await pool.run({
+        kind: 'chunk',
+        runId: run.id,
+        tenantId: run.tenant_id,
+        key: `${run.id}:${plan.id}`,
+        plan: plan.definition,
+        payoutOutput: run.payout_output ?? 'bonus',
+        rows,
+      })) as ChunkOutcome;
       await withTenant(ctx.db, run.tenant_id, (trx) => repo.writeChunk(trx, run, chunk, out));
       ctx.log.debug({ runId: run.id, chunk: chunk.chunk_no, failed: out.failedCount }, 'chunk stored');
       progress.rowsDone += chunk.row_count;
@@ -75,12 +91,16 @@ async function computeChunks(scope: RunJobScope): Promise<void> {
 async function giveUp(ctx: JobContext, p: RunJobPayload, err: Error): Promise<void> {
   await withTenant(ctx.db, p.tenantId, async (trx) => {
     const run = await lockRun(trx, p.runId);
-    if (run && (run.status === 'running' || run.status === 'queued')) await transitionRun(trx, run, 'failed', WORKER, { error: err.message.slice(0, 2000) });
+    if (run && (run.status === 'running' || run.status === 'queued'))
+      await transitionRun(trx, run, 'failed', WORKER, { error: err.message.slice(0, 2000) });
   });
 }
 
 /** Process one pipeline job: compute (or re-run failed rows), then totals, pool and snapshot hash. */
-export async function processRunJob(p: RunJobPayload, ctx: JobContext): Promise<{ runId: number; skipped: boolean }> {
+export async function processRunJob(
+  p: RunJobPayload,
+  ctx: JobContext,
+): Promise<{ runId: number; skipped: boolean }> {
   let claimed: Awaited<ReturnType<typeof claimRun>>;
   try {
     claimed = await claimRun(ctx, p);
@@ -89,15 +109,7 @@ export async function processRunJob(p: RunJobPayload, ctx: JobContext): Promise<
     throw err;
   }
   if (!claimed) return { runId: p.runId, skipped: true };
-  const threads = ctx.config.RUNS_PIPELINE_THREADS || availableParallelism();
-  const pool = createWorkerPool<PipelineTask, PipelineOutcome>({
-    workerFile: new URL('./pipeline-worker.ts', import.meta.url),
-    size: threads,
-    timeoutMs: ctx.config.RUNS_COMPUTE_TIMEOUT_MS,
-    maxQueue: threads * 4,
-    log: ctx.log as unknown as FastifyBaseLogger,
-    errors: RunsComputeErrors,
-  });
+  const { pool, threads } = pipelineThreads(ctx);
   const scope: RunJobScope = { ctx, ...claimed, pool, threads };
   ctx.log.info({ runId: p.runId, retry: p.retry, threads }, 'run claimed');
   try {
@@ -109,9 +121,28 @@ export async function processRunJob(p: RunJobPayload, ctx: JobContext): Promise<
     const lastTry = (ctx.attempt?.made ?? 0) + 1 >= (ctx.attempt?.max ?? 1);
     if (lastTry && !ctx.signal.aborted) await giveUp(ctx, p, err as Error);
     throw err;
-  } finally {
-    await pool.close();
   }
+}
+
+let sweepTimer: NodeJS.Timeout | undefined;
+/** How often the worker sweeps again, and how long a run must have been queued to be swept then. */
+const SWEEP_EVERY_MS = 60_000;
+
+/** Worker start: sweep the queued runs (all of them), warm the threads, then sweep every minute. */
+async function openPipeline(ctx: JobContext): Promise<void> {
+  const sweep = (olderThanMs: number) =>
+    sweepQueuedRuns(ctx, olderThanMs).catch((err: Error) =>
+      ctx.log.warn({ err: err.message }, 'queued-runs sweep failed'),
+    );
+  await sweep(0);
+  sweepTimer = setInterval(() => void sweep(SWEEP_EVERY_MS), SWEEP_EVERY_MS);
+  sweepTimer.unref();
+  await warmPipelineThreads(ctx);
+}
+
+async function closePipeline(): Promise<void> {
+  clearInterval(sweepTimer);
+  await closePipelineThreads();
 }
 
 /**
@@ -123,5 +154,8 @@ export const runPipelineJob: JobDefinition<typeof RunJobPayload> = {
   payload: RunJobPayload,
   concurrency: 1,
   lock: { durationMs: 10_000, stalledIntervalMs: 5_000, maxStalledCount: 10 },
+  // The threads live as long as the worker process and start with it (ADR 0025).
+  // The sweep re-enqueues runs left queued while Redis was down, at start and then every minute.
+  lifecycle: { open: openPipeline, close: closePipeline },
   handler: processRunJob,
 };

@@ -1,3 +1,5 @@
+import { readCellNumber } from './number-format';
+
 /** What a column's sample values look like. */
 export interface ValueProfile {
   /** Share of non-empty samples that read as numbers (after removing currency, separators, %). */
@@ -17,17 +19,8 @@ export interface ValueProfile {
   filled: number;
 }
 
-const NUMBER = /^[-+]?[$€£¥]?\s?[-+]?(\d{1,3}([,' ]\d{3})+|\d+)(\.\d+)?\s?%?$/;
-
-/** A cell as a number, or undefined: currency signs, thousands separators and % accepted (% divides by 100). */
-export function readNumber(raw: string): number | undefined {
-  const s = raw.trim();
-  if (!NUMBER.test(s) && !/^[-+]?\d*\.\d+%?$/.test(s)) return undefined;
-  const pct = s.endsWith('%');
-  const n = Number(s.replace(/[$€£¥%,' ]/g, ''));
-  if (!Number.isFinite(n)) return undefined;
-  return pct ? n / 100 : n;
-}
+/** A cell as a number, or undefined: currency signs, thousands separators, decimal commas and % accepted (number-format.ts). */
+export const readNumber = readCellNumber;
 
 /** Profile a column from its sample values. */
 export function profile(samples: string[]): ValueProfile {

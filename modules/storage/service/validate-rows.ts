@@ -13,28 +13,42 @@ export interface InputSpec {
  * Apply a mapping to every row of an upload in one statement: identity columns trimmed, inputs
  * as canonical decimal text (storage.to_decimal); cells that are not numbers are left out.
  */
-export async function applyMapping(trx: Trx, uploadId: number, identity: { employee_id: string | null; name: string | null; department: string | null }, specs: InputSpec[]) {
-  const inputMap = JSON.stringify(Object.fromEntries(specs.filter((s) => s.col !== null).map((s) => [s.input, s.col])));
+export async function applyMapping(
+  trx: Trx,
+  uploadId: number,
+  identity: { employee_id: string | null; name: string | null; department: string | null },
+  specs: InputSpec[],
+) {
+  const inputMap = JSON.stringify(
+    Object.fromEntries(specs.filter((s) => s.col !== null).map((s) => [s.input, s.col])),
+  );
   await sql`
     update runs.upload_rows r set
       employee_id = coalesce(btrim(r.fields ->> ${identity.employee_id}::text), ''),
       name        = coalesce(btrim(r.fields ->> ${identity.name}::text), ''),
       department  = coalesce(btrim(r.fields ->> ${identity.department}::text), ''),
       inputs = coalesce((
-        select jsonb_object_agg(m.key, storage.to_decimal(r.fields ->> m.value))
-        from jsonb_each_text(${inputMap}::jsonb) m
-        where storage.to_decimal(r.fields ->> m.value) is not null
+        select jsonb_object_agg(x.input, x.value)
+        from (select m.key as input, storage.to_decimal(r.fields ->> m.value) as value from jsonb_each_text(${inputMap}::jsonb) m) x
+        where x.value is not null
       ), '{}'::jsonb)
     where r.upload_id = ${uploadId}
   `.execute(trx);
 }
 
 /**
- * Rebuild the upload's validation report from its mapped rows: missing required values, cells
+ * Rebuild the upload's validation report from its mapped rows (after applyMapping: a cell is a
+ * number exactly when its input is in `inputs`, so no cell is parsed twice): missing required values, cells
  * that are not numbers, values out of range, duplicate employee ids (every later occurrence),
  * and plan inputs no column feeds (reported on the header row). Returns the problem count.
  */
-export async function rebuildProblems(trx: Trx, tenantId: string, uploadId: number, employeeCol: string | null, specs: InputSpec[]): Promise<number> {
+export async function rebuildProblems(
+  trx: Trx,
+  tenantId: string,
+  uploadId: number,
+  employeeCol: string | null,
+  specs: InputSpec[],
+): Promise<number> {
   await trx.deleteFrom('storage.upload_problems').where('upload_id', '=', uploadId).execute();
   const mapped = JSON.stringify(specs.filter((s) => s.col !== null));
   const unmapped = JSON.stringify(specs.filter((s) => s.col === null));
@@ -55,22 +69,21 @@ export async function rebuildProblems(trx: Trx, tenantId: string, uploadId: numb
       union all
       select r.row_no, 2, s.col, s.input, r.fields ->> s.col,
              case when btrim(coalesce(r.fields ->> s.col, '')) = '' then 'missing_required'
-                  when storage.to_decimal(r.fields ->> s.col) is null then 'not_a_number'
+                  when not (r.inputs ? s.input) then 'not_a_number'
                   else 'out_of_range' end,
              case when btrim(coalesce(r.fields ->> s.col, '')) = '' then format('%s is empty', s.col)
-                  when storage.to_decimal(r.fields ->> s.col) is null then format('%s is not a number', s.col)
+                  when not (r.inputs ? s.input) then format('%s is not a number', s.col)
                   when s.rule = 'money' then format('%s must not be negative', s.col)
                   else format('%s must be a fraction between -1 and 1', s.col) end,
              case when btrim(coalesce(r.fields ->> s.col, '')) = '' then format('Fill in %s (input %s) for this employee', s.col, s.input)
-                  when storage.to_decimal(r.fields ->> s.col) is null then 'Write a plain number such as 1234.50 (currency signs, thousands separators and % are accepted)'
+                  when not (r.inputs ? s.input) then 'Write a plain number such as 1234.50 (currency signs, thousands separators and % are accepted)'
                   when s.rule = 'money' then 'Amounts are zero or more; check the sign'
                   else 'Percentages are fractions: write 10% or 0.10, not 10' end
       from jsonb_to_recordset(${mapped}::jsonb) s(input text, col text, rule text)
       join runs.upload_rows r on r.upload_id = ${uploadId}
-      where btrim(coalesce(r.fields ->> s.col, '')) = ''
-         or storage.to_decimal(r.fields ->> s.col) is null
-         or (s.rule = 'money' and storage.to_decimal(r.fields ->> s.col)::numeric < 0)
-         or (s.rule = 'percent' and abs(storage.to_decimal(r.fields ->> s.col)::numeric) > 1)
+      where not (r.inputs ? s.input)
+         or (s.rule = 'money' and (r.inputs ->> s.input)::numeric < 0)
+         or (s.rule = 'percent' and abs((r.inputs ->> s.input)::numeric) > 1)
       union all
       select 1, 3, null, s.input, null, 'missing_required', format('No column is mapped to the plan input %s', s.input),
              format('Map the column that holds %s, or add it to the file', s.input)

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { withTenant, type Trx } from '../../../core/db';
 import type { RunRecord } from '../../tables';
 import { RunErrors } from '../errors';
@@ -79,11 +80,46 @@ export const loadStatement = (deps: PipelineDeps, caller: Caller, id: number, em
     return { run, row: toOutputRow(run, row) };
   });
 
-/** A calculated run and all its results in row order (the input of an export). */
-export const loadResults = (deps: PipelineDeps, caller: Caller, id: number) =>
-  withTenant(deps.db, caller.tenantId, async (trx) => {
+/** Results read per page of an export (one short tenant transaction each). */
+export const EXPORT_PAGE_ROWS = 5_000;
+
+/**
+ * A calculated run (checked now: 404/409 before any byte is sent), its output columns, and its
+ * results in row order as pages of EXPORT_PAGE_ROWS read by keyset (`row_no > last`), each in its
+ * own short transaction: memory holds one page whatever the run's size. The results of a
+ * calculated run no longer change, so the pages form one consistent table.
+ */
+export async function openResults(
+  deps: PipelineDeps,
+  caller: Caller,
+  id: number,
+  pageRows = EXPORT_PAGE_ROWS,
+) {
+  const { record, columns } = await withTenant(deps.db, caller.tenantId, async (trx) => {
     const record = await calculatedRun(trx, id);
-    const run = toOutputRun(record);
-    const rows = await rowsQuery(trx, record).orderBy('r.row_no').execute();
-    return { run, rows: rows.map((r) => toOutputRow(run, r)) };
+    const columns = record.tape_layout
+      ? [...new Set(record.tape_layout.steps.map((s) => s.output))]
+      : (
+          await sql<{
+            k: string;
+          }>`select distinct jsonb_object_keys(outputs) as k from runs.run_results where run_id = ${id} order by 1`.execute(
+            trx,
+          )
+        ).rows.map((r) => r.k);
+    return { record, columns };
   });
+  const run = toOutputRun(record);
+  async function* pages(): AsyncGenerator<OutputRow[]> {
+    let after = -1;
+    for (;;) {
+      const page = await withTenant(deps.db, caller.tenantId, (trx) =>
+        rowsQuery(trx, record).where('r.row_no', '>', after).orderBy('r.row_no').limit(pageRows).execute(),
+      );
+      if (page.length === 0) return;
+      yield page.map((r) => toOutputRow(run, r));
+      after = page[page.length - 1]!.row_no;
+      if (page.length < pageRows) return;
+    }
+  }
+  return { run, columns, pages };
+}

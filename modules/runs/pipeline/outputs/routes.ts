@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { callerOf } from '../caller';
 import { RunParams } from '../schema';
 import type { PipelineDeps } from '../service/context';
-import { loadResults, loadStatement } from './load';
+import { csvStream, xlsxStream, zipStream } from './files';
+import { loadStatement, openResults } from './load';
 import type { OutputsPool } from './outputs-pool';
 
 const READ = { permission: 'runs.read' };
@@ -20,7 +21,7 @@ const TYPES = {
 /** A file name safe in a Content-Disposition header. */
 const fileName = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_');
 
-/** Statement PDFs and exports of a run's frozen results, built in the outputs worker pool (docs/runs.md). */
+/** Statement PDFs (built in the outputs worker pool) and exports (streamed from a cursor) of a run's frozen results (docs/runs.md). */
 export async function outputsRoutes(
   appRaw: FastifyInstance,
   { deps, pool }: { deps: PipelineDeps; pool: OutputsPool },
@@ -55,13 +56,15 @@ export async function outputsRoutes(
     { config: READ, schema: { tags, params: ExportParams } },
     async (req, reply) => {
       const { format } = req.params;
-      const { run, rows } = await loadResults(deps, callerOf(req, req.params.tid), req.params.id);
-      const file = await pool.run({ kind: format, run, rows });
+      // Streamed from a cursor: one page of results in memory at a time, whatever the run's size.
+      const src = await openResults(deps, callerOf(req, req.params.tid), req.params.id);
+      const body = format === 'csv' ? csvStream(src) : format === 'xlsx' ? xlsxStream(src) : zipStream(src);
+      body.on('error', (err) => req.log.warn({ err, runId: src.run.id, format }, 'export stream failed'));
       return reply
         .type(TYPES[format])
-        .header('content-disposition', `attachment; filename="run-${run.id}.${format}"`)
+        .header('content-disposition', `attachment; filename="run-${src.run.id}.${format}"`)
         .header('cache-control', 'private, no-store')
-        .send(Buffer.from(file.buffer, file.byteOffset, file.byteLength));
+        .send(body);
     },
   );
 }

@@ -27,9 +27,8 @@ export interface OutputRun {
   layout: TapeLayout | null;
 }
 
-export type OutputTask =
-  | { kind: 'statement'; run: OutputRun; row: OutputRow }
-  | { kind: 'csv' | 'xlsx' | 'zip'; run: OutputRun; rows: OutputRow[] };
+/** A statement built in the outputs worker pool (exports stream from a cursor instead, files.ts). */
+export type OutputTask = { kind: 'statement'; run: OutputRun; row: OutputRow };
 
 /** A built file: bytes (a Uint8Array once it crossed the worker boundary). */
 export type OutputFile = Uint8Array;

@@ -1,7 +1,7 @@
 import { withTenant } from '../../../core/db';
 import type { RunRecord } from '../../tables';
 import { RunErrors } from '../errors';
-import { enqueueRunJob } from '../queue';
+import { enqueueRunJob, runJobId } from '../queue';
 import { listChunks } from '../repo';
 import { lockRun, transitionRun } from '../states';
 import type { Caller, PipelineDeps } from './context';
@@ -19,9 +19,20 @@ export async function retryFailures(deps: PipelineDeps, caller: Caller, id: numb
     const chunks = await listChunks(trx, id);
     const resume = chunks.length === 0 || chunks.some((c) => !c.done);
     if (!resume && locked.failed_count === 0) throw RunErrors.nothingToRetry(id);
-    const comment = resume ? 'resume the run from its last checkpoint' : `re-run ${locked.failed_count} failed row(s)`;
+    const comment = resume
+      ? 'resume the run from its last checkpoint'
+      : `re-run ${locked.failed_count} failed row(s)`;
     return { run: await transitionRun(trx, locked, 'queued', { ...caller, comment }), resume };
   });
-  await enqueueRunJob(deps.config, { tenantId: caller.tenantId, runId: id, retry: !resume }, `run-${caller.tenantId}-${id}-retry-${run.state_changed_at?.getTime() ?? Date.now()}`);
+  await enqueueRunJob(
+    deps.config,
+    { tenantId: caller.tenantId, runId: id, retry: !resume },
+    runJobId(caller.tenantId, id, run.state_changed_at ?? new Date()),
+  ).catch((err: Error) =>
+    deps.log.warn(
+      { runId: id, err: err.message },
+      'run queued again without its job; the worker sweep adds it',
+    ),
+  );
   return run;
 }

@@ -6,7 +6,7 @@ import * as runsRepo from '../../repo';
 import type { RunRecord } from '../../tables';
 import { tapeLayout } from '../compute-chunk';
 import { RunErrors } from '../errors';
-import { enqueueRunJob } from '../queue';
+import { enqueueRunJob, runJobId } from '../queue';
 import * as repo from '../repo';
 import type { StartRunBody } from '../schema';
 import type { Caller, PipelineDeps } from './context';
@@ -42,6 +42,9 @@ export async function startRun(deps: PipelineDeps, caller: Caller, body: StartRu
     const plan = await findPlanVersion(trx, caller.tenantId, body.plan_id);
     if (!plan) throw RunErrors.planNotFound(body.plan_id);
     if (plan.status !== 'locked') throw RunErrors.planNotLocked(body.plan_id);
+    const fed = await repo.fedInputs(trx, upload);
+    const missing = plan.definition.inputs.map((i) => i.name).filter((name) => !fed.has(name));
+    if (missing.length > 0) throw RunErrors.uploadPlanMismatch(upload.id, missing);
     const payout = payoutOutputOf(plan);
     const pool = body.pool ?? plan.pools[0]?.amount;
     const now = new Date();
@@ -75,12 +78,29 @@ export async function startRun(deps: PipelineDeps, caller: Caller, body: StartRu
       entity: 'run',
       entityId: String(created.id),
       before: null,
-      after: { status: 'queued', planId: plan.id, planVersion: plan.version, uploadId: upload.id, pool: created.pool_amount, name: body.name },
+      after: {
+        status: 'queued',
+        planId: plan.id,
+        planVersion: plan.version,
+        uploadId: upload.id,
+        pool: created.pool_amount,
+        name: body.name,
+      },
       requestId: caller.requestId ?? null,
       ip: caller.ip ?? null,
     });
     return created;
   });
-  await enqueueRunJob(deps.config, { tenantId: caller.tenantId, runId: run.id, retry: false }, `run-${caller.tenantId}-${run.id}`);
+  // Redis down: the run is stored `queued` all the same (202); the worker's sweep adds its job (ADR 0025).
+  await enqueueRunJob(
+    deps.config,
+    { tenantId: caller.tenantId, runId: run.id, retry: false },
+    runJobId(caller.tenantId, run.id, null),
+  ).catch((err: Error) =>
+    deps.log.warn(
+      { runId: run.id, err: err.message },
+      'run stored queued without its job; the worker sweep adds it',
+    ),
+  );
   return run;
 }
