@@ -156,6 +156,8 @@ export const authPlugin = fp<{ config: Config }>(
       if (!bearer) {
         const cfg = routeConfig(request);
         if ((!cfg.permission && !cfg.portal) || cfg.public) return done();
+        const cookie = cfg.cookieAuth ? request.cookies[cfg.cookieAuth] : undefined;
+        if (cookie) return void authorise(request, reply, `Bearer ${cookie}`).then(() => done(), done);
       }
       authorise(request, reply, bearer ? header : undefined).then(() => done(), done);
     });

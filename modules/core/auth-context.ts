@@ -39,6 +39,12 @@ declare module 'fastify' {
      * token); every route without it refuses portal tokens (ADR 0027).
      */
     portal?: 'customer';
+    /**
+     * Browser pages that cannot send a bearer header (Bull Board): when the request has no
+     * Authorization header, the access token is read from this cookie (HttpOnly, SameSite=Strict,
+     * path-scoped, set by the route's own session endpoint). The permission check is unchanged.
+     */
+    cookieAuth?: string;
   }
 }
 

@@ -4,10 +4,13 @@ import { FastifyAdapter } from '@bull-board/fastify';
 import { Queue } from 'bullmq';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../core/config';
+import { AppError } from '../core/errors';
 import { queueName } from '../core/jobs';
 import type { FigModule } from '../core/module';
 
 export const QUEUES_BASE_PATH = '/_fig/queues';
+/** The HttpOnly cookie the board's pages authenticate with in a browser (set by POST /_fig/queues-session). */
+export const QUEUES_COOKIE = 'fig_queues';
 const PERMISSION = 'platform.queues.read';
 
 /**
@@ -15,6 +18,12 @@ const PERMISSION = 'platform.queues.read';
  * /_fig/queues, for the `ops` platform role only: every route of the board, its API and its
  * static files included, carries `config.permission: platform.queues.read`, so the auth guard
  * answers 401/403 problems like for any other route (docs/runs.md).
+ *
+ * A browser cannot add a bearer header to the board's own page loads, so the SPA opens it through
+ * `POST /_fig/queues-session` (bearer, same permission): that puts the caller's access token in an
+ * HttpOnly, SameSite=Strict cookie scoped to /_fig/queues and expiring with the token; the board's
+ * routes read it when no Authorization header is sent (`config.cookieAuth`). Revocation and the
+ * permission check apply to the cookie exactly as to the header.
  */
 export function queuesModule(allModules: () => FigModule[]): FigModule {
   const plugin: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
@@ -46,6 +55,7 @@ export function queuesModule(allModules: () => FigModule[]): FigModule {
         route.config = {
           ...(route.config as object | undefined),
           permission: PERMISSION,
+          cookieAuth: QUEUES_COOKIE,
         } as typeof route.config;
       });
       // After the auth guard (a parent hook): only a caller holding the permission opens the queues.
@@ -55,6 +65,34 @@ export function queuesModule(allModules: () => FigModule[]): FigModule {
         board.replaceQueues(queues.map((q) => new BullMQAdapter(q)));
       });
       await scope.register(serverAdapter.registerPlugin(), { prefix: QUEUES_BASE_PATH });
+    });
+
+    app.post(
+      '/_fig/queues-session',
+      { config: { permission: PERMISSION }, schema: { hide: true } },
+      async (request, reply) => {
+        const auth = request.auth;
+        const token = request.headers.authorization?.slice(7).trim();
+        if (!auth || auth.kind !== 'user' || !token || request.authExpiresAt === undefined)
+          throw new AppError(
+            'FIG_QUEUES_SESSION_USER_ONLY',
+            400,
+            'Only a signed-in user opens the queues in a browser; automation sends its bearer token to /_fig/queues directly',
+          );
+        const maxAge = Math.max(0, request.authExpiresAt - Math.floor(Date.now() / 1000));
+        void reply.setCookie(QUEUES_COOKIE, token, {
+          path: QUEUES_BASE_PATH,
+          httpOnly: true,
+          sameSite: 'strict',
+          secure: request.protocol === 'https',
+          maxAge,
+        });
+        return reply.code(204).send();
+      },
+    );
+    app.delete('/_fig/queues-session', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
+      void reply.clearCookie(QUEUES_COOKIE, { path: QUEUES_BASE_PATH });
+      return reply.code(204).send();
     });
   };
   return { name: 'queues', plugin };
