@@ -28,7 +28,7 @@ type Action =
   | { kind: 'reconcile' };
 
 const mode = fc.constantFrom<Mode>('legacy', 'shadow', 'canary', 'new');
-const percent = fc.constantFrom(0, 50, 100);
+const percent = fc.constantFrom(1, 50, 100);
 const name = fc.stringMatching(/^[A-Za-z][A-Za-z0-9 ]{0,11}$/);
 const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('flip' as const), mode, percent }) },
