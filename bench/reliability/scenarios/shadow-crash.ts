@@ -24,11 +24,13 @@ export async function shadowCrash(env: ScenarioEnv, o: { requests: number; recov
   const prefix = `rel:${randomBytes(6).toString('hex')}:`;
   const shared = { REDIS_PREFIX: prefix, SHADOW_CONCURRENCY: '1', LOAD_SHED_MAX_EVENT_LOOP_UTILIZATION: '0' };
   const db = createDb(env.databaseUrl, { max: 1 });
+  // Only this scenario's requests count (other scenarios may shadow the same route in the same database).
+  const since = (await sql<{ now: Date }>`select now() as now`.execute(db)).rows[0]!.now;
   const count = async () => {
     const r = await sql<{ total: string; lost: string; orphans: string }>`
-      select (select count(*) from shadow.samples where route_key = ${SHADOWED}) as total,
-             (select count(*) from shadow.samples where route_key = ${SHADOWED} and skip_reason = 'lost_in_crash') as lost,
-             (select count(*) from shadow.mismatches m where m.route_key = ${SHADOWED}
+      select (select count(*) from shadow.samples where route_key = ${SHADOWED} and at >= ${since}) as total,
+             (select count(*) from shadow.samples where route_key = ${SHADOWED} and at >= ${since} and skip_reason = 'lost_in_crash') as lost,
+             (select count(*) from shadow.mismatches m where m.route_key = ${SHADOWED} and m.at >= ${since}
                 and not exists (select 1 from shadow.samples s where s.route_key = m.route_key and s.outcome = 'mismatch'
                                 and s.request_id = m.request->>'requestId')) as orphans`.execute(db);
     const row = r.rows[0]!;
