@@ -164,8 +164,9 @@ export const httpShadow = {
     const shadow = app.shadow;
     const gates = app.routeGates;
     return {
+      reserve: (routeKey: string, requestId: string, primarySide: 'legacy' | 'new') => shadow.reserve(routeKey, requestId, primarySide),
       submit: (sample: ShadowJob) => shadow.submit(sample),
-      skip: (routeKey: string, reason: 'body_over_cap' | 'write_policy_skip' | 'primary_failed', primarySide: 'legacy' | 'new', requestId: string) =>
+      skip: (routeKey: string, reason: 'body_over_cap' | 'write_policy_skip' | 'primary_failed' | 'ledger_unavailable', primarySide: 'legacy' | 'new', requestId: string) =>
         shadow.skip(routeKey, reason, primarySide, requestId),
       rulesFor: (route: { key: string; version: number; normalise: unknown }) => shadow.rulesFor(route),
       recordServed: (routeKey: string, version: number, status: number) => shadow.recordServed(routeKey, version, status),

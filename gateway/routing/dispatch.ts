@@ -46,46 +46,60 @@ export const dispatchShadow: DispatchStrategy = async (ctx) => {
   if (!plan) return dispatchLegacy(ctx);
   const cap = request.server.config.SHADOW_BODY_CAP_BYTES;
   const started = performance.now();
+  // The durable ledger entry is written while legacy answers; the answer goes out only once it is
+  // there (bounded), so a crash after the client got its answer always finds the sample counted.
+  const reserved = shadow.reserve(routeKey, plan.request.requestId, 'legacy');
+  const settle = settleOnce(reply, () => shadow.skip(routeKey, 'primary_failed', 'legacy', plan.request.requestId));
   return reply.proxyLegacy({
     body: ctx.body,
-    onResponse: (req, rep, res) => {
-      if (isSmallBody(req, res, cap)) {
-        // The usual JSON answer: sent whole, in one write, exactly as mode legacy sends it; the
-        // shadow keeps a reference to those bytes (no tee stream on the response path).
-        let body: Buffer | undefined;
-        let endedAt = 0;
-        let done = false;
-        const handOver = (finished: boolean) => {
-          if (done) return;
-          done = true;
-          if (!finished || !body) return shadow.skip(routeKey, 'primary_failed', 'legacy', plan.request.requestId);
-          shadow.submit({ ...plan, primary: { status: res.statusCode, headers: definedHeaders(res.headers), body, over: false, ms: endedAt - started } });
-        };
-        rep.raw.once('finish', () => handOver(true));
-        rep.raw.once('close', () => handOver(rep.raw.writableFinished));
-        return sendSmallBody(req, rep, res.stream, (bytes) => {
-          body = bytes;
-          endedAt = performance.now();
+    onResponse: (req, rep, res) =>
+      void reserved.then((ok) => {
+        if (!ok) settle(() => shadow.skip(routeKey, 'ledger_unavailable', 'legacy', plan.request.requestId));
+        if (isSmallBody(req, res, cap)) {
+          // The usual JSON answer: sent whole, in one write, exactly as mode legacy sends it; the
+          // shadow keeps a reference to those bytes (no tee stream on the response path).
+          let body: Buffer | undefined;
+          let endedAt = 0;
+          settle.onFinish(() => {
+            if (!body) return shadow.skip(routeKey, 'primary_failed', 'legacy', plan.request.requestId);
+            shadow.submit({ ...plan, primary: { status: res.statusCode, headers: definedHeaders(res.headers), body, over: false, ms: endedAt - started } });
+          });
+          return sendSmallBody(req, rep, res.stream, (bytes) => {
+            body = bytes;
+            endedAt = performance.now();
+          });
+        }
+        const tee = new BodyTee(cap);
+        pipeline(res.stream, tee, () => undefined);
+        settle.onFinish(() => {
+          if (!tee.ended) return shadow.skip(routeKey, 'primary_failed', 'legacy', plan.request.requestId);
+          shadow.submit({
+            ...plan,
+            primary: { status: res.statusCode, headers: definedHeaders(res.headers), body: tee.body(), over: tee.over, ms: tee.endedAt - started },
+          });
         });
-      }
-      const tee = new BodyTee(cap);
-      pipeline(res.stream, tee, () => undefined);
-      let done = false;
-      const handOver = (finished: boolean) => {
-        if (done) return;
-        done = true;
-        if (!finished || !tee.ended) return shadow.skip(routeKey, 'primary_failed', 'legacy', plan.request.requestId);
-        shadow.submit({
-          ...plan,
-          primary: { status: res.statusCode, headers: definedHeaders(res.headers), body: tee.body(), over: tee.over, ms: tee.endedAt - started },
-        });
-      };
-      rep.raw.once('finish', () => handOver(true));
-      rep.raw.once('close', () => handOver(rep.raw.writableFinished));
-      rep.send(tee);
-    },
+        rep.send(tee);
+      }),
   });
 };
+
+/**
+ * Exactly one ending for a reserved sample: `onFinish`'s callback when the response finished, else
+ * `otherwise` when it closed unfinished (legacy failed, client gone). Calling the returned
+ * function itself settles now (a sample skipped before the answer went out).
+ */
+function settleOnce(reply: FastifyReply, otherwise: () => void): ((now: () => void) => void) & { onFinish(fn: () => void): void } {
+  let done = false;
+  let finished: (() => void) | undefined;
+  const once = (fn: () => void) => {
+    if (done) return;
+    done = true;
+    fn();
+  };
+  reply.raw.once('finish', () => once(finished ?? otherwise));
+  reply.raw.once('close', () => once(reply.raw.writableFinished && finished ? finished : otherwise));
+  return Object.assign(once, { onFinish: (fn: () => void) => void (finished = fn) });
+}
 
 /**
  * Fraction of reverse-shadowable requests replayed to legacy. Reads in `new`: the route already
@@ -132,7 +146,10 @@ async function answerFromModule(ctx: DispatchContext, mode: 'new' | 'canary'): P
     if (reverse && !(ctx.body && ctx.body.length > request.server.config.SHADOW_BODY_CAP_BYTES)) {
       const captured = captureModuleResponse(res, performance.now() - started, request.server.config.SHADOW_BODY_CAP_BYTES);
       const job: ShadowSample = { routeKey, writePolicy: route.write_policy, rules, primarySide: 'new', request: requestCopy(ctx), primary: captured };
-      reply.raw.once('finish', () => shadow.submit(job));
+      const settle = settleOnce(reply, () => shadow.skip(routeKey, 'primary_failed', 'new', job.request.requestId));
+      // As in dispatchShadow: the ledger entry exists before the answer goes out.
+      if (await shadow.reserve(routeKey, job.request.requestId, 'new')) settle.onFinish(() => shadow.submit(job));
+      else settle(() => shadow.skip(routeKey, 'ledger_unavailable', 'new', job.request.requestId));
     }
   }
   return sendModuleResponse(reply, res);

@@ -6,7 +6,7 @@ import type { RouteGate } from './schema';
 import type { WritePolicy } from './tables';
 
 /** Why a request was not shadowed (counted, never silently dropped). */
-export type ShadowSkipReason = 'body_over_cap' | 'write_policy_skip' | 'primary_failed';
+export type ShadowSkipReason = 'body_over_cap' | 'write_policy_skip' | 'primary_failed' | 'ledger_unavailable';
 
 /** The part of a route's normalisation rules dispatch reads; the shadow owns the rest. */
 export interface ShadowRules {
@@ -46,7 +46,13 @@ export interface ShadowSample {
  * `recordServed`) must never throw or wait.
  */
 export interface ShadowPort {
-  /** Queue a sample to run the other side and diff, off the request path. */
+  /**
+   * Record in the durable in-flight ledger that this request will be sampled. The caller awaits it
+   * before sending the primary answer (bounded; normally already settled) and, on false, skips
+   * the sample as `ledger_unavailable`. Never throws.
+   */
+  reserve(routeKey: string, requestId: string, primarySide: 'legacy' | 'new'): Promise<boolean>;
+  /** Queue a sample (reserved first) to run the other side and diff, off the request path. */
   submit(sample: ShadowSample): void;
   /** Count a request as not shadowed, with the reason. */
   skip(routeKey: string, reason: ShadowSkipReason, primarySide: 'legacy' | 'new', requestId: string): void;

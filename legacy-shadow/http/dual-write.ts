@@ -58,17 +58,19 @@ export async function afterDualWrite(
   entity: string,
   left: ReturnType<typeof parseBody>,
   right: ReturnType<typeof parseBody>,
-  candidate: CapturedResponse,
+  sides: { legacy: CapturedResponse; candidate: CapturedResponse },
   real: Difference[],
 ): Promise<void> {
-  const legacyOk = job.primary.status < 400;
+  // Either side may have answered the client: legacy in shadow, the module in new/canary (reverse shadow).
+  const { legacy, candidate } = sides;
+  const legacyOk = legacy.status < 400;
   const newOk = candidate.status < 400;
   if (legacyOk && !newOk) {
-    await openIssue(deps, job, entity, 'new_write_failed', { legacyStatus: job.primary.status, newStatus: candidate.status, body: right.json ? right.value : truncate(right.value) });
+    await openIssue(deps, job, entity, 'new_write_failed', { legacyStatus: legacy.status, newStatus: candidate.status, body: right.json ? right.value : truncate(right.value) });
     return;
   }
   if (!legacyOk && newOk) {
-    await openIssue(deps, job, entity, 'new_wrote_legacy_refused', { legacyStatus: job.primary.status, newStatus: candidate.status });
+    await openIssue(deps, job, entity, 'new_wrote_legacy_refused', { legacyStatus: legacy.status, newStatus: candidate.status });
     return;
   }
   if (legacyOk && left.json && right.json) {

@@ -13,6 +13,12 @@ export interface InflightSample {
 }
 
 const HEARTBEAT_MS = 5_000;
+/**
+ * Longest a shadowed response waits for its ledger entry (written while legacy answers, so
+ * normally already there). Past it the sample is skipped as `ledger_unavailable`, never left
+ * in memory uncounted.
+ */
+export const LEDGER_WAIT_MS = 250;
 const ALIVE_TTL_MS = 3 * HEARTBEAT_MS;
 
 /**
@@ -25,7 +31,10 @@ const ALIVE_TTL_MS = 3 * HEARTBEAT_MS;
  * fig_shadow_samples_lost_total. Re-running a lost sample later would compare the module's state
  * of now with legacy's answer of then, so lost samples are counted, not replayed.
  *
- * Redis unreachable: the ledger is best effort (logged); sampling itself never waits for it.
+ * The entry is written before the primary response is sent (`reserve`, started when the request
+ * is planned for shadowing and awaited just before the answer goes out): a client can never hold
+ * an answer whose sample a crash would lose uncounted. Redis unreachable (or slower than
+ * LEDGER_WAIT_MS): the sample is skipped as `ledger_unavailable` — sampling pauses, counted.
  */
 export class InflightLedger {
   readonly instance: string = randomUUID();
@@ -66,9 +75,26 @@ export class InflightLedger {
     if (this.timer) clearInterval(this.timer);
   }
 
-  /** The queue accepted a sample. Never throws, never waits. */
-  add(s: InflightSample): void {
-    this.deps.redis.hset(this.key('inflight'), field(s.routeKey, s.requestId), JSON.stringify(s)).catch((err: unknown) => this.deps.log.debug({ err }, 'shadow ledger add failed'));
+  /**
+   * Record a sample about to be taken; resolves true once Redis holds the entry, false when Redis is
+   * not connected or did not answer within LEDGER_WAIT_MS (the caller then skips the sample). Never throws.
+   */
+  reserve(s: InflightSample): Promise<boolean> {
+    const { redis } = this.deps;
+    if (redis.status !== 'ready') return Promise.resolve(false);
+    const write = redis.hset(this.key('inflight'), field(s.routeKey, s.requestId), JSON.stringify(s)).then(
+      () => true,
+      (err: unknown) => {
+        this.deps.log.debug({ err }, 'shadow ledger add failed');
+        return false;
+      },
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), LEDGER_WAIT_MS);
+      timer.unref();
+    });
+    return Promise.race([write, timeout]).finally(() => clearTimeout(timer));
   }
 
   /** These samples' rows are in Postgres. */

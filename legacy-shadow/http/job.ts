@@ -3,7 +3,7 @@ import type { CapturedResponse, RequestCopy } from './legacy-replay';
 import type { NormaliseRules, WritePolicy } from './rules';
 
 /** Why a sample was not compared. */
-export type SkipReason = 'body_over_cap' | 'queue_full' | 'write_policy_skip' | 'response_over_cap' | 'not_sampled' | 'primary_failed' | 'lost_in_crash';
+export type SkipReason = 'body_over_cap' | 'queue_full' | 'write_policy_skip' | 'response_over_cap' | 'not_sampled' | 'primary_failed' | 'lost_in_crash' | 'ledger_unavailable';
 
 /** Everything a shadow sample needs, captured on the request path (copies only). */
 export interface ShadowJob {

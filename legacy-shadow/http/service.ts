@@ -72,7 +72,7 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
       timeoutMs: deps.config.SHADOW_TIMEOUT_MS,
       run: (job, signal) => this.process(job, signal),
       onTimeout: (job) => this.timedOut(job),
-      onError: (job, err) => deps.log.warn({ err, routeKey: job.routeKey }, 'shadow sample failed'),
+      onError: (job, err) => this.failed(job, err),
       gate: { busy: () => this.primaries > 0, maxDeferMs: deps.config.SHADOW_DEFER_MAX_MS },
     });
     this.samples = new SampleWriter(deps);
@@ -146,14 +146,18 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
     });
   }
 
-  /** Hand a sample to the queue; a full queue counts it skipped. Never throws. */
+  /** Write the in-flight ledger entry of a sample before its primary answer is sent (see InflightLedger). Never throws. */
+  reserve(routeKey: string, requestId: string, primarySide: 'legacy' | 'new'): Promise<boolean> {
+    return this.ledger.reserve({ routeKey, requestId, primarySide });
+  }
+
+  /** Hand a reserved sample to the queue; a full queue counts it skipped. Never throws. */
   submit(job: ShadowJob): void {
     try {
       if (!this.queue.offer(job)) {
         this.skip(job.routeKey, 'queue_full', job.primarySide, job.request.requestId);
         return;
       }
-      this.ledger.add({ routeKey: job.routeKey, requestId: job.request.requestId, primarySide: job.primarySide });
       if (this.listenerCount('enqueued')) this.emit('enqueued', { routeKey: job.routeKey, requestId: job.request.requestId });
     } catch (err) {
       this.deps.log.warn({ err, routeKey: job.routeKey }, 'shadow submit failed');
@@ -207,7 +211,7 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
       if (signal.aborted) return; // the queue already recorded the timeout
       const message = (err as Error)?.message ?? String(err);
       this.push({ route_key: routeKey, primary_side: job.primarySide, outcome: 'error', skip_reason: `threw: ${message}`.slice(0, 300), request_id: request.requestId, legacy_status: job.primarySide === 'legacy' ? job.primary.status : null, legacy_ms: job.primarySide === 'legacy' ? job.primary.ms : null }, request.requestId);
-      if (dualWrite) await openIssue(this.deps, job, entity, 'new_write_failed', { error: message, legacyStatus: job.primary.status });
+      if (dualWrite) await openIssue(this.deps, job, entity, job.primarySide === 'legacy' ? 'new_write_failed' : 'legacy_write_failed', { error: message, [job.primarySide === 'legacy' ? 'legacyStatus' : 'newStatus']: job.primary.status });
       return;
     }
     if (signal.aborted) return;
@@ -303,16 +307,25 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
       if (this.listenerCount('sample')) this.emit('sample', { routeKey, requestId: request.requestId, outcome, reason: null });
     }
 
-    if (dualWrite && job.primarySide === 'legacy') {
-      await afterDualWrite(this.deps, job, entity, left, right, candidate, real).catch((err) => this.deps.log.warn({ err, routeKey }, 'dual-write bookkeeping failed'));
+    // Reverse-shadowed writes (module primary) too: their ids are mapped and their drift recorded,
+    // else a write legacy and fig took differently would disagree silently (test/reliability/dual-write.property.test.ts).
+    if (dualWrite) {
+      await afterDualWrite(this.deps, job, entity, left, right, { legacy, candidate }, real).catch((err) => this.deps.log.warn({ err, routeKey }, 'dual-write bookkeeping failed'));
     }
+  }
+
+  /** A sample whose processing threw outside its own handling: still one row (its ledger entry goes). */
+  private failed(job: ShadowJob, err: unknown): void {
+    this.deps.log.warn({ err, routeKey: job.routeKey }, 'shadow sample failed');
+    const message = (err as Error)?.message ?? String(err);
+    this.push({ route_key: job.routeKey, primary_side: job.primarySide, outcome: 'error', skip_reason: `failed: ${message}`.slice(0, 300), request_id: job.request.requestId }, job.request.requestId);
   }
 
   /** Record the timeout of a sample (called by the queue). */
   timedOut(job: ShadowJob): void {
     this.push({ route_key: job.routeKey, primary_side: job.primarySide, outcome: 'error', skip_reason: 'timeout', request_id: job.request.requestId, legacy_status: job.primarySide === 'legacy' ? job.primary.status : null, legacy_ms: job.primarySide === 'legacy' ? job.primary.ms : null }, job.request.requestId);
     if (job.writePolicy === 'dual-write' && isWrite(job.request.method)) {
-      void openIssue(this.deps, job, entityOf(job.routeKey, job.rules), 'new_write_timeout', { timeoutMs: this.deps.config.SHADOW_TIMEOUT_MS });
+      void openIssue(this.deps, job, entityOf(job.routeKey, job.rules), job.primarySide === 'legacy' ? 'new_write_timeout' : 'legacy_write_timeout', { timeoutMs: this.deps.config.SHADOW_TIMEOUT_MS });
     }
   }
 

@@ -100,7 +100,7 @@ export async function redisDown(env: ScenarioEnv, redis: RedisControl, o: { rps:
         'flips resumed after ms': round(resumedMs, 0),
       },
       [
-        'Shadow samples are queued in process and written to Postgres, not Redis: a Redis outage does not pause sampling (only the served-request counters used by auto-rollback miss, which is logged).',
+        'Shadow sampling pauses while Redis is away (the in-flight ledger cannot be written): each skipped sample is recorded as ledger_unavailable; the served-request counters used by auto-rollback miss increments (logged).',
         'Access-token revocation falls back to Postgres (counted as token_revocation/database); covered by modules/identity/auth-hardening.test.ts.',
       ],
     );
