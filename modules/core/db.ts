@@ -21,6 +21,13 @@ export function createDb(databaseUrl: string, opts: { max?: number; connectTimeo
   // unheard, Node would crash the process. pg has already discarded that client; the next query
   // opens a new one (docs/reliability.md, "Postgres restarted").
   pool.on('error', (err) => opts.onIdleError?.(err));
+  // A checked-out connection has no pool listener: if Postgres drops it between two queries of a
+  // transaction (restart, network cut), pg emits 'error' on the client itself and, unheard, Node
+  // crashes the process. Listen on every client for its whole life; the failed transaction still
+  // rejects, and pg-pool discards the broken client when it is released.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => opts.onIdleError?.(err));
+  });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

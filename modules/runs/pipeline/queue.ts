@@ -29,10 +29,15 @@ export function runJobId(tenantId: string, runId: number, requeuedAt: Date | nul
 
 /**
  * Put a run on the worker's queue. The job id (runJobId) makes a repeated add for the same run a
- * no-op while the first is queued, running or kept. Tries: 3, backing off; a worker killed mid-run
+ * no-op while the first is queued, running or kept. Tries: 8, backing off from 2 s (about 4
+ * minutes in all, so a Postgres restart or failover does not use up the tries and leave the run
+ * `running` with no job: the give-up write needs the database too); a worker killed mid-run
  * gives its job back through BullMQ's stall check. Rejects after ADD_TIMEOUT_MS when Redis does not
  * answer (the run stays `queued`; the worker's sweep enqueues it, sweep-queued.ts).
  */
+/** Tries of a run job: exponential back-off from 2 s covers 2 + 4 + … + 128 s ≈ 4 min of outage. */
+export const RUN_JOB_ATTEMPTS = 8;
+
 export async function enqueueRunJob(config: Config, payload: RunJobPayload, jobId: string): Promise<void> {
   const queue = new Queue(queueName(RUN_JOB), {
     connection: { url: config.REDIS_URL, maxRetriesPerRequest: null, enableOfflineQueue: true },
@@ -44,7 +49,7 @@ export async function enqueueRunJob(config: Config, payload: RunJobPayload, jobI
     await Promise.race([
       queue.add('run', payload, {
         jobId,
-        attempts: 3,
+        attempts: RUN_JOB_ATTEMPTS,
         backoff: { type: 'exponential', delay: 2_000 },
         removeOnComplete: 1000,
         removeOnFail: 5000,

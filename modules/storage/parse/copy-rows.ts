@@ -22,6 +22,9 @@ export async function copyRows(
   onDone: (client: pg.Client, rowCount: number) => Promise<void>,
 ): Promise<number> {
   const client = new pg.Client({ connectionString: databaseUrl });
+  // A connection Postgres drops between two statements is an 'error' event: heard here, it fails
+  // the load (the next statement rejects) instead of crashing the worker process.
+  client.on('error', () => undefined);
   await client.connect();
   let count = 0;
   try {
