@@ -14,7 +14,8 @@ const auth = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
 const LEGACY_DIR = path.resolve(import.meta.dirname, '../../infra/legacy-fastapi');
 const SUITE = 'tests/test_apar.py';
 // Restored in this order (parents first); apar.document_balances is rebuilt by the ledger's trigger
-// (apar.activities, empty in legacy's data, is truncated with them: it references parties and documents).
+// (apar.activities and apar.portal_magic_links, empty in legacy's data, are truncated with them: they
+// reference parties, contacts and documents).
 const TABLES = [
   'settings',
   'counters',
@@ -38,7 +39,7 @@ async function snapshot(owner: Db): Promise<void> {
 async function restore(owner: Db): Promise<void> {
   // truncate, not delete: the ledger's append-only trigger is a row trigger (this database is this file's alone).
   await sql
-    .raw(`truncate ${[...TABLES, 'document_balances', 'activities'].map((t) => `apar.${t}`).join(', ')}`)
+    .raw(`truncate ${[...TABLES, 'document_balances', 'activities', 'portal_magic_links'].map((t) => `apar.${t}`).join(', ')}`)
     .execute(owner);
   for (const t of TABLES)
     await sql.raw(`insert into apar.${t} select * from seeded_apar_${t}`).execute(owner);
