@@ -25,6 +25,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const N = Number(process.env.APAR_HTTP_INVOICES ?? 100_000);
 const RATE = Number(process.env.APAR_HTTP_RATE ?? 50);
 const SECONDS = Number(process.env.APAR_HTTP_SECONDS ?? 15);
+const WARMUP_SECONDS = Number(process.env.APAR_HTTP_WARMUP_SECONDS ?? 3);
 const TOKEN = randomBytes(16).toString('hex');
 const FIRST = 1001; // bulk invoice ids start here (legacy seeds 320)
 const children: ChildProcess[] = [];
@@ -34,12 +35,12 @@ const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)] ?? NaN;
 
 /** Send `url` at RATE req/s for SECONDS, without waiting for answers (open loop); latencies in ms. */
-async function openLoop(url: string, rate = RATE) {
+async function openLoop(url: string, rate = RATE, seconds = SECONDS) {
   const ms: number[] = [];
   let failed = 0;
   const inflight: Promise<void>[] = [];
   const start = performance.now();
-  for (let i = 0; i < rate * SECONDS; i++) {
+  for (let i = 0; i < rate * seconds; i++) {
     const wait = start + (i * 1000) / rate - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const s = performance.now();
@@ -150,6 +151,10 @@ c.commit()`,
     const [a, b] = await Promise.all([fetch(legacy.url + url), fetch(fig + url)]);
     const [ja, jb] = [await a.json(), await b.json()];
     const same = JSON.stringify({ ...ja, items: undefined }) === JSON.stringify({ ...jb, items: undefined });
+    // Warm-up, discarded, on both sides: a just-started process opens its database connections and
+    // (fig) compiles its hot paths on the first requests; the first request series paid that alone.
+    await openLoop(legacy.url + url, rate, WARMUP_SECONDS);
+    await openLoop(fig + url, rate, WARMUP_SECONDS);
     const l = await openLoop(legacy.url + url, rate);
     const f = await openLoop(fig + url, rate);
     log(`${name}: legacy p95 ${l.p95.toFixed(1)} ms, fig p95 ${f.p95.toFixed(1)} ms`);
@@ -161,7 +166,7 @@ c.commit()`,
     '',
     `## Over HTTP: legacy direct vs fig \`new\`, same data, same run (${new Date().toISOString().slice(0, 10)})`,
     '',
-    `Legacy's seed plus ${N.toLocaleString('en')} invoices on both sides; each request open-loop for ${SECONDS} s; load average at start ${load}.`,
+    `Legacy's seed plus ${N.toLocaleString('en')} invoices on both sides; each request open-loop for ${SECONDS} s after a ${WARMUP_SECONDS} s warm-up per side (discarded); load average at start ${load}.`,
     '`same` = status, totals and every field but `items` equal on both sides (items are compared by the cutover and legacy-suite tests).',
     '',
     '| request | req/s | legacy p50 ms | legacy p95 ms | fig p50 ms | fig p95 ms | failed (legacy / fig) | same |',
