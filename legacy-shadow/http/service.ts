@@ -228,8 +228,14 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
 
     const [lBytes, cBytes] = await Promise.all([decodeBody(legacy.body ?? Buffer.alloc(0), legacy.headers['content-encoding']), decodeBody(candidate.body ?? Buffer.alloc(0), candidate.headers['content-encoding'])]);
     // Noise baseline: the same GET to legacy again; paths that differ legacy-vs-legacy are noise.
+    // The default rate is capped per route (SHADOW_NOISE_MIN_INTERVAL_MS): each call is load on legacy, which answers the primaries (ADR 0031).
     const noiseRate = job.rules.noiseSampleRate ?? this.deps.config.SHADOW_NOISE_SAMPLE_RATE;
-    const learnNoise = job.primarySide === 'legacy' && request.method === 'GET' && noiseRate > 0 && Math.random() < noiseRate;
+    const learnNoise =
+      job.primarySide === 'legacy' &&
+      request.method === 'GET' &&
+      noiseRate > 0 &&
+      Math.random() < noiseRate &&
+      this.noise.due(routeKey, job.rules.noiseSampleRate === undefined ? this.deps.config.SHADOW_NOISE_MIN_INTERVAL_MS : 0);
 
     // The common case, byte-identical answers: a match without parsing or diffing (the diff of two
     // equal documents finds nothing; id mapping and dual-write bookkeeping need the full path).
