@@ -119,15 +119,24 @@ const threadCpuMs = (pid: number, tid: number): number => {
     return 0;
   }
 };
-/** CPU time of several processes (Postgres backends), those gone since counted as 0. */
-const sumCpu = (pids: number[]): number =>
-  pids.reduce((sum, pid) => {
+/** CPU time so far of each of several processes (Postgres backends) still alive. */
+const cpuOfPids = (pids: number[]): Map<number, number> => {
+  const out = new Map<number, number>();
+  for (const pid of pids) {
     try {
-      return sum + cpuMs(pid);
+      out.set(pid, cpuMs(pid));
     } catch {
-      return sum;
+      /* gone */
     }
-  }, 0);
+  }
+  return out;
+};
+/** CPU the backends alive now used since `before` (a backend started since counts from 0; one gone since is not counted). */
+const cpuSince = (before: Map<number, number>, now: Map<number, number>): number => {
+  let sum = 0;
+  for (const [pid, ms] of now) sum += ms - (before.get(pid) ?? 0);
+  return sum;
+};
 /** One timed phase of the shadow part: its latencies and the CPU per request of each process. */
 interface ShadowPhase {
   round: number;
@@ -397,8 +406,8 @@ async function main(): Promise<void> {
       for (const mode of order) {
         await group(mode);
         await paced(fig, mix, RATE, 2); // discarded: the flip fanned out, connections warm
-        const pids = await pgPids();
-        const cpu0 = { main: threadCpuMs(gw.pid!, gw.pid!), gw: cpuMs(gw.pid!), legacy: cpuMs(legacyPid), pg: sumCpu(pids) };
+        const pg0 = cpuOfPids(await pgPids());
+        const cpu0 = { main: threadCpuMs(gw.pid!, gw.pid!), gw: cpuMs(gw.pid!), legacy: cpuMs(legacyPid) };
         const { lat, errors } = await paced(fig, mix, RATE, DURATION);
         // The phase's shadow work is part of its cost: drained before CPU is read.
         const overdue = await queueIdle();
@@ -411,7 +420,7 @@ async function main(): Promise<void> {
             main: (threadCpuMs(gw.pid!, gw.pid!) - cpu0.main) / n,
             gw: (cpuMs(gw.pid!) - cpu0.gw) / n,
             legacy: (cpuMs(legacyPid) - cpu0.legacy) / n,
-            pg: (sumCpu(pids) - cpu0.pg) / n,
+            pg: cpuSince(pg0, cpuOfPids(await pgPids())) / n,
           },
           overdue: overdue - overdueBefore,
         });
