@@ -6,15 +6,18 @@
  *     to each side, then the batch timed; peak RSS of each side's process during the batch (VmHWM,
  *     reset through /proc/<pid>/clear_refs before it); the batches' totals and results must agree.
  *     The uploads themselves (POST /api/v1/uploads of that CSV) are timed too, on both sides.
- *  3. Shadow of the family at BENCH_BONUS_RATE req/s (default 50): the read routes and a small
- *     calculate, mode legacy vs mode shadow, ABBA rounds (legacy, shadow, shadow, legacy), each phase
- *     a paced open loop after a warm-up; latencies pooled per mode; p50/p95/p99 of each mode.
+ *  3. Shadow of the family at BENCH_BONUS_RATE req/s (default 50), after the bonus backfill: the read
+ *     routes and a small calculate, mode legacy vs mode shadow, ABBA rounds with the order alternating
+ *     per round, each phase a paced open loop after 2 s discarded, the shadow queue drained after it;
+ *     latencies pooled per mode (p50/p95/p99), per-round p99 pairs and a bootstrap over rounds, CPU
+ *     per request of the gateway (main thread, all), legacy and fig's Postgres backends, and every
+ *     sample's outcome (ADR 0031). Only this part: --only shadow.
  * Calls alternate legacy/fig/fig/legacy (ABBA) to cancel drift. Writes bench/results/bonus.md.
  *
- *   npx tsx bench/bonus/run.ts [--employees 10000] [--rows 100000] [--reps 2] [--rate 50] [--duration 15]
- *                              [--shadow-rounds 2] [--only calc,batch,shadow] [--no-write]
+ *   npx tsx bench/bonus/run.ts [--employees 10000] [--rows 100000] [--reps 2] [--rate 50] [--duration 12]
+ *                              [--shadow-rounds 4] [--shadow-warmup 10] [--pin-loadgen 1] [--only calc,batch,shadow] [--no-write]
  *   (the same as env: BENCH_BONUS_EMPLOYEES, BENCH_BONUS_ROWS, BENCH_BONUS_REPS, BENCH_BONUS_RATE, BENCH_DURATION,
- *   BENCH_BONUS_SHADOW_ROUNDS, BENCH_NO_WRITE=1). Reduced sizes say so in the table.
+ *   BENCH_BONUS_SHADOW_ROUNDS, BENCH_BONUS_SHADOW_WARMUP, BENCH_PIN_LOADGEN, BENCH_NO_WRITE=1). Reduced sizes say so in the table.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

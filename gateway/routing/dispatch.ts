@@ -50,12 +50,12 @@ export const dispatchShadow: DispatchStrategy = async (ctx) => {
   // there (bounded), so a crash after the client got its answer always finds the sample counted.
   // Written just after the request to legacy is on its way (ADR 0031): its Redis write (a socket
   // write, ~0.1-0.8 ms of this thread) overlaps legacy's work instead of delaying the request.
-  let reserved: Promise<boolean> | undefined;
+  const ledger: { reserved?: Promise<boolean> } = {};
   const settle = settleOnce(reply, () => shadow.skip(routeKey, 'primary_failed', 'legacy', plan.request.requestId));
   const answered = reply.proxyLegacy({
     body: ctx.body,
     onResponse: (req, rep, res) =>
-      void (reserved ?? Promise.resolve(false)).then((ok) => {
+      void (ledger.reserved ?? Promise.resolve(false)).then((ok) => {
         if (!ok) settle(() => shadow.skip(routeKey, 'ledger_unavailable', 'legacy', plan.request.requestId));
         if (isSmallBody(req, res, cap)) {
           // The usual JSON answer: sent whole, in one write, exactly as mode legacy sends it; the
@@ -83,7 +83,7 @@ export const dispatchShadow: DispatchStrategy = async (ctx) => {
         rep.send(tee);
       }),
   });
-  reserved = shadow.reserve(routeKey, plan.request.requestId, 'legacy');
+  ledger.reserved = shadow.reserve(routeKey, plan.request.requestId, 'legacy');
   return answered;
 };
 
