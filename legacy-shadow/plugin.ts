@@ -65,7 +65,8 @@ export const shadowPlugin = fp(
       redis: app.redis,
       config: app.config,
       log: app.log.child({ component: 'shadow' }),
-      moduleContext: { db: app.db, redis: app.redis, config: app.config, log: app.log.child({ component: 'shadow' }) },
+      // background: the module's heavy work in these calls runs at the lowest priority (ADR 0031).
+      moduleContext: { db: app.db, redis: app.redis, config: app.config, log: app.log.child({ component: 'shadow' }), background: true },
       registry,
     });
     app.decorate('shadow', shadow);

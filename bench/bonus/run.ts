@@ -6,23 +6,29 @@
  *     to each side, then the batch timed; peak RSS of each side's process during the batch (VmHWM,
  *     reset through /proc/<pid>/clear_refs before it); the batches' totals and results must agree.
  *     The uploads themselves (POST /api/v1/uploads of that CSV) are timed too, on both sides.
- *  3. Shadow of the family at BENCH_BONUS_RATE req/s (default 50): the read routes and a small
- *     calculate, mode legacy vs mode shadow, ABBA rounds (legacy, shadow, shadow, legacy), each phase
- *     a paced open loop after a warm-up; latencies pooled per mode; p50/p95/p99 of each mode.
+ *  3. Shadow of the family at BENCH_BONUS_RATE req/s (default 50), after the bonus backfill: the read
+ *     routes and a small calculate, mode legacy vs mode shadow, ABBA rounds with the order alternating
+ *     per round, each phase a paced open loop after 2 s discarded, the shadow queue drained after it;
+ *     latencies pooled per mode (p50/p95/p99), per-round p99 pairs and a bootstrap over rounds, CPU
+ *     per request of the gateway (main thread, all), legacy and fig's Postgres backends, and every
+ *     sample's outcome (ADR 0031). Only this part: --only shadow.
  * Calls alternate legacy/fig/fig/legacy (ABBA) to cancel drift. Writes bench/results/bonus.md.
  *
- *   npx tsx bench/bonus/run.ts [--employees 10000] [--rows 100000] [--reps 2] [--rate 50] [--duration 15]
- *                              [--shadow-rounds 2] [--only calc,batch,shadow] [--no-write]
+ *   npx tsx bench/bonus/run.ts [--employees 10000] [--rows 100000] [--reps 2] [--rate 50] [--duration 12]
+ *                              [--shadow-rounds 4] [--shadow-warmup 10] [--pin-loadgen 1] [--only calc,batch,shadow] [--no-write]
  *   (the same as env: BENCH_BONUS_EMPLOYEES, BENCH_BONUS_ROWS, BENCH_BONUS_REPS, BENCH_BONUS_RATE, BENCH_DURATION,
- *   BENCH_BONUS_SHADOW_ROUNDS, BENCH_NO_WRITE=1). Reduced sizes say so in the table.
+ *   BENCH_BONUS_SHADOW_ROUNDS, BENCH_BONUS_SHADOW_WARMUP, BENCH_PIN_LOADGEN, BENCH_NO_WRITE=1). Reduced sizes say so in the table.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { Pool } from 'undici';
+import { createDb } from '../../modules/core/db';
+import { backfillBonus } from '../../modules/runs/index';
 import { freePort, startLegacy } from '../../test/global-setup';
 import { createBenchDb, waitForOk } from '../lib/setup';
 
@@ -39,8 +45,14 @@ const ROWS = Number(option('rows', 'BENCH_BONUS_ROWS', '100000'));
 const WARM_ROWS = 5_000;
 const REPS = Number(option('reps', 'BENCH_BONUS_REPS', '2'));
 const RATE = Number(option('rate', 'BENCH_BONUS_RATE', '50'));
-const DURATION = Number(option('duration', 'BENCH_DURATION', '15'));
-const SHADOW_ROUNDS = Number(option('shadow-rounds', 'BENCH_BONUS_SHADOW_ROUNDS', '2'));
+const DURATION = Number(option('duration', 'BENCH_DURATION', '12'));
+const SHADOW_ROUNDS = Number(option('shadow-rounds', 'BENCH_BONUS_SHADOW_ROUNDS', '4'));
+/** Seconds of untimed traffic in each mode before the first shadow round. */
+const SHADOW_WARMUP = Number(option('shadow-warmup', 'BENCH_BONUS_SHADOW_WARMUP', '10'));
+/** A CPU list for `taskset`: the load generator (this process) runs there during the shadow part; empty: not pinned. */
+const PIN_LOADGEN = option('pin-loadgen', 'BENCH_PIN_LOADGEN', '');
+/** The tenant legacy-compatible requests run in (config LEGACY_TENANT's default; the gateway is started without it). */
+const LEGACY_TENANT = process.env.LEGACY_TENANT ?? '00000000-0000-4000-8000-00000000ac3e';
 const ONLY = new Set(option('only', 'BENCH_BONUS_ONLY', 'calc,batch,shadow').split(','));
 const NO_WRITE = process.argv.includes('--no-write') || process.env.BENCH_NO_WRITE === '1';
 const TOKEN = randomBytes(16).toString('hex');
@@ -101,6 +113,43 @@ const cpuMs = (pid: number): number => {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 };
+/** CPU time of one thread of a process so far, in ms (the gateway's main thread: its tid is its pid). */
+const threadCpuMs = (pid: number, tid: number): number => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+};
+/** CPU time so far of each of several processes (Postgres backends) still alive. */
+const cpuOfPids = (pids: number[]): Map<number, number> => {
+  const out = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      out.set(pid, cpuMs(pid));
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+};
+/** CPU the backends alive now used since `before` (a backend started since counts from 0; one gone since is not counted). */
+const cpuSince = (before: Map<number, number>, now: Map<number, number>): number => {
+  let sum = 0;
+  for (const [pid, ms] of now) sum += ms - (before.get(pid) ?? 0);
+  return sum;
+};
+/** One timed phase of the shadow part: its latencies and the CPU per request of each process. */
+interface ShadowPhase {
+  round: number;
+  mode: 'legacy' | 'shadow';
+  lat: number[];
+  cpu: { main: number; gw: number; legacy: number; pg: number };
+  /** Shadow samples started while a primary was in flight (they had waited SHADOW_DEFER_MAX_MS). */
+  overdue: number;
+}
+
 /** The median (the mean of the middle two for an even count: with 2 reps, not the slower of the two). */
 const median = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -307,20 +356,95 @@ async function main(): Promise<void> {
     { method: 'POST', path: '/api/v1/calculate', body: small },
   ];
   const shadow = { legacy: [] as number[], shadow: [] as number[] };
-  const phases: { mode: string; p99: number }[] = [];
+  const phases: ShadowPhase[] = [];
   let shadowErrors = 0;
+  let backfilled = '';
+  let outcomes: { outcome: string; reason: string | null; n: number }[] = [];
+  let shadowedRequests = 0;
   if (ONLY.has('shadow')) {
+    // The family is in `shadow` after the backfill (issue 13): fig holds legacy's records under the
+    // same ids, so the samples are the usual matches, not a mismatch (and corpus write) per request.
+    const figDb = createDb(db.url, { max: 2 });
+    try {
+      const report = await backfillBonus({ db: figDb, legacyUrl: legacy.url }, LEGACY_TENANT);
+      backfilled = `${report.uploads.copied} uploads, ${report.batches.copied} batches, ${report.scenarios.copied} scenarios`;
+    } finally {
+      await figDb.destroy();
+    }
+    if (PIN_LOADGEN !== '') {
+      // The load generator (this process, every thread) on one CPU; gateway, legacy and Postgres keep every CPU.
+      execFileSync('taskset', ['-a', '-p', '-c', PIN_LOADGEN, String(process.pid)], { stdio: 'ignore' });
+    }
+    const queueIdle = async () => {
+      const key = encodeURIComponent('GET /api/v1/uploads');
+      for (let i = 0; i < 200; i++) {
+        const res = await fetch(`${fig}/_fig/routes/${key}/shadow?window=1m`, { headers: { authorization: `Bearer ${TOKEN}` } });
+        const q = ((await res.json()) as { queue?: { queued: number; running: number; overdue: number } }).queue;
+        if (!q || (q.queued === 0 && q.running === 0)) return q?.overdue ?? 0;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return -1;
+    };
+    const pgPids = async (): Promise<number[]> => {
+      const c = new pg.Client({ connectionString: db.url });
+      await c.connect();
+      try {
+        const r = await c.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
+        return r.rows.map((x) => x.pid);
+      } finally {
+        await c.end();
+      }
+    };
+    // Untimed warm-up in both modes (JIT, connections, the module's first queries and plan cache).
+    for (const mode of ['shadow', 'legacy'] as const) {
+      await group(mode);
+      await paced(fig, mix, RATE, SHADOW_WARMUP);
+      if (mode === 'shadow') shadowedRequests += Math.round(RATE * SHADOW_WARMUP);
+      await queueIdle();
+    }
+    let overdueBefore = await queueIdle();
     for (let r = 0; r < SHADOW_ROUNDS; r++) {
-      for (const mode of ['legacy', 'shadow', 'shadow', 'legacy'] as const) {
+      // ABBA, the order alternating per round (legacy-first, then shadow-first) so neither mode owns a slot.
+      const order = r % 2 === 0 ? (['legacy', 'shadow', 'shadow', 'legacy'] as const) : (['shadow', 'legacy', 'legacy', 'shadow'] as const);
+      for (const mode of order) {
         await group(mode);
-        await paced(fig, mix, RATE, 3); // warm-up: the flip fanned out, connections and caches warm
+        await paced(fig, mix, RATE, 2); // discarded: the flip fanned out, connections warm
+        const pg0 = cpuOfPids(await pgPids());
+        const cpu0 = { main: threadCpuMs(gw.pid!, gw.pid!), gw: cpuMs(gw.pid!), legacy: cpuMs(legacyPid) };
         const { lat, errors } = await paced(fig, mix, RATE, DURATION);
+        // The phase's shadow work is part of its cost: drained before CPU is read.
+        const overdue = await queueIdle();
+        const n = lat.length || 1;
+        phases.push({
+          round: r,
+          mode,
+          lat,
+          cpu: {
+            main: (threadCpuMs(gw.pid!, gw.pid!) - cpu0.main) / n,
+            gw: (cpuMs(gw.pid!) - cpu0.gw) / n,
+            legacy: (cpuMs(legacyPid) - cpu0.legacy) / n,
+            pg: cpuSince(pg0, cpuOfPids(await pgPids())) / n,
+          },
+          overdue: overdue - overdueBefore,
+        });
+        overdueBefore = overdue;
+        if (mode === 'shadow') shadowedRequests += Math.round(RATE * (DURATION + 2));
         shadow[mode].push(...lat);
         shadowErrors += errors;
-        phases.push({ mode, p99: quantile(lat, 0.99) });
-        // Let the shadow queue drain before the next phase, so no phase carries another's work.
-        await new Promise((res) => setTimeout(res, 2_000));
       }
+    }
+    await queueIdle();
+    await fetch(`${fig}/_fig/routes/${encodeURIComponent('GET /api/v1/uploads')}/shadow?window=1h`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    await new Promise((r) => setTimeout(r, 500)); // the sample writer's last flush (every 200 ms)
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    try {
+      const r = await c.query<{ outcome: string; reason: string | null; n: string }>(
+        "select outcome, skip_reason as reason, count(*) as n from shadow.samples where primary_side = 'legacy' group by 1, 2 order by 3 desc",
+      );
+      outcomes = r.rows.map((x) => ({ outcome: x.outcome, reason: x.reason, n: Number(x.n) }));
+    } finally {
+      await c.end();
     }
     log(`shadow @${RATE}/s: p99 legacy ${quantile(shadow.legacy, 0.99).toFixed(2)} ms, shadow ${quantile(shadow.shadow, 0.99).toFixed(2)} ms`);
   }
@@ -350,24 +474,66 @@ async function main(): Promise<void> {
     ONLY.has('calc') ? `Calculate bodies identical on every fig call: **${same ? 'yes' : 'NO'}**.` : '',
     ONLY.has('batch') ? `Batch employee count and total_bonus the same on both sides: **${totals.size === 1 ? 'yes' : 'NO'}** (${[...totals].join(' / ')}).` : '',
   ].filter(Boolean);
-  const shadowMd = ONLY.has('shadow')
-    ? `
+  const shadowMd = ONLY.has('shadow') ? shadowSection() : '';
+  function shadowSection(): string {
+    const pct = (a: number, b: number) => ((a - b) / b) * 100;
+    const fmt = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)} %`;
+    const pooled = (rounds: number[], mode: 'legacy' | 'shadow') => rounds.flatMap((r) => phases.filter((p) => p.round === r && p.mode === mode).flatMap((p) => p.lat));
+    const all = Array.from({ length: SHADOW_ROUNDS }, (_, r) => r);
+    const perRound = all.map((r) => ({ r, legacy: quantile(pooled([r], 'legacy'), 0.99), shadow: quantile(pooled([r], 'shadow'), 0.99) }));
+    const roundDeltas = perRound.map((x) => pct(x.shadow, x.legacy));
+    // Bootstrap over rounds (each round's phases stay together): how far the pooled p99 difference moves with the rounds drawn.
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const boot: number[] = [];
+    for (let i = 0; i < 400; i++) {
+      const pick = all.map(() => all[Math.floor(rnd() * all.length)]!);
+      boot.push(pct(quantile(pooled(pick, 'shadow'), 0.99), quantile(pooled(pick, 'legacy'), 0.99)));
+    }
+    const cpuOf = (mode: 'legacy' | 'shadow', k: keyof ShadowPhase['cpu']) => {
+      const ps = phases.filter((p) => p.mode === mode);
+      return ps.reduce((s, p) => s + p.cpu[k], 0) / (ps.length || 1);
+    };
+    const cpuRow = (label: string, k: keyof ShadowPhase['cpu']) =>
+      `| ${label} | ${cpuOf('legacy', k).toFixed(2)} | ${cpuOf('shadow', k).toFixed(2)} | ${(cpuOf('shadow', k) - cpuOf('legacy', k)).toFixed(2)} |`;
+    const samples = outcomes.reduce((n, o) => n + o.n, 0);
+    const overdue = phases.filter((p) => p.mode === 'shadow').reduce((n, p) => n + p.overdue, 0);
+    return `
 ## Shadow of the family at ${RATE} req/s
 
-Paced open loop through fig, ${SHADOW_ROUNDS} ABBA round(s) (legacy, shadow, shadow, legacy), ${DURATION} s per phase after a 3 s
-warm-up and a 2 s pause (the shadow queue drains) after it; latencies pooled per mode (${shadow.legacy.length} and ${shadow.shadow.length}
-samples, ${shadowErrors} errors). Mix: GET /uploads?limit=10, GET /batches/1, GET /batches/1/results?limit=10, GET /scenarios?limit=10,
-POST /calculate (5 employees). The primary (legacy) answer, in ms:
+Paced open loop through fig (${RATE} req/s, undici, 16 keep-alive connections, hrtime per request), after the bonus backfill
+(${backfilled}: fig holds legacy's records under the same ids, as a family in \`shadow\` does).
+${SHADOW_ROUNDS} rounds of four ${DURATION} s phases, ABBA with the order alternating per round (legacy, shadow, shadow, legacy; then
+shadow, legacy, legacy, shadow); each phase after the flip and 2 s of discarded traffic, and the shadow queue drained after it
+(so a phase's shadow work is counted in its own CPU and never spills into the next phase). Before the rounds, ${SHADOW_WARMUP} s untimed
+in each mode. Load generator ${PIN_LOADGEN ? `pinned to CPU ${PIN_LOADGEN} (\`taskset -a -p\`), the other processes unpinned` : 'not pinned'}.
+Load average at the end ${os.loadavg().map((x) => x.toFixed(2)).join(' / ')} (1/5/15 min).
+Mix: GET /uploads?limit=10, GET /batches/1, GET /batches/1/results?limit=10, GET /scenarios?limit=10, POST /calculate (5 employees).
+The primary (legacy) answer through fig, in ms, pooled per mode (${shadow.legacy.length} and ${shadow.shadow.length} requests, ${shadowErrors} errors):
 
 | mode | p50 | p95 | p99 |
 |---|---|---|---|
 | legacy | ${q('legacy', 0.5).toFixed(2)} | ${q('legacy', 0.95).toFixed(2)} | ${q('legacy', 0.99).toFixed(2)} |
 | shadow | ${q('shadow', 0.5).toFixed(2)} | ${q('shadow', 0.95).toFixed(2)} | ${q('shadow', 0.99).toFixed(2)} |
 
-p99 per phase, in run order: ${phases.map((ph) => `${ph.mode} ${ph.p99.toFixed(2)}`).join(', ')}.
-Shadow adds **${(sd * 100).toFixed(1)} %** to the primary's p99 — target < 5 %: **${sd < 0.05 ? 'met' : 'not met'}**.
-`
-    : '';
+Shadow adds **${fmt(sd * 100)}** to the primary's pooled p99 — target < 5 %: **${sd < 0.05 ? 'met' : 'not met'}**.
+Spread: per round (p99 shadow vs legacy of the same round) ${perRound.map((x) => `${x.legacy.toFixed(2)} → ${x.shadow.toFixed(2)} (${fmt(pct(x.shadow, x.legacy))})`).join(', ')};
+median of the rounds ${fmt(median(roundDeltas))}; bootstrap over rounds (400 draws) 5th–95th percentile ${fmt(quantile(boot, 0.05))} … ${fmt(quantile(boot, 0.95))}.
+p99 per phase, in run order: ${phases.map((ph) => `${ph.mode} ${quantile(ph.lat, 0.99).toFixed(2)}`).join(', ')}.
+
+CPU per request (ms, user + system from /proc, each phase's shadow work drained inside it; mean over the phases of a mode):
+
+| process | legacy mode | shadow mode | shadow's cost |
+|---|---|---|---|
+${cpuRow("gateway main thread (proxy; shadow's module calls and diffs)", 'main')}
+${cpuRow('gateway, every thread', 'gw')}
+${cpuRow('legacy (uvicorn)', 'legacy')}
+${cpuRow("Postgres backends of fig's database", 'pg')}
+
+Shadow samples (legacy primary) recorded: ${samples} for ${shadowedRequests} requests sent in mode shadow (warm-ups included): ${outcomes.map((o) => `${o.outcome}${o.reason ? ` (${o.reason})` : ''} ${o.n}`).join(', ')}.
+Samples started while a primary was in flight (after SHADOW_DEFER_MAX_MS): ${overdue}.
+`;
+  }
   const md = `# Legacy bonus family: fig (modules/runs) vs legacy
 
 \`npx tsx bench/bonus/run.ts\` (also run by \`npm run bench\`). One gateway process (\`gateway/main.ts\`, route family in

@@ -16,6 +16,8 @@ const NOISE_CACHE_MS = 2_000;
  */
 export class NoiseBaseline {
   private readonly cache = new Map<string, { at: number; globs: string[] }>();
+  /** When each route last sent legacy a second call (per process). */
+  private readonly lastLearn = new Map<string, number>();
 
   constructor(private readonly deps: { db: Db; log: FastifyBaseLogger }) {}
 
@@ -27,6 +29,19 @@ export class NoiseBaseline {
     const globs = rows.map((r) => r.path);
     this.cache.set(routeKey, { at: Date.now(), globs });
     return globs;
+  }
+
+  /**
+   * Whether a route may send legacy a second call now: at most one per `minIntervalMs` (0: always).
+   * Answering true counts as that call.
+   */
+  due(routeKey: string, minIntervalMs: number): boolean {
+    if (minIntervalMs <= 0) return true;
+    const now = performance.now();
+    const last = this.lastLearn.get(routeKey);
+    if (last !== undefined && now - last < minIntervalMs) return false;
+    this.lastLearn.set(routeKey, now);
+    return true;
   }
 
   /** Ask legacy again and store the paths where its two answers differ. */

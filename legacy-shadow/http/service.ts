@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger } from 'fastify';
+import type { KyselyPlugin } from 'kysely';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { Config } from '../../modules/core/config';
@@ -51,6 +52,8 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
   private pruneTimer: NodeJS.Timeout | undefined;
   private readonly noise: NoiseBaseline;
   private readonly rulesCache = new Map<string, { version: number; raw: unknown; rules: NormaliseRules }>();
+  /** The module context of shadow calls: its db yields to primaries after every query (ADR 0031). */
+  private readonly moduleContext: ModuleContext;
   /** Primary requests in flight on this process (ADR 0024: shadow work waits for none). */
   private primaries = 0;
   private primaryWaiters: (() => void)[] = [];
@@ -66,6 +69,17 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
     },
   ) {
     super();
+    // The module's queries in a shadow call resume only between primaries (ADR 0031): the work a
+    // result sets off (rows decoded, the next query built and run by Postgres) waits while a primary
+    // is in flight, so a sample's main-thread and Postgres CPU falls into idle gaps, not beside one.
+    const yielding: KyselyPlugin = {
+      transformQuery: (args) => args.node,
+      transformResult: async (args) => {
+        await this.yieldToPrimaries();
+        return args.result;
+      },
+    };
+    this.moduleContext = { ...deps.moduleContext, db: deps.moduleContext.db.withPlugin(yielding) };
     this.queue = new BoundedQueue<ShadowJob>({
       max: deps.config.SHADOW_QUEUE_MAX,
       concurrency: deps.config.SHADOW_CONCURRENCY,
@@ -228,8 +242,14 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
 
     const [lBytes, cBytes] = await Promise.all([decodeBody(legacy.body ?? Buffer.alloc(0), legacy.headers['content-encoding']), decodeBody(candidate.body ?? Buffer.alloc(0), candidate.headers['content-encoding'])]);
     // Noise baseline: the same GET to legacy again; paths that differ legacy-vs-legacy are noise.
+    // The default rate is capped per route (SHADOW_NOISE_MIN_INTERVAL_MS): each call is load on legacy, which answers the primaries (ADR 0031).
     const noiseRate = job.rules.noiseSampleRate ?? this.deps.config.SHADOW_NOISE_SAMPLE_RATE;
-    const learnNoise = job.primarySide === 'legacy' && request.method === 'GET' && noiseRate > 0 && Math.random() < noiseRate;
+    const learnNoise =
+      job.primarySide === 'legacy' &&
+      request.method === 'GET' &&
+      noiseRate > 0 &&
+      Math.random() < noiseRate &&
+      this.noise.due(routeKey, job.rules.noiseSampleRate === undefined ? this.deps.config.SHADOW_NOISE_MIN_INTERVAL_MS : 0);
 
     // The common case, byte-identical answers: a match without parsing or diffing (the diff of two
     // equal documents finds nothing; id mapping and dual-write bookkeeping need the full path).
@@ -351,7 +371,7 @@ export class ShadowService extends EventEmitter<ShadowEvents> {
         dryRun: job.writePolicy === 'dry-run' && isWrite(request.method) ? true : undefined,
         legacyResponse,
       },
-      this.deps.moduleContext,
+      this.moduleContext,
     );
     return captureModuleResponse(res, performance.now() - started, this.deps.config.SHADOW_BODY_CAP_BYTES);
   }

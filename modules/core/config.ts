@@ -142,6 +142,12 @@ export const ConfigSchema = z.object({
   SHADOW_REVERSE_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0.01),
   /** Fraction of shadowed GETs also sent to legacy a second time to learn legacy-vs-legacy noise (0-1). */
   SHADOW_NOISE_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0.05),
+  /**
+   * At most one such second legacy call per route and process in this many ms when the rate is
+   * SHADOW_NOISE_SAMPLE_RATE's (a route's own normalise.noiseSampleRate is not capped): the
+   * extra call lands on legacy, the process answering the primaries (ADR 0031). 0: no cap.
+   */
+  SHADOW_NOISE_MIN_INTERVAL_MS: z.coerce.number().int().min(0).default(10_000),
   /** Days the mismatch corpus and per-sample rows are kept. */
   SHADOW_RETENTION_DAYS: z.coerce.number().int().min(1).default(14),
   /** How often the auto-rollback watcher checks routes in canary/new (one leader across processes). */

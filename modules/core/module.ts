@@ -76,6 +76,11 @@ export interface ModuleContext {
   redis: Redis;
   config: Config;
   log: FastifyBaseLogger;
+  /**
+   * Set on the shadow's calls (the answer is only diffed): CPU-heavy work should run at the lowest
+   * priority, never in the workers primaries use (ADR 0031). Unset for answers a client gets.
+   */
+  background?: boolean;
 }
 
 export type LegacyRouteHandler = (req: ModuleRequest, ctx: ModuleContext) => Promise<ModuleResponse>;

@@ -26,6 +26,12 @@ export interface WorkerPoolOptions<T> {
   loader?: 'esm' | 'cjs';
   /** Start every worker when the first task arrives (not one by one as tasks queue), so later tasks find warm workers. */
   fillOnFirstUse?: boolean;
+  /**
+   * OS priority (nice, -20..19) of each worker thread, set by the thread itself on start (Linux
+   * renices per thread id; elsewhere, or when not permitted, it is left as it is). 19: the thread
+   * runs only on CPU time nothing else wants (shadow work, ADR 0031). Unset: the process's own.
+   */
+  nice?: number;
 }
 
 /** Runs tasks off the caller's event loop, each with a deadline. */
@@ -50,13 +56,19 @@ type Reply<R> = { ready: true } | { ok: true; outcome: R } | { ok: false; messag
 // The worker is TypeScript like the rest of the code: a tiny ESM bootstrap loads it through tsx,
 // which is how every fig process runs (npm run gateway / worker).
 const TSX_API = pathToFileURL(path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
-const bootstrap = (workerFile: URL) =>
+// A worker given a nice value lowers its own thread's priority first (Linux: /proc/thread-self is
+// "<pid>/task/<tid>", and setpriority acts on that one thread), so even loading its modules is background work.
+const reniceCode = (nice: number | undefined, fs: string, os: string) =>
+  nice === undefined ? '' : `try { ${os}.setPriority(Number(${fs}.readlinkSync('/proc/thread-self').split('/').pop()), ${Math.trunc(nice)}); } catch {}`;
+const bootstrap = (workerFile: URL, nice?: number) =>
   new URL(
-    `data:text/javascript,${encodeURIComponent(`import { tsImport } from ${JSON.stringify(TSX_API)}; await tsImport(${JSON.stringify(workerFile.href)}, ${JSON.stringify(workerFile.href)});`)}`,
+    `data:text/javascript,${encodeURIComponent(
+      `${nice === undefined ? '' : `import fs from 'node:fs'; import os from 'node:os'; ${reniceCode(nice, 'fs', 'os')} `}import { tsImport } from ${JSON.stringify(TSX_API)}; await tsImport(${JSON.stringify(workerFile.href)}, ${JSON.stringify(workerFile.href)});`,
+    )}`,
   );
 const TSX_CJS_API = createRequire(import.meta.url).resolve('tsx/cjs/api');
-const cjsBootstrap = (workerFile: URL) =>
-  `const { register } = require(${JSON.stringify(TSX_CJS_API)}); register(); require(${JSON.stringify(fileURLToPath(workerFile))});`;
+const cjsBootstrap = (workerFile: URL, nice?: number) =>
+  `${reniceCode(nice, "require('node:fs')", "require('node:os')")} const { register } = require(${JSON.stringify(TSX_CJS_API)}); register(); require(${JSON.stringify(fileURLToPath(workerFile))});`;
 /** Heap of one worker: a task that builds huge values dies alone, not the gateway. */
 const WORKER_HEAP_MB = 512;
 
@@ -70,7 +82,7 @@ export function createWorkerPool<T, R>(opts: WorkerPoolOptions<T>): WorkerPool<T
   const slots = new Set<S>();
   const queue: J[] = [];
   const cjs = opts.loader === 'cjs';
-  const entry = cjs ? cjsBootstrap(opts.workerFile) : bootstrap(opts.workerFile);
+  const entry = cjs ? cjsBootstrap(opts.workerFile, opts.nice) : bootstrap(opts.workerFile, opts.nice);
   let closed = false;
   let used = false;
 

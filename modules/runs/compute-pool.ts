@@ -22,7 +22,13 @@ type Outcome = ComputeOutcome | ChunkOutcome;
 
 // One pool per gateway instance, keyed by its database handle (the serves contract hands modules
 // the app's clients, not module singletons); runsModule's plugin creates it and closes it with the app.
-const pools = new WeakMap<Db, { pool: WorkerPool<Task, Outcome>; size: number }>();
+// Beside it, a one-thread pool at the lowest OS priority for shadow work (ModuleContext.background,
+// ADR 0031): a shadowed calculation never occupies a worker a primary (a route in new/canary) waits
+// for, and gets only CPU time that legacy, the gateway and Postgres leave. Started on first use.
+const pools = new WeakMap<Db, { pool: WorkerPool<Task, Outcome>; size: number; background: WorkerPool<Task, Outcome> }>();
+
+/** The OS priority of the background (shadow) compute thread: the lowest. */
+export const BACKGROUND_NICE = 19;
 
 export const RunsComputeErrors = {
   timeout: (ms: number) => new AppError('RUNS_COMPUTE_TIMEOUT', 503, `the calculation did not finish within ${ms} ms`),
@@ -32,30 +38,34 @@ export const RunsComputeErrors = {
 
 /** Start the compute pool of an app (its db handle); returns a closer. */
 export function startComputePool(db: Db, opts: { size: number; timeoutMs: number; maxQueue: number; log: FastifyBaseLogger }): () => Promise<void> {
-  const pool = createWorkerPool<Task, Outcome>({
+  const common = {
     ...opts,
     workerFile: new URL('./compute-worker.ts', import.meta.url),
     // ADR 0024: workers start in ~2 s instead of ~5 s, and all of them on the first heavy call.
-    loader: 'cjs',
-    fillOnFirstUse: true,
+    loader: 'cjs' as const,
     errors: RunsComputeErrors,
-    describe: (task) => ('kind' in task ? { runId: task.runId, rows: task.rowNos.length } : { rows: task.rows.length }),
-  });
-  pools.set(db, { pool, size: opts.size });
+    describe: (task: Task) => ('kind' in task ? { runId: task.runId, rows: task.rowNos.length } : { rows: task.rows.length }),
+  };
+  const pool = createWorkerPool<Task, Outcome>({ ...common, fillOnFirstUse: true });
+  const background = createWorkerPool<Task, Outcome>({ ...common, size: 1, nice: BACKGROUND_NICE });
+  pools.set(db, { pool, size: opts.size, background });
   return async () => {
     pools.delete(db);
-    await pool.close();
+    await Promise.all([pool.close(), background.close()]);
   };
 }
 
 /**
  * Compute a run off the event loop: in the app's worker pool (with its deadline) when the run is
  * large and a pool exists, inline otherwise (small runs; CLIs and tests without a gateway).
+ * `background` (a shadow call): large runs go to the one low-priority thread instead.
  */
-export function computerFor(db: Db): Computer {
+export function computerFor(db: Db, opts: { background?: boolean } = {}): Computer {
   return async (task) => {
     const entry = pools.get(db);
     if (!entry || task.rows.length <= INLINE_ROWS) return computeRun(task);
+    // Shadow work: the whole task on the low-priority thread, never split over the primaries' workers.
+    if (opts.background) return entry.background.run(task) as Promise<ComputeOutcome>;
     // Without a pool every row is independent: the rows are split over the workers and computed
     // side by side (ADR 0024). A pool needs every payout: one task.
     const parts = task.poolAmount === null ? Math.min(entry.size, Math.floor(task.rows.length / INLINE_ROWS)) : 1;

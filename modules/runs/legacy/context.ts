@@ -6,7 +6,7 @@ import { detail } from './respond';
 
 /** The runs domain as a legacy route handler reaches it: the app's clients, in LEGACY_TENANT. */
 export function legacyDeps(ctx: ModuleContext): { deps: RunsDeps; tenantId: string } {
-  return { deps: { db: ctx.db, log: ctx.log, compute: computerFor(ctx.db) }, tenantId: ctx.config.LEGACY_TENANT };
+  return { deps: { db: ctx.db, log: ctx.log, compute: computerFor(ctx.db, { background: ctx.background }) }, tenantId: ctx.config.LEGACY_TENANT };
 }
 
 export const MAX_LIMIT = 1000;
