@@ -26,22 +26,23 @@ export interface PipelineRow {
 }
 
 /**
- * One upload row as read (repo.readRows), decoded in the thread: `data` is the JSON text of its
- * `fields` (cells by header, mapped by the task's mapping: a stored upload) or of its `inputs`
- * (a legacy upload, stored mapped; `employee_id` is then the row's).
+ * One upload row as read (repo.readRows), decoded in the thread: `fields` is the JSON text of its
+ * cells by header (a stored upload: mapped by the task's mapping), `inputs` that of its stored
+ * inputs (a legacy upload, stored mapped; `employee_id` is then the row's).
  */
 export interface RawPipelineRow {
   row_no: number;
   employee_id: string;
-  data: string;
+  fields: string | null;
+  inputs: string;
 }
 
-/** Rows as evaluated: mapped from their cells (ADR 0029) when the upload has a mapping, else as stored. */
+/** Rows as evaluated: mapped from their cells (ADR 0029) when the upload has a mapping and the row cells, else as stored. */
 export function decodeRows(rows: readonly RawPipelineRow[], mapping: RowMapping | null): PipelineRow[] {
   return rows.map((r) => {
-    const data = JSON.parse(r.data) as Record<string, string>;
-    if (mapping === null) return { row_no: r.row_no, employee_id: r.employee_id, inputs: data };
-    const m = mapFields(data, mapping);
+    if (mapping === null || r.fields === null)
+      return { row_no: r.row_no, employee_id: r.employee_id, inputs: JSON.parse(r.inputs) as Record<string, string> };
+    const m = mapFields(JSON.parse(r.fields) as Record<string, string>, mapping);
     return { row_no: r.row_no, employee_id: m.employee_id, inputs: m.inputs };
   });
 }

@@ -90,17 +90,16 @@ export async function uploadRowMapping(trx: Trx, uploadId: number): Promise<RowM
  * mapping (trimmed, '' when unmapped: what the threads read, ADR 0029), or as stored (a legacy upload).
  */
 export function identitySql(mapping: RowMapping | null) {
-  const cell = (col: string | null) =>
-    col === null ? sql<string>`''` : sql<string>`coalesce(btrim(u.fields ->> ${col}::text), '')`;
-  return mapping === null
-    ? { name: sql<string>`u.name`, department: sql<string>`u.department` }
-    : { name: cell(mapping.name), department: cell(mapping.department) };
+  if (mapping === null) return { name: sql<string>`u.name`, department: sql<string>`u.department` };
+  const cell = (col: string | null, stored: 'name' | 'department') =>
+    sql<string>`case when u.fields is null then ${sql.ref(`u.${stored}`)} else coalesce(btrim(u.fields ->> ${col}::text), '') end`;
+  return { name: cell(mapping.name, 'name'), department: cell(mapping.department, 'department') };
 }
 
 /**
  * An upload's rows between two row numbers (inclusive), in row order, as JSON text the threads
- * decode (compute-chunk.ts decodeRows): the cells as parsed when the upload is mapped, else the
- * stored inputs. Nothing is parsed on the job's event loop.
+ * decode (compute-chunk.ts decodeRows): the cells as parsed when the upload is mapped (rows of a
+ * stored upload), and the stored inputs (legacy rows). Nothing is parsed on the job's event loop.
  */
 export async function readRows(
   trx: Trx,
@@ -109,9 +108,9 @@ export async function readRows(
   to: number,
   mapped: boolean,
 ): Promise<RawPipelineRow[]> {
-  const data = mapped ? sql`fields::text` : sql`inputs::text`;
+  const fields = mapped ? sql`fields::text` : sql`null::text`;
   const { rows } = await sql<RawPipelineRow>`
-    select row_no, employee_id, ${data} as data from runs.upload_rows
+    select row_no, employee_id, ${fields} as fields, inputs::text as inputs from runs.upload_rows
     where upload_id = ${uploadId} and row_no between ${from} and ${to} order by row_no
   `.execute(trx);
   return rows;
@@ -125,9 +124,9 @@ export async function readFailedRows(
   to: number,
   mapped: boolean,
 ): Promise<RawPipelineRow[]> {
-  const data = mapped ? sql`u.fields::text` : sql`u.inputs::text`;
+  const fields = mapped ? sql`u.fields::text` : sql`null::text`;
   const { rows } = await sql<RawPipelineRow>`
-    select u.row_no, u.employee_id, ${data} as data
+    select u.row_no, u.employee_id, ${fields} as fields, u.inputs::text as inputs
     from runs.upload_rows u join runs.run_results r on r.row_no = u.row_no and r.run_id = ${run.id}
     where u.upload_id = ${run.upload_id} and not r.ok and u.row_no between ${from} and ${to}
     order by u.row_no
