@@ -433,7 +433,7 @@ ${reduced}
 
 The file goes to fig over tus (8 MiB PATCHes). **Received → stored** starts when the last PATCH is answered (file stored, hashed,
 magic bytes checked) and ends when the run is \`completed\`: **parse** = scan + CSV parse + COPY into upload rows (worker job),
-**map** = mapping suggestions + the suggested mapping saved (rows mapped and validated in Postgres, 0 problems), **run** = POST /runs
+**map** = mapping suggestions + the suggested mapping saved (validation report from the parse-time column counts, rows not rewritten: ADR 0029; 0 problems), **run** = POST /runs
 → \`completed\` (chunks evaluated in worker threads with tapes, results COPYed, totals, snapshot hash). Peak RSS: the largest sum of
 the two processes' resident sets sampled every 100 ms during the size (each process's VmHWM in brackets, reset per size where /proc allows).
 

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { mapFields, rowMappingOf } from '../core/cell-number';
 import { copyInto, copyLine } from '../core/copy';
 import type { Trx } from '../core/db';
 import type {
@@ -122,16 +123,28 @@ export interface RunResultWithInputs {
   outputs: Record<string, string>;
 }
 
-/** A run's results with their input rows, in file order; all of them unless a page is given. */
-export function listRunResults(trx: Trx, run: Pick<RunRecord, 'id' | 'upload_id'>, page?: { limit: number; offset: number }): Promise<RunResultWithInputs[]> {
+/**
+ * A run's results with their input rows, in file order; all of them unless a page is given. Rows of
+ * a stored upload keep only their cells (ADR 0029): they are mapped here by the upload's mapping.
+ */
+export async function listRunResults(trx: Trx, run: Pick<RunRecord, 'id' | 'upload_id'>, page?: { limit: number; offset: number }): Promise<RunResultWithInputs[]> {
   let q = trx
     .selectFrom('runs.run_results as r')
     .innerJoin('runs.upload_rows as u', (j) => j.on('u.upload_id', '=', run.upload_id).onRef('u.row_no', '=', 'r.row_no'))
-    .select(['r.row_no', 'r.employee_id', 'u.name', 'u.department', 'u.inputs', 'r.ok', 'r.outputs'])
+    .select(['r.row_no', 'r.employee_id', 'u.name', 'u.department', 'u.inputs', 'u.fields', 'r.ok', 'r.outputs'])
     .where('r.run_id', '=', run.id)
     .orderBy('r.row_no');
   if (page) q = q.limit(page.limit).offset(page.offset);
-  return q.execute();
+  const [rows, upload] = await Promise.all([
+    q.execute(),
+    trx.selectFrom('runs.uploads').select('mapping').where('id', '=', run.upload_id).executeTakeFirst(),
+  ]);
+  const mapping = upload?.mapping?.columns ? rowMappingOf(upload.mapping.columns) : null;
+  return rows.map(({ fields, ...r }) => {
+    if (mapping === null || fields === null) return r;
+    const m = mapFields(fields, mapping);
+    return { ...r, name: m.name, department: m.department, inputs: m.inputs };
+  });
 }
 
 /** Per employee of a run: the payout (pool share when the run had a pool, else the bonus). */

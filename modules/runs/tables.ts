@@ -1,3 +1,4 @@
+import type { ColumnStats } from '../core/cell-number';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -38,7 +39,11 @@ export interface UploadTable {
   problem_count: ColumnType<number | null, number | null | undefined, number | null>;
   parsed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   updated_at: Timestamp;
+  /** Per column, the cells a validation can fault (migration 0094, ADR 0029); null: not counted. */
+  column_stats: ColumnType<Record<string, ColumnStats> | null, string | null | undefined, string | null>;
 }
+
+export type { ColumnStats } from '../core/cell-number';
 
 /** The saved column mapping of an upload: header → plan input name, `employee_id`/`name`/`department`, or null. */
 export interface UploadMapping {

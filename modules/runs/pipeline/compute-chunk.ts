@@ -7,6 +7,7 @@ import {
   type CompiledPlan,
   type PlanDefinitionInput,
 } from '../../engine/index';
+import { mapFields, type RowMapping } from '../../core/cell-number';
 import { copyValue } from '../../core/copy';
 import { sumDecimals } from '../../core/decimal';
 import type { CompactTape, TapeLayout } from '../tables';
@@ -17,11 +18,33 @@ import type { CompactTape, TapeLayout } from '../tables';
  * (pipeline-worker.ts), one per core; the job (run-job.ts) reads and writes around it.
  */
 
-/** One upload row as the pipeline reads it. */
+/** One upload row as evaluated: its employee id and plan inputs (canonical decimal text). */
 export interface PipelineRow {
   row_no: number;
   employee_id: string;
   inputs: Record<string, string>;
+}
+
+/**
+ * One upload row as read (repo.readRows), decoded in the thread: `fields` is the JSON text of its
+ * cells by header (a stored upload: mapped by the task's mapping), `inputs` that of its stored
+ * inputs (a legacy upload, stored mapped; `employee_id` is then the row's).
+ */
+export interface RawPipelineRow {
+  row_no: number;
+  employee_id: string;
+  fields: string | null;
+  inputs: string;
+}
+
+/** Rows as evaluated: mapped from their cells (ADR 0029) when the upload has a mapping and the row cells, else as stored. */
+export function decodeRows(rows: readonly RawPipelineRow[], mapping: RowMapping | null): PipelineRow[] {
+  return rows.map((r) => {
+    if (mapping === null || r.fields === null)
+      return { row_no: r.row_no, employee_id: r.employee_id, inputs: JSON.parse(r.inputs) as Record<string, string> };
+    const m = mapFields(JSON.parse(r.fields) as Record<string, string>, mapping);
+    return { row_no: r.row_no, employee_id: m.employee_id, inputs: m.inputs };
+  });
 }
 
 export interface ChunkTask {
@@ -33,7 +56,9 @@ export interface ChunkTask {
   key: string;
   plan: PlanDefinitionInput;
   payoutOutput: string;
-  rows: PipelineRow[];
+  /** The upload's saved mapping (null: a legacy upload, rows stored mapped). */
+  mapping: RowMapping | null;
+  rows: RawPipelineRow[];
 }
 
 export interface PoolTask {
@@ -131,9 +156,10 @@ export const RESULT_COLUMNS = [
 
 /** Evaluate one chunk: its results as COPY lines (with compact tapes), counts, payout total and input hash. */
 export function computeChunk(compiled: CompiledPlan, task: ChunkTask): ChunkOutcome {
+  const rows = decodeRows(task.rows, task.mapping);
   const evaluated = evaluateBatch(
     compiled,
-    task.rows.map((r) => r.inputs),
+    rows.map((r) => r.inputs),
     { tape: true },
   );
   const names = compiled.inputs.map((i) => i.name);
@@ -141,7 +167,7 @@ export function computeChunk(compiled: CompiledPlan, task: ChunkTask): ChunkOutc
   const payouts: string[] = [];
   const lines: string[] = [];
   evaluated.forEach((res, i) => {
-    const row = task.rows[i] as PipelineRow;
+    const row = rows[i] as PipelineRow;
     const id = copyValue(row.employee_id);
     if (!res.ok) {
       lines.push(`${head}${row.row_no}\t${id}\tf\t{}\t${copyValue(JSON.stringify(res.error))}\t\\N\n`);
@@ -164,7 +190,7 @@ export function computeChunk(compiled: CompiledPlan, task: ChunkTask): ChunkOutc
     okCount: payouts.length,
     failedCount: lines.length - payouts.length,
     totalPayout: sumDecimals(payouts),
-    inputHashes: hashRowGroups(task.rows),
+    inputHashes: hashRowGroups(rows),
   };
 }
 

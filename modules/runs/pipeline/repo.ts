@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
 import type { Trx } from '../../core/db';
 import type { RunChunkRecord, RunRecord } from '../tables';
+import { rowMappingOf, type RowMapping } from '../../core/cell-number';
 import { copyInto } from '../../core/copy';
-import { RESULT_COLUMNS, type PipelineRow } from './compute-chunk';
+import { RESULT_COLUMNS, type RawPipelineRow } from './compute-chunk';
 import '../tables';
 
 /** Kysely queries of the runs pipeline on the runs schema (runs, run_chunks, run_results, upload rows). */
@@ -78,37 +79,59 @@ export function listChunks(trx: Trx, runId: number): Promise<RunChunkRecord[]> {
     .execute();
 }
 
-/** An upload's rows between two row numbers (inclusive), in row order. */
-export function readRows(trx: Trx, uploadId: number, from: number, to: number): Promise<PipelineRow[]> {
-  return trx
-    .selectFrom('runs.upload_rows')
-    .select(['row_no', 'employee_id', 'inputs'])
-    .where('upload_id', '=', uploadId)
-    .where('row_no', '>=', from)
-    .where('row_no', '<=', to)
-    .orderBy('row_no')
-    .execute();
+/** The saved mapping of a run's upload as the threads apply it (null: a legacy upload, stored mapped). */
+export async function uploadRowMapping(trx: Trx, uploadId: number): Promise<RowMapping | null> {
+  const u = await trx.selectFrom('runs.uploads').select('mapping').where('id', '=', uploadId).executeTakeFirst();
+  return u?.mapping?.columns ? rowMappingOf(u.mapping.columns) : null;
 }
 
-/** The upload rows of a run's failed results between two row numbers. */
+/**
+ * The employee's name and department of an upload row `u` as SQL: from its cells by the saved
+ * mapping (trimmed, '' when unmapped: what the threads read, ADR 0029), or as stored (a legacy upload).
+ */
+export function identitySql(mapping: RowMapping | null) {
+  if (mapping === null) return { name: sql<string>`u.name`, department: sql<string>`u.department` };
+  const cell = (col: string | null, stored: 'name' | 'department') =>
+    sql<string>`case when u.fields is null then ${sql.ref(`u.${stored}`)} else coalesce(btrim(u.fields ->> ${col}::text), '') end`;
+  return { name: cell(mapping.name, 'name'), department: cell(mapping.department, 'department') };
+}
+
+/**
+ * An upload's rows between two row numbers (inclusive), in row order, as JSON text the threads
+ * decode (compute-chunk.ts decodeRows): the cells as parsed when the upload is mapped (rows of a
+ * stored upload), and the stored inputs (legacy rows). Nothing is parsed on the job's event loop.
+ */
+export async function readRows(
+  trx: Trx,
+  uploadId: number,
+  from: number,
+  to: number,
+  mapped: boolean,
+): Promise<RawPipelineRow[]> {
+  const fields = mapped ? sql`fields::text` : sql`null::text`;
+  const { rows } = await sql<RawPipelineRow>`
+    select row_no, employee_id, ${fields} as fields, inputs::text as inputs from runs.upload_rows
+    where upload_id = ${uploadId} and row_no between ${from} and ${to} order by row_no
+  `.execute(trx);
+  return rows;
+}
+
+/** The upload rows of a run's failed results between two row numbers (as readRows reads them). */
 export async function readFailedRows(
   trx: Trx,
   run: Pick<RunRecord, 'id' | 'upload_id'>,
   from: number,
   to: number,
-): Promise<PipelineRow[]> {
-  return trx
-    .selectFrom('runs.upload_rows as u')
-    .innerJoin('runs.run_results as r', (j) =>
-      j.onRef('r.row_no', '=', 'u.row_no').on('r.run_id', '=', run.id),
-    )
-    .select(['u.row_no', 'u.employee_id', 'u.inputs'])
-    .where('u.upload_id', '=', run.upload_id)
-    .where('r.ok', '=', false)
-    .where('u.row_no', '>=', from)
-    .where('u.row_no', '<=', to)
-    .orderBy('u.row_no')
-    .execute();
+  mapped: boolean,
+): Promise<RawPipelineRow[]> {
+  const fields = mapped ? sql`u.fields::text` : sql`null::text`;
+  const { rows } = await sql<RawPipelineRow>`
+    select u.row_no, u.employee_id, ${fields} as fields, u.inputs::text as inputs
+    from runs.upload_rows u join runs.run_results r on r.row_no = u.row_no and r.run_id = ${run.id}
+    where u.upload_id = ${run.upload_id} and not r.ok and u.row_no between ${from} and ${to}
+    order by u.row_no
+  `.execute(trx);
+  return rows;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { withTenant } from '../../core/db';
 import { sumDecimals } from '../../core/decimal';
-import { hashRowGroups, type ChunkOutcome } from './compute-chunk';
+import { decodeRows, hashRowGroups, type ChunkOutcome } from './compute-chunk';
 import * as repo from './repo';
 import type { RunJobScope } from './scope';
 
@@ -11,14 +11,15 @@ import type { RunJobScope } from './scope';
  * hashes are recomputed, so the snapshot hash says what the results were computed from).
  */
 export async function retryFailedRows(scope: RunJobScope): Promise<void> {
-  const { ctx, run, plan, pool } = scope;
+  const { ctx, run, plan, pool, mapping } = scope;
+  const mapped = mapping !== null;
   const chunks = await withTenant(ctx.db, run.tenant_id, (trx) => repo.listChunks(trx, run.id));
   for (const chunk of chunks.filter((c) => c.done && c.failed_count > 0)) {
     if (ctx.signal.aborted)
       throw new Error('the worker is shutting down; the retry resumes with the rows still failed');
     const { failedRows, allRows } = await withTenant(ctx.db, run.tenant_id, async (trx) => ({
-      failedRows: await repo.readFailedRows(trx, run, chunk.row_from, chunk.row_to),
-      allRows: await repo.readRows(trx, run.upload_id, chunk.row_from, chunk.row_to),
+      failedRows: await repo.readFailedRows(trx, run, chunk.row_from, chunk.row_to, mapped),
+      allRows: await repo.readRows(trx, run.upload_id, chunk.row_from, chunk.row_to, mapped),
     }));
     if (failedRows.length === 0) continue;
     const out = (await pool.run({
@@ -28,6 +29,7 @@ export async function retryFailedRows(scope: RunJobScope): Promise<void> {
       key: `${run.id}:${plan.id}`,
       plan: plan.definition,
       payoutOutput: run.payout_output ?? 'bonus',
+      mapping,
       rows: failedRows,
     })) as ChunkOutcome;
     await withTenant(ctx.db, run.tenant_id, async (trx) => {
@@ -41,7 +43,7 @@ export async function retryFailedRows(scope: RunJobScope): Promise<void> {
         okCount: chunk.ok_count + out.okCount,
         failedCount: out.failedCount,
         totalPayout: sumDecimals([chunk.total_payout ?? '0', out.totalPayout]),
-        inputHashes: hashRowGroups(allRows),
+        inputHashes: hashRowGroups(decodeRows(allRows, mapping)),
       });
     });
   }

@@ -1,3 +1,4 @@
+import type { RowMapping } from '../../core/cell-number';
 import { withTenant } from '../../core/db';
 import type { JobContext, JobDefinition } from '../../core/jobs';
 import { findPlanVersion, type PlanVersionForRun } from '../../plans/index';
@@ -19,7 +20,7 @@ const WORKER = { actor: 'worker' };
 async function claimRun(
   ctx: JobContext,
   p: RunJobPayload,
-): Promise<{ run: RunRecord; plan: PlanVersionForRun } | undefined> {
+): Promise<{ run: RunRecord; plan: PlanVersionForRun; mapping: RowMapping | null } | undefined> {
   return withTenant(ctx.db, p.tenantId, async (trx) => {
     let run = await lockRun(trx, p.runId);
     if (!run || (run.status !== 'queued' && run.status !== 'running') || run.plan_id === null)
@@ -37,13 +38,13 @@ async function claimRun(
       }
       run = await transitionRun(trx, run, 'running', WORKER, { started_at: new Date(), error: null });
     }
-    return { run, plan };
+    return { run, plan, mapping: await repo.uploadRowMapping(trx, run.upload_id) };
   });
 }
 
 /** Compute every chunk not yet done, `threads + 1` at a time (one reading or writing while the others compute). */
 async function computeChunks(scope: RunJobScope): Promise<void> {
-  const { ctx, run, plan, pool } = scope;
+  const { ctx, run, plan, pool, mapping } = scope;
   const chunks = await withTenant(ctx.db, run.tenant_id, (trx) => repo.listChunks(trx, run.id));
   const pending = chunks.filter((c) => !c.done);
   const progress = {
@@ -63,7 +64,7 @@ async function computeChunks(scope: RunJobScope): Promise<void> {
         throw new Error('the worker is shutting down; the run resumes from its last chunk');
       const chunk = pending[next++] as RunChunkRecord;
       const rows = await withTenant(ctx.db, run.tenant_id, (trx) =>
-        repo.readRows(trx, run.upload_id, chunk.row_from, chunk.row_to),
+        repo.readRows(trx, run.upload_id, chunk.row_from, chunk.row_to, mapping !== null),
       );
       const out = (await pool.run({
         kind: 'chunk',
@@ -72,6 +73,7 @@ async function computeChunks(scope: RunJobScope): Promise<void> {
         key: `${run.id}:${plan.id}`,
         plan: plan.definition,
         payoutOutput: run.payout_output ?? 'bonus',
+        mapping,
         rows,
       })) as ChunkOutcome;
       await withTenant(ctx.db, run.tenant_id, (trx) => repo.writeChunk(trx, run, chunk, out));

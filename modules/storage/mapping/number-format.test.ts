@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp } from '../../../test/helpers';
-import { readCellNumber } from './number-format';
+import { cellDecimal, readCellNumber } from './number-format';
 import { profile, typeFit } from './sniff';
 
 /** Cell → canonical decimal (null: not a number), the one rule of sniffing and of storage.to_decimal. */
@@ -29,6 +29,21 @@ const CASES: [string, string | null][] = [
   ['1.234,5.6', null],
   ['2019-04-01', null],
   ['01.02.2020', null],
+  // Canonical text (the run's threads map cells with cellDecimal; storage.to_decimal must agree).
+  ['007.50', '7.5'],
+  ['-0', '0'],
+  ['-0.000', '0'],
+  ['+5', '5'],
+  ['.5', '0.5'],
+  ['5.', '5'],
+  ['100%', '1'],
+  ['0.5%', '0.005'],
+  ['-12.5%', '-0.125'],
+  ['  42  ', '42'],
+  ['0', '0'],
+  ['123456789012345678901234567890.12345678901234567890', '123456789012345678901234567890.1234567890123456789'],
+  ['', null],
+  ['-', null],
 ];
 
 let app: FastifyInstance;
@@ -39,12 +54,15 @@ afterAll(() => app?.close());
 
 describe('numbers in cells: decimal commas and thousands separators', () => {
   it('sniffing reads each cell as the rule says', () => {
-    for (const [cell, want] of CASES)
-      expect([cell, readCellNumber(cell)]).toEqual([cell, want === null ? undefined : Number(want)]);
+    for (const [cell, want] of CASES) {
+      const n = readCellNumber(cell);
+      expect([cell, n === undefined ? n : n + 0]).toEqual([cell, want === null ? undefined : Number(want)]);
+    }
   });
 
-  it('storage.to_decimal (the mapping SQL) reads each cell the same, exactly', async () => {
+  it('storage.to_decimal (the validation SQL) and cellDecimal (the run threads) read each cell the same, exactly', async () => {
     for (const [cell, want] of CASES) {
+      expect([cell, cellDecimal(cell)]).toEqual([cell, want]);
       const { rows } = await sql<{ v: string | null }>`select storage.to_decimal(${cell}) as v`.execute(
         app.db,
       );

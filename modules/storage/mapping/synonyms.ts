@@ -27,5 +27,4 @@ export const SYNONYMS: Record<string, string[]> = {
 };
 
 /** Identity targets every mapping may use besides the plan's inputs. */
-export const IDENTITY_TARGETS = ['employee_id', 'name', 'department'] as const;
-export type IdentityTarget = (typeof IDENTITY_TARGETS)[number];
+export { IDENTITY_TARGETS, type IdentityTarget } from '../../core/cell-number';

@@ -11,7 +11,7 @@ import type { ColumnMap, MappingSuggestions, SaveMappingBody, Upload } from '../
 import { IDENTITY_TARGETS } from '../mapping/synonyms';
 import { auditStorage, type Caller, type StorageDeps } from './context';
 import { toUpload } from './mappers';
-import { applyMapping, rebuildProblems, type InputSpec } from './validate-rows';
+import { rebuildProblems, type InputSpec } from './validate-rows';
 
 /** Sample rows read for type sniffing. */
 const SAMPLE_ROWS = 50;
@@ -81,9 +81,10 @@ function checkColumns(columns: ColumnMap, headers: string[], targets: MappingTar
 }
 
 /**
- * Save the upload's mapping (docs/storage.md contract): apply it to every row in one statement,
- * rebuild the validation report, record mapping, plan and problem count on the upload; optionally
- * save it as a preset. Audited.
+ * Save the upload's mapping (docs/storage.md contract): rebuild the validation report, record
+ * mapping, plan and problem count on the upload; optionally save it as a preset. Audited. The rows
+ * are not rewritten: whoever reads them maps their cells (`mapFields`, modules/core/cell-number.ts),
+ * the run's threads as they read each chunk (ADR 0029).
  */
 export async function saveUploadMapping(deps: StorageDeps, caller: Caller, uploadId: number, body: SaveMappingBody): Promise<Upload> {
   return withTenant(deps.db, caller.tenantId, async (trx) => {
@@ -97,8 +98,7 @@ export async function saveUploadMapping(deps: StorageDeps, caller: Caller, uploa
       .filter((i) => !IDENTITY_TARGETS.includes(i.name as never))
       .map((i) => ({ input: i.name, col: columnOf(i.name), rule: i.type === 'money' ? 'money' : i.type === 'percent' ? 'percent' : 'decimal' }));
     const employeeCol = columnOf('employee_id');
-    await applyMapping(trx, uploadId, { employee_id: employeeCol, name: columnOf('name'), department: columnOf('department') }, specs);
-    const problemCount = await rebuildProblems(trx, caller.tenantId, uploadId, employeeCol, specs);
+    const problemCount = await rebuildProblems(trx, caller.tenantId, uploadId, employeeCol, specs, upload.column_stats);
     let presetId = body.presetId ?? null;
     if (body.savePreset) {
       const taken = (await repo.listPresets(trx)).some((p) => p.name === body.savePreset!.name);

@@ -52,13 +52,14 @@ export async function processUpload(deps: StorageDeps, tenantId: string, uploadI
   await setStatus(deps, tenantId, uploadId, 'parsing');
   try {
     const { headers, rows } = await readRows(kind, await deps.store.get(upload.storage_key));
-    await copyRows(deps.config.APP_DATABASE_URL, { tenantId, uploadId, headers }, rows, async (client, rowCount) => {
+    await copyRows(deps.config.APP_DATABASE_URL, { tenantId, uploadId, headers }, rows, async (client, rowCount, stats) => {
       if (rowCount === 0) throw new UnreadableFile('the file has a header but no data rows');
       // Same transaction as the COPY: rows and the `parsed` state commit together.
       const res = await client.query(
         `update runs.uploads set status = 'parsed', status_reason = null, row_count = $2, columns = $3::jsonb,
-           parsed_at = now(), updated_at = now(), mapping = null, problem_count = null where id = $1 returning id`,
-        [uploadId, rowCount, JSON.stringify(headers)],
+           parsed_at = now(), updated_at = now(), mapping = null, problem_count = null, column_stats = $4::jsonb
+         where id = $1 returning id`,
+        [uploadId, rowCount, JSON.stringify(headers), JSON.stringify(stats)],
       );
       if (res.rowCount !== 1) throw new Error(`processUpload: upload ${uploadId} vanished`);
     });

@@ -1,3 +1,4 @@
+import { mapFields, rowMappingOf } from '../../core/cell-number';
 import { withTenant } from '../../core/db';
 import { csvLine } from '../../core/csv';
 import { listPage, type Page } from '../../core/pagination';
@@ -28,19 +29,23 @@ export async function previewUpload(deps: StorageDeps, caller: Caller, id: numbe
     const upload = await parsedUpload(trx, id);
     if (!upload.mapping) throw StorageErrors.notMapped(id);
     const rows = await repo.sampleRows(trx, id, limit);
+    const rowMapping = rowMappingOf(upload.mapping.columns);
     const problems = await repo.problemsOfRows(trx, id, rows.map((r) => r.row_no));
     return {
       uploadId: id,
       mapping: { planId: upload.mapping.plan_id, planVersion: upload.mapping.plan_version, columns: upload.mapping.columns, presetId: upload.mapping.preset_id },
       problemCount: upload.problem_count ?? 0,
-      rows: rows.map((r) => ({
-        rowNo: r.row_no,
-        employeeId: r.employee_id,
-        name: r.name,
-        department: r.department,
-        inputs: r.inputs,
-        problems: problems.filter((p) => p.row_no === r.row_no).map(toProblem),
-      })),
+      rows: rows.map((r) => {
+        const mapped = mapFields(r.fields ?? {}, rowMapping);
+        return {
+          rowNo: r.row_no,
+          employeeId: mapped.employee_id,
+          name: mapped.name,
+          department: mapped.department,
+          inputs: mapped.inputs,
+          problems: problems.filter((p) => p.row_no === r.row_no).map(toProblem),
+        };
+      }),
     };
   });
 }

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { withTenant, type Trx } from '../../../core/db';
+import type { RowMapping } from '../../../core/cell-number';
 import type { RunRecord } from '../../tables';
+import { identitySql, uploadRowMapping } from '../repo';
 import { RunErrors } from '../errors';
 import { getRunIn } from '../service/read-runs';
 import type { Caller, PipelineDeps } from '../service/context';
@@ -29,7 +31,8 @@ async function calculatedRun(trx: Trx, id: number): Promise<RunRecord> {
   return run;
 }
 
-function rowsQuery(trx: Trx, run: RunRecord) {
+function rowsQuery(trx: Trx, run: RunRecord, mapping: RowMapping | null) {
+  const who = identitySql(mapping);
   return trx
     .selectFrom('runs.run_results as r')
     .innerJoin('runs.upload_rows as u', (j) =>
@@ -38,8 +41,8 @@ function rowsQuery(trx: Trx, run: RunRecord) {
     .select([
       'r.row_no',
       'r.employee_id',
-      'u.name',
-      'u.department',
+      who.name.as('name'),
+      who.department.as('department'),
       'r.ok',
       'r.outputs',
       'r.error',
@@ -72,7 +75,7 @@ export const loadStatement = (deps: PipelineDeps, caller: Caller, id: number, em
   withTenant(deps.db, caller.tenantId, async (trx) => {
     const record = await calculatedRun(trx, id);
     const run = toOutputRun(record);
-    const row = await rowsQuery(trx, record)
+    const row = await rowsQuery(trx, record, await uploadRowMapping(trx, record.upload_id))
       .where('r.employee_id', '=', employeeId)
       .orderBy('r.row_no')
       .executeTakeFirst();
@@ -95,8 +98,9 @@ export async function openResults(
   id: number,
   pageRows = EXPORT_PAGE_ROWS,
 ) {
-  const { record, columns } = await withTenant(deps.db, caller.tenantId, async (trx) => {
+  const { record, columns, mapping } = await withTenant(deps.db, caller.tenantId, async (trx) => {
     const record = await calculatedRun(trx, id);
+    const mapping = await uploadRowMapping(trx, record.upload_id);
     const columns = record.tape_layout
       ? [...new Set(record.tape_layout.steps.map((s) => s.output))]
       : (
@@ -106,14 +110,14 @@ export async function openResults(
             trx,
           )
         ).rows.map((r) => r.k);
-    return { record, columns };
+    return { record, columns, mapping };
   });
   const run = toOutputRun(record);
   async function* pages(): AsyncGenerator<OutputRow[]> {
     let after = -1;
     for (;;) {
       const page = await withTenant(deps.db, caller.tenantId, (trx) =>
-        rowsQuery(trx, record).where('r.row_no', '>', after).orderBy('r.row_no').limit(pageRows).execute(),
+        rowsQuery(trx, record, mapping).where('r.row_no', '>', after).orderBy('r.row_no').limit(pageRows).execute(),
       );
       if (page.length === 0) return;
       yield page.map((r) => toOutputRow(run, r));
