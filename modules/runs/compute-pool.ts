@@ -39,7 +39,7 @@ export function startComputePool(db: Db, opts: { size: number; timeoutMs: number
     loader: 'cjs',
     fillOnFirstUse: true,
     errors: RunsComputeErrors,
-    describe: (task) => ('kind' in task ? { runId: task.runId, rows: task.rowNos.length } : { rows: task.rows.length }),
+    describe: (task) => ('kind' in task ? { runId: task.runId, bytes: task.rows.length } : { rows: task.rows.length }),
   });
   pools.set(db, { pool, size: opts.size });
   return async () => {
