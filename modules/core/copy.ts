@@ -1,6 +1,6 @@
 import { finished } from 'node:stream/promises';
 import { CompiledQuery, sql } from 'kysely';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { Trx } from './db';
 
 /**
@@ -31,8 +31,8 @@ export const copyLine = (values: readonly (string | number | boolean | null)[]):
  * dropped at commit) and from there into `table` with one `insert … select`, which RLS checks
  * like any insert. A bad row rejects, and the transaction then rolls back.
  */
-export async function copyInto(trx: Trx, table: string, columns: readonly string[], text: string): Promise<void> {
-  if (text === '') return;
+export async function copyInto(trx: Trx, table: string, columns: readonly string[], text: string | Uint8Array): Promise<void> {
+  if (text.length === 0) return;
   if (!/^[a-z_]+\.[a-z_]+$/.test(table) || !columns.every((c) => /^[a-z_]+$/.test(c))) throw new Error(`copyInto: bad table or column name in ${table}`);
   const staging = `copy_${table.replace('.', '_')}`;
   const cols = columns.join(', ');
@@ -47,4 +47,28 @@ export async function copyInto(trx: Trx, table: string, columns: readonly string
   stream.end(text);
   await done;
   await sql.raw(`insert into ${table} (${cols}) select ${cols} from ${staging}; truncate ${staging}`).execute(trx);
+}
+
+/**
+ * The rows of `query` in COPY text format (`COPY (query) TO STDOUT`) on the transaction's
+ * connection, as one buffer: no per-row protocol messages or row objects, the caller (a compute
+ * worker) splits the lines itself. The query is run as is: it must not contain caller input
+ * other than numbers and quoted literals. RLS applies as to any select.
+ */
+export async function copyOut(trx: Trx, query: string): Promise<Buffer> {
+  const stream = copyTo(`copy (${query}) to stdout`);
+  const parts: Buffer[] = [];
+  stream.on('data', (b: Buffer) => parts.push(b));
+  const done = finished(stream);
+  await trx.executeQuery(CompiledQuery.raw(stream as unknown as string));
+  await done;
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+}
+
+const UNESCAPES: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
+/** One field of COPY text output back to its value (`\N` is null; COPY TO emits only these escapes). */
+export function copyUnescape(field: string): string | null {
+  if (field === '\\N') return null;
+  if (!field.includes('\\')) return field;
+  return field.replace(/\\(.)/g, (_, c: string) => UNESCAPES[c] ?? c);
 }

@@ -44,7 +44,7 @@ export function startComputePool(db: Db, opts: { size: number; timeoutMs: number
     // ADR 0024: workers start in ~2 s instead of ~5 s, and all of them on the first heavy call.
     loader: 'cjs' as const,
     errors: RunsComputeErrors,
-    describe: (task: Task) => ('kind' in task ? { runId: task.runId, rows: task.rowNos.length } : { rows: task.rows.length }),
+    describe: (task: Task) => ('kind' in task ? { runId: task.runId, bytes: task.rows.length } : { rows: task.rows.length }),
   };
   const pool = createWorkerPool<Task, Outcome>({ ...common, fillOnFirstUse: true });
   const background = createWorkerPool<Task, Outcome>({ ...common, size: 1, nice: BACKGROUND_NICE });

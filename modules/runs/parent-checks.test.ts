@@ -3,6 +3,7 @@ import { createDb, withTenant, type Db, type Trx } from '../core/db';
 import { copyLine } from '../core/copy';
 import { testConfig } from '../../test/helpers';
 import * as repo from './repo';
+import { splitRows } from './compute-chunk';
 
 const TENANT = '00000000-0000-4000-8000-00000000ac3e';
 const OTHER = '00000000-0000-4000-8000-0000000061b0';
@@ -56,5 +57,24 @@ describe('runs rows and their parents', () => {
         await trx.updateTable('runs.uploads').set({ id: upload.id + 1000 }).where('id', '=', upload.id).execute();
       }),
     ).rejects.toMatchObject({ code: '23503' });
+  });
+
+  it('reads a chunk of upload rows as COPY text that splitRows turns back into ids and inputs as stored', async () => {
+    const odd = 'E\\1\t2\n3\r4';
+    const inputs = [{ a: '1.5', b: 'x\\"y\t' }, { a: 2 }, { b: '' }];
+    const buf = await withTenant(db, TENANT, async (trx) => {
+      const upload = await newUpload(trx, TENANT);
+      const rows = inputs.map((inp, i) => ({ upload_id: upload.id, tenant_id: TENANT, row_no: i + 2, employee_id: i === 0 ? odd : `E${i}`, inputs: JSON.stringify(inp) }));
+      await repo.insertUploadRows(trx, rows);
+      return repo.copyUploadRowRange(trx, upload.id, 2, 4, ['a', 'b']);
+    });
+    const split = splitRows(buf, ['a', 'b']);
+    expect(split.rowNos).toEqual(['3', '4']);
+    expect(split.employeeIds).toEqual(['E1', 'E2']);
+    expect(split.rows).toEqual([{ a: 2, employee_id: 'E1' }, { b: '', employee_id: 'E2' }]);
+    const all = splitRows(await withTenant(db, TENANT, async (trx) => repo.copyUploadRowRange(trx, (await trx.selectFrom('runs.upload_rows').select('upload_id').where('employee_id', '=', odd).executeTakeFirstOrThrow()).upload_id, 0, 10, ['a', 'b'])), ['a', 'b']);
+    expect(all.employeeIds[0]).toBe(odd);
+    expect(all.rows[0]).toEqual({ ...inputs[0], employee_id: odd });
+    expect(all.idCells[0]).toBe(copyLine([odd]).slice(0, -1)); // printed as COPY input needs it: result lines reuse the cell
   });
 });

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { mapFields, rowMappingOf } from '../core/cell-number';
-import { copyInto, copyLine } from '../core/copy';
+import { copyInto, copyLine, copyOut } from '../core/copy';
 import type { Trx } from '../core/db';
 import type {
   NewRun,
@@ -55,6 +55,17 @@ export async function listUploadRowRange(trx: Trx, uploadId: number, from: numbe
   return rows;
 }
 
+/**
+ * The same range of an upload's rows as COPY text (repo's copyOut), for a compute worker to split:
+ * per line row_no, employee_id, then each of `inputs` as jsonb text (`inputs->'name'`, `\N` when
+ * the row has no such input). Numbers are inlined (COPY takes no parameters); names are literals.
+ */
+export function copyUploadRowRange(trx: Trx, uploadId: number, from: number, to: number, inputs: readonly string[]): Promise<Buffer> {
+  if (![uploadId, from, to].every(Number.isSafeInteger)) throw new Error('copyUploadRowRange: ids and row numbers are integers');
+  const cells = inputs.map((name) => `, inputs->'${name.replace(/'/g, "''")}'`).join('');
+  return copyOut(trx, `select row_no, employee_id${cells} from runs.upload_rows where upload_id = ${uploadId} and row_no > ${from} and row_no <= ${to} order by row_no`);
+}
+
 /** The highest row number of an upload (0 when it has none). */
 export async function lastUploadRowNo(trx: Trx, uploadId: number): Promise<number> {
   const { rows } = await sql<{ last: number | null }>`select max(row_no) as last from runs.upload_rows where upload_id = ${uploadId}`.execute(trx);
@@ -91,7 +102,7 @@ export function insertRunResults(trx: Trx, rows: readonly NewRunResult[]): Promi
 }
 
 /** Run results already rendered as COPY text lines (compute-chunk.ts), in any row order. */
-export function copyRunResults(trx: Trx, text: string): Promise<void> {
+export function copyRunResults(trx: Trx, text: string | Uint8Array): Promise<void> {
   return copyInto(trx, 'runs.run_results', ['run_id', 'tenant_id', 'row_no', 'employee_id', 'ok', 'outputs', 'error'], text);
 }
 

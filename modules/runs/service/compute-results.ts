@@ -6,6 +6,7 @@ import { poolTail, type ChunkOutcome } from '../compute-chunk';
 import type { PlanDefinitionInput } from '../../engine/index';
 import * as repo from '../repo';
 import type { BandRow } from '../tables';
+import { compiledFor } from '../compute';
 
 /** Upload rows per chunk: one read, one worker task and one COPY each. */
 export const RUN_CHUNK_ROWS = 4_000;
@@ -18,13 +19,13 @@ export interface ResultsInput {
   bands: BandRow[];
   poolAmount: string | null;
   /**
-   * Reads the upload's rows `from < row_no <= to` (repo.listUploadRowRange), best in a short
+   * Reads the upload's rows `from < row_no <= to` as COPY text (repo.copyUploadRowRange), best in a short
    * transaction of its own so reads overlap the run's writes; default: on the run's transaction.
    */
-  readRows?: (from: number, to: number) => Promise<{ row_no: number; employee_id: string; inputs: string }[]>;
+  readRows?: (from: number, to: number, inputs: readonly string[]) => Promise<Uint8Array>;
 }
 
-const EMPTY: ChunkOutcome = { text: '', heads: [], payouts: [], totalBonus: '0', failed: 0 };
+const EMPTY: ChunkOutcome = { count: 0, text: '', heads: [], payouts: [], totalBonus: '0', failed: 0 };
 
 export interface ResultsSummary {
   employeeCount: number;
@@ -48,6 +49,7 @@ export async function computeResults(trx: Trx, computer: ChunkComputer, input: R
   const totals: string[] = [];
   const waiting: { heads: string[]; payouts: { id: string; amount: string }[] }[] = [];
   const last = await repo.lastUploadRowNo(trx, input.uploadId);
+  const inputNames = compiledFor(input.plan, input.bands).inputs.map((i) => i.name);
   let after = 0;
   let more = last > 0;
   let employeeCount = 0;
@@ -60,22 +62,11 @@ export async function computeResults(trx: Trx, computer: ChunkComputer, input: R
     const [from, to] = [after, after + RUN_CHUNK_ROWS];
     after = to;
     more = after < last;
-    const rows = reading.then(() => (input.readRows ?? ((f, t) => repo.listUploadRowRange(trx, input.uploadId, f, t)))(from, to));
+    const rows = reading.then(() => (input.readRows ?? ((f, t, names) => repo.copyUploadRowRange(trx, input.uploadId, f, t, names)))(from, to, inputNames));
     reading = rows.catch(() => undefined);
-    const outcome = rows.then((rs) => {
-      employeeCount += rs.length;
-      if (rs.length === 0) return EMPTY;
-      return computer.run({
-        kind: 'chunk',
-        plan: input.plan,
-        bands: input.bands,
-        runId: input.runId,
-        tenantId: input.tenantId,
-        rowNos: rs.map((r) => r.row_no),
-        employeeIds: rs.map((r) => r.employee_id),
-        inputs: rs.map((r) => r.inputs),
-        pooled,
-      });
+    const outcome = rows.then((buf) => {
+      if (buf.length === 0) return EMPTY;
+      return computer.run({ kind: 'chunk', plan: input.plan, bands: input.bands, runId: input.runId, tenantId: input.tenantId, rows: buf, inputNames, pooled });
     });
     outcome.catch(() => undefined); // awaited in order below; a later chunk's failure must not go unhandled meanwhile
     inFlight.push(outcome);
@@ -86,6 +77,7 @@ export async function computeResults(trx: Trx, computer: ChunkComputer, input: R
       const done = inFlight.shift();
       if (done === undefined) break;
       const chunk = await done;
+      employeeCount += chunk.count;
       totals.push(chunk.totalBonus);
       failed += chunk.failed;
       await repo.copyRunResults(trx, chunk.text);

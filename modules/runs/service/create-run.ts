@@ -91,7 +91,7 @@ async function withReader<T>(deps: RunsDeps, tenantId: string, upload: { id: num
   if (upload.row_count <= INLINE_ROWS || separateReaders >= MAX_SEPARATE_READERS) return fn(undefined);
   separateReaders++;
   try {
-    return await fn((from, to) => withTenant(deps.db, tenantId, (reader) => repo.listUploadRowRange(reader, upload.id, from, to)));
+    return await fn((from, to, names) => withTenant(deps.db, tenantId, (reader) => repo.copyUploadRowRange(reader, upload.id, from, to, names)));
   } finally {
     separateReaders--;
   }
