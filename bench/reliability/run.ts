@@ -156,9 +156,9 @@ function writeResults(results: ScenarioResult[]): void {
   const lines = [
     '# Reliability results (`npm run reliability`)',
     '',
-    `Run ${new Date().toISOString()} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at the end; soak ${soakMinutes} min;` +
+    `Run ${new Date().toISOString()} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at the end${!only || only.some((n) => n.startsWith('soak')) ? `; soak ${soakMinutes} min` : ''};` +
       ` Postgres outage by ${pgCtl ? 'pg_ctlcluster stop/start' : 'a cut relay'}${only ? `; only ${only.join(', ')} (other rows kept from the previous file)` : ''}.`,
-    ...(previousHeader ? ['', `Rows not rerun come from: ${previousHeader}`] : []),
+    ...(previousHeader ? ['', `Rows not rerun come from: ${previousHeader}`, ''] : []),
     'What each scenario proves: docs/reliability.md.',
     '',
     '| scenario | verdict | figures | failed checks / notes |',
