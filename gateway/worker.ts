@@ -8,7 +8,8 @@ import type { JobContext, JobDefinition } from '../modules/core/jobs';
 const config = loadConfigOrExit();
 // Tracing (when configured) starts before the modules, BullMQ, pg and ioredis are imported.
 const telemetry = await initTelemetry(config, 'fig-worker');
-const { Queue: QueueClass, Worker: WorkerClass } = await import('bullmq');
+const { Queue: QueueClass } = await import('bullmq');
+const { startJobWorker } = await import('../modules/core/job-worker');
 const { modules } = await import('./modules');
 const { createDb } = await import('../modules/core/db');
 const { createRedis } = await import('../modules/core/redis');
@@ -58,29 +59,7 @@ for (const mod of modules) {
         );
     }
     const name = queueName(def);
-    const worker = new WorkerClass(
-      name,
-      async (job) => {
-        const payload = def.payload.parse(job.data);
-        const attempt = { made: job.attemptsMade, max: job.opts.attempts ?? 1 };
-        return def.handler(payload, { ...ctx, attempt, log: log.child({ job: name, jobId: job.id }) });
-      },
-      {
-        connection,
-        prefix,
-        concurrency: def.concurrency ?? 1,
-        ...(def.lock
-          ? {
-              lockDuration: def.lock.durationMs,
-              stalledInterval: def.lock.stalledIntervalMs,
-              maxStalledCount: def.lock.maxStalledCount,
-            }
-          : {}),
-      },
-    );
-    worker.on('failed', (job, err) =>
-      log.warn({ job: name, jobId: job?.id, err: err.message }, 'job failed'),
-    );
+    const worker = startJobWorker(def, ctx, connection, prefix);
     workers.push(worker);
     if (def.everyMs) {
       // Idempotent: every worker process upserts the same scheduler id, so there is one schedule.

@@ -6,7 +6,7 @@
  * with its figures. Writes bench/results/reliability.md. Exit code 1 when any scenario fails.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createBenchDb } from '../lib/setup';
@@ -23,6 +23,7 @@ import { soak } from './scenarios/soak';
 import { rollingRestart } from './scenarios/rolling-restart';
 import { shadowCrash } from './scenarios/shadow-crash';
 import { postgresRestartRun } from './scenarios/postgres-restart-run';
+import { paritySigkill } from './scenarios/parity-sigkill';
 
 const args = process.argv.slice(2);
 const arg = (name: string) => {
@@ -38,13 +39,14 @@ const pgCtl = args.includes('--pg-ctl');
 const burstRps = Number(arg('--burst-rps') ?? 50);
 const burstSeconds = Number(arg('--burst-seconds') ?? 10);
 const REDIS_URL = 'redis://127.0.0.1:6379';
+/** Every scenario this script runs, in order (names for --only and rows of the table). */
+const SCENARIOS = ['legacy-down', 'legacy-slow', 'postgres-down', 'redis-down', 'postgres-restart-mid-run', 'worker-sigkill-mid-run', 'worker-sigkill-parity', 'gateway-sigterm-rolling', 'gateway-crash-shadow-queue', 'burst-10x', 'soak', 'soak-shadow'];
 
 /** Scenarios of issue 17 verified by npm test rather than here, or not built, kept in the table with the reason. */
 const NOT_RUN: [string, string][] = [
   ['backup-restore', 'run by npm test (test/reliability/backup.test.ts: pg_dump/pg_restore into a fresh database, audit chain + run results hash verified, tampered file refused); not a load scenario'],
   ['dual-write-property', 'run by npm test (test/reliability/dual-write.property.test.ts: 15 random interleavings of flips legacy/shadow/canary/new, creates racing flips and reconciliation on AP/AR customers; every difference is in reconciliation_issues)'],
   ['upload-disk-full', 'run by npm test (test/reliability/disk-full.test.ts: STORAGE_DIR on a 1 MiB tmpfs, needs root: tus 507 problem STORAGE_FULL while staging and while storing, nothing left behind; 413 on tus and legacy multipart above their limits)'],
-  ['worker-sigkill-parity', 'not built: the parity runner runs in the gateway process, not a BullMQ worker (legacy-shadow/parity/runner.ts); a crash mid-report is not covered'],
 ];
 
 /** SIGKILL: a crash, not a graceful stop (uvicorn's graceful stop waits on fig's keep-alive connections). */
@@ -54,6 +56,12 @@ async function killLegacy(legacy: Awaited<ReturnType<typeof startLegacy>>): Prom
 }
 
 async function main(): Promise<void> {
+  for (const name of only ?? []) {
+    if (![...SCENARIOS, ...NOT_RUN.map(([n]) => n)].includes(name)) {
+      process.stderr.write(`unknown scenario ${name}; one of: ${SCENARIOS.join(', ')}\n`);
+      process.exit(2);
+    }
+  }
   const db = await createBenchDb('fig_rel');
   const legacyPort = await (await import('./lib/gateway')).freePort();
   let legacy = await startLegacy({ port: legacyPort });
@@ -101,6 +109,7 @@ async function main(): Promise<void> {
     });
     await run('postgres-restart-mid-run', () => postgresRestartRun(env, { rows: 20_000, fault: 'postgres', outageMs: 10_000 }));
     await run('worker-sigkill-mid-run', () => postgresRestartRun(env, { rows: 20_000, fault: 'worker' }));
+    await run('worker-sigkill-parity', () => paritySigkill(env, { employees: 20_000, chunkRows: 1_000 }));
     await run('gateway-sigterm-rolling', () => rollingRestart(env, { rps: 100, slowMs: 1_500, settleMs: 5_000, drainMs: 5_000 }));
     await run('gateway-crash-shadow-queue', () => shadowCrash(env, { requests: 300 }));
     await run('burst-10x', () => burst(env, { rps: burstRps, steadyMs: 5_000, burstMs: burstSeconds * 1000 }));
@@ -115,25 +124,48 @@ async function main(): Promise<void> {
   if (results.some((r) => !r.pass)) process.exitCode = 1;
 }
 
+/**
+ * Write bench/results/reliability.md. A full run writes every row; a run with --only replaces the
+ * rows of the scenarios it ran and keeps the others' rows from the file as they were (each row
+ * says when it was measured: the header line of a merged file lists both runs).
+ */
 function writeResults(results: ScenarioResult[]): void {
+  const out = path.resolve(import.meta.dirname, '../results/reliability.md');
+  const row = (r: ScenarioResult) => {
+    const figures = Object.entries(r.figures).map(([k, v]) => `${k}: ${String(v).replace(/\|/g, '/')}`).join('<br>');
+    const failed = r.checks.filter((c) => !c.ok).map((c) => `FAILED: ${c.what}`);
+    const when = only ? ` *(--only run ${new Date().toISOString().slice(0, 16)}Z)*` : '';
+    return `| ${r.name}${when} | ${r.pass ? 'PASS' : '**FAIL**'} | ${figures} | ${[...failed, ...(r.notes ?? [])].join('<br>')} |`;
+  };
+  const fresh = new Map<string, string>([
+    ...results.map((r): [string, string] => [r.name, row(r)]),
+    ...NOT_RUN.filter(([name]) => !only || only.includes(name)).map(([name, why]): [string, string] => [name, `| ${name} | not run | | ${why} |`]),
+  ]);
+  const kept = new Map<string, string>();
+  let previousHeader = '';
+  if (only && existsSync(out)) {
+    const text = readFileSync(out, 'utf8');
+    previousHeader = text.split('\n').find((l) => l.startsWith('Run ') || l.startsWith('Branch ')) ?? '';
+    for (const line of text.split('\n')) {
+      const m = /^\| ([a-z0-9-]+)[ |]/.exec(line);
+      if (m && m[1] !== 'scenario' && !fresh.has(m[1]!)) kept.set(m[1]!, line);
+    }
+  }
+  const order = [...SCENARIOS, ...NOT_RUN.map(([n]) => n)];
+  const names = [...new Set([...order, ...kept.keys(), ...fresh.keys()])].filter((n) => fresh.has(n) || kept.has(n));
   const lines = [
     '# Reliability results (`npm run reliability`)',
     '',
-    `Run ${new Date().toISOString()} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; soak ${soakMinutes} min;` +
-      ` Postgres outage by ${pgCtl ? 'pg_ctlcluster stop/start' : 'a cut relay'}. Shared machine: latencies are indicative, verdicts are not timing-tuned.`,
+    `Run ${new Date().toISOString()} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at the end${!only || only.some((n) => n.startsWith('soak')) ? `; soak ${soakMinutes} min` : ''};` +
+      ` Postgres outage by ${pgCtl ? 'pg_ctlcluster stop/start' : 'a cut relay'}${only ? `; only ${only.join(', ')} (other rows kept from the previous file)` : ''}.`,
+    ...(previousHeader ? ['', `Rows not rerun come from: ${previousHeader}`, ''] : []),
     'What each scenario proves: docs/reliability.md.',
     '',
     '| scenario | verdict | figures | failed checks / notes |',
     '|---|---|---|---|',
-    ...results.map((r) => {
-      const figures = Object.entries(r.figures).map(([k, v]) => `${k}: ${String(v).replace(/\|/g, '/')}`).join('<br>');
-      const failed = r.checks.filter((c) => !c.ok).map((c) => `FAILED: ${c.what}`);
-      return `| ${r.name} | ${r.pass ? 'PASS' : '**FAIL**'} | ${figures} | ${[...failed, ...(r.notes ?? [])].join('<br>')} |`;
-    }),
-    ...NOT_RUN.filter(([name]) => !only || only.includes(name)).map(([name, why]) => `| ${name} | not run | | ${why} |`),
+    ...names.map((n) => fresh.get(n) ?? kept.get(n)!),
     '',
   ];
-  const out = path.resolve(import.meta.dirname, '../results/reliability.md');
   writeFileSync(out, lines.join('\n'));
   process.stdout.write(`results in ${path.relative(process.cwd(), out)}\n`);
 }

@@ -1,10 +1,10 @@
-import type { ReportSource } from '../../modules/parity/index';
+import type { ParityRunner, ReportSource } from '../../modules/parity/index';
 import { LegacyClient } from './legacy-client';
 import { legacyEquivalentPlan, planHash } from './plan';
-import { runParity } from './runner';
+import { chunkSession, planChunks, runParity, summarizeChunks, type ChunkSummary } from './runner';
 
 /** The engine parity machinery: legacy client, new engine, per-employee diff, Gate A. */
-export { runParity, evaluateGateA, GATE_A, type ParitySource } from './runner';
+export { runParity, planChunks, chunkSession, summarizeChunks, evaluateGateA, GATE_A, type ParitySource, type ChunkSummary } from './runner';
 export { CANONICAL_CASES, legacyEquivalentPlan, planForBands } from './plan';
 export { LegacyClient, generateRows } from './legacy-client';
 
@@ -21,8 +21,12 @@ async function sourceSize(legacyUrl: string, source: ReportSource): Promise<numb
 }
 
 /** The machinery as modules/parity's ParityRunner (wired in by gateway/modules.ts and the parity CLI). */
-export const parityRunner = {
+export const parityRunner: ParityRunner = {
   run: runParity,
+  planChunks,
+  session: chunkSession,
+  summarize: (summaries: unknown[], opts: Parameters<typeof summarizeChunks>[1]) =>
+    summarizeChunks(summaries as ChunkSummary[], opts),
   sourceSize,
   defaultPlanRef: () => ({ name: 'legacy-equivalent', hash: planHash(legacyEquivalentPlan()), catalogVersion: 1 }),
 };

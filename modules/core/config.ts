@@ -120,6 +120,13 @@ export const ConfigSchema = z.object({
   RUNS_COMPUTE_TIMEOUT_MS: z.coerce.number().int().min(100).default(120_000),
   /** Worker threads of one runs pipeline job (npm run worker); 0: one per core. */
   RUNS_PIPELINE_THREADS: z.coerce.number().int().min(0).max(64).default(0),
+  /** Rows per checkpointed chunk of a generated or given parity run (ADR 0033); a historical batch is one chunk. */
+  PARITY_CHUNK_ROWS: z.coerce.number().int().min(100).max(100_000).default(2_000),
+  /**
+   * POST /api/v1/parity/reports waits this long for the worker to finish a small report (at most
+   * 5,000 employees) and answers 201 with it; past it, or for a larger one, 202 while it runs. 0: never wait.
+   */
+  PARITY_WAIT_MS: z.coerce.number().int().min(0).max(120_000).default(20_000),
   /** Rows per checkpointed chunk of a pipeline run (a multiple of 1,000: the snapshot hash's groups). */
   RUNS_CHUNK_ROWS: z.coerce.number().int().min(1_000).max(100_000).multipleOf(1_000).default(5_000),
   /** Deadline of one export or statement built off the gateway's event loop (runs pipeline outputs). */

@@ -10,7 +10,7 @@ export { engineGate, createReport, executeReport, signOff, getReport, INLINE_MAX
 export { insertReport } from './repo';
 export { parityRunJob } from './jobs';
 export type { EngineGate, ParityReport, ReportSource } from './schema';
-export type { BatchSummary, GateCheck, GateResult, MismatchRecord, OutputStats, ParityOutcome, ParityRunner, ParityTape } from './outcome';
+export type { BatchSummary, GateCheck, GateResult, MismatchRecord, OutputStats, ParityChunkSpec, ParityOutcome, ParityRunner, ParityTape, RunnerOptions } from './outcome';
 
 /**
  * Engine parity reports (legacy engine vs new engine), Gate A, finance sign-off and the engine

@@ -73,13 +73,49 @@ export interface ParityOutcome {
   durationMs: number;
 }
 
+/**
+ * One chunk of a stored run (ADR 0033), planned once and kept with the report so a resumed run
+ * computes exactly the same chunks: a historical batch, a slice of generated or given rows (with
+ * the band table resolved at planning), or the 10 canonical cases.
+ */
+export type ParityChunkSpec =
+  | { kind: 'historical'; batchId: string; legacyBatchId: number; employees: number }
+  | {
+      kind: 'generated' | 'rows';
+      batchId: string;
+      from: number;
+      to: number;
+      employees: number;
+      bands: { min_revenue: string; multiplier: string }[];
+      bandVersion: number | null;
+      poolAmount: string | null;
+    }
+  | { kind: 'canonical'; batchId: string; employees: number };
+
+/** What the runner is given besides the source. */
+export interface RunnerOptions {
+  legacyUrl: string;
+  legacyPython: string;
+  plan?: PlanDefinitionInput;
+  planName?: string;
+  /** Rows per generated or given chunk (one POST /api/v1/calculate each). */
+  chunkSize?: number;
+  signal?: AbortSignal;
+}
+
 /** The comparing machinery as the reports module uses it (legacy-shadow/parity implements it). */
 export interface ParityRunner {
-  /** Replay a source through both engines and diff it. */
-  run(
+  /** Replay a source through both engines and diff it, in memory. */
+  run(source: ReportSource, opts: RunnerOptions): Promise<ParityOutcome>;
+  /** Split a source into chunks (asks legacy for batch sizes and the current band table). */
+  planChunks(source: ReportSource, opts: RunnerOptions): Promise<ParityChunkSpec[]>;
+  /** Compute chunks of a source; `summary` is stored as is and handed back to `summarize`. */
+  session(
     source: ReportSource,
-    opts: { legacyUrl: string; legacyPython: string; plan?: PlanDefinitionInput; planName?: string; signal?: AbortSignal },
-  ): Promise<ParityOutcome>;
+    opts: RunnerOptions,
+  ): { compute(spec: ParityChunkSpec): Promise<{ summary: unknown; mismatches: MismatchRecord[] }> };
+  /** The report of a run from its chunks' summaries, in chunk order. */
+  summarize(summaries: unknown[], opts: Pick<RunnerOptions, 'plan' | 'planName'>): Omit<ParityOutcome, 'mismatches' | 'durationMs'>;
   /** How many employees a source will replay (asks legacy for historical batch sizes). */
   sourceSize(legacyUrl: string, source: ReportSource): Promise<number>;
   /** The plan reports run by default: its name, hash and catalog version. */

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { Trx } from '../core/db';
-import type { MismatchRecord, ParityOutcome } from './outcome';
+import type { MismatchRecord, ParityChunkSpec, ParityOutcome } from './outcome';
 import type { MismatchQuery } from './schema';
-import type { ParityMismatchRow, ParityReportRow } from './tables';
+import type { ParityMismatchRow, ParityReportChunkRow, ParityReportRow } from './tables';
 import './tables';
 
 /**
@@ -76,14 +76,9 @@ export async function listReports(
   return { rows, total: Number(count.n) };
 }
 
-/** Store a finished run: the summary on the report, every mismatch (in chunks). */
-export async function saveOutcome(
-  trx: Trx,
-  tenantId: string,
-  reportId: string,
-  o: ParityOutcome,
-): Promise<ParityReportRow> {
-  const rows = o.mismatches.map((m: MismatchRecord) => ({
+/** Insert mismatches (500 a statement). */
+async function insertMismatches(trx: Trx, tenantId: string, reportId: string, mismatches: MismatchRecord[]): Promise<void> {
+  const rows = mismatches.map((m) => ({
     tenant_id: tenantId,
     report_id: reportId,
     employee_id: m.employeeId,
@@ -102,6 +97,71 @@ export async function saveOutcome(
       .insertInto('parity.mismatches')
       .values(rows.slice(i, i + 500))
       .execute();
+}
+
+/** Plan a report's chunks once: a second planning (a resumed or repeated job) keeps the first. */
+export async function planChunks(trx: Trx, tenantId: string, reportId: string, specs: ParityChunkSpec[]): Promise<void> {
+  await trx
+    .insertInto('parity.report_chunks')
+    .values(
+      specs.map((spec, i) => ({
+        tenant_id: tenantId,
+        report_id: reportId,
+        chunk_no: i,
+        spec: JSON.stringify(spec),
+        employees: spec.employees,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['report_id', 'chunk_no']).doNothing())
+    .execute();
+}
+
+/** A report's chunks in order. */
+export async function listChunks(trx: Trx, reportId: string): Promise<ParityReportChunkRow[]> {
+  return trx.selectFrom('parity.report_chunks').selectAll().where('report_id', '=', reportId).orderBy('chunk_no').execute();
+}
+
+/** Count a computation of a chunk as started. */
+export async function startChunk(trx: Trx, reportId: string, chunkNo: number): Promise<void> {
+  await trx
+    .updateTable('parity.report_chunks')
+    .set((eb) => ({ tries: eb('tries', '+', 1) }))
+    .where('report_id', '=', reportId)
+    .where('chunk_no', '=', chunkNo)
+    .execute();
+}
+
+/**
+ * Write a computed chunk: its summary and its mismatches, once. Returns false (and writes nothing)
+ * when the chunk was already written (another worker took the same job after a lost lock).
+ */
+export async function writeChunk(
+  trx: Trx,
+  tenantId: string,
+  reportId: string,
+  chunkNo: number,
+  summary: unknown,
+  mismatches: MismatchRecord[],
+): Promise<boolean> {
+  const claimed = await trx
+    .updateTable('parity.report_chunks')
+    .set({ done: true, summary: JSON.stringify(summary), done_at: new Date() })
+    .where('report_id', '=', reportId)
+    .where('chunk_no', '=', chunkNo)
+    .where('done', '=', false)
+    .returning('chunk_no')
+    .executeTakeFirst();
+  if (!claimed) return false;
+  await insertMismatches(trx, tenantId, reportId, mismatches);
+  return true;
+}
+
+/** The report's totals once every chunk is written; a report already finished is left as it is. */
+export async function finishReport(
+  trx: Trx,
+  reportId: string,
+  o: Omit<ParityOutcome, 'mismatches'>,
+): Promise<ParityReportRow | undefined> {
   return trx
     .updateTable('parity.reports')
     .set({
@@ -119,8 +179,9 @@ export async function saveOutcome(
       finished_at: new Date(),
     })
     .where('id', '=', reportId)
+    .where('status', '=', 'running')
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
 }
 
 export async function markFailed(trx: Trx, reportId: string, error: string): Promise<void> {
@@ -128,6 +189,7 @@ export async function markFailed(trx: Trx, reportId: string, error: string): Pro
     .updateTable('parity.reports')
     .set({ status: 'failed', error: error.slice(0, 2000), finished_at: new Date() })
     .where('id', '=', reportId)
+    .where('status', '=', 'running')
     .execute();
 }
 

@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp } from '../../test/helpers';
 import { createTestTenant, loginAs } from '../../test/auth';
 import { withTenant } from '../../modules/core/db';
-import { Queue } from 'bullmq';
+import { Queue, type Worker } from 'bullmq';
+import { sql } from 'kysely';
+import { startJobWorker } from '../../modules/core/job-worker';
 import pino from 'pino';
 import { queueName } from '../../modules/core/jobs';
 import { parityRunJob as createParityRunJob } from './jobs';
@@ -56,12 +58,19 @@ const tieRows = [
   },
 ];
 
+let worker: Worker | undefined;
 beforeAll(async () => {
   ({ app } = await buildTestApp({ JWT_KEYS: 'k1:parity-test-secret-0123456789abcdef' }));
   TENANT = await createTestTenant(app, { name: 'Acme parity' });
   OTHER_TENANT = await createTestTenant(app, { name: 'Other parity' });
+  // What `npm run worker` does for this queue, in this process: every report runs in the parity.run job.
+  const ctx = { config: app.config, db: app.db, redis: app.redis, log: pino({ level: 'silent' }), signal: new AbortController().signal };
+  worker = startJobWorker(parityRunJob, ctx, { url: app.config.REDIS_URL, maxRetriesPerRequest: null }, `${app.config.REDIS_PREFIX}bull`);
 });
-afterAll(async () => app?.close());
+afterAll(async () => {
+  await worker?.close();
+  await app?.close();
+});
 
 async function runHistorical(name = 'Q2 cutover'): Promise<{ id: string; [k: string]: unknown }> {
   const res = await app.inject({
@@ -437,7 +446,7 @@ describe('parity reports API', () => {
     });
   });
 
-  it('queues large runs for the worker instead of running them in the request', async () => {
+  it('answers a large run 202 at once; the worker runs it chunk by chunk, and a repeated job changes nothing', async () => {
     const res = await app.inject({
       method: 'POST',
       url: '/api/v1/parity/reports',
@@ -448,41 +457,67 @@ describe('parity reports API', () => {
     const queued = res.json();
     expect(queued).toMatchObject({ status: 'running', employees: 0, gateA: null });
 
-    // What gateway/worker.ts does with the queued job: parse the payload and run the handler.
     const queue = new Queue(queueName(parityRunJob), {
       connection: { url: app.config.REDIS_URL },
       prefix: `${app.config.REDIS_PREFIX}bull`,
     });
     try {
       const job = await queue.getJob(queued.id);
-      expect(job?.data).toEqual({
-        tenantId: TENANT,
-        reportId: queued.id,
-        source: { kind: 'generated', employees: INLINE_MAX_EMPLOYEES + 1, seed: 1 },
-      });
-      const ctx = {
-        config: app.config,
-        db: app.db,
-        redis: app.redis,
-        log: pino({ level: 'silent' }),
-        signal: new AbortController().signal,
-      };
+      expect(job?.data).toEqual({ tenantId: TENANT, reportId: queued.id });
+      const view = async () =>
+        (await app.inject({ method: 'GET', url: `/api/v1/parity/reports/${queued.id}`, headers: await as(['ops']) })).json();
+      const deadline = Date.now() + 120_000;
+      while ((await view()).status === 'running' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      const done = await view();
+      expect(done).toMatchObject({ status: 'done', employees: INLINE_MAX_EMPLOYEES + 11, mismatched: 0, maxAbsDiff: '0' });
+      expect(done.batches).toMatchObject([
+        { batchId: 'generated', kind: 'generated', employees: INLINE_MAX_EMPLOYEES + 1 },
+        { batchId: 'canonical', employees: 10 },
+      ]);
+      // Chunks of PARITY_CHUNK_ROWS (2,000) and the canonical cases, each computed and written once.
+      const chunks = await withTenant(app.db, TENANT, (trx) =>
+        sql<{ chunk_no: number; employees: number; done: boolean; tries: number }>`select chunk_no, employees, done, tries from parity.report_chunks where report_id = ${queued.id} order by chunk_no`.execute(trx),
+      );
+      expect(chunks.rows).toEqual([
+        { chunk_no: 0, employees: 2000, done: true, tries: 1 },
+        { chunk_no: 1, employees: 2000, done: true, tries: 1 },
+        { chunk_no: 2, employees: 1001, done: true, tries: 1 },
+        { chunk_no: 3, employees: 10, done: true, tries: 1 },
+      ]);
+      // The same job again (a redelivery after the report finished): nothing recomputed, the report as it was.
+      const ctx = { config: app.config, db: app.db, redis: app.redis, log: pino({ level: 'silent' }), signal: new AbortController().signal };
       await parityRunJob.handler(parityRunJob.payload.parse(job?.data), ctx);
+      expect(await view()).toEqual(done);
     } finally {
-      await queue.obliterate({ force: true });
       await queue.close();
     }
-    const done = await app.inject({
-      method: 'GET',
-      url: `/api/v1/parity/reports/${queued.id}`,
-      headers: await as(['ops']),
-    });
-    expect(done.json()).toMatchObject({
-      status: 'done',
-      employees: INLINE_MAX_EMPLOYEES + 11,
-      mismatched: 0,
-      maxAbsDiff: '0',
-    });
+  });
+
+  it('resumes a report at its first chunk not written and gives the report of an uninterrupted run', async () => {
+    const source = { kind: 'rows' as const, rows: Array.from({ length: 5 }, (_, i) => ({ ...tieRows[i % 2]!, employee_id: `R-${i}` })) };
+    const deps = { db: app.db, config: { ...app.config, PARITY_CHUNK_ROWS: 2 }, log: pino({ level: 'silent' }), runner: parityRunner };
+    const make = (name: string) =>
+      withTenant(app.db, TENANT, (trx) => insertReport(trx, { tenantId: TENANT, name, source, planRef: {}, createdBy: 'test' }));
+    const whole = await executeReport(deps, TENANT, (await make('whole')).id, source);
+    // A run that stopped after its first chunk: a runner failing from the second chunk on, and not on its last try.
+    const cut = await make('cut');
+    let computed = 0;
+    const failing = {
+      ...parityRunner,
+      session: (...a: Parameters<typeof parityRunner.session>) => {
+        const s = parityRunner.session(...a);
+        return { compute: async (spec: Parameters<typeof s.compute>[0]) => (computed++ >= 1 ? Promise.reject(new Error('worker killed')) : s.compute(spec)) };
+      },
+    };
+    await expect(executeReport({ ...deps, runner: failing }, TENANT, cut.id, source, { finalTry: false })).rejects.toThrow('worker killed');
+    const resumed = await executeReport(deps, TENANT, cut.id, source);
+    const tries = await withTenant(app.db, TENANT, (trx) =>
+      sql<{ tries: number }>`select tries from parity.report_chunks where report_id = ${cut.id} order by chunk_no`.execute(trx),
+    );
+    expect(tries.rows.map((r) => r.tries)).toEqual([1, 2, 1, 1]); // 3 slices of 2 rows and the canonical cases
+    const same = (r: typeof whole) => ({ ...r, id: undefined, name: undefined, durationMs: undefined, createdAt: undefined, finishedAt: undefined });
+    expect(same(resumed)).toEqual(same(whole));
+    expect(resumed).toMatchObject({ status: 'done', employees: 15 });
   });
 });
 

@@ -1,6 +1,6 @@
 /** The parity reports use cases (one per file in service/). */
 export { toReport, toMismatch, type ParityDeps } from './service/context';
-export { createReport, enqueueRun, INLINE_MAX_EMPLOYEES, PARITY_JOB } from './service/create-report';
+export { createReport, enqueueRun, INLINE_MAX_EMPLOYEES, PARITY_JOB, PARITY_JOB_ATTEMPTS } from './service/create-report';
 export { executeReport } from './service/execute-report';
 export { getReport, listReports } from './service/get-report';
 export { listMismatches } from './service/list-mismatches';

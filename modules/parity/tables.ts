@@ -48,9 +48,24 @@ export interface ParityMismatchTable {
 export type ParityMismatchRow = Selectable<ParityMismatchTable>;
 export type NewParityMismatch = Insertable<ParityMismatchTable>;
 
+/** parity.report_chunks (migrations/0098): the chunks of a report's run, each written once. */
+export interface ParityReportChunkTable {
+  tenant_id: string;
+  report_id: string;
+  chunk_no: number;
+  spec: Json;
+  employees: number;
+  done: Generated<boolean>;
+  tries: Generated<number>;
+  summary: ColumnType<unknown, string | null | undefined, string | null>;
+  done_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+export type ParityReportChunkRow = Selectable<ParityReportChunkTable>;
+
 declare module '../core/database' {
   interface Database {
     'parity.reports': ParityReportTable;
     'parity.mismatches': ParityMismatchTable;
+    'parity.report_chunks': ParityReportChunkTable;
   }
 }

@@ -5,7 +5,10 @@ import type { FastifyInstance } from 'fastify';
 import { legacyUrl } from '../../test/helpers';
 import { loginAs } from '../../test/auth';
 import { withTenant } from '../../modules/core/db';
-import { executeReport, insertReport } from '../../modules/parity/index';
+import { executeReport, insertReport, parityRunJob } from '../../modules/parity/index';
+import { startJobWorker } from '../../modules/core/job-worker';
+import pino from 'pino';
+import type { Worker } from 'bullmq';
 import { LegacyClient, legacyEquivalentPlan, parityRunner } from '../../legacy-shadow/parity/index';
 import { shot, startDemo } from './harness';
 import { DEMO_PASSWORD, signIn } from './login';
@@ -23,6 +26,7 @@ describe('finance parity flow in a real browser', () => {
   let url: string;
   let browser: Browser;
   let close: (() => Promise<void>) | undefined;
+  let worker: Worker | undefined;
   const contexts: BrowserContext[] = [];
   /** A report whose new engine ran a perturbed plan: real mismatches from the real runner. */
   let perturbedId: string;
@@ -42,6 +46,9 @@ describe('finance parity flow in a real browser', () => {
 
   beforeAll(async () => {
     ({ app, url, browser, close } = await startDemo());
+    // What `npm run worker` does for the parity queue, in this process: the UI's reports run there.
+    const ctx = { config: app.config, db: app.db, redis: app.redis, log: pino({ level: 'silent' }), signal: new AbortController().signal };
+    worker = startJobWorker(parityRunJob(parityRunner), ctx, { url: app.config.REDIS_URL, maxRetriesPerRequest: null }, `${app.config.REDIS_PREFIX}bull`);
 
     const batches = await new LegacyClient(legacyUrl()).listBatches();
     historicalEmployees = batches.reduce((a, b) => a + b.employee_count, 0);
@@ -81,6 +88,7 @@ describe('finance parity flow in a real browser', () => {
 
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);
+    await worker?.close();
     await close?.();
   });
 

@@ -1,7 +1,6 @@
-import { Queue } from 'bullmq';
 import { z } from 'zod';
 import type { Config } from '../../core/config';
-import { queueName } from '../../core/jobs';
+import { addJob } from '../../core/queue';
 
 /** The pipeline job: compute a run (or re-run its failed rows) in `npm run worker`. */
 export const RUN_JOB = { name: 'runs.pipeline', version: 1 } as const;
@@ -14,9 +13,6 @@ export const RunJobPayload = z.object({
 });
 export type RunJobPayload = z.infer<typeof RunJobPayload>;
 
-/** How long adding a job may take before the caller stops waiting (Redis down: the worker's sweep adds it later). */
-const ADD_TIMEOUT_MS = 3_000;
-
 /**
  * The job id of a run: the run's for its first computation; a retry or resume adds the time the
  * run was queued again, so each retry is a new job while a repeated add of the same one is ignored.
@@ -27,6 +23,9 @@ export function runJobId(tenantId: string, runId: number, requeuedAt: Date | nul
     : `run-${tenantId}-${runId}-retry-${requeuedAt.getTime()}`;
 }
 
+/** Tries of a run job: exponential back-off from 2 s covers 2 + 4 + … + 128 s ≈ 4 min of outage. */
+export const RUN_JOB_ATTEMPTS = 8;
+
 /**
  * Put a run on the worker's queue. The job id (runJobId) makes a repeated add for the same run a
  * no-op while the first is queued, running or kept. Tries: 8, backing off from 2 s (about 4
@@ -35,35 +34,6 @@ export function runJobId(tenantId: string, runId: number, requeuedAt: Date | nul
  * gives its job back through BullMQ's stall check. Rejects after ADD_TIMEOUT_MS when Redis does not
  * answer (the run stays `queued`; the worker's sweep enqueues it, sweep-queued.ts).
  */
-/** Tries of a run job: exponential back-off from 2 s covers 2 + 4 + … + 128 s ≈ 4 min of outage. */
-export const RUN_JOB_ATTEMPTS = 8;
-
 export async function enqueueRunJob(config: Config, payload: RunJobPayload, jobId: string): Promise<void> {
-  const queue = new Queue(queueName(RUN_JOB), {
-    connection: { url: config.REDIS_URL, maxRetriesPerRequest: null, enableOfflineQueue: true },
-    prefix: `${config.REDIS_PREFIX}bull`,
-  });
-  queue.on('error', () => undefined); // connection errors surface as the add's timeout below
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      queue.add('run', payload, {
-        jobId,
-        attempts: RUN_JOB_ATTEMPTS,
-        backoff: { type: 'exponential', delay: 2_000 },
-        removeOnComplete: 1000,
-        removeOnFail: 5000,
-      }),
-      new Promise((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`Redis did not take the job within ${ADD_TIMEOUT_MS} ms`)),
-          ADD_TIMEOUT_MS,
-        );
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-    await Promise.race([queue.close(), new Promise((r) => setTimeout(r, 500))]).catch(() => undefined);
-    void queue.disconnect().catch(() => undefined);
-  }
+  await addJob(config, RUN_JOB, payload, { jobId, retry: { attempts: RUN_JOB_ATTEMPTS, backoffMs: 2_000 } });
 }
