@@ -224,7 +224,9 @@ export interface DocumentFilter {
  * count come from the documents' indexes alone; with one, from the rollup's stored status
  * (migration 0064: `document_balances.status`, derived from the ledger balance), so neither joins
  * every document to its balance. Every posted document has a rollup row (its posting entry is in
- * the same transaction). A deep offset skips bare index entries, never built rows.
+ * the same transaction). A deep offset skips bare index entries, never built rows. The total of
+ * a list filtered by nothing or by status alone is the kept count (migration 0096, ADR 0032): a
+ * sum over at most 16 rows, not a count of every document.
  */
 export async function listDocuments(
   trx: Trx,
@@ -253,12 +255,20 @@ export async function listDocuments(
   }
   if (f.projectId !== undefined) conds.push(sql`d.project_id = ${f.projectId}`);
   const where = sql.join(conds, sql` and `);
-  const { rows } = await sql<DocumentRow>`
-    ${documentSelect(sql`d.tenant_id = ${t} and d.kind = ${kind} and d.id = any(array(
-      select ${idCol} from ${from} where ${where} order by ${idCol} limit ${limit} offset ${offset}))`)}
-    order by d.id`.execute(trx);
-  const c = await sql<{ n: string }>`select count(*) as n from ${from} where ${where}`.execute(trx);
-  return { rows, total: Number(c.rows[0]!.n) };
+  const count =
+    f.partyId === undefined && f.projectId === undefined
+      ? sql`select coalesce(sum(${f.status === undefined ? sql`open + partial + paid` : sql.ref(f.status)}), 0)
+          from apar.document_counts where tenant_id = ${t} and doc_kind = ${kind}`
+      : sql`select count(*) from ${from} where ${where}`;
+  // The total rides on the page's rows (one round trip); an empty page asks for it alone.
+  const { rows } = await sql<DocumentRow & { total: string }>`
+    select p.*, (${count}) as total from (${documentSelect(sql`d.tenant_id = ${t} and d.kind = ${kind} and d.id = any(array(
+      select ${idCol} from ${from} where ${where} order by ${idCol} limit ${limit} offset ${offset}))`)}) p
+    order by p.id`.execute(trx);
+  const total = rows.length
+    ? rows[0]!.total
+    : (await sql<{ n: string }>`select (${count}) as n`.execute(trx)).rows[0]!.n;
+  return { rows, total: Number(total) };
 }
 
 export async function listLines(trx: Trx, t: string, kind: string, id: number): Promise<LineRow[]> {
