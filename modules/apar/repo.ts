@@ -123,7 +123,7 @@ export async function listContacts(
 const documentSelect = (where: RawBuilder<unknown>) => sql`
   select d.id, d.kind, d.number, d.party_id, d.project_id, d.issue_date::text as issue_date, d.due_date::text as due_date,
     d.currency, d.exchange_rate::text, d.subtotal::text, d.tax_total::text, d.amount::text, d.description, d.category,
-    d.approval, ${iso('d.created_at')} as created_at, coalesce(b.open, 0)::text as open
+    d.approval, ${iso('d.created_at')} as created_at, ${iso('d.sent_at')} as sent_at, coalesce(b.open, 0)::text as open
   from apar.documents d
   left join apar.document_balances b on b.tenant_id = d.tenant_id and b.doc_kind = d.kind and b.doc_id = d.id
   where ${where}`;
@@ -139,7 +139,7 @@ export async function numberTaken(trx: Trx, t: string, kind: string, number: str
 export async function insertDocument(
   trx: Trx,
   t: string,
-  d: Omit<DocumentRow, 'open' | 'created_at' | 'id' | 'party_id' | 'project_id' | 'approval'> & {
+  d: Omit<DocumentRow, 'open' | 'created_at' | 'sent_at' | 'id' | 'party_id' | 'project_id' | 'approval'> & {
     approval?: DocumentRow['approval'];
     id: number;
     party_kind: string;

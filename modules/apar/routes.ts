@@ -272,6 +272,15 @@ export async function aparRoutes(
       },
     );
 
+  route(
+    app,
+    'POST',
+    `${base}/invoices/:id/send`,
+    WRITE,
+    { params: ItemParams, response: DocumentDetail },
+    (c, r) => s.sendInvoice(c, id(r)),
+  );
+
   const bill = `${base}/bills/:id/approval`;
   route(app, 'GET', bill, READ, { params: ItemParams, response: BillApprovalState }, (c, r) =>
     s.getBillApproval(c, id(r)),

@@ -144,6 +144,8 @@ export const Document = z.object({
   description: z.string().nullable(),
   category: z.string().nullable(),
   createdAt: z.string(),
+  /** When the invoice was last mailed to the customer's billing contact (POST …/invoices/{id}/send). */
+  sentAt: z.string().nullable(),
 });
 export type Document = z.infer<typeof Document>;
 export const DocumentDetail = Document.extend({ lines: z.array(Line), allocations: z.array(Allocation) });
