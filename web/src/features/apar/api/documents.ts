@@ -79,3 +79,12 @@ export function useEditDocument(tid: string, kind: DocumentKind, id: number) {
     onSuccess: () => void qc.invalidateQueries({ queryKey: aparKeys.tenant(tid) }),
   });
 }
+
+/** POST …/invoices/{id}/send: mail the invoice to the customer's billing contact (marks it sent). */
+export function useSendInvoice(tid: string, id: number) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => api<DocumentDetail>(`${aparBase(tid)}/invoices/${id}/send`, { method: 'POST' }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: aparKeys.tenant(tid) }),
+  });
+}
