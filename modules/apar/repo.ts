@@ -1,6 +1,21 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Trx } from '../core/db';
 import type { AllocationRow, ContactRow, DocumentRow, LineRow, PartyRow, PaymentRow } from './tables';
+import type { SortKey } from './schema';
+
+/** SQL columns of each list's sortable fields (the allow-list is SORT_FIELDS in schema.ts). */
+const SORT_COLUMNS: Record<string, Record<string, string>> = {
+  documents: { id: 'd.id', number: 'd.number', issueDate: 'd.issue_date', dueDate: 'd.due_date', amount: 'd.amount', partyId: 'd.party_id', createdAt: 'd.created_at' },
+  parties: { id: 'p.id', name: 'p.name', createdAt: 'p.created_at' },
+  payments: { id: 'p.id', date: 'p.date', amount: 'p.amount', partyId: 'p.party_id', createdAt: 'p.created_at' },
+};
+/** `order by` for a sort (unknown fields were refused at validation), id last as the tie-break. */
+function orderBy(list: keyof typeof SORT_COLUMNS, sort: SortKey[], idCol: string) {
+  const cols = SORT_COLUMNS[list]!;
+  const keys = sort.filter((k) => cols[k.field]).map((k) => `${cols[k.field]} ${k.dir === 'desc' ? 'desc' : 'asc'}`);
+  const desc = sort[0]?.field === 'id' && sort[0].dir === 'desc';
+  return sql.raw([...keys.filter((k) => !k.startsWith(`${idCol} `)), `${idCol} ${desc ? 'desc' : 'asc'}`].join(', '));
+}
 
 /** Kysely queries on the apar schema. Every function takes the tenant transaction first. */
 
@@ -79,9 +94,10 @@ export async function listParties(
   offset: number,
   limit: number,
   withBalance = true,
+  sort: SortKey[] = [],
 ) {
   const { rows } =
-    await sql<PartyRow>`${partySelect(sql`p.tenant_id = ${t} and p.kind = ${kind}`, withBalance)} order by p.id limit ${limit} offset ${offset}`.execute(
+    await sql<PartyRow>`${partySelect(sql`p.tenant_id = ${t} and p.kind = ${kind}`, withBalance)} order by ${orderBy('parties', sort, 'p.id')} limit ${limit} offset ${offset}`.execute(
       trx,
     );
   const total = await sql<{
@@ -235,6 +251,7 @@ export async function listDocuments(
   f: DocumentFilter,
   offset: number,
   limit: number,
+  sort: SortKey[] = [],
 ) {
   let from: RawBuilder<unknown>;
   let idCol: RawBuilder<unknown>;
@@ -260,6 +277,21 @@ export async function listDocuments(
       ? sql`select coalesce(sum(${f.status === undefined ? sql`open + partial + paid` : sql.ref(f.status)}), 0)
           from apar.document_counts where tenant_id = ${t} and doc_kind = ${kind}`
       : sql`select count(*) from ${from} where ${where}`;
+  if (sort.length) {
+    // Sorted (fig's API): the page's ids in sort order (id breaks ties), then their rows in that order.
+    const sc = [sql`d.tenant_id = ${t}`, sql`d.kind = ${kind}`];
+    if (f.partyId !== undefined) sc.push(sql`d.party_id = ${f.partyId}`);
+    if (f.projectId !== undefined) sc.push(sql`d.project_id = ${f.projectId}`);
+    if (f.status !== undefined) sc.push(sql`b.status = ${f.status}`);
+    const ids = sql`array(select d.id from apar.documents d
+      join apar.document_balances b on b.tenant_id = d.tenant_id and b.doc_kind = d.kind and b.doc_id = d.id
+      where ${sql.join(sc, sql` and `)} order by ${orderBy('documents', sort, 'd.id')} limit ${limit} offset ${offset})`;
+    const sorted = await sql<DocumentRow>`with page as (select ${ids} as ids)
+      ${documentSelect(sql`d.tenant_id = ${t} and d.kind = ${kind} and d.id = any((select ids from page)::bigint[])`)}
+      order by array_position((select ids from page), d.id)`.execute(trx);
+    const n = await sql<{ n: string }>`select (${count}) as n`.execute(trx);
+    return { rows: sorted.rows, total: Number(n.rows[0]!.n) };
+  }
   // The total rides on the page's rows (one round trip); an empty page asks for it alone.
   const { rows } = await sql<DocumentRow & { total: string }>`
     select p.*, (${count}) as total from (${documentSelect(sql`d.tenant_id = ${t} and d.kind = ${kind} and d.id = any(array(
@@ -342,13 +374,14 @@ export async function listPayments(
   partyId: number | undefined,
   offset: number,
   limit: number,
+  sort: SortKey[] = [],
 ) {
   const where =
     partyId === undefined
       ? sql`p.tenant_id = ${t} and p.kind = ${kind}`
       : sql`p.tenant_id = ${t} and p.kind = ${kind} and p.party_id = ${partyId}`;
   const { rows } =
-    await sql<PaymentRow>`${paymentSelect(where)} order by p.id limit ${limit} offset ${offset}`.execute(trx);
+    await sql<PaymentRow>`${paymentSelect(where)} order by ${orderBy('payments', sort, 'p.id')} limit ${limit} offset ${offset}`.execute(trx);
   const c = await sql<{ n: string }>`select count(*) as n from apar.payments p where ${where}`.execute(trx);
   return { rows, total: Number(c.rows[0]!.n) };
 }

@@ -161,3 +161,34 @@ describe('portal access revocation', () => {
     expect((await staff(finance, 'POST', `/customers/999999/portal-revocation`)).statusCode).toBe(404);
   });
 });
+
+describe('sorted lists (fig API)', () => {
+  it('sorts by allow-listed fields with id breaking ties, and refuses an unknown field by path', async () => {
+    const c = (await staff(finance, 'POST', '/customers', { name: 'Sorty' })).json<{ id: number }>().id;
+    const made: number[] = [];
+    for (const [price, due] of [['10', '2026-05-01'], ['30', '2026-04-01'], ['10', '2026-06-01']] as const) {
+      const res = await staff(finance, 'POST', '/invoices', {
+        partyId: c,
+        issueDate: '2026-03-01',
+        dueDate: due,
+        lines: [{ quantity: '1', unitPrice: price }],
+      });
+      made.push(res.json<{ id: number }>().id);
+    }
+    const list = async (sort: string) => {
+      const res = await staff(finance, 'GET', `/invoices?partyId=${c}&sort=${sort}`);
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json<{ data: { id: number }[] }>().data.map((d) => d.id);
+    };
+    expect(await list('-amount')).toEqual([made[1], made[0], made[2]]);
+    expect(await list('amount,-dueDate')).toEqual([made[2], made[0], made[1]]);
+    expect(await list('-id')).toEqual([...made].reverse());
+    const names = (await staff(finance, 'GET', '/customers?sort=-name&limit=200')).json<{ data: { name: string }[] }>().data.map((p) => p.name);
+    expect(names).toEqual([...names].sort().reverse());
+    const bad = await staff(finance, 'GET', '/invoices?sort=-secret');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.headers['content-type']).toContain('application/problem+json');
+    expect(bad.json<{ errors: { path: string }[] }>().errors[0]!.path).toBe('querystring.sort');
+    expect((await staff(finance, 'GET', '/payments-received?sort=-date')).statusCode).toBe(200);
+  });
+});
