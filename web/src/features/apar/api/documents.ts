@@ -7,6 +7,8 @@ import { aparBase, aparKeys } from './keys';
 export interface DocumentFilter {
   partyId?: number;
   status?: 'open' | 'partial' | 'paid';
+  /** Server-side order: `-dueDate`, `amount`… (allow-listed by the API, id breaks ties). */
+  sort?: string;
   cursor?: string | null;
 }
 
