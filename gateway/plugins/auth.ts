@@ -117,6 +117,7 @@ export const authPlugin = fp<{ config: Config }>(
             permissions: new Set(),
             portal: 'customer',
             customerId: claims.cid,
+            portalLinkId: claims.lid,
           };
           return;
         }

@@ -237,7 +237,15 @@ async function run(ops: Op[]) {
       sql`select * from apar.balance_drift()`.execute(trx),
     ).then((r) => r.rows),
   ).toEqual([]);
-  // The stored status the list filter reads (migration 0064) agrees with each document's own status.
+  // The kept list totals (migration 0096) equal a count of the rollup, per kind and status.
+  expect(
+    await withTenant(app.db, caller.tenantId, (trx) => sql`select * from apar.count_drift()`.execute(trx)).then(
+      (r) => r.rows,
+    ),
+  ).toEqual([]);
+  expect((await service.listDocuments(caller, 'invoice', {}, 0, 1)).total).toBe(invoices.length);
+  // The stored status the list filter reads (migration 0064) agrees with each document's own status;
+  // its total is the kept count.
   for (const status of ['open', 'partial', 'paid'] as const) {
     const listed = await service.listDocuments(caller, 'invoice', { status }, 0, 1000);
     const expected = invoices.filter((i) =>

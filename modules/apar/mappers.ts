@@ -65,6 +65,7 @@ export function toDocument(row: DocumentRow): Document {
     description: row.description,
     category: row.category,
     createdAt: row.created_at,
+    sentAt: row.sent_at ?? null,
   };
 }
 

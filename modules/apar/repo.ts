@@ -1,6 +1,21 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Trx } from '../core/db';
 import type { AllocationRow, ContactRow, DocumentRow, LineRow, PartyRow, PaymentRow } from './tables';
+import type { SortKey } from './schema';
+
+/** SQL columns of each list's sortable fields (the allow-list is SORT_FIELDS in schema.ts). */
+const SORT_COLUMNS: Record<string, Record<string, string>> = {
+  documents: { id: 'd.id', number: 'd.number', issueDate: 'd.issue_date', dueDate: 'd.due_date', amount: 'd.amount', partyId: 'd.party_id', createdAt: 'd.created_at' },
+  parties: { id: 'p.id', name: 'p.name', createdAt: 'p.created_at' },
+  payments: { id: 'p.id', date: 'p.date', amount: 'p.amount', partyId: 'p.party_id', createdAt: 'p.created_at' },
+};
+/** `order by` for a sort (unknown fields were refused at validation), id last as the tie-break. */
+function orderBy(list: keyof typeof SORT_COLUMNS, sort: SortKey[], idCol: string) {
+  const cols = SORT_COLUMNS[list]!;
+  const keys = sort.filter((k) => cols[k.field]).map((k) => `${cols[k.field]} ${k.dir === 'desc' ? 'desc' : 'asc'}`);
+  const desc = sort[0]?.field === 'id' && sort[0].dir === 'desc';
+  return sql.raw([...keys.filter((k) => !k.startsWith(`${idCol} `)), `${idCol} ${desc ? 'desc' : 'asc'}`].join(', '));
+}
 
 /** Kysely queries on the apar schema. Every function takes the tenant transaction first. */
 
@@ -79,9 +94,10 @@ export async function listParties(
   offset: number,
   limit: number,
   withBalance = true,
+  sort: SortKey[] = [],
 ) {
   const { rows } =
-    await sql<PartyRow>`${partySelect(sql`p.tenant_id = ${t} and p.kind = ${kind}`, withBalance)} order by p.id limit ${limit} offset ${offset}`.execute(
+    await sql<PartyRow>`${partySelect(sql`p.tenant_id = ${t} and p.kind = ${kind}`, withBalance)} order by ${orderBy('parties', sort, 'p.id')} limit ${limit} offset ${offset}`.execute(
       trx,
     );
   const total = await sql<{
@@ -123,7 +139,7 @@ export async function listContacts(
 const documentSelect = (where: RawBuilder<unknown>) => sql`
   select d.id, d.kind, d.number, d.party_id, d.project_id, d.issue_date::text as issue_date, d.due_date::text as due_date,
     d.currency, d.exchange_rate::text, d.subtotal::text, d.tax_total::text, d.amount::text, d.description, d.category,
-    d.approval, ${iso('d.created_at')} as created_at, coalesce(b.open, 0)::text as open
+    d.approval, ${iso('d.created_at')} as created_at, ${iso('d.sent_at')} as sent_at, coalesce(b.open, 0)::text as open
   from apar.documents d
   left join apar.document_balances b on b.tenant_id = d.tenant_id and b.doc_kind = d.kind and b.doc_id = d.id
   where ${where}`;
@@ -139,7 +155,7 @@ export async function numberTaken(trx: Trx, t: string, kind: string, number: str
 export async function insertDocument(
   trx: Trx,
   t: string,
-  d: Omit<DocumentRow, 'open' | 'created_at' | 'id' | 'party_id' | 'project_id' | 'approval'> & {
+  d: Omit<DocumentRow, 'open' | 'created_at' | 'sent_at' | 'id' | 'party_id' | 'project_id' | 'approval'> & {
     approval?: DocumentRow['approval'];
     id: number;
     party_kind: string;
@@ -224,7 +240,9 @@ export interface DocumentFilter {
  * count come from the documents' indexes alone; with one, from the rollup's stored status
  * (migration 0064: `document_balances.status`, derived from the ledger balance), so neither joins
  * every document to its balance. Every posted document has a rollup row (its posting entry is in
- * the same transaction). A deep offset skips bare index entries, never built rows.
+ * the same transaction). A deep offset skips bare index entries, never built rows. The total of
+ * a list filtered by nothing or by status alone is the kept count (migration 0096, ADR 0032): a
+ * sum over at most 16 rows, not a count of every document.
  */
 export async function listDocuments(
   trx: Trx,
@@ -233,6 +251,7 @@ export async function listDocuments(
   f: DocumentFilter,
   offset: number,
   limit: number,
+  sort: SortKey[] = [],
 ) {
   let from: RawBuilder<unknown>;
   let idCol: RawBuilder<unknown>;
@@ -253,12 +272,35 @@ export async function listDocuments(
   }
   if (f.projectId !== undefined) conds.push(sql`d.project_id = ${f.projectId}`);
   const where = sql.join(conds, sql` and `);
-  const { rows } = await sql<DocumentRow>`
-    ${documentSelect(sql`d.tenant_id = ${t} and d.kind = ${kind} and d.id = any(array(
-      select ${idCol} from ${from} where ${where} order by ${idCol} limit ${limit} offset ${offset}))`)}
-    order by d.id`.execute(trx);
-  const c = await sql<{ n: string }>`select count(*) as n from ${from} where ${where}`.execute(trx);
-  return { rows, total: Number(c.rows[0]!.n) };
+  const count =
+    f.partyId === undefined && f.projectId === undefined
+      ? sql`select coalesce(sum(${f.status === undefined ? sql`open + partial + paid` : sql.ref(f.status)}), 0)
+          from apar.document_counts where tenant_id = ${t} and doc_kind = ${kind}`
+      : sql`select count(*) from ${from} where ${where}`;
+  if (sort.length) {
+    // Sorted (fig's API): the page's ids in sort order (id breaks ties), then their rows in that order.
+    const sc = [sql`d.tenant_id = ${t}`, sql`d.kind = ${kind}`];
+    if (f.partyId !== undefined) sc.push(sql`d.party_id = ${f.partyId}`);
+    if (f.projectId !== undefined) sc.push(sql`d.project_id = ${f.projectId}`);
+    if (f.status !== undefined) sc.push(sql`b.status = ${f.status}`);
+    const ids = sql`array(select d.id from apar.documents d
+      join apar.document_balances b on b.tenant_id = d.tenant_id and b.doc_kind = d.kind and b.doc_id = d.id
+      where ${sql.join(sc, sql` and `)} order by ${orderBy('documents', sort, 'd.id')} limit ${limit} offset ${offset})`;
+    const sorted = await sql<DocumentRow>`with page as (select ${ids} as ids)
+      ${documentSelect(sql`d.tenant_id = ${t} and d.kind = ${kind} and d.id = any((select ids from page)::bigint[])`)}
+      order by array_position((select ids from page), d.id)`.execute(trx);
+    const n = await sql<{ n: string }>`select (${count}) as n`.execute(trx);
+    return { rows: sorted.rows, total: Number(n.rows[0]!.n) };
+  }
+  // The total rides on the page's rows (one round trip); an empty page asks for it alone.
+  const { rows } = await sql<DocumentRow & { total: string }>`
+    select p.*, (${count}) as total from (${documentSelect(sql`d.tenant_id = ${t} and d.kind = ${kind} and d.id = any(array(
+      select ${idCol} from ${from} where ${where} order by ${idCol} limit ${limit} offset ${offset}))`)}) p
+    order by p.id`.execute(trx);
+  const total = rows.length
+    ? rows[0]!.total
+    : (await sql<{ n: string }>`select (${count}) as n`.execute(trx)).rows[0]!.n;
+  return { rows, total: Number(total) };
 }
 
 export async function listLines(trx: Trx, t: string, kind: string, id: number): Promise<LineRow[]> {
@@ -332,13 +374,14 @@ export async function listPayments(
   partyId: number | undefined,
   offset: number,
   limit: number,
+  sort: SortKey[] = [],
 ) {
   const where =
     partyId === undefined
       ? sql`p.tenant_id = ${t} and p.kind = ${kind}`
       : sql`p.tenant_id = ${t} and p.kind = ${kind} and p.party_id = ${partyId}`;
   const { rows } =
-    await sql<PaymentRow>`${paymentSelect(where)} order by p.id limit ${limit} offset ${offset}`.execute(trx);
+    await sql<PaymentRow>`${paymentSelect(where)} order by ${orderBy('payments', sort, 'p.id')} limit ${limit} offset ${offset}`.execute(trx);
   const c = await sql<{ n: string }>`select count(*) as n from apar.payments p where ${where}`.execute(trx);
   return { rows, total: Number(c.rows[0]!.n) };
 }

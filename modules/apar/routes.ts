@@ -22,6 +22,9 @@ import {
   DocumentPatchBody,
   ItemParams,
   ListQuery,
+  SORT_FIELDS,
+  parseSort,
+  sortParam,
   Party,
   PartyBody,
   PartyList,
@@ -126,6 +129,10 @@ const PAYMENTS: Array<[PaymentKind, string]> = [
 ];
 const AllocateWithDate = AllocateBody.extend({ date: z.iso.date().optional() });
 const id = (r: Req) => Number(r.params.id);
+// `sort=-dueDate,number`: allow-listed fields per list, id breaks ties; an unknown field is a 400 on querystring.sort.
+const DocumentListQuery = ListQuery.extend({ sort: sortParam(SORT_FIELDS.documents) });
+const PartyListQuery = ListQuery.extend({ sort: sortParam(SORT_FIELDS.parties) });
+const PaymentListQuery = ListQuery.extend({ sort: sortParam(SORT_FIELDS.payments) });
 
 /** Routes of the AP/AR API under /api/v1/tenants/{tid}/apar. Thin: parse (zod), call the service, answer. */
 export async function aparRoutes(
@@ -147,8 +154,8 @@ export async function aparRoutes(
 
   for (const [kind, path] of PARTIES) {
     const at = `${base}/${path}`;
-    route(app, 'GET', at, READ, { querystring: ListQuery, response: PartyList }, (c, r) =>
-      listPage(r, (o, l) => s.listParties(c, kind, o, l)),
+    route(app, 'GET', at, READ, { querystring: PartyListQuery, response: PartyList }, (c, r) =>
+      listPage(r, (o, l) => s.listParties(c, kind, o, l, parseSort(q<{ sort?: string }>(r).sort))),
     );
     route(
       app,
@@ -216,9 +223,9 @@ export async function aparRoutes(
 
   for (const [kind, path] of DOCUMENTS) {
     const at = `${base}/${path}`;
-    route(app, 'GET', at, READ, { querystring: ListQuery, response: DocumentList }, (c, r) => {
-      const { partyId, status } = q<{ partyId?: number; status?: 'open' | 'partial' | 'paid' }>(r);
-      return listPage(r, (o, l) => s.listDocuments(c, kind, { partyId, status }, o, l));
+    route(app, 'GET', at, READ, { querystring: DocumentListQuery, response: DocumentList }, (c, r) => {
+      const { partyId, status, sort } = q<{ partyId?: number; status?: 'open' | 'partial' | 'paid'; sort?: string }>(r);
+      return listPage(r, (o, l) => s.listDocuments(c, kind, { partyId, status }, o, l, parseSort(sort)));
     });
     route(
       app,
@@ -272,6 +279,15 @@ export async function aparRoutes(
       },
     );
 
+  route(
+    app,
+    'POST',
+    `${base}/invoices/:id/send`,
+    WRITE,
+    { params: ItemParams, response: DocumentDetail },
+    (c, r) => s.sendInvoice(c, id(r)),
+  );
+
   const bill = `${base}/bills/:id/approval`;
   route(app, 'GET', bill, READ, { params: ItemParams, response: BillApprovalState }, (c, r) =>
     s.getBillApproval(c, id(r)),
@@ -297,8 +313,10 @@ export async function aparRoutes(
 
   for (const [kind, path] of PAYMENTS) {
     const at = `${base}/${path}`;
-    route(app, 'GET', at, READ, { querystring: ListQuery, response: PaymentList }, (c, r) =>
-      listPage(r, (o, l) => s.listPayments(c, kind, q<{ partyId?: number }>(r).partyId, o, l)),
+    route(app, 'GET', at, READ, { querystring: PaymentListQuery, response: PaymentList }, (c, r) =>
+      listPage(r, (o, l) =>
+        s.listPayments(c, kind, q<{ partyId?: number }>(r).partyId, o, l, parseSort(q<{ sort?: string }>(r).sort)),
+      ),
     );
     route(
       app,

@@ -144,6 +144,8 @@ export const Document = z.object({
   description: z.string().nullable(),
   category: z.string().nullable(),
   createdAt: z.string(),
+  /** When the invoice was last mailed to the customer's billing contact (POST …/invoices/{id}/send). */
+  sentAt: z.string().nullable(),
 });
 export type Document = z.infer<typeof Document>;
 export const DocumentDetail = Document.extend({ lines: z.array(Line), allocations: z.array(Allocation) });
@@ -189,6 +191,30 @@ export const WriteOffBody = z.object({
 });
 export type WriteOffBody = z.infer<typeof WriteOffBody>;
 export const WriteOff = WriteOffBody.extend({ id: z.number(), createdBy: z.string(), createdAt: z.string() });
+
+/** One sort key of a list: a field name of the listed items and a direction (id always breaks ties). */
+export interface SortKey {
+  field: string;
+  dir: 'asc' | 'desc';
+}
+/** Sortable fields per list (`sort=-dueDate,number`: `-` descending, at most 3 fields). */
+export const SORT_FIELDS = {
+  documents: ['id', 'number', 'issueDate', 'dueDate', 'amount', 'partyId', 'createdAt'],
+  parties: ['id', 'name', 'createdAt'],
+  payments: ['id', 'date', 'amount', 'partyId', 'createdAt'],
+} as const;
+export const sortParam = (fields: readonly string[]) =>
+  z
+    .string()
+    .max(200)
+    .regex(/^-?[A-Za-z]+(,-?[A-Za-z]+){0,2}$/, 'sort is up to 3 comma-separated field names, each with an optional leading "-"')
+    .refine((s) => s.split(',').every((f) => fields.includes(f.replace(/^-/, ''))), {
+      message: `unknown sort field: sortable are ${fields.join(', ')}`,
+    })
+    .optional();
+/** Parse a validated `sort` parameter. */
+export const parseSort = (s: string | undefined): SortKey[] =>
+  (s ?? '').split(',').filter(Boolean).map((f) => (f.startsWith('-') ? { field: f.slice(1), dir: 'desc' } : { field: f, dir: 'asc' }));
 
 export const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),

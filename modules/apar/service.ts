@@ -9,6 +9,7 @@ import { collections, documentTimeline, partyTimeline, recordActivity } from './
 import { createSavedView, deleteSavedView, listSavedViews, updateSavedView } from './service/saved-views';
 import { exportAging, exportDocuments, statementPdf } from './service/exports';
 import { editDocument } from './service/edit-document';
+import { sendInvoice } from './service/send-invoice';
 
 export type { AparDeps, Caller, Imposed, Listed } from './service/context';
 
@@ -41,6 +42,7 @@ export function createAparService(deps: AparDeps) {
     getSettings: bind(deps, getSettings) as Bound<typeof getSettings>,
     saveSettings: bind(deps, saveSettings) as Bound<typeof saveSettings>,
     editDocument: bind(deps, editDocument) as Bound<typeof editDocument>,
+    sendInvoice: bind(deps, sendInvoice) as Bound<typeof sendInvoice>,
     submitBill: bind(deps, submitBill) as Bound<typeof submitBill>,
     getBillApproval: bind(deps, getBillApproval) as Bound<typeof getBillApproval>,
     decideBill: bind(deps, decideBill) as Bound<typeof decideBill>,

@@ -35,6 +35,8 @@ export interface DocumentRow {
   description: string | null;
   category: string | null;
   created_at: string;
+  /** When the invoice was last mailed to the customer (ISO), or null. */
+  sent_at: string | null;
   approval: 'not_required' | 'draft' | 'pending' | 'approved';
 }
 export interface LineRow {

@@ -23,6 +23,8 @@ export interface AuthContext {
   portal: 'internal' | 'customer';
   /** Portal tokens only: the customer (apar party id) every read is limited to. */
   customerId?: number;
+  /** Portal tokens only: the magic link the session came from (revocation compares it, ADR 0032). */
+  portalLinkId?: number;
 }
 
 declare module 'fastify' {

@@ -10,6 +10,8 @@ export { deliverMailJob, dispatchOutboxJob } from './jobs';
 export {
   mailApprovalRequested,
   mailRunFinalized,
+  mailInvoiceSent,
+  type InvoiceSentEvent,
   MAX_APPROVAL_RECIPIENTS,
   type ApprovalStepReached,
   type RunFinalizedEvent,

@@ -97,3 +97,36 @@ export async function mailRunFinalized(trx: Trx, e: RunFinalizedEvent): Promise<
   });
   return user.email;
 }
+
+export interface InvoiceSentEvent {
+  /** The customer's billing contact. */
+  to: string;
+  organisation: string;
+  invoiceNumber: string;
+  /** Decimal strings and dates as the invoice has them. */
+  amount: string;
+  balance: string;
+  currency: string;
+  dueDate: string;
+  /** The invoice's page in the client portal (/portal/{slug}/invoices/{id}). */
+  path: string;
+}
+
+/** Mail `invoice_sent` (an invoice to its customer's billing contact), in the caller's transaction. */
+export async function mailInvoiceSent(trx: Trx, e: InvoiceSentEvent): Promise<void> {
+  await enqueueMessage(trx, {
+    kind: 'invoice_sent',
+    to: e.to,
+    subject: `Invoice ${e.invoiceNumber} from ${e.organisation}`,
+    body: `Invoice ${e.invoiceNumber}: ${e.balance} ${e.currency} due by ${e.dueDate}. View it and download the PDF: ${e.path}`,
+    payload: {
+      invoiceNumber: e.invoiceNumber,
+      amount: e.balance,
+      total: e.amount,
+      currency: e.currency,
+      dueDate: e.dueDate,
+      organisation: e.organisation,
+      path: e.path,
+    },
+  });
+}

@@ -186,7 +186,10 @@ export const templates: Record<string, Template> = {
     return {
       subject: `Invoice ${number} from ${str(p.organisation) ?? 'fig'}`,
       heading: `Invoice ${number}`,
-      paragraphs: [`Amount due: ${amount} ${currency}${str(p.dueDate) ? `, by ${str(p.dueDate)}` : ''}.`],
+      paragraphs: [
+        `Amount due: ${amount} ${currency}${str(p.dueDate) ? `, by ${str(p.dueDate)}` : ''}.`,
+        'Open it in the customer portal (you sign in with a link mailed to you) to see its lines and download the PDF.',
+      ],
       action: { label: 'View invoice', url: `${base}${path}` },
     };
   },

@@ -11,6 +11,9 @@ export const PortalErrors = {
       401,
       'This sign-in link is not valid any more (it works once, within 15 minutes): ask for a new one',
     ),
+  /** The customer's portal access was revoked after this token was issued. */
+  revoked: () =>
+    new AppError('PORTAL_ACCESS_REVOKED', 401, 'Portal access was revoked: ask for a new sign-in link'),
   rateLimited: (seconds: number) =>
     new AppError('FIG_RATE_LIMITED', 429, `Too many sign-in links asked for: retry in ${seconds} s`),
 };

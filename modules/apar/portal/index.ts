@@ -18,6 +18,8 @@ const plugin: FastifyPluginAsync<{ config: Config }> = async (app, { config }) =
     log: app.log,
     config,
     accessTokens: app.accessTokens,
+    redis: app.redis,
+    redisPrefix: config.REDIS_PREFIX,
     apar: createAparService({ db: app.db, log: app.log }),
   });
   await app.register(portalRoutes, { prefix: '/api/v1', service, config });

@@ -81,3 +81,28 @@ export async function findCustomerName(trx: Trx, t: string, id: number): Promise
     select name from apar.parties where tenant_id = ${t} and kind = 'customer' and id = ${id}`.execute(trx);
   return rows[0]?.name;
 }
+
+/**
+ * Revoke a customer's portal access: every link issued so far (redeemed or not) and so every
+ * portal token signed from one stops counting. Returns the mark (the highest such link id).
+ */
+export async function revokeCustomerLinks(trx: Trx, t: string, customerId: number, by: string): Promise<number> {
+  const { rows } = await sql<{ up_to: string; revoked_at: string }>`
+    insert into apar.portal_revocations (tenant_id, party_id, up_to_link_id, revoked_by)
+    select ${t}, ${customerId}, coalesce(max(id), 0), ${by} from apar.portal_magic_links
+    where tenant_id = ${t} and party_id = ${customerId}
+    on conflict (tenant_id, party_id) do update
+      set up_to_link_id = greatest(apar.portal_revocations.up_to_link_id, excluded.up_to_link_id),
+          revoked_by = excluded.revoked_by, revoked_at = now()
+    returning up_to_link_id as up_to`.execute(trx);
+  return Number(rows[0]!.up_to);
+}
+
+/** The customer's revocation mark (links and tokens with an id at or below it are void); 0: none. */
+export async function revocationMark(trx: Trx, t: string, customerId: number): Promise<number> {
+  const { rows } = await sql<{ up_to: string }>`
+    select up_to_link_id as up_to from apar.portal_revocations where tenant_id = ${t} and party_id = ${customerId}`.execute(
+    trx,
+  );
+  return Number(rows[0]?.up_to ?? 0);
+}

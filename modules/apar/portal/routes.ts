@@ -1,10 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { createHash } from 'node:crypto';
-import { requireAuth } from '../../core/auth-context';
+import { z } from 'zod';
+import { requireAuth, requireTenant } from '../../core/auth-context';
 import { cursorOffset, page } from '../../core/pagination';
 import type { Config } from '../../core/config';
 import { PortalErrors } from './errors';
+import { AparErrors } from '../errors';
 import {
   DocumentDetail,
   DocumentList,
@@ -73,6 +75,39 @@ export async function portalRoutes(
       return `portal-link:addr:${createHash('sha256').update(`${slug}\n${email.toLowerCase()}`).digest('hex')}`;
     },
   });
+
+  // A signed-in portal request whose customer's access was revoked after its sign-in: 401 (ADR 0032).
+  app.addHook('preHandler', async (req) => {
+    const auth = req.auth;
+    if (auth?.portal !== 'customer' || !auth.tenantId || auth.customerId === undefined) return;
+    if (await service.isTokenRevoked({ tenantId: auth.tenantId, customerId: auth.customerId, linkId: auth.portalLinkId })) {
+      throw PortalErrors.revoked();
+    }
+  });
+
+  // Staff: end a customer's portal sessions and outstanding sign-in links now.
+  app.post(
+    '/tenants/:tid/apar/customers/:id/portal-revocation',
+    {
+      config: { permission: 'apar.write' },
+      schema: {
+        tags: ['apar'],
+        summary: 'Revoke portal access: every portal session and sign-in link of the customer stops working now',
+        params: z.object({ tid: z.uuid(), id: z.coerce.number().int().positive() }),
+        response: { 201: z.object({ customerId: z.number(), upToLinkId: z.number() }) },
+      },
+    },
+    async (req, reply) => {
+      const tenantId = requireTenant(req);
+      const auth = requireAuth(req);
+      if (tenantId !== req.params.tid.toLowerCase()) throw AparErrors.tenantNotFound(req.params.tid);
+      const out = await service.revokeAccess(
+        { tenantId, actor: auth.actor, actorId: auth.userId, requestId: String(req.id), ip: req.ip },
+        req.params.id,
+      );
+      return reply.code(201).send(out);
+    },
+  );
 
   app.post(
     `${base}/magic-links`,

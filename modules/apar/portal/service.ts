@@ -10,6 +10,7 @@ import {
   listOwnPayments,
 } from './service/read-account';
 import { invoicePdf } from './invoice-pdf';
+import { isPortalTokenRevoked, revokePortalAccess } from './service/revoke-access';
 import type { PortalCaller } from './service/context';
 
 export type { PortalDeps, PortalCaller } from './service/context';
@@ -21,6 +22,10 @@ export function createPortalService(deps: PortalDeps) {
     redeemMagicLink: (slug: string, token: string, meta: { requestId: string; ip: string }) =>
       redeemMagicLink(deps, slug, token, meta),
     getProfile: (c: PortalCaller, slug: string) => getProfile(deps, c, slug),
+    revokeAccess: (...a: Parameters<typeof revokePortalAccess> extends [unknown, ...infer R] ? R : never) =>
+      revokePortalAccess(deps, ...a),
+    isTokenRevoked: (...a: Parameters<typeof isPortalTokenRevoked> extends [unknown, ...infer R] ? R : never) =>
+      isPortalTokenRevoked(deps, ...a),
     listDocuments: (...a: Parameters<typeof listOwnDocuments> extends [unknown, ...infer R] ? R : never) =>
       listOwnDocuments(deps, ...a),
     getDocument: (...a: Parameters<typeof getOwnDocument> extends [unknown, ...infer R] ? R : never) =>

@@ -3,7 +3,7 @@ import type { Trx } from '../../core/db';
 import { AparErrors } from '../errors';
 import { toDocument } from '../mappers';
 import * as repo from '../repo';
-import { DocumentBody, lineAmounts, type Document, type DocumentDetail, type DocumentKind } from '../schema';
+import { DocumentBody, lineAmounts, type Document, type DocumentDetail, type DocumentKind, type SortKey } from '../schema';
 import type { LineRow } from '../tables';
 import { audit, inTenant, type AparDeps, type Caller, type Imposed, type Listed } from './context';
 import { NUMBER_PREFIX, PARTY_OF_DOCUMENT, SIDE_OF_PARTY, isCredit } from './kinds';
@@ -158,9 +158,10 @@ export function listDocuments(
   filter: repo.DocumentFilter,
   offset: number,
   limit: number,
+  sort: SortKey[] = [],
 ): Promise<Listed<Document>> {
   return inTenant(deps, caller, async (trx) => {
-    const res = await repo.listDocuments(trx, caller.tenantId, kind, filter, offset, limit);
+    const res = await repo.listDocuments(trx, caller.tenantId, kind, filter, offset, limit, sort);
     return { rows: res.rows.map(toDocument), total: res.total };
   });
 }

@@ -1,7 +1,7 @@
 import { AparErrors } from '../errors';
 import { toParty, toPartySummary } from '../mappers';
 import * as repo from '../repo';
-import type { ContactBody, Party, PartyBody, PartyKind, PartySummary } from '../schema';
+import type { ContactBody, Party, PartyBody, PartyKind, PartySummary, SortKey } from '../schema';
 import { audit, inTenant, type AparDeps, type Caller, type Imposed, type Listed } from './context';
 
 /** Create a customer or vendor (with contacts); legacy ids may be imposed (dual-write, backfill). */
@@ -57,9 +57,10 @@ export function listParties(
   kind: PartyKind,
   offset: number,
   limit: number,
+  sort: SortKey[] = [],
 ): Promise<Listed<Party>> {
   return inTenant(deps, caller, async (trx) => {
-    const res = await repo.listParties(trx, caller.tenantId, kind, offset, limit);
+    const res = await repo.listParties(trx, caller.tenantId, kind, offset, limit, true, sort);
     const contacts = await repo.listContacts(
       trx,
       caller.tenantId,

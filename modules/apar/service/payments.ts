@@ -3,7 +3,7 @@ import type { Trx } from '../../core/db';
 import { AparErrors } from '../errors';
 import { documentBalance, toPayment } from '../mappers';
 import * as repo from '../repo';
-import { PaymentBody, type Payment, type PaymentKind } from '../schema';
+import { PaymentBody, type Payment, type PaymentKind, type SortKey } from '../schema';
 import { allocate } from './allocate';
 import { audit, inTenant, today, type AparDeps, type Caller, type Imposed, type Listed } from './context';
 import { loadDocument } from './documents';
@@ -193,9 +193,10 @@ export function listPayments(
   partyId: number | undefined,
   offset: number,
   limit: number,
+  sort: SortKey[] = [],
 ): Promise<Listed<Payment>> {
   return inTenant(deps, caller, async (trx) => {
-    const res = await repo.listPayments(trx, caller.tenantId, kind, partyId, offset, limit);
+    const res = await repo.listPayments(trx, caller.tenantId, kind, partyId, offset, limit, sort);
     const allocations = await repo.listAllocations(trx, caller.tenantId, {
       sourceKind: kind,
       sourceIds: res.rows.map((r) => Number(r.id)),

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { Loading } from '../components/ui/states';
 import { LoginPage } from '../features/auth/components/login-page';
@@ -14,7 +14,8 @@ import { Layout } from './layout';
 import { NotAllowedPage, NotFoundPage, WelcomePage } from './pages';
 import { matchPath, navigate, useLocation } from './router';
 import { appRoutes } from './routes';
-import { PortalApp } from '../features/portal/components/portal-app';
+// The client portal is its own chunk: staff never load it, customers never load the staff app's screens.
+const PortalApp = lazy(() => import('../features/portal/components/portal-app').then((m) => ({ default: m.PortalApp })));
 
 // Pages a mailed link opens: reachable signed out (the token in the URL fragment is the credential).
 const LINK_PAGES: Record<string, () => React.JSX.Element> = {
@@ -57,7 +58,9 @@ function Routes() {
     const params = matchPath(r.path, pathname);
     if (!params) continue;
     const Page = r.component;
-    return <Layout>{!r.permission || can(session, r.permission) ? <Page params={params} /> : <NotAllowedPage permission={r.permission} />}</Layout>;
+    return <Layout>
+        <Suspense fallback={<Loading />}>{!r.permission || can(session, r.permission) ? <Page params={params} /> : <NotAllowedPage permission={r.permission} />}</Suspense>
+      </Layout>;
   }
   return (
     <Layout>
@@ -73,7 +76,13 @@ function Redirect({ to }: { to: string }) {
 
 /** The client portal (/portal/{slug}/…) is its own app with its own layout; everything else is the staff app. */
 export function App() {
-  return window.location.pathname.startsWith('/portal/') ? <PortalApp /> : <StaffApp />;
+  return window.location.pathname.startsWith('/portal/') ? (
+    <Suspense fallback={<Loading />}>
+      <PortalApp />
+    </Suspense>
+  ) : (
+    <StaffApp />
+  );
 }
 
 /** Providers and the router of the staff app. */

@@ -1,4 +1,4 @@
-import type { ComponentType } from 'react';
+import { lazy, type ComponentType } from 'react';
 import { CutoverConsole } from '../features/routes/components/cutover-console';
 import { MembersPage } from '../features/members/components/members-page';
 import { PlansPage } from '../features/plans/components/plans-page';
@@ -18,7 +18,9 @@ import { RunsPage } from '../features/runs/components/runs-page';
 import { NewRunPage } from '../features/runs/components/new-run-page';
 import { RunWithApprovalPage } from './run-with-approval';
 import { aparScreens } from '../features/apar/screens';
-import { BillApprovalsPage, BillWithApprovalPage } from './bill-with-approval';
+// Split off with the AP/AR screens (it composes the bill page with its approval).
+const BillApprovalsPage = lazy(() => import('./bill-with-approval').then((m) => ({ default: m.BillApprovalsPage })));
+const BillWithApprovalPage = lazy(() => import('./bill-with-approval').then((m) => ({ default: m.BillWithApprovalPage })));
 
 export interface AppRoute {
   path: string;

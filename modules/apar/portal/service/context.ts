@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { Db } from '../../../core/db';
 import type { Config } from '../../../core/config';
 import type { AccessTokens } from '../../../identity/index';
@@ -12,6 +13,9 @@ export interface PortalDeps {
   log: FastifyBaseLogger;
   config: Pick<Config, 'PORTAL_TOKEN_TTL_S'>;
   accessTokens: AccessTokens;
+  /** Revocation marks for the hot path (portal:revoked:…), under this key prefix. */
+  redis: Redis;
+  redisPrefix: string;
   apar: AparService;
   clock?: () => Date;
 }

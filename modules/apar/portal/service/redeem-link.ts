@@ -21,6 +21,9 @@ export async function redeemMagicLink(
   const signedIn = await withTenant(deps.db, org.id, async (trx) => {
     const link = await repo.consumeMagicLink(trx, sha256(token), now(deps));
     if (!link) throw PortalErrors.linkInvalid();
+    // A link issued before the customer's portal access was revoked is void too.
+    if (Number(link.id) <= (await repo.revocationMark(trx, org.id, Number(link.partyId))))
+      throw PortalErrors.linkInvalid();
     const customerId = Number(link.partyId);
     const name = await repo.findCustomerName(trx, org.id, customerId);
     if (name === undefined) throw PortalErrors.linkInvalid();

@@ -1,16 +1,18 @@
-import { useEffect, type ComponentType } from 'react';
+import { lazy, useEffect, type ComponentType } from 'react';
 import { navigate } from '../../app/router';
-import { AgingPage } from './components/aging-page';
-import { CollectionsPage } from './components/collections-page';
-import { DocumentFormPage } from './components/document-form-page';
-import { DocumentPage } from './components/document-page';
-import { DocumentsPage } from './components/documents-page';
-import { PartiesPage } from './components/parties-page';
-import { PartyPage } from './components/party-page';
-import { PaymentFormPage } from './components/payment-form-page';
-import { PaymentPage } from './components/payment-page';
-import { PaymentsPage } from './components/payments-page';
 import { APAR, DOCUMENT_BOOKS, PARTY_BOOKS, PAYMENT_BOOKS, type DocumentKind, type PartyKind, type PaymentKind } from './types';
+
+// Route-level code splitting: each AP/AR screen is its own chunk, loaded when first opened.
+const AgingPage = lazy(() => import('./components/aging-page').then((m) => ({ default: m.AgingPage })));
+const CollectionsPage = lazy(() => import('./components/collections-page').then((m) => ({ default: m.CollectionsPage })));
+const DocumentFormPage = lazy(() => import('./components/document-form-page').then((m) => ({ default: m.DocumentFormPage })));
+const DocumentPage = lazy(() => import('./components/document-page').then((m) => ({ default: m.DocumentPage })));
+const DocumentsPage = lazy(() => import('./components/documents-page').then((m) => ({ default: m.DocumentsPage })));
+const PartiesPage = lazy(() => import('./components/parties-page').then((m) => ({ default: m.PartiesPage })));
+const PartyPage = lazy(() => import('./components/party-page').then((m) => ({ default: m.PartyPage })));
+const PaymentFormPage = lazy(() => import('./components/payment-form-page').then((m) => ({ default: m.PaymentFormPage })));
+const PaymentPage = lazy(() => import('./components/payment-page').then((m) => ({ default: m.PaymentPage })));
+const PaymentsPage = lazy(() => import('./components/payments-page').then((m) => ({ default: m.PaymentsPage })));
 
 type Screen = { path: string; label?: string; permission: string; component: ComponentType<{ params: Record<string, string> }> };
 

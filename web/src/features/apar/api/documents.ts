@@ -7,6 +7,8 @@ import { aparBase, aparKeys } from './keys';
 export interface DocumentFilter {
   partyId?: number;
   status?: 'open' | 'partial' | 'paid';
+  /** Server-side order: `-dueDate`, `amount`… (allow-listed by the API, id breaks ties). */
+  sort?: string;
   cursor?: string | null;
 }
 
@@ -76,6 +78,15 @@ export function useEditDocument(tid: string, kind: DocumentKind, id: number) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (body: { description: string | null }) => api<DocumentDetail>(`${aparBase(tid)}/${DOCUMENT_BOOKS[kind].path}/${id}`, { method: 'PATCH', body }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: aparKeys.tenant(tid) }),
+  });
+}
+
+/** POST …/invoices/{id}/send: mail the invoice to the customer's billing contact (marks it sent). */
+export function useSendInvoice(tid: string, id: number) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => api<DocumentDetail>(`${aparBase(tid)}/invoices/${id}/send`, { method: 'POST' }),
     onSuccess: () => void qc.invalidateQueries({ queryKey: aparKeys.tenant(tid) }),
   });
 }

@@ -45,3 +45,11 @@ export function useAddContact(tid: string, kind: PartyKind, id: number) {
     onSuccess: () => void qc.invalidateQueries({ queryKey: aparKeys.party(tid, kind, id) }),
   });
 }
+
+/** POST …/customers/{id}/portal-revocation: end every portal session and sign-in link of the customer now. */
+export function useRevokePortalAccess(tid: string, id: number) {
+  return useMutation({
+    mutationFn: () =>
+      api<{ customerId: number; upToLinkId: number }>(`${aparBase(tid)}/customers/${id}/portal-revocation`, { method: 'POST' }),
+  });
+}

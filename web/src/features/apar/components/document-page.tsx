@@ -4,7 +4,7 @@ import { Button } from '../../../components/ui/button';
 import { ErrorState, Loading } from '../../../components/ui/states';
 import { isZero } from '../../../lib/decimal';
 import { can, useSession } from '../../../lib/auth';
-import { useApplyCredit, useDocument, useEditDocument } from '../api/documents';
+import { useApplyCredit, useDocument, useEditDocument, useSendInvoice } from '../api/documents';
 import { Dialog } from '../../../components/ui/dialog';
 import { Field } from '../../../components/ui/field';
 import { FormError } from '../../../components/ui/states';
@@ -62,6 +62,7 @@ export function DocumentPage({ kind, id, approvalSlot }: { kind: DocumentKind; i
   const doc = useDocument(tid, kind, id);
   const party = useParty(tid, book.party, doc.data?.partyId ?? 0);
   const apply = useApplyCredit(tid, kind, id);
+  const send = useSendInvoice(tid, id);
   const [applying, setApplying] = useState(false);
   const [writingOff, setWritingOff] = useState(false);
   const [editing, setEditing] = useState(false);
@@ -100,6 +101,11 @@ export function DocumentPage({ kind, id, approvalSlot }: { kind: DocumentKind; i
               Apply to {book.settles}s…
             </Button>
           )}
+          {can(session, 'apar.write') && kind === 'invoice' && (
+            <Button data-testid="send-invoice" busy={send.isPending} onClick={() => send.mutate()}>
+              {d.sentAt ? 'Send again' : 'Send to customer'}
+            </Button>
+          )}
           {can(session, 'apar.write') && <Button onClick={() => setEditing(true)}>Edit…</Button>}
           {can(session, 'apar.writeoff') && open && !credit && (
             <Button variant="danger" onClick={() => setWritingOff(true)}>
@@ -128,6 +134,12 @@ export function DocumentPage({ kind, id, approvalSlot }: { kind: DocumentKind; i
           </div>
         ) : null}
       </div>
+      {kind === 'invoice' && (d.sentAt || send.error) ? (
+        <div className="apar-sent" data-testid="invoice-sent">
+          {d.sentAt ? <p className="muted">Sent to the customer {d.sentAt.slice(0, 16).replace('T', ' ')} UTC</p> : null}
+          <FormError error={send.error} />
+        </div>
+      ) : null}
       {approvalSlot?.(d)}
       <section className="panel">
         <div className="panel-header">

@@ -18,14 +18,30 @@ export function useDocumentFilter(): [DocumentFilter, (next: DocumentFilter) => 
   const { pathname, search } = useLocation();
   const partyId = Number(search.get('partyId')) || undefined;
   const status = (search.get('status') || undefined) as DocumentFilter['status'];
+  const sort = search.get('sort') || undefined;
   const set = (next: DocumentFilter) => {
     const q = new URLSearchParams();
     if (next.partyId) q.set('partyId', String(next.partyId));
     if (next.status) q.set('status', next.status);
+    if (next.sort) q.set('sort', next.sort);
     const qs = q.toString();
     navigate(`${pathname}${qs ? `?${qs}` : ''}`, { replace: true });
   };
-  return [{ partyId, status }, set];
+  return [{ partyId, status, sort }, set];
+}
+
+/** A column header that orders the list on the server: ascending, then descending, then back to id order. */
+function SortHeader({ field, label, filter, onSort, className }: { field: string; label: string; filter: DocumentFilter; onSort: (f: DocumentFilter) => void; className?: string }) {
+  const dir = filter.sort === field ? 'ascending' : filter.sort === `-${field}` ? 'descending' : 'none';
+  const next = dir === 'none' ? field : dir === 'ascending' ? `-${field}` : undefined;
+  return (
+    <th className={className} aria-sort={dir}>
+      <button type="button" className="th-sort" onClick={() => onSort({ ...filter, sort: next })}>
+        {label}
+        {dir === 'ascending' ? ' ▲' : dir === 'descending' ? ' ▼' : ''}
+      </button>
+    </th>
+  );
 }
 
 /** /app/apar/invoices (bills, credit notes, vendor credits): filter by party and status, page by 50. */
@@ -83,8 +99,8 @@ export function DocumentsPage({ kind }: { kind: DocumentKind }) {
         </div>
         <SavedViews
           list={book.path}
-          filters={{ partyId: filter.partyId, status: filter.status }}
-          onApply={(f) => applyFilter({ partyId: Number(f.partyId) || undefined, status: (f.status as DocumentFilter['status']) || undefined })}
+          filters={{ partyId: filter.partyId, status: filter.status, sort: filter.sort }}
+          onApply={(f) => applyFilter({ partyId: Number(f.partyId) || undefined, status: (f.status as DocumentFilter['status']) || undefined, sort: (f.sort as string) || undefined })}
         />
         <ExportButtons path={`${book.path}/export`} query={{ partyId: filter.partyId, status: filter.status }} name={book.path} />
       </div>
@@ -100,12 +116,12 @@ export function DocumentsPage({ kind }: { kind: DocumentKind }) {
             <table className="table" data-testid="apar-documents">
               <thead>
                 <tr>
-                  <th>Number</th>
+                  <SortHeader field="number" label="Number" filter={filter} onSort={applyFilter} />
                   <th>{PARTY_BOOKS[book.party].label}</th>
-                  <th>Issued</th>
-                  <th>Due</th>
+                  <SortHeader field="issueDate" label="Issued" filter={filter} onSort={applyFilter} />
+                  <SortHeader field="dueDate" label="Due" filter={filter} onSort={applyFilter} />
                   <th>Status</th>
-                  <th className="num">Amount</th>
+                  <SortHeader field="amount" label="Amount" filter={filter} onSort={applyFilter} className="num" />
                   <th className="num">Balance</th>
                 </tr>
               </thead>

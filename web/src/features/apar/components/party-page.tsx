@@ -6,7 +6,7 @@ import { Field } from '../../../components/ui/field';
 import { Empty, ErrorState, FormError, Loading } from '../../../components/ui/states';
 import { can, useSession } from '../../../lib/auth';
 import { useDocuments } from '../api/documents';
-import { useAddContact, useParty } from '../api/parties';
+import { useAddContact, useParty, useRevokePortalAccess } from '../api/parties';
 import { useStatement } from '../api/reports';
 import { APAR, DOCUMENT_BOOKS, PARTY_BOOKS, PAYMENT_BOOKS, docHref, type PartyKind } from '../types';
 import { AparNav } from './apar-nav';
@@ -137,6 +137,7 @@ export function PartyPage({ kind, id }: { kind: PartyKind; id: number }) {
   const party = useParty(tid, kind, id);
   const docs = useDocuments(tid, book.document, { partyId: id });
   const [adding, setAdding] = useState(false);
+  const revoke = useRevokePortalAccess(tid, id);
   const write = can(session, 'apar.write');
   if (party.isPending) return <Loading />;
   if (party.isError) return <ErrorState error={party.error} onRetry={() => void party.refetch()} />;
@@ -159,9 +160,23 @@ export function PartyPage({ kind, id }: { kind: PartyKind; id: number }) {
             <Button variant="primary" onClick={() => navigate(`${APAR}/${docBook.path}/new?partyId=${id}`)}>
               New {docBook.label.toLowerCase()}…
             </Button>
+            {kind === 'customer' && (
+              <Button
+                variant="danger"
+                data-testid="revoke-portal"
+                busy={revoke.isPending}
+                onClick={() => {
+                  if (window.confirm(`End every client portal session and sign-in link of ${p.name} now?`)) revoke.mutate();
+                }}
+              >
+                Revoke portal access
+              </Button>
+            )}
           </div>
         )}
       </div>
+      {revoke.isSuccess && <p className="muted" data-testid="portal-revoked">Portal access revoked: every session and sign-in link of this customer has stopped working.</p>}
+      <FormError error={revoke.error} />
       <div className="apar-cards">
         <div className="apar-card" data-testid="party-balance">
           <span className="muted">Balance</span>
