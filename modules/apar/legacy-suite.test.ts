@@ -39,7 +39,7 @@ async function snapshot(owner: Db): Promise<void> {
 async function restore(owner: Db): Promise<void> {
   // truncate, not delete: the ledger's append-only trigger is a row trigger (this database is this file's alone).
   await sql
-    .raw(`truncate ${[...TABLES, 'document_balances', 'activities', 'portal_magic_links'].map((t) => `apar.${t}`).join(', ')}`)
+    .raw(`truncate ${[...TABLES, 'document_balances', 'document_counts', 'activities', 'portal_magic_links', 'portal_revocations'].map((t) => `apar.${t}`).join(', ')}`)
     .execute(owner);
   for (const t of TABLES)
     await sql.raw(`insert into apar.${t} select * from seeded_apar_${t}`).execute(owner);
